@@ -1,0 +1,36 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "unitify",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "unitify", targets: ["unitify"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // libsystemd's sd-bus and sd-journal, as Debian's libsystemd-dev ships them.
+        .systemLibrary(
+            name: "CSystemd",
+            pkgConfig: "libsystemd",
+            providers: [.apt(["libsystemd-dev"])]
+        ),
+        // The safe wrapper: the only module that touches C.
+        .target(name: "Systemd", dependencies: ["CSystemd"]),
+        // Pure logic with no C: the unit model, names, durations, parsing, rendering.
+        .target(name: "UnitifyCore"),
+        // Binds the core to a live manager and journal.
+        .target(name: "UnitifyClient", dependencies: ["Systemd", "UnitifyCore"]),
+        .executableTarget(
+            name: "unitify",
+            dependencies: [
+                "Systemd", "UnitifyClient", "UnitifyCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "UnitifyCoreTests", dependencies: ["UnitifyCore"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["UnitifyClient", "Systemd", "UnitifyCore"]),
+    ]
+)

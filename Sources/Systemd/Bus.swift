@@ -1,0 +1,121 @@
+internal import CSystemd
+import Glibc
+
+/// A connection to a D-Bus peer: the user's service manager, the user bus, or the system bus.
+/// The connection is flushed and closed when the last reference goes away.
+public final class Bus {
+    let pointer: OpaquePointer
+
+    private init(adopting pointer: OpaquePointer) {
+        self.pointer = pointer
+    }
+
+    deinit {
+        sd_bus_flush_close_unref(pointer)
+    }
+
+    /// Connects to an address such as `unix:path=/run/user/1000/systemd/private`.
+    /// The corresponding C functions are `sd_bus_new`, `sd_bus_set_address` and `sd_bus_start`.
+    public static func connect(address: String) throws(SystemdError) -> Bus {
+        var raw: OpaquePointer?
+        try check(sd_bus_new(&raw), "sd_bus_new")
+        guard let raw else { throw SystemdError(operation: "sd_bus_new", errno: ENOMEM) }
+        let bus = Bus(adopting: raw)
+        try check(sd_bus_set_address(raw, address), "connect to \(address)")
+        try check(sd_bus_start(raw), "connect to \(address)")
+        return bus
+    }
+
+    /// The user's service manager: its private socket first, with no broker in the way (as
+    /// systemctl does), then the user bus. Both live in `$XDG_RUNTIME_DIR`.
+    public static func userManager(runtimeDirectory: String) throws(SystemdError) -> Bus {
+        let privateSocket = runtimeDirectory + "/systemd/private"
+        if access(privateSocket, F_OK) == 0, let bus = try? connect(address: "unix:path=" + escapeAddress(privateSocket)) {
+            return bus
+        }
+        return try connect(address: "unix:path=" + escapeAddress(runtimeDirectory + "/bus"))
+    }
+
+    /// The system bus, for logind. The corresponding C function is `sd_bus_open_system`.
+    public static func system() throws(SystemdError) -> Bus {
+        var raw: OpaquePointer?
+        try check(sd_bus_open_system(&raw), "connect to the system bus")
+        guard let raw else { throw SystemdError(operation: "sd_bus_open_system", errno: ENOMEM) }
+        return Bus(adopting: raw)
+    }
+
+    /// A D-Bus address escapes every byte outside `[A-Za-z0-9_/.\-]` as `%HH`.
+    static func escapeAddress(_ path: String) -> String {
+        var out = ""
+        for byte in path.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "/"),
+                 UInt8(ascii: "."), UInt8(ascii: "-"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = Array("0123456789abcdef")
+                out += "%" + String(hex[Int(byte >> 4)]) + String(hex[Int(byte & 0xF)])
+            }
+        }
+        return out
+    }
+
+    /// A new method call, to be filled with `append` and sent with `call`.
+    /// The corresponding C function is `sd_bus_message_new_method_call`.
+    public func methodCall(
+        destination: String?, path: String, interface: String?, member: String
+    ) throws(SystemdError) -> BusMessage {
+        var raw: OpaquePointer?
+        try check(
+            sd_bus_message_new_method_call(pointer, &raw, destination, path, interface, member),
+            "build \(member) call")
+        guard let raw else { throw SystemdError(operation: "build \(member) call", errno: ENOMEM) }
+        return BusMessage(adopting: raw)
+    }
+
+    /// Sends a method call and waits for its reply; a D-Bus error reply is thrown with its name.
+    /// The corresponding C function is `sd_bus_call`.
+    public func call(_ message: BusMessage, timeoutMicroseconds: UInt64 = 0) throws(SystemdError) -> BusMessage {
+        var error = sd_bus_error()
+        defer { sd_bus_error_free(&error) }
+        var reply: OpaquePointer?
+        let result = sd_bus_call(pointer, message.pointer, timeoutMicroseconds, &error, &reply)
+        guard result >= 0, let reply else {
+            throw SystemdError(operation: message.member ?? "call", result: result < 0 ? result : -EIO, busError: error)
+        }
+        return BusMessage(adopting: reply)
+    }
+
+    /// Sends a message without waiting for a reply. The corresponding C function is `sd_bus_send`.
+    public func send(_ message: BusMessage) throws(SystemdError) {
+        try check(sd_bus_send(pointer, message.pointer, nil), "send \(message.member ?? "message")")
+    }
+
+    /// The next incoming message that no callback consumed (signals, here), waiting up to
+    /// `timeoutMicroseconds` (nil: forever). Returns nil on timeout.
+    /// The corresponding C functions are `sd_bus_process` and `sd_bus_wait`.
+    public func nextMessage(timeoutMicroseconds: UInt64?) throws(SystemdError) -> BusMessage? {
+        let deadline = timeoutMicroseconds.map { monotonicMicroseconds() + $0 }
+        while true {
+            var raw: OpaquePointer?
+            let processed = try check(sd_bus_process(pointer, &raw), "read from the bus")
+            if let raw { return BusMessage(adopting: raw) }
+            if processed > 0 { continue }
+            var wait = UInt64.max
+            if let deadline {
+                let now = monotonicMicroseconds()
+                if now >= deadline { return nil }
+                wait = deadline - now
+            }
+            try check(sd_bus_wait(pointer, wait), "wait on the bus")
+        }
+    }
+}
+
+/// CLOCK_MONOTONIC in microseconds.
+public func monotonicMicroseconds() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return UInt64(ts.tv_sec) * 1_000_000 + UInt64(ts.tv_nsec) / 1_000
+}

@@ -1,0 +1,57 @@
+import Glibc
+import Systemd
+import UnitifyCore
+
+/// Why the user's service manager cannot be reached, in one line, with the way out.
+public struct ManagerUnreachable: Error, CustomStringConvertible {
+    public var description: String
+}
+
+extension Manager {
+    /// Connects to the calling user's service manager through `$XDG_RUNTIME_DIR`, explaining the
+    /// usual ways this fails instead of surfacing a bare errno.
+    public static func user() throws(ManagerUnreachable) -> Manager {
+        let doctor = "run 'unitify doctor' for details"
+        guard let runtime = Environment.value("XDG_RUNTIME_DIR"), !runtime.isEmpty else {
+            throw ManagerUnreachable(description:
+                "cannot reach your systemd user manager: XDG_RUNTIME_DIR is not set (usual after su or sudo -u); log in directly, use 'machinectl shell USER@', or export XDG_RUNTIME_DIR=/run/user/\(getuid()); \(doctor)")
+        }
+        guard access(runtime + "/systemd/private", F_OK) == 0 || access(runtime + "/bus", F_OK) == 0 else {
+            throw ManagerUnreachable(description:
+                "cannot reach your systemd user manager: no user manager is running for uid \(getuid()) (\(runtime) has neither systemd/private nor bus); \(doctor)")
+        }
+        do {
+            return Manager(bus: try Bus.userManager(runtimeDirectory: runtime))
+        } catch {
+            throw ManagerUnreachable(description: "cannot reach your systemd user manager at \(runtime): \(String(cString: strerror(error.errno))); \(doctor)")
+        }
+    }
+}
+
+/// The caller's environment, read without Foundation.
+public enum Environment {
+    public static func value(_ name: String) -> String? {
+        getenv(name).map { String(cString: $0) }
+    }
+
+    public static func currentDirectory() -> String? {
+        guard let raw = getcwd(nil, 0) else { return nil }
+        defer { free(raw) }
+        return String(cString: raw)
+    }
+
+    /// What a path is, for resolving programs and checking directories.
+    public static func fileKind(_ path: String) -> FileKind {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return .missing }
+        if info.st_mode & S_IFMT == S_IFDIR { return .directory }
+        return access(path, X_OK) == 0 ? .executable : .notExecutable
+    }
+
+    /// Microseconds since the epoch.
+    public static func now() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000 + UInt64(ts.tv_nsec) / 1_000
+    }
+}

@@ -1,0 +1,66 @@
+import Glibc
+
+/// Standard output written in large blocks (line by line on a terminal), quiet on a closed pipe:
+/// `unitify journal x | head -1` ends with status 0 and no complaint.
+public final class Output {
+    nonisolated(unsafe) public static let standard = Output(fd: STDOUT_FILENO)
+
+    let fd: Int32
+    public let isTerminal: Bool
+    private var buffer: [UInt8] = []
+    private let blockSize = 1 << 16
+
+    init(fd: Int32) {
+        self.fd = fd
+        isTerminal = isatty(fd) == 1
+        buffer.reserveCapacity(blockSize * 2)
+        signal(SIGPIPE, SIG_IGN)
+    }
+
+    /// Colour only on a terminal, and never with NO_COLOR set.
+    public var usesColour: Bool {
+        isTerminal && (getenv("NO_COLOR").map { $0.pointee == 0 } ?? true)
+    }
+
+    public func write(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= blockSize { flush() }
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= blockSize { flush() }
+    }
+
+    public func line(_ text: String = "") {
+        buffer.append(contentsOf: text.utf8)
+        endLine()
+    }
+
+    public func endLine() {
+        buffer.append(UInt8(ascii: "\n"))
+        if isTerminal || buffer.count >= blockSize { flush() }
+    }
+
+    /// Writes everything out; exits 0 when the reader has gone away.
+    public func flush() {
+        var offset = 0
+        while offset < buffer.count {
+            let written = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                if errno == EPIPE { _exit(0) }
+                break
+            }
+            offset += written
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Diagnostics go to standard error, unbuffered.
+public func printError(_ text: String) {
+    Output.standard.flush()
+    let line = text + "\n"
+    _ = line.withCString { Glibc.write(STDERR_FILENO, $0, strlen($0)) }
+}

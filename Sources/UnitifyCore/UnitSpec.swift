@@ -1,0 +1,90 @@
+/// Everything unitify asks systemd for when it starts a job: the model that `run` fills from its
+/// options and that is turned into transient-unit properties or a unit file.
+public struct UnitSpec: Sendable, Equatable {
+    /// Every unit unitify starts lives in this slice, so it can be found again; a slice under
+    /// `app.slice` follows the desktop convention for applications.
+    public static let slice = "app-unitify.slice"
+
+    /// The full unit name, e.g. `server.service`.
+    public var name: String
+    /// The command as the user typed it; argv[0] is kept as typed so the job sees its usual name.
+    public var argv: [String]
+    /// The absolute path systemd executes: argv[0] resolved with the caller's PATH.
+    public var executable: String
+    public var workingDirectory: String
+    /// `KEY=VALUE` assignments, in order; later ones win, as in systemd.
+    public var environment: [String]
+    public var restart: RestartPolicy
+    /// Delay between a crash and the restart; nil leaves systemd's default.
+    public var restartDelay: TimeSpan?
+    public var description: String
+
+    public init(
+        name: String, argv: [String], executable: String, workingDirectory: String,
+        environment: [String] = [], restart: RestartPolicy = .no, restartDelay: TimeSpan? = nil,
+        description: String? = nil
+    ) {
+        self.name = name
+        self.argv = argv
+        self.executable = executable
+        self.workingDirectory = workingDirectory
+        self.environment = environment
+        self.restart = restart
+        self.restartDelay = restartDelay
+        self.description = description ?? ShellWords.join(argv)
+    }
+
+    /// A job that is not restarted stays loaded as "exited" after it ends, so `status` can still
+    /// say how it ended; with a restart policy the unit must go inactive for systemd to restart it.
+    public var remainsAfterExit: Bool { restart == .no }
+}
+
+/// What a path turned out to be, for resolving the program to run.
+public enum FileKind: Sendable {
+    case missing, directory, notExecutable, executable
+}
+
+/// Resolves argv[0] the way the caller's shell would, so `./server` or `python` mean what they
+/// meant before unitify: the user manager's own PATH and working directory differ from the caller's.
+public enum ProgramResolver {
+    public static func resolve(
+        _ program: String, searchPath: String, workingDirectory: String, probe: (String) -> FileKind
+    ) throws(InputError) -> String {
+        guard !program.isEmpty else { throw InputError("the command is empty: give a program to run after --") }
+        if program.contains("/") {
+            let path = absolute(program, relativeTo: workingDirectory)
+            switch probe(path) {
+            case .executable: return path
+            case .missing: throw InputError("program '\(program)' not found: \(path) does not exist")
+            case .directory: throw InputError("'\(program)' is a directory, not a program: name the file to run")
+            case .notExecutable: throw InputError("'\(program)' is not executable: run 'chmod +x \(program)' or name its interpreter, e.g. sh \(program)")
+            }
+        }
+        var sawNonExecutable: String?
+        for directory in searchPath.split(separator: ":", omittingEmptySubsequences: false) {
+            let base = directory.isEmpty ? workingDirectory : absolute(String(directory), relativeTo: workingDirectory)
+            let candidate = base.hasSuffix("/") ? base + program : base + "/" + program
+            switch probe(candidate) {
+            case .executable: return candidate
+            case .notExecutable: sawNonExecutable = sawNonExecutable ?? candidate
+            case .missing, .directory: continue
+            }
+        }
+        if let sawNonExecutable {
+            throw InputError("'\(program)' is not executable (\(sawNonExecutable)): run 'chmod +x \(sawNonExecutable)'")
+        }
+        throw InputError("program '\(program)' not found on PATH: check the spelling, or give its path (e.g. ./\(program))")
+    }
+
+    /// `path` made absolute against `base`, with `.` and `..` components folded.
+    public static func absolute(_ path: String, relativeTo base: String) -> String {
+        let joined = path.hasPrefix("/") ? path : base + "/" + path
+        var parts: [Substring] = []
+        for part in joined.split(separator: "/") {
+            if part == "." { continue }
+            if part == ".." { _ = parts.popLast(); continue }
+            parts.append(part)
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+}

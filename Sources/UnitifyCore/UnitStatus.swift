@@ -1,0 +1,70 @@
+/// A unit's state as `status` shows it, read from the manager's properties.
+public struct UnitStatus: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        case transient, persistent, timer, other
+    }
+
+    public var unit: String
+    public var description = ""
+    public var loadState = ""
+    public var activeState = ""
+    public var subState = ""
+    /// systemd's `Result`: `success`, `exit-code`, `signal`, `start-limit-hit`, `oom-kill`...
+    public var result = ""
+    public var mainPID: UInt32 = 0
+    /// When the unit last became active, microseconds since the epoch.
+    public var activeSince: UInt64?
+    public var restarts: UInt32 = 0
+    public var memoryBytes: UInt64?
+    public var cpuNanoseconds: UInt64?
+    public var lastExit: ProcessExit?
+    public var command: [String] = []
+    public var workingDirectory: String?
+    public var restartPolicy: String?
+    public var invocationID: String?
+    public var kind: Kind = .other
+
+    public init(unit: String) { self.unit = unit }
+
+    /// The state in words: running, restarting, failed, exited, stopped, waiting for timer.
+    public var state: String {
+        switch activeState {
+        case _ where loadState == "not-found": return "not found"
+        case "active":
+            if kind == .timer { return "waiting for timer" }
+            return subState == "exited" ? "exited" : (subState == "running" ? "running" : subState)
+        case "activating": return subState == "auto-restart" ? "restarting" : "starting"
+        case "deactivating": return "stopping"
+        case "failed": return "failed"
+        case "inactive": return lastExit?.isSuccess == true && result == "success" ? "exited" : "stopped"
+        default: return activeState
+        }
+    }
+
+    public var isRunning: Bool { activeState == "active" || activeState == "reloading" }
+
+    /// Uptime at `now` (microseconds since the epoch) while the unit is up.
+    public func uptime(now: UInt64) -> TimeSpan? {
+        guard isRunning, mainPID != 0 || kind == .timer, let since = activeSince, since > 0, now >= since else { return nil }
+        return TimeSpan(microseconds: now - since)
+    }
+
+    /// Why the unit is not running, in words, with what to do about it; nil when there is nothing to say.
+    public var explanation: String? {
+        switch result {
+        case "start-limit-hit":
+            return "crashed \(restarts) times and hit the start limit, so systemd gave up: fix the crash (see its log below), or allow more with --max-restarts N --within DURATION"
+        case "oom-kill":
+            return "killed by the kernel's OOM killer: it ran out of memory"
+        case "timeout":
+            return "timed out"
+        case "exit-code", "signal", "core-dump":
+            return lastExit.map { "the program \($0.words)" }
+        case "success", "":
+            if activeState == "inactive" || subState == "exited" { return lastExit.map { "the program \($0.words)" } }
+            return nil
+        default:
+            return "failed: \(result)"
+        }
+    }
+}

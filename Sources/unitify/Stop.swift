@@ -1,0 +1,21 @@
+import ArgumentParser
+import Systemd
+import UnitifyClient
+import UnitifyCore
+
+struct Stop: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Stop a job: its processes are terminated and it is unloaded.")
+
+    @Argument(help: "The unit, with or without .service.")
+    var names: [String]
+
+    func run() throws {
+        guard !names.isEmpty else { throw InputError("name the job to stop: 'unitify stop NAME' ('unitify status' lists them)") }
+        let manager = try Manager.user()
+        for name in names {
+            let unit = try UnitName.normalize(name)
+            _ = try manager.stop(unit)
+            Output.standard.line("stopped \(UnitName.shortName(unit))")
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import UnitifyClient
+import UnitifyCore
+
+@main
+struct Unitify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run long jobs as systemd user services instead of nohup.",
+        discussion: """
+            unitify starts a command as a transient systemd user unit: supervised, restarted when \
+            asked, logged to the journal, and easy to find again.
+            """,
+        version: "0.1.0",
+        subcommands: [Run.self, Status.self, JournalCommand.self, Stop.self]
+    )
+
+    /// Parses, runs, and reports any failure as one line on stderr with a meaningful exit status,
+    /// never a stack trace.
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+            Output.standard.flush()
+        } catch let failure as CommandFailure {
+            printError("unitify: \(failure.description)")
+            exit(withError: ExitCode(failure.exitCode))
+        } catch let input as InputError {
+            printError("unitify: \(input.message)")
+            exit(withError: ExitCode(2))
+        } catch let unreachable as ManagerUnreachable {
+            printError("unitify: \(unreachable.description)")
+            exit(withError: ExitCode(1))
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success || error is CleanExit {
+                exit(withError: error)  // --help, --version
+            }
+            if error is ExitCode { exit(withError: error) }
+            let message = fullMessage(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            let isUsage = code == .validationFailure
+            printError("unitify: \(message.replacing("Error: ", with: ""))\(isUsage ? " (see 'unitify help')" : "")")
+            exit(withError: ExitCode(isUsage ? 2 : 1))
+        }
+    }
+}
