@@ -9,7 +9,7 @@ struct JournalCommand: ParsableCommand {
     @Argument(help: "The unit, with or without .service.")
     var name: String
 
-    @Option(name: .shortAndLong, help: "How many of the last lines to show, or 'all'.")
+    @Option(name: [.customShort("n"), .customLong("lines")], help: "How many of the last lines to show, or 'all'.")
     var lines: String = "50"
 
     @Flag(name: .shortAndLong, help: "Keep printing new lines until interrupted.")

@@ -39,7 +39,9 @@ struct Unitify: ParsableCommand {
             if error is ExitCode { exit(withError: error) }
             let message = fullMessage(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
             let isUsage = code == .validationFailure
-            printError("unitify: \(message.replacing("Error: ", with: ""))\(isUsage ? " (see 'unitify help')" : "")")
+            let subcommand = arguments.first { word in configuration.subcommands.contains { $0._commandName == word } }
+            let help = "unitify " + (subcommand.map { $0 + " " } ?? "") + "--help"
+            printError("unitify: \(message.replacing("Error: ", with: ""))\(isUsage ? " (see '\(help)')" : "")")
             exit(withError: ExitCode(isUsage ? 2 : 1))
         }
     }
