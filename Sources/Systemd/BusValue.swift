@@ -95,3 +95,24 @@ extension BusValue {
         elements?.compactMap(\.string)
     }
 }
+
+extension BusValue: CustomStringConvertible {
+    /// A readable rendering for people (`--dry-run`): strings quoted with escapes, arrays in
+    /// brackets, structures in parentheses.
+    public var description: String {
+        switch self {
+        case .byte(let v): "\(v)"
+        case .bool(let v): "\(v)"
+        case .int32(let v): "\(v)"
+        case .uint32(let v): "\(v)"
+        case .int64(let v): "\(v)"
+        case .uint64(let v): "\(v)"
+        case .double(let v): "\(v)"
+        case .string(let s), .objectPath(let s), .signature(let s): s.debugDescription
+        case .array(_, let items): "[" + items.map(\.description).joined(separator: ", ") + "]"
+        case .structure(let fields): "(" + fields.map(\.description).joined(separator: " ") + ")"
+        case .dictEntry(let key, let value): "\(key): \(value)"
+        case .variant(let inner): inner.description
+        }
+    }
+}

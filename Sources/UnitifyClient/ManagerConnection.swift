@@ -55,3 +55,38 @@ public enum Environment {
         return UInt64(ts.tv_sec) * 1_000_000 + UInt64(ts.tv_nsec) / 1_000
     }
 }
+
+/// The calling process as `JobRequest` sees it.
+public struct LiveHost: Host {
+    public init() {}
+
+    public var environment: [String] {
+        var result: [String] = []
+        var index = 0
+        while let entry = environ[index] {
+            result.append(String(cString: entry))
+            index += 1
+        }
+        return result
+    }
+
+    public var currentDirectory: String? { Environment.currentDirectory() }
+
+    public func fileKind(_ path: String) -> FileKind { Environment.fileKind(path) }
+
+    public func readText(_ path: String) throws(InputError) -> String {
+        guard let file = fopen(path, "r") else {
+            throw InputError("cannot read \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = fread(&chunk, 1, chunk.count, file)
+            if count <= 0 { break }
+            bytes += chunk[..<count]
+        }
+        if ferror(file) != 0 { throw InputError("cannot read \(path): \(String(cString: strerror(errno)))") }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

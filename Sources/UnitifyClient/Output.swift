@@ -4,6 +4,7 @@ import Glibc
 /// `unitify journal x | head -1` ends with status 0 and no complaint.
 public final class Output {
     nonisolated(unsafe) public static let standard = Output(fd: STDOUT_FILENO)
+    nonisolated(unsafe) public static let error = Output(fd: STDERR_FILENO)
 
     let fd: Int32
     public let isTerminal: Bool
@@ -63,4 +64,15 @@ public func printError(_ text: String) {
     Output.standard.flush()
     let line = text + "\n"
     _ = line.withCString { Glibc.write(STDERR_FILENO, $0, strlen($0)) }
+}
+
+extension Output {
+    /// The terminal's width when writing to one ($COLUMNS wins, as for ls); nil for pipes and files.
+    public var terminalWidth: Int? {
+        guard isTerminal else { return nil }
+        if let columns = getenv("COLUMNS").flatMap({ Int(String(cString: $0)) }), columns > 0 { return columns }
+        var size = winsize()
+        guard ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
+    }
 }

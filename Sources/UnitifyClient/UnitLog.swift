@@ -4,28 +4,79 @@ import UnitifyCore
 
 /// How journal lines are printed, as journalctl's `-o`.
 public enum LogFormat: String, Sendable, CaseIterable {
-    case short, cat
+    case short, shortIso = "short-iso", shortPrecise = "short-precise", cat, json
 }
 
-/// The journal lines of one or more units, matched exactly as `journalctl --user-unit` matches
-/// them (systemd's `add_matches_for_user_unit_full`).
+/// What to read from the journal.
+public struct LogQuery {
+    /// Full unit names; empty means every unit in unitify's slice.
+    public var units: [String] = []
+    /// The last N matching entries; nil for all.
+    public var lines: Int? = 50
+    /// Wall-clock bounds in microseconds since the epoch.
+    public var since: UInt64?
+    public var until: UInt64?
+    /// Show this priority and more important ones.
+    public var maxPriority: Int?
+    public var grep: Regex<AnyRegexOutput>?
+    /// Only entries of this run (invocation ID).
+    public var invocation: String?
+    public var format: LogFormat = .short
+
+    public init() {}
+
+    var filtersInCode: Bool { grep != nil || invocation != nil }
+}
+
+/// The journal lines of unitify's units, matched as `journalctl --user-unit` matches them
+/// (systemd's `add_matches_for_user_unit_full`), printed as journalctl prints them, with a
+/// separator between two runs of a unit and a word about lines journald dropped.
 public final class UnitLog {
     let journal: Journal
-    let format: LogFormat
+    let query: LogQuery
     let output: Output
+    let uid: UInt32
+    let prefixUnit: Bool
+    let colour: Bool
+    /// Per unit: the run seen last, and how the runs ended (from the manager's EXIT_* fields).
+    var lastRun: [String: String] = [:]
+    var endings: [String: String] = [:]
+    var firstTime: UInt64?
+    var lastTime: UInt64?
 
-    public init(units: [String], uid: UInt32 = getuid(), format: LogFormat = .short, output: Output = .standard) throws {
+    public init(_ query: LogQuery, uid: UInt32 = getuid(), output: Output = .standard) throws {
         journal = try Journal(flags: .localOnly)
-        self.format = format
+        self.query = query
         self.output = output
-        guard journal.hasFiles else {
-            throw CommandFailure(
-                "cannot read any journal files as uid \(uid): journald keeps them readable only to root and the systemd-journal group here; add yourself with 'usermod -aG systemd-journal \(Environment.value("USER") ?? "USER")', or use --log-file")
+        self.uid = uid
+        prefixUnit = query.units.count != 1
+        colour = output.usesColour && query.format != .json && query.format != .cat
+        guard journal.hasFiles else { throw Self.unreadable(uid) }
+        if query.units.isEmpty {
+            try journal.addMatch("_SYSTEMD_USER_SLICE=\(UnitSpec.slice)")
+            try journal.addMatch("_UID=\(uid)")
         }
-        for (index, unit) in units.enumerated() {
+        for (index, unit) in query.units.enumerated() {
             if index > 0 { try journal.addDisjunction() }
             try Self.addMatches(journal, unit: unit, uid: uid)
         }
+        if let maxPriority = query.maxPriority {
+            try journal.addConjunction()
+            for level in 0...maxPriority { try journal.addMatch("PRIORITY=\(level)") }
+        }
+    }
+
+    /// The last `lines` lines of some units.
+    public convenience init(units: [String], lines: Int?, output: Output = .standard) throws {
+        var query = LogQuery()
+        query.units = units
+        query.lines = lines
+        try self.init(query, output: output)
+    }
+
+    static func unreadable(_ uid: UInt32) -> CommandFailure {
+        CommandFailure(
+            "cannot read any journal files as uid \(uid): they are readable only by root and the systemd-journal group here; add yourself with 'usermod -aG systemd-journal \(Environment.value("USER") ?? "USER")' and log in again, or run the job with --log-file")
     }
 
     static func addMatches(_ journal: Journal, unit: String, uid: UInt32) throws(SystemdError) {
@@ -37,40 +88,79 @@ public final class UnitLog {
         try journal.addMatch("USER_UNIT=\(unit)")
         try journal.addMatch("_UID=\(uid)")
         try journal.addDisjunction()
-        // Messages from system services about it (e.g. coredumps), which run as root.
-        for field in ["OBJECT_SYSTEMD_USER_UNIT", "COREDUMP_USER_UNIT"] {
-            try journal.addMatch("\(field)=\(unit)")
-            try journal.addMatch("_UID=\(uid)")
-            if uid != 0 { try journal.addMatch("_UID=0") }
-            if field == "OBJECT_SYSTEMD_USER_UNIT" { try journal.addDisjunction() }
-        }
+        // Messages from system services about it (coredumps), which run as root.
+        try journal.addMatch("OBJECT_SYSTEMD_USER_UNIT=\(unit)")
+        try journal.addMatch("_UID=\(uid)")
+        if uid != 0 { try journal.addMatch("_UID=0") }
+        try journal.addDisjunction()
+        try journal.addMatch("COREDUMP_USER_UNIT=\(unit)")
+        try journal.addMatch("_UID=\(uid)")
+        if uid != 0 { try journal.addMatch("_UID=0") }
+        // Beyond journalctl: output whose unit journald could not tell (see SyslogIdentifier=).
+        try journal.addDisjunction()
+        try journal.addMatch("SYSLOG_IDENTIFIER=\(UnitName.shortName(unit))")
+        try journal.addMatch("_UID=\(uid)")
     }
 
-    /// Prints the last `lines` entries (all when nil); returns how many were printed.
+    // MARK: Reading
+
+    /// Prints the last `query.lines` matching entries (all when nil); returns how many.
     @discardableResult
-    public func printTail(lines: Int?) throws -> Int {
+    public func printTail() throws -> Int {
         var printed = 0
-        if let lines {
-            guard lines > 0 else { return 0 }
-            try journal.seekTail()
-            var more = try journal.previous(skip: UInt64(lines)) > 0
-            while more {
-                try printEntry()
-                printed += 1
-                more = try journal.next()
-            }
-        } else {
-            try journal.seekHead()
+        if try positionBeforeFirstEntry() {
             while try journal.next() {
+                if let until = query.until, try journal.realtimeMicroseconds() > until { break }
+                guard try matchesFilters() else { continue }
                 try printEntry()
                 printed += 1
             }
         }
         output.flush()
+        if query.format != .json { reportDroppedLines() }
         return printed
     }
 
-    /// Prints new entries as they arrive, until the process is interrupted.
+    /// Places the read position so that the next `next()` lands on the first entry to print.
+    /// Returns false when nothing is to be printed.
+    func positionBeforeFirstEntry() throws -> Bool {
+        guard let lines = query.lines else {
+            if let since = query.since { try journal.seek(realtimeMicroseconds: since) } else { try journal.seekHead() }
+            return true
+        }
+        guard lines > 0 else { return false }
+        if let until = query.until { try journal.seek(realtimeMicroseconds: until + 1) } else { try journal.seekTail() }
+        // Walk back over matching entries; the cursor of the earliest one is where to start.
+        var found = 0
+        var start: String?
+        while found < lines, try journal.previous() {
+            let time = try journal.realtimeMicroseconds()
+            if let since = query.since, time < since { break }
+            if let until = query.until, time > until { continue }
+            guard try matchesFilters() else { continue }
+            found += 1
+            start = try journal.cursor()
+        }
+        guard let start else { return false }
+        try journal.seek(cursor: start)
+        return true
+    }
+
+    func matchesFilters() throws -> Bool {
+        guard query.filtersInCode else { return true }
+        if let invocation = query.invocation, try runOfEntry() != invocation { return false }
+        if let grep = query.grep {
+            guard let message = try journal.string("MESSAGE"), message.contains(grep) else { return false }
+        }
+        return true
+    }
+
+    func runOfEntry() throws -> String? {
+        try journal.string("_SYSTEMD_INVOCATION_ID") ?? journal.string("USER_INVOCATION_ID")
+    }
+
+    /// Prints entries as they arrive until SIGINT or SIGTERM, which end the process with status 0.
+    /// Restarts of the unit are followed: the matches are by unit, not by process.
     public func follow() throws -> Never {
         let stop: @convention(c) (Int32) -> Void = { _ in
             Output.standard.flush()
@@ -78,34 +168,135 @@ public final class UnitLog {
         }
         signal(SIGINT, stop)
         signal(SIGTERM, stop)
+        // Nothing printed: start at the end, wherever the search for a first entry stopped.
+        if lastTime == nil {
+            try journal.seekTail()
+            _ = try journal.previous()
+        }
         while true {
             output.flush()
             _ = try journal.wait(timeoutMicroseconds: nil)
-            while try journal.next() { try printEntry() }
+            while try journal.next() {
+                if try matchesFilters() { try printEntry() }
+            }
         }
     }
+
+    /// The invocation IDs of a unit's runs in the journal, oldest first.
+    public static func runs(of unit: String, uid: UInt32 = getuid()) throws -> [String] {
+        let journal = try Journal(flags: .localOnly)
+        try journal.addMatch("_SYSTEMD_USER_UNIT=\(unit)")
+        try journal.addMatch("_UID=\(uid)")
+        try journal.seekHead()
+        var runs: [String] = []
+        while try journal.next() {
+            if let run = try journal.string("_SYSTEMD_INVOCATION_ID"), run != runs.last { runs.append(run) }
+        }
+        return runs
+    }
+
+    // MARK: Printing
 
     func printEntry() throws {
-        switch format {
+        let time = try journal.realtimeMicroseconds()
+        if firstTime == nil { firstTime = time }
+        lastTime = time
+        switch query.format {
         case .cat:
             _ = try journal.withData("MESSAGE") { output.write($0) }
-        case .short:
-            let time = try journal.realtimeMicroseconds()
+            output.endLine()
+        case .json:
+            try printJSON()
+        case .short, .shortIso, .shortPrecise:
+            let unit = try journal.string("_SYSTEMD_USER_UNIT") ?? journal.string("USER_UNIT") ?? journal.string("OBJECT_SYSTEMD_USER_UNIT") ?? ""
+            try separateRuns(unit: unit)
+            let name = UnitName.shortName(unit)
             let identifier = try journal.string("SYSLOG_IDENTIFIER") ?? journal.string("_COMM") ?? "?"
             let pid = try journal.string("_PID").map { "[\($0)]" } ?? ""
-            output.write("\(Self.localTime(time)) \(identifier)\(pid): ")
+            var head = Self.timestamp(time, query.format) + " "
+            if prefixUnit && identifier != name && !name.isEmpty { head += paint(name, unit) + " " }
+            output.write(head + paint(identifier + pid, identifier == name ? unit : "") + ": ")
             _ = try journal.withData("MESSAGE") { output.write($0) }
+            output.endLine()
         }
-        output.endLine()
     }
 
-    /// `Nov 22 14:37:35` in local time, as journalctl's short format.
-    static func localTime(_ microseconds: UInt64) -> String {
+    /// A line between two runs of a unit that says how the earlier one ended.
+    func separateRuns(unit: String) throws {
+        guard let run = try runOfEntry() else { return }
+        if let code = try journal.string("EXIT_CODE"), let status = try journal.string("EXIT_STATUS") {
+            endings[run] = Self.ending(code: code, status: status)
+        }
+        defer { lastRun[unit] = run }
+        guard let previous = lastRun[unit], previous != run else { return }
+        let how = endings[previous].map { "the previous run \($0)" } ?? "a new run"
+        output.line(paint("-- \(UnitName.shortName(unit)): \(how) --", unit))
+    }
+
+    static func ending(code: String, status: String) -> String {
+        switch code {
+        case "exited": "exited with status \(status)"
+        case "killed": "was killed by SIG\(status)"
+        case "dumped": "was killed by SIG\(status) and dumped core"
+        default: "ended (\(code) \(status))"
+        }
+    }
+
+    func printJSON() throws {
+        var fields = ["\"__CURSOR\":" + JSONText.quote(try journal.cursor()),
+                      "\"__REALTIME_TIMESTAMP\":\"\(try journal.realtimeMicroseconds())\""]
+        for (name, value) in try journal.allFields() {
+            fields.append(JSONText.quote(name) + ":" + JSONText.value(value))
+        }
+        output.line("{" + fields.joined(separator: ",") + "}")
+    }
+
+    static let palette = ["\u{1B}[36m", "\u{1B}[33m", "\u{1B}[35m", "\u{1B}[32m", "\u{1B}[34m", "\u{1B}[91m"]
+
+    /// The same colour for a unit every time (a stable hash, not Swift's seeded one).
+    func paint(_ text: String, _ unit: String) -> String {
+        guard colour, !unit.isEmpty else { return text }
+        let hash = unit.utf8.reduce(UInt32(2_166_136_261)) { ($0 ^ UInt32($1)) &* 16_777_619 }
+        return Self.palette[Int(hash % UInt32(Self.palette.count))] + text + "\u{1B}[0m"
+    }
+
+    static func timestamp(_ microseconds: UInt64, _ format: LogFormat) -> String {
         var seconds = time_t(microseconds / 1_000_000)
         var parts = tm()
         localtime_r(&seconds, &parts)
-        var buffer = [CChar](repeating: 0, count: 32)
-        let count = strftime(&buffer, buffer.count, "%b %d %H:%M:%S", &parts)
-        return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        var buffer = [CChar](repeating: 0, count: 64)
+        let pattern = format == .shortIso ? "%Y-%m-%dT%H:%M:%S%z" : "%b %d %H:%M:%S"
+        let count = strftime(&buffer, buffer.count, pattern, &parts)
+        var text = String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        if format == .shortPrecise {
+            let micros = String(microseconds % 1_000_000)
+            text += "." + String(repeating: "0", count: 6 - micros.count) + micros
+        }
+        return text
+    }
+
+    // MARK: Loss
+
+    /// journald's rate limit is per system unit, so all of a user's units share the budget of
+    /// user@UID.service; when it drops lines it logs "Suppressed N messages from ...". Say so once
+    /// for the time range shown, so a gap is never silent.
+    func reportDroppedLines() {
+        guard let first = firstTime, let last = lastTime, let dropped = try? droppedLines(from: first, to: last + 30_000_000), dropped > 0 else { return }
+        printError(
+            "unitify: journald dropped \(dropped) lines of your units in this range under its rate limit (shared by all of uid \(uid)'s units): run the job with --log-file, or raise RateLimitBurst= in journald.conf")
+    }
+
+    func droppedLines(from start: UInt64, to end: UInt64) throws -> Int {
+        let notices = try Journal(flags: .localOnly)
+        try notices.addMatch("MESSAGE_ID=a596d6fe7bfa4994828e72309e95d61e")  // SD_MESSAGE_JOURNAL_DROPPED
+        try notices.seek(realtimeMicroseconds: start)
+        var total = 0
+        let source = "user@\(uid).service"
+        while try notices.next() {
+            guard try notices.realtimeMicroseconds() <= end else { break }
+            guard let message = try notices.string("MESSAGE"), message.hasSuffix(source) else { continue }
+            total += Int(try notices.string("N_DROPPED") ?? "") ?? 0
+        }
+        return total
     }
 }

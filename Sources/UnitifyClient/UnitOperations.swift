@@ -13,63 +13,154 @@ public struct CommandFailure: Error, CustomStringConvertible {
 }
 
 extension Manager {
-    /// Starts `spec` as a transient unit and waits for the start job. A leftover of ours with the
-    /// same name (failed, or exited and kept for its status) is cleared first; a unit that is still
-    /// running is a clash. Nothing stays loaded when the start fails.
-    public func start(_ spec: UnitSpec) throws -> UnitStatus {
+    /// Starts `spec` (its timer, when it has one) and waits for the start job. A leftover of ours
+    /// with the same name (failed, or exited and kept for its status) is cleared first; one still
+    /// running is a clash unless `replace`. Nothing stays loaded when the start fails.
+    ///
+    /// - Parameter keepLoaded: hold a reference to the unit (`AddRef`) so that it stays loaded,
+    ///   with its exit status, until this connection closes: what `--wait` needs.
+    public func start(_ spec: UnitSpec, replace: Bool = false, keepLoaded: Bool = false) throws -> UnitStatus {
         try subscribe()
-        var job = try? startTransientUnit(spec.name, properties: spec.transientProperties)
+        let units = [spec.name] + (spec.timerName.map { [$0] } ?? [])
+        if replace {
+            for unit in units { try clearLeftover(unit, owner: spec.name, stopRunning: true) }
+        }
+        var job = try? startUnit(spec, keepLoaded: keepLoaded)
         if job == nil {
             // Most often the name is taken (org.freedesktop.systemd1.UnitExists); anything else
             // shows up again, with its reason, on the second attempt.
-            try clearLeftover(spec.name)
-            job = try startTransientUnit(spec.name, properties: spec.transientProperties)
+            for unit in units { try clearLeftover(unit, owner: spec.name, stopRunning: false) }
+            job = try startUnit(spec, keepLoaded: keepLoaded)
         }
         let result = try waitForJob(job ?? "")
-        let status = try status(of: spec.name)
-        guard result == "done" else {
-            try? resetFailedUnit(spec.name)
+        let main = spec.timerName ?? spec.name
+        let status = try status(of: main)
+        // A program that ran and then died is a crash for the caller to report with its log; one
+        // that never ran (systemd's own exit codes, 200 and up) did not start, and leaves nothing.
+        let neverRan = status.lastExit.map { $0.kind == .exited && $0.status >= 200 && $0.status < 256 } ?? true
+        guard result == "done" || !neverRan else {
+            for unit in units {
+                if let job = try? stopUnit(unit) { _ = try? waitForJob(job) }
+                try? resetFailedUnit(unit)
+            }
             let why = status.explanation ?? "the start job ended with '\(result)'"
             throw CommandFailure("\(UnitName.shortName(spec.name)) did not start: \(why)")
         }
         return status
     }
 
-    /// Makes way for a new unit of the same name, or explains why it cannot.
-    func clearLeftover(_ unit: String) throws {
-        let properties = try unitProperties(unit)
-        let leftover = UnitStatus(properties: properties, unit: unit)
-        guard leftover.loadState != "not-found" else { return }
-        let ours = properties["Slice"]?.string == UnitSpec.slice
-        guard ours, !leftover.isRunning || leftover.subState == "exited" else {
-            let owner = ours ? "" : " (not started by unitify)"
-            throw CommandFailure(
-                "a unit named \(UnitName.shortName(unit)) is already \(leftover.state)\(owner): choose another --name, or stop it with 'unitify stop \(UnitName.shortName(unit))'")
+    func startUnit(_ spec: UnitSpec, keepLoaded: Bool) throws(SystemdError) -> String {
+        var service = spec.serviceProperties
+        if keepLoaded { service.append(("AddRef", .bool(true))) }
+        guard let timerName = spec.timerName, let timer = spec.timerProperties else {
+            return try startTransientUnit(spec.name, properties: service)
         }
-        if leftover.isRunning { _ = try waitForJob(try stopUnit(unit)) }
+        return try startTransientUnit(timerName, properties: timer, auxiliary: [(spec.name, service)])
+    }
+
+    /// Makes way for a new unit of the same name, or explains why it cannot. Only units in
+    /// unitify's slice (and their timers) are touched.
+    func clearLeftover(_ unit: String, owner service: String, stopRunning: Bool) throws {
+        let leftover = try status(of: unit)
+        guard leftover.loadState != "not-found" else { return }
+        let ours = try unitProperty(service, interface: "org.freedesktop.systemd1.Service", property: "Slice")?.string == UnitSpec.slice
+        let short = UnitName.shortName(unit)
+        guard ours else {
+            throw CommandFailure("a unit named \(short) already exists and was not started by unitify: choose another --name")
+        }
+        let done = !leftover.isRunning || (leftover.subState == "exited" && leftover.kind != .timer)
+        guard done || stopRunning else {
+            throw CommandFailure(
+                "\(short) is already \(leftover.state): add --replace to stop it and start the new one, or choose another --name")
+        }
+        if leftover.activeState != "inactive" && leftover.activeState != "failed" {
+            _ = try waitForJob(try stopUnit(unit))
+        }
         try? resetFailedUnit(unit)
     }
 
-    /// Stops a unit and waits until it is down; returns its status afterwards.
-    public func stop(_ unit: String) throws -> UnitStatus {
+    /// Stops a unit (and the timer that starts it) and waits until it is down.
+    public func stop(_ unit: String) throws {
         let before = try status(of: unit)
         guard before.loadState != "not-found" else {
             throw CommandFailure("no unit named \(UnitName.shortName(unit)): 'unitify status' lists yours", exitCode: 4)
         }
         try subscribe()
-        _ = try waitForJob(try stopUnit(unit))
-        try? resetFailedUnit(unit)
-        return try status(of: unit)
+        var units = [unit]
+        if unit.hasSuffix(".service") {
+            units = (try unitProperty(unit, interface: "org.freedesktop.systemd1.Unit", property: "TriggeredBy")?.stringArray ?? []) + units
+        }
+        for name in units {
+            _ = try waitForJob(try stopUnit(name))
+            try? resetFailedUnit(name)
+        }
+    }
+
+    /// Watches a freshly started unit for `window`: returns early as soon as it has failed, exited
+    /// or begun restarting, so a crash is reported instead of hidden as nohup hides it.
+    public func settle(_ unit: String, within window: TimeSpan) throws -> UnitStatus {
+        try watch(unit, until: monotonicMicroseconds() + window.microseconds) { $0.hasEnded || $0.restarts > 0 || $0.subState == "auto-restart" }
+    }
+
+    /// Waits until the job has ended for good (not about to be restarted).
+    public func waitUntilEnded(_ unit: String) throws -> UnitStatus {
+        try watch(unit, until: nil) { $0.hasEnded }
+    }
+
+    /// Re-reads the unit's status whenever the manager says it changed, until `done` holds or the
+    /// deadline (monotonic microseconds) passes.
+    func watch(_ unit: String, until deadline: UInt64?, _ done: (UnitStatus) -> Bool) throws -> UnitStatus {
+        let path = Manager.unitPath(unit)
+        var status = try status(of: unit)
+        while !done(status) {
+            let now = monotonicMicroseconds()
+            if let deadline, now >= deadline { break }
+            guard let message = try bus.nextMessage(timeoutMicroseconds: deadline.map { $0 - now }) else { break }
+            if message.path == path { status = try self.status(of: unit) }
+        }
+        return status
     }
 
     public func status(of unit: String) throws(SystemdError) -> UnitStatus {
-        UnitStatus(properties: try unitProperties(unit), unit: unit)
+        let properties = try unitProperties(unit)
+        var status = UnitStatus(properties: properties, unit: unit)
+        if status.standardOutput.hasSuffix(":") || status.standardError.hasSuffix(":"),
+           let fragment = properties["FragmentPath"]?.string, let text = try? LiveHost().readText(fragment) {
+            status.standardOutput = UnitFileText.lastValue(of: "StandardOutput", in: text) ?? status.standardOutput
+            status.standardError = UnitFileText.lastValue(of: "StandardError", in: text) ?? status.standardOutput
+        }
+        if status.kind != .timer, let timer = status.triggeredBy.first {
+            let timerProperties = try unitProperties(timer)
+            status.kind = .timer
+            status.timerActive = timerProperties["ActiveState"]?.string == "active"
+            status.nextElapse = timerProperties["NextElapseUSecRealtime"]?.uint64.flatMap { $0 == 0 || $0 == .max ? nil : $0 }
+        }
+        return status
     }
 
     /// The names of the loaded units in unitify's slice.
     public func managedUnits() throws(SystemdError) -> [String] {
         let members = try unitProperty(UnitSpec.slice, interface: "org.freedesktop.systemd1.Unit", property: "SliceOf")
         return (members?.stringArray ?? []).sorted()
+    }
+
+    /// The cgroup controllers delegated to this manager (cgroup v2's `cgroup.controllers` of its
+    /// own cgroup); without `memory` or `cpu` there, MemoryMax= and CPUQuota= are silently ignored.
+    public func delegatedControllers() -> Set<String> {
+        let message = try? bus.methodCall(
+            destination: Self.destination, path: Self.objectPath, interface: "org.freedesktop.DBus.Properties", member: "Get")
+        try? message?.append(.string(Self.interface), .string("ControlGroup"))
+        guard let message, let group = try? bus.call(message).read()?.string else { return [] }
+        for root in ["/sys/fs/cgroup/unified", "/sys/fs/cgroup"] {
+            let path = root + group + "/cgroup.controllers"
+            guard let file = fopen(path, "r") else { continue }
+            defer { fclose(file) }
+            var line = [CChar](repeating: 0, count: 4096)
+            guard fgets(&line, Int32(line.count), file) != nil else { return [] }
+            let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            return Set(text.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
+        }
+        return []
     }
 }
 
@@ -97,10 +188,16 @@ extension UnitStatus {
         workingDirectory = p["WorkingDirectory"]?.string.flatMap { $0.isEmpty ? nil : $0 }
         restartPolicy = p["Restart"]?.string
         if case .array(_, let bytes)? = p["InvocationID"], !bytes.isEmpty {
-            invocationID = bytes.compactMap(\.uint64).map { UInt8($0) }.map(hex).joined()
+            invocationID = bytes.compactMap(\.uint64).map { hexByte(UInt8($0)) }.joined()
         }
+        triggeredBy = p["TriggeredBy"]?.stringArray ?? []
+        standardOutput = Self.stream(p, "StandardOutput")
+        standardError = p["StandardError"]?.string == "inherit" ? standardOutput : Self.stream(p, "StandardError")
+        unitFileState = p["UnitFileState"]?.string ?? ""
+        environmentKeys = (p["Environment"]?.stringArray ?? []).map { String($0.prefix { $0 != "=" }) }
         if unit.hasSuffix(".timer") {
             kind = .timer
+            nextElapse = p["NextElapseUSecRealtime"]?.uint64.flatMap { $0 == 0 || $0 == .max ? nil : $0 }
         } else if p["Transient"]?.bool == true {
             kind = .transient
         } else if let fragment = p["FragmentPath"]?.string, !fragment.isEmpty {
@@ -109,7 +206,16 @@ extension UnitStatus {
     }
 }
 
-private func hex(_ byte: UInt8) -> String {
+extension UnitStatus {
+    /// `journal`, or `append:` for a file: the path is not on the bus, `status(of:)` completes it
+    /// from the unit file.
+    static func stream(_ p: [String: BusValue], _ name: String) -> String {
+        let kind = p[name]?.string ?? "journal"
+        return ["file", "append", "truncate"].contains(kind) ? kind + ":" : kind
+    }
+}
+
+func hexByte(_ byte: UInt8) -> String {
     let digits = Array("0123456789abcdef")
     return String(digits[Int(byte >> 4)]) + String(digits[Int(byte & 0xF)])
 }

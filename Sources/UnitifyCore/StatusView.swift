@@ -1,8 +1,8 @@
-/// Renders unit statuses for people: a table of many, or a block for one.
+/// Renders unit statuses for people (a table of many, a block for one) and for scripts (JSON).
 public enum StatusView {
     public static let columns = ["NAME", "STATE", "PID", "UPTIME", "RESTARTS", "MEMORY", "CPU", "LAST EXIT", "KIND", "COMMAND"]
 
-    /// One row per unit; COMMAND is cut so that a row fits in `width` columns when given.
+    /// One row per unit; when `width` is given, COMMAND is cut so that a row fits.
     public static func table(_ statuses: [UnitStatus], now: UInt64, width: Int? = nil) -> [String] {
         guard !statuses.isEmpty else { return ["no jobs: start one with 'unitify run -- COMMAND'"] }
         var rows = [columns]
@@ -20,11 +20,9 @@ public enum StatusView {
                 ShellWords.join(status.command),
             ])
         }
-        var lines = Format.table(rows)
-        if let width {
-            lines = lines.map { Format.truncate($0, to: width) }
-        }
-        return lines
+        let lines = Format.table(rows)
+        guard let width else { return lines }
+        return lines.map { Format.truncate($0, to: width) }
     }
 
     /// Everything known about one unit, one fact per line.
@@ -39,16 +37,85 @@ public enum StatusView {
         if let explanation = status.explanation { facts.append(("Why", explanation)) }
         if status.mainPID != 0 { facts.append(("PID", "\(status.mainPID)")) }
         facts.append(("Restarts", "\(status.restarts)"))
-        if let memory = status.memoryBytes { facts.append(("Memory", Format.bytes(memory))) }
-        if let cpu = status.cpuNanoseconds { facts.append(("CPU", TimeSpan(microseconds: cpu / 1_000).short)) }
+        facts.append(("Memory", status.memoryBytes.map(Format.bytes) ?? "-"))
+        facts.append(("CPU", status.cpuNanoseconds.map { TimeSpan(microseconds: $0 / 1_000).short } ?? "-"))
         if let exit = status.lastExit { facts.append(("Last exit", exit.words)) }
         if !status.command.isEmpty { facts.append(("Command", ShellWords.join(status.command))) }
         if let directory = status.workingDirectory { facts.append(("Directory", directory)) }
         if let policy = status.restartPolicy { facts.append(("Restart", policy)) }
+        let output = status.standardOutput == status.standardError
+            ? status.standardOutput : "stdout \(status.standardOutput), stderr \(status.standardError)"
+        facts.append(("Output", output))
+        if !status.environmentKeys.isEmpty { facts.append(("Environment", status.environmentKeys.joined(separator: " "))) }
         facts.append(("Kind", status.kind.rawValue))
+        if !status.unitFileState.isEmpty { facts.append(("Enabled", status.unitFileState)) }
+        if let next = status.nextElapse { facts.append(("Next run", Format.utcTimestamp(next) + " UTC")) }
         if let invocation = status.invocationID { facts.append(("Invocation", invocation)) }
         let width = facts.map(\.0.count).max() ?? 0
         return [status.unit + (status.description.isEmpty ? "" : " - " + status.description)]
             + facts.map { String(repeating: " ", count: width - $0.0.count + 2) + $0.0 + ": " + $0.1 }
+    }
+}
+
+/// `status --json`: one object per unit with stable snake_case keys; absent facts are null.
+public struct StatusRecord: Encodable, Sendable {
+    public struct Exit: Encodable, Sendable {
+        public var kind: String
+        public var status: Int32
+        public var text: String
+    }
+
+    public var name: String
+    public var unit: String
+    public var state: String
+    public var load_state: String
+    public var active_state: String
+    public var sub_state: String
+    public var result: String
+    public var explanation: String?
+    public var pid: UInt32?
+    public var active_since_us: UInt64?
+    public var uptime_us: UInt64?
+    public var restarts: UInt32
+    public var memory_bytes: UInt64?
+    public var cpu_ns: UInt64?
+    public var last_exit: Exit?
+    public var kind: String
+    public var command: [String]
+    public var working_directory: String?
+    public var restart: String?
+    public var stdout: String
+    public var stderr: String
+    public var environment_keys: [String]
+    public var enabled: String?
+    public var next_elapse_us: UInt64?
+    public var invocation_id: String?
+
+    public init(_ s: UnitStatus, now: UInt64) {
+        name = UnitName.shortName(s.unit)
+        unit = s.unit
+        state = s.state
+        load_state = s.loadState
+        active_state = s.activeState
+        sub_state = s.subState
+        result = s.result
+        explanation = s.explanation
+        pid = s.mainPID == 0 ? nil : s.mainPID
+        active_since_us = s.activeSince
+        uptime_us = s.uptime(now: now)?.microseconds
+        restarts = s.restarts
+        memory_bytes = s.memoryBytes
+        cpu_ns = s.cpuNanoseconds
+        last_exit = s.lastExit.map { Exit(kind: "\($0.kind)", status: $0.status, text: $0.words) }
+        kind = s.kind.rawValue
+        command = s.command
+        working_directory = s.workingDirectory
+        restart = s.restartPolicy
+        stdout = s.standardOutput
+        stderr = s.standardError
+        environment_keys = s.environmentKeys
+        enabled = s.unitFileState.isEmpty ? nil : s.unitFileState
+        next_elapse_us = s.nextElapse
+        invocation_id = s.invocationID
     }
 }

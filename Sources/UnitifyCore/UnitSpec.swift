@@ -17,7 +17,16 @@ public struct UnitSpec: Sendable, Equatable {
     public var restart: RestartPolicy
     /// Delay between a crash and the restart; nil leaves systemd's default.
     public var restartDelay: TimeSpan?
+    public var startLimit: StartLimit?
     public var description: String
+    public var memoryMax: MemoryLimit?
+    public var cpuQuota: CPUQuota?
+    public var nice: Int32?
+    public var standardOutput: OutputTarget = .journal
+    public var standardError: OutputTarget = .journal
+    public var standardInput: String?
+    /// When set, a `.timer` unit starts the service instead of starting it now.
+    public var timer: TimerSpec?
 
     public init(
         name: String, argv: [String], executable: String, workingDirectory: String,
@@ -35,8 +44,47 @@ public struct UnitSpec: Sendable, Equatable {
     }
 
     /// A job that is not restarted stays loaded as "exited" after it ends, so `status` can still
-    /// say how it ended; with a restart policy the unit must go inactive for systemd to restart it.
-    public var remainsAfterExit: Bool { restart == .no }
+    /// say how it ended; a restarted or timer-driven one must go inactive for systemd to start it again.
+    public var remainsAfterExit: Bool { restart == .no && timer == nil }
+
+    /// The timer's name when there is one: `name.timer` beside `name.service`.
+    public var timerName: String? {
+        timer.map { _ in UnitName.shortName(name) + ".timer" }
+    }
+}
+
+/// systemd's start rate limit (`StartLimitBurst=` starts within `StartLimitIntervalSec=`).
+public enum StartLimit: Sendable, Equatable {
+    /// Never give up: the interval is 0, which turns the limit off.
+    case unlimited
+    case limit(burst: UInt32, interval: TimeSpan)
+}
+
+/// Where a stream of the job goes.
+public enum OutputTarget: Sendable, Equatable {
+    case journal
+    /// Opened with O_TRUNC, as the shell's `>` (systemd's `truncate:`; its `file:` would overwrite in place).
+    case truncate(String)
+    /// Opened with O_APPEND, as the shell's `>>` (systemd's `append:`).
+    case append(String)
+
+    public var path: String? {
+        switch self {
+        case .journal: nil
+        case .truncate(let path), .append(let path): path
+        }
+    }
+}
+
+/// What starts a timer-driven job: a calendar spec and/or a delay after the timer starts.
+public struct TimerSpec: Sendable, Equatable {
+    public var onCalendar: String?
+    public var onActive: TimeSpan?
+
+    public init(onCalendar: String? = nil, onActive: TimeSpan? = nil) {
+        self.onCalendar = onCalendar
+        self.onActive = onActive
+    }
 }
 
 /// What a path turned out to be, for resolving the program to run.

@@ -23,6 +23,19 @@ public struct UnitStatus: Sendable, Equatable {
     public var restartPolicy: String?
     public var invocationID: String?
     public var kind: Kind = .other
+    /// The timers that start this service.
+    public var triggeredBy: [String] = []
+    /// For a timer-driven job: whether its timer is still waiting.
+    public var timerActive = false
+    /// The timer's next elapse, microseconds since the epoch.
+    public var nextElapse: UInt64?
+    /// Where stdout and stderr go: `journal`, or a file as `append:PATH`/`truncate:PATH`.
+    public var standardOutput = "journal"
+    public var standardError = "journal"
+    /// `enabled`, `disabled`, `static`...; empty for a transient unit.
+    public var unitFileState = ""
+    /// Environment variable names only: values (from --env-file, say) may be secrets.
+    public var environmentKeys: [String] = []
 
     public init(unit: String) { self.unit = unit }
 
@@ -30,8 +43,10 @@ public struct UnitStatus: Sendable, Equatable {
     public var state: String {
         switch activeState {
         case _ where loadState == "not-found": return "not found"
+        case "inactive" where timerActive:
+            return "waiting for timer"
         case "active":
-            if kind == .timer { return "waiting for timer" }
+            if unit.hasSuffix(".timer") { return subState == "waiting" ? "waiting for timer" : subState }
             return subState == "exited" ? "exited" : (subState == "running" ? "running" : subState)
         case "activating": return subState == "auto-restart" ? "restarting" : "starting"
         case "deactivating": return "stopping"
@@ -42,6 +57,12 @@ public struct UnitStatus: Sendable, Equatable {
     }
 
     public var isRunning: Bool { activeState == "active" || activeState == "reloading" }
+
+    /// The job has ended and is not about to be restarted: failed, or exited and kept for its
+    /// status, or gone inactive.
+    public var hasEnded: Bool {
+        activeState == "failed" || activeState == "inactive" || (activeState == "active" && subState == "exited" && !unit.hasSuffix(".timer"))
+    }
 
     /// Uptime at `now` (microseconds since the epoch) while the unit is up.
     public func uptime(now: UInt64) -> TimeSpan? {
@@ -61,8 +82,8 @@ public struct UnitStatus: Sendable, Equatable {
         case "exit-code", "signal", "core-dump":
             return lastExit.map { "the program \($0.words)" }
         case "success", "":
-            if activeState == "inactive" || subState == "exited" { return lastExit.map { "the program \($0.words)" } }
-            return nil
+            guard activeState == "inactive" || subState == "exited", let lastExit, !lastExit.isSuccess else { return nil }
+            return "the program \(lastExit.words)"
         default:
             return "failed: \(result)"
         }

@@ -1,13 +1,20 @@
 import ArgumentParser
+import Systemd
 import UnitifyClient
 import UnitifyCore
 
 struct JournalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "journal", abstract: "Show a job's output from the journal, and follow it.")
+        commandName: "journal",
+        abstract: "Show jobs' output from the journal (or their log file), and follow it.",
+        discussion: """
+            With no NAME, every unitify job's lines are interleaved in time, each prefixed by its \
+            name. A job started with --log-file is read from that file.
+            """
+    )
 
-    @Argument(help: "The unit, with or without .service.")
-    var name: String
+    @Argument(help: "Units, with or without .service; none for every unitify job.")
+    var names: [String] = []
 
     @Option(name: [.customShort("n"), .customLong("lines")], help: "How many of the last lines to show, or 'all'.")
     var lines: String = "50"
@@ -15,23 +22,75 @@ struct JournalCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Keep printing new lines until interrupted.")
     var follow = false
 
-    @Option(name: .shortAndLong, help: "Output format: short or cat.")
+    @Option(help: ArgumentHelp("Lines at or after this time: YYYY-MM-DD [HH:MM[:SS]], today, yesterday, -1h, '1h ago'.", valueName: "time"))
+    var since: String?
+
+    @Option(help: ArgumentHelp("Lines at or before this time (same forms as --since).", valueName: "time"))
+    var until: String?
+
+    @Option(name: [.customShort("p"), .customLong("priority")], help: "Only this priority and more important: 0-7 or emerg..debug.")
+    var priority: String?
+
+    @Option(name: [.customShort("g"), .customLong("grep")], help: "Only lines whose message matches this regular expression (case-insensitive when all lowercase).")
+    var grep: String?
+
+    @Option(name: [.customShort("o"), .customLong("output")], help: "Format: short, short-iso, short-precise, cat, json.")
     var output: String = "short"
 
+    @Option(name: .customLong("run"), help: "Which runs: current, previous or all.")
+    var runs: String = "all"
+
     func run() throws {
-        let count: Int?
+        var query = LogQuery()
+        query.units = try names.map { name throws(InputError) in try UnitName.normalize(name) }
         if lines == "all" {
-            count = nil
+            query.lines = nil
         } else if let n = Int(lines), n >= 0 {
-            count = n
+            query.lines = n
         } else {
             throw InputError("invalid -n '\(lines)': give a number of lines, or 'all'")
         }
         guard let format = LogFormat(rawValue: output) else {
             throw InputError("invalid -o '\(output)': use one of \(LogFormat.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        let log = try UnitLog(units: [try UnitName.normalize(name)], format: format)
-        try log.printTail(lines: count)
+        query.format = format
+        query.since = try since.map { text throws(InputError) in Clock.resolve(try TimePoint(parsing: text)) }
+        query.until = try until.map { text throws(InputError) in Clock.resolve(try TimePoint(parsing: text)) }
+        if let since = query.since, let until = query.until, since > until {
+            throw InputError("--since is after --until: nothing can match")
+        }
+        query.maxPriority = try priority.map { text throws(InputError) in try Priority.parse(text) }
+        if let grep {
+            guard var regex = try? Regex(grep) else { throw InputError("invalid -g '\(grep)': not a regular expression") }
+            if !grep.contains(where: \.isUppercase) { regex = regex.ignoresCase() }
+            query.grep = regex
+        }
+        guard ["current", "previous", "all"].contains(runs) else {
+            throw InputError("invalid --run '\(runs)': use current, previous or all")
+        }
+        if runs != "all" {
+            guard query.units.count == 1 else { throw InputError("--run \(runs) needs exactly one NAME") }
+            query.invocation = try invocation(of: query.units[0], which: runs)
+        }
+
+        if query.units.count == 1, let file = try? Manager.user().status(of: query.units[0]).logFile {
+            try FileLog(path: file, output: .standard).show(lines: query.lines, follow: follow)
+            return
+        }
+        let log = try UnitLog(query)
+        try log.printTail()
         if follow { try log.follow() }
+    }
+
+    /// The invocation ID of the unit's current run (from the manager) or of the run before it
+    /// (from the journal).
+    func invocation(of unit: String, which: String) throws -> String {
+        let runs = try UnitLog.runs(of: unit)
+        if which == "current", let current = try? Manager.user().status(of: unit).invocationID { return current }
+        let wanted = which == "current" ? runs.last : (runs.count >= 2 ? runs[runs.count - 2] : nil)
+        guard let wanted else {
+            throw CommandFailure("\(UnitName.shortName(unit)) has no \(which) run in the journal")
+        }
+        return wanted
     }
 }

@@ -6,56 +6,145 @@ import UnitifyCore
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Start a command as a supervised systemd user service.",
-        discussion: "The job runs in the current directory with your PATH, and logs to the journal."
+        discussion: """
+            The job runs in the current directory with your PATH, logs to the journal, and is \
+            watched for --check after it starts: a job that dies at once is reported, not hidden.
+
+            Examples:
+              unitify run -- ./server --port 8080
+              unitify run --restart always -- python3 worker.py
+              unitify run --line 'nohup python -u job.py > job.log 2>&1 &'
+              unitify run --on-calendar daily -- ./backup.sh
+            """
     )
 
-    @Option(name: .shortAndLong, help: "The unit name (default: from the command, e.g. ./server → server).")
-    var name: String?
+    @OptionGroup var job: JobOptions
 
-    @Option(help: "When systemd restarts the job: no, on-success, on-failure, on-abnormal, on-abort, on-watchdog, always.")
-    var restart: String = "no"
+    @Flag(help: "Stop a running unit of the same name first, and start this one.")
+    var replace = false
 
-    @Option(name: .customLong("restart-sec"), help: "Delay before a restart, e.g. 500ms, 2s, 1min.")
-    var restartSec: String?
+    @Option(help: ArgumentHelp("Watch the job this long after it starts and report a crash (0 to skip).", valueName: "duration"))
+    var check: String = "500ms"
 
-    @Option(name: [.short, .customLong("env")], help: "Set KEY=VALUE in the job's environment (repeatable).")
-    var env: [String] = []
+    @Flag(help: "Stay in the foreground until the job ends, and exit with its status.")
+    var wait = false
 
-    @Argument(parsing: .captureForPassthrough, help: "The command to run, after --.")
-    var command: [String] = []
+    @Flag(name: .shortAndLong, help: "After starting, follow the job's output until Ctrl-C (the job keeps running).")
+    var follow = false
+
+    @Flag(help: "Print the result as JSON.")
+    var json = false
+
+    @Flag(name: .shortAndLong, help: "Print nothing on success.")
+    var quiet = false
+
+    @Flag(name: .customLong("dry-run"), help: "Print the unit's properties and start nothing.")
+    var dryRun = false
 
     func run() throws {
-        let spec = try makeSpec()
+        let settleWindow = try TimeSpan(parsing: check)
+        guard !(wait && follow) else { throw InputError("--wait and --follow exclude each other: pick one") }
+        let (spec, notes) = try job.request.makeSpec(host: LiveHost())
+        for note in notes where !quiet { printError("unitify: note: \(note)") }
+        if dryRun {
+            printDryRun(spec)
+            return
+        }
         let manager = try Manager.user()
-        let status = try manager.start(spec)
+        warnAboutIgnoredLimits(spec, manager: manager)
+        let started = try manager.start(spec, replace: replace, keepLoaded: wait)
         let short = UnitName.shortName(spec.name)
-        let out = Output.standard
-        out.line("started \(spec.name) (pid \(status.mainPID))")
-        out.line("  logs:   unitify journal \(ShellWords.quote(short)) -f")
-        out.line("  status: unitify status \(ShellWords.quote(short))")
-        out.line("  stop:   unitify stop \(ShellWords.quote(short))")
+
+        if wait {
+            report(spec, started)
+            let ended = try manager.waitUntilEnded(spec.name)
+            let code = ended.lastExit?.shellStatus ?? (ended.activeState == "failed" ? 1 : 0)
+            if !quiet { printError("unitify: \(short) \(ended.lastExit?.words ?? "ended")") }
+            throw ExitCode(code)
+        }
+        var status = started
+        if spec.timer == nil, settleWindow.microseconds > 0 {
+            status = try manager.settle(spec.name, within: settleWindow)
+            if status.activeState == "failed" || status.restarts > 0 || status.subState == "auto-restart"
+                || (status.lastExit.map { !$0.isSuccess } ?? false) {
+                try reportCrash(status, short: short)
+            }
+        }
+        report(spec, status)
+        if follow {
+            let log = try UnitLog(units: [spec.name], lines: 10)
+            try log.printTail()
+            try log.follow()
+        }
     }
 
-    func makeSpec() throws -> UnitSpec {
-        let argv = command.first == "--" ? Array(command.dropFirst()) : command
-        guard !argv.isEmpty else { throw InputError("no command given: put it after --, e.g. unitify run -- ./server --port 8080") }
-        let policy = try RestartPolicy(parsing: restart)
-        let delay = try restartSec.map { s throws(InputError) in try TimeSpan(parsing: s) }
-        guard let cwd = Environment.currentDirectory() else {
-            throw InputError("the current directory no longer exists: cd somewhere that does")
+    /// The summary on stdout: what started, and how to see it again.
+    func report(_ spec: UnitSpec, _ status: UnitStatus) {
+        let out = Output.standard
+        let short = ShellWords.quote(UnitName.shortName(spec.name))
+        if json {
+            let result = RunResult(
+                unit: spec.name, timer: spec.timerName, pid: status.mainPID == 0 ? nil : status.mainPID,
+                invocation_id: status.invocationID, state: status.state, command: spec.argv,
+                working_directory: spec.workingDirectory)
+            out.line(JSON.encode(result))
+            return
         }
-        let path = Environment.value("PATH") ?? "/usr/local/bin:/usr/bin:/bin"
-        let executable = try ProgramResolver.resolve(argv[0], searchPath: path, workingDirectory: cwd, probe: Environment.fileKind)
-        var environment = ["PATH=\(path)"]
-        for assignment in env {
-            guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex else {
-                throw InputError("invalid -e '\(assignment)': write KEY=VALUE")
-            }
-            environment.append(assignment)
+        guard !quiet else { return }
+        if let timer = spec.timerName {
+            out.line("scheduled \(spec.name) with \(timer)")
+        } else if status.hasEnded {
+            out.line("\(spec.name) already finished: \(status.lastExit?.words ?? status.state)")
+        } else {
+            out.line("started \(spec.name) (pid \(status.mainPID))")
         }
-        let unit = try UnitName.normalize(name ?? UnitName.derive(from: argv))
-        return UnitSpec(
-            name: unit, argv: argv, executable: executable, workingDirectory: cwd,
-            environment: environment, restart: policy, restartDelay: delay)
+        out.line("  logs:   unitify journal \(short) -f")
+        out.line("  status: unitify status \(short)")
+        out.line("  stop:   unitify stop \(short)")
     }
+
+    /// The failure nohup hides: how the job ended and its last lines, then a non-zero exit.
+    func reportCrash(_ status: UnitStatus, short: String) throws -> Never {
+        let how = status.explanation ?? status.lastExit.map { "the program \($0.words)" } ?? status.state
+        let restarting = status.subState == "auto-restart" || (status.isRunning && status.restarts > 0)
+        printError("unitify: \(short) \(restarting ? "is crash-looping" : "failed") within \(check): \(how)")
+        printError("last lines of its log:")
+        try? status.printLastLines(10, to: .error)
+        printError("see 'unitify status \(ShellWords.quote(short))'\(restarting ? ", stop it with 'unitify stop \(ShellWords.quote(short))'" : "")")
+        throw ExitCode(1)
+    }
+
+    /// MemoryMax= and CPUQuota= do nothing without the controller delegated to the user manager
+    /// (systemd #9641): say so rather than let systemd ignore them silently.
+    func warnAboutIgnoredLimits(_ spec: UnitSpec, manager: Manager) {
+        guard spec.memoryMax != nil || spec.cpuQuota != nil else { return }
+        let controllers = manager.delegatedControllers()
+        if spec.memoryMax != nil, !controllers.contains("memory") {
+            printError("unitify: warning: --memory-max will have no effect: the memory controller is not delegated to your user manager")
+        }
+        if spec.cpuQuota != nil, !controllers.contains("cpu") {
+            printError("unitify: warning: --cpu-quota will have no effect: the cpu controller is not delegated to your user manager")
+        }
+    }
+
+    func printDryRun(_ spec: UnitSpec) {
+        let out = Output.standard
+        if let timer = spec.timerName, let properties = spec.timerProperties {
+            out.line("# \(timer)")
+            for (name, value) in properties { out.line("\(name)=\(value)") }
+            out.line("# \(spec.name)")
+        }
+        for (name, value) in spec.serviceProperties { out.line("\(name)=\(value)") }
+    }
+}
+
+/// `run --json`: stable snake_case keys.
+struct RunResult: Encodable {
+    var unit: String
+    var timer: String?
+    var pid: UInt32?
+    var invocation_id: String?
+    var state: String
+    var command: [String]
+    var working_directory: String
 }

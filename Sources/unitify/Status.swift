@@ -4,26 +4,58 @@ import UnitifyClient
 import UnitifyCore
 
 struct Status: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show one job in detail, or a table of every job.")
+    static let configuration = CommandConfiguration(
+        abstract: "Show every job in a table, or named jobs in detail with their last log lines.",
+        discussion: "Exit status: 0 when every named job is running, 3 when one is not, 4 when one does not exist.",
+        aliases: ["list"]
+    )
 
-    @Argument(help: "The unit, with or without .service; none for every unitify unit.")
-    var name: String?
+    @Argument(help: "Units, with or without .service; none for a table of every unitify job.")
+    var names: [String] = []
+
+    @Option(name: [.customShort("n"), .customLong("lines")], help: "Log lines to show under each named job (0 for none).")
+    var lines: Int = 10
+
+    @Flag(help: "Print JSON: an array of objects with snake_case keys.")
+    var json = false
 
     func run() throws {
+        guard lines >= 0 else { throw InputError("invalid -n \(lines): give 0 or more lines") }
         let manager = try Manager.user()
         let now = Environment.now()
         let out = Output.standard
-        guard let name else {
+        guard !names.isEmpty else {
             let statuses = try manager.managedUnits().map { try manager.status(of: $0) }
-            for line in StatusView.table(statuses, now: now) { out.line(line) }
+            if json {
+                out.line(JSON.encode(statuses.map { StatusRecord($0, now: now) }))
+            } else {
+                for line in StatusView.table(statuses, now: now, width: out.terminalWidth) { out.line(line) }
+            }
             return
         }
-        let unit = try UnitName.normalize(name)
-        let status = try manager.status(of: unit)
-        guard status.loadState != "not-found" else {
-            throw CommandFailure("no unit named \(UnitName.shortName(unit)): 'unitify status' lists yours", exitCode: 4)
+        var exitCode: Int32 = 0
+        var records: [StatusRecord] = []
+        for (index, name) in names.enumerated() {
+            let unit = try UnitName.normalize(name)
+            let status = try manager.status(of: unit)
+            guard status.loadState != "not-found" else {
+                printError("unitify: no unit named \(UnitName.shortName(unit)): 'unitify status' lists yours")
+                exitCode = 4
+                continue
+            }
+            if !status.isRunning && exitCode == 0 { exitCode = 3 }
+            if json {
+                records.append(StatusRecord(status, now: now))
+                continue
+            }
+            if index > 0 { out.line() }
+            for line in StatusView.block(status, now: now) { out.line(line) }
+            if lines > 0 {
+                out.line()
+                try? status.printLastLines(lines, to: out)
+            }
         }
-        for line in StatusView.block(status, now: now) { out.line(line) }
-        if !status.isRunning { throw ExitCode(3) }
+        if json { out.line(JSON.encode(records)) }
+        if exitCode != 0 { throw ExitCode(exitCode) }
     }
 }

@@ -14,7 +14,7 @@ struct Stop: ParsableCommand {
         let manager = try Manager.user()
         for name in names {
             let unit = try UnitName.normalize(name)
-            _ = try manager.stop(unit)
+            try manager.stop(unit)
             Output.standard.line("stopped \(UnitName.shortName(unit))")
         }
     }

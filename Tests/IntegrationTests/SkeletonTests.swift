@@ -52,7 +52,7 @@ struct SkeletonTests {
 
     @Test func restartsAreCounted() throws {
         let name = uniqueName("crashy")
-        let started = unitify(["run", "--name", name, "--restart", "always", "--restart-sec", "200ms", "--", "sh", "-c", "exit 3"])
+        let started = unitify(["run", "--name", name, "--restart", "always", "--restart-sec", "200ms", "--check", "0", "--", "sh", "-c", "exit 3"])
         defer { _ = unitify(["stop", name]) }
         #expect(started.status == 0, "\(started.stderr)")
         let manager = try Manager.user()

@@ -19,8 +19,12 @@ import Testing
         #expect(status("active", "exited", exit: ProcessExit(kind: .exited, status: 0)).state == "exited")
         #expect(status("inactive", "dead").state == "stopped")
         var timer = status("active", "waiting")
-        timer.kind = .timer
+        timer.unit = "nightly.timer"
         #expect(timer.state == "waiting for timer")
+        var triggered = status("inactive", "dead")
+        triggered.kind = .timer
+        triggered.timerActive = true
+        #expect(triggered.state == "waiting for timer")
     }
 
     @Test func explainsResults() {

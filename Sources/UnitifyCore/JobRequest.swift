@@ -1,0 +1,224 @@
+/// What the caller's machine tells `run`: its environment, directory and files. The live one reads
+/// the process; tests pass a fixed one.
+public protocol Host {
+    /// The caller's environment as `KEY=VALUE` strings, in order.
+    var environment: [String] { get }
+    var currentDirectory: String? { get }
+    func fileKind(_ path: String) -> FileKind
+    /// The text of a file, or an error naming the file and what went wrong.
+    func readText(_ path: String) throws(InputError) -> String
+}
+
+extension Host {
+    public func value(_ name: String) -> String? {
+        let prefix = name + "="
+        return environment.last { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
+    }
+}
+
+/// The options of `run` as the user gave them, before anything is checked: turned into a
+/// `UnitSpec` by `makeSpec`, which is where every option is validated.
+public struct JobRequest: Sendable, Equatable {
+    public var command: [String] = []
+    /// A nohup-style shell line (`--line`), translated without a shell.
+    public var line: String?
+    /// A line for `/bin/sh -c` (`--shell`).
+    public var shell: String?
+    public var name: String?
+    public var restart: String?
+    public var restartDelay: String?
+    public var maxRestarts: String?
+    public var within: String?
+    public var env: [String] = []
+    public var envFiles: [String] = []
+    public var keepEnvironment = false
+    public var carryPath = true
+    public var unbuffered = true
+    public var directory: String?
+    public var memoryMax: String?
+    public var cpuQuota: String?
+    public var nice: String?
+    public var logFile: String?
+    public var stdout: String?
+    public var stderr: String?
+    public var onCalendar: String?
+    public var onActive: String?
+
+    public init() {}
+
+    /// Variables of the caller's environment that describe the caller's shell, not the job's world.
+    static let shellOnly: Set<String> = ["PWD", "OLDPWD", "SHLVL", "_"]
+
+    /// Notes for the user that are not errors (a dropped `nohup`, a limit with no effect...).
+    public typealias Notes = [String]
+
+    /// Validates every option and builds the unit; the first problem is thrown as one line.
+    public func makeSpec(host: some Host) throws(InputError) -> (UnitSpec, Notes) {
+        var notes: Notes = []
+        let sources = [!command.isEmpty, line != nil, shell != nil].filter { $0 }.count
+        guard sources == 1 else {
+            throw InputError(sources == 0
+                ? "no command given: put it after --, e.g. unitify run -- ./server --port 8080, or use --line 'nohup …'"
+                : "give the command one way only: after --, with --line, or with --shell")
+        }
+        guard let callerDirectory = host.currentDirectory else {
+            throw InputError("the current directory no longer exists: cd somewhere that does, or give -C DIR")
+        }
+
+        var argv = command
+        var lineEnvironment: [String] = []
+        var lineDirectory: String?
+        var output: OutputTarget = .journal
+        var error: OutputTarget = .journal
+        var input: String?
+        var description: String?
+        if let line {
+            let parsed = try ShellLine.parse(line)
+            argv = parsed.argv
+            lineEnvironment = parsed.environment
+            lineDirectory = parsed.workingDirectory
+            output = parsed.standardOutput.map(Self.target) ?? .journal
+            error = parsed.standardError.map(Self.target) ?? .journal
+            input = parsed.standardInput
+            description = line
+        } else if let shell {
+            guard !shell.trimmingSpaces().isEmpty else { throw InputError("--shell needs a command line, e.g. --shell 'make 2>&1 | tee build.log'") }
+            argv = ["/bin/sh", "-c", shell]
+            description = shell
+        } else if argv.first == "nohup" {
+            argv.removeFirst()
+            notes.append("dropped 'nohup': systemd already keeps the job running after you log out")
+            guard !argv.isEmpty else { throw InputError("no command after nohup: put the program to run after --") }
+        }
+
+        var directory = callerDirectory
+        for given in [lineDirectory, self.directory].compactMap({ $0 }) {
+            directory = ProgramResolver.absolute(given, relativeTo: directory)
+        }
+        switch host.fileKind(directory) {
+        case .directory: break
+        case .missing: throw InputError("working directory \(directory) does not exist: create it or give another with -C")
+        default: throw InputError("\(directory) is not a directory: give a directory with -C")
+        }
+
+        let callerPath = host.value("PATH") ?? "/usr/local/bin:/usr/bin:/bin"
+        let executable = try ProgramResolver.resolve(argv[0], searchPath: callerPath, workingDirectory: directory, probe: host.fileKind)
+
+        var environment: [String] = []
+        if keepEnvironment {
+            environment += host.environment.filter { !Self.shellOnly.contains(Self.key($0)) }
+        }
+        if carryPath { environment.append("PATH=\(callerPath)") }
+        if unbuffered { environment.append("PYTHONUNBUFFERED=1") }
+        for file in envFiles {
+            let path = ProgramResolver.absolute(file, relativeTo: callerDirectory)
+            environment += try EnvironmentFile.parse(try host.readText(path), path: path)
+        }
+        environment += lineEnvironment
+        for assignment in env {
+            environment.append(try Self.assignment(assignment, host: host))
+        }
+
+        let policy = try restart.map { text throws(InputError) in try RestartPolicy(parsing: text) } ?? .no
+        let delay = try restartDelay.map { text throws(InputError) in try TimeSpan(parsing: text) }
+        var unit = UnitSpec(
+            name: try UnitName.normalize(name ?? UnitName.derive(from: shell.map(Self.roughWords) ?? argv)),
+            argv: argv, executable: executable, workingDirectory: directory, environment: environment,
+            restart: policy,
+            // systemd's own 100 ms with its 5-starts-in-10 s limit ends a crash loop in half a second.
+            restartDelay: delay ?? (policy == .no ? nil : .seconds(1)),
+            description: description)
+        unit.startLimit = try startLimit(policy: policy)
+        unit.memoryMax = try memoryMax.map { text throws(InputError) in try MemoryLimit(parsing: text) }
+        unit.cpuQuota = try cpuQuota.map { text throws(InputError) in try CPUQuota(parsing: text) }
+        unit.nice = try nice.map { text throws(InputError) in try parseNice(text) }
+
+        if let logFile {
+            guard stdout == nil, stderr == nil else { throw InputError("--log-file sets both streams: use it alone, or --stdout and --stderr") }
+            output = .append(ProgramResolver.absolute(logFile, relativeTo: directory))
+            error = output
+        }
+        if let stdout { output = .append(ProgramResolver.absolute(stdout, relativeTo: directory)) }
+        if let stderr { error = .append(ProgramResolver.absolute(stderr, relativeTo: directory)) }
+        output = Self.absolute(output, relativeTo: directory)
+        error = Self.absolute(error, relativeTo: directory)
+        for target in [output, error] {
+            guard let path = target.path else { continue }
+            let parent = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
+            guard host.fileKind(parent.isEmpty ? "/" : parent) == .directory else {
+                throw InputError("cannot write \(path): directory \(parent) does not exist")
+            }
+            guard host.fileKind(path) != .directory else { throw InputError("cannot write \(path): it is a directory") }
+        }
+        unit.standardOutput = output
+        unit.standardError = error
+        unit.standardInput = input.map { ProgramResolver.absolute($0, relativeTo: directory) }
+        if let path = unit.standardInput, host.fileKind(path) == .missing {
+            throw InputError("input file \(path) does not exist")
+        }
+
+        if onCalendar != nil || onActive != nil {
+            if let spec = onCalendar, spec.trimmingSpaces().isEmpty {
+                throw InputError("--on-calendar needs a calendar spec, e.g. 'daily' or '*-*-* 03:00:00' (see systemd.time(7))")
+            }
+            unit.timer = TimerSpec(
+                onCalendar: onCalendar, onActive: try onActive.map { text throws(InputError) in try TimeSpan(parsing: text) })
+        }
+        return (unit, notes)
+    }
+
+    func startLimit(policy: RestartPolicy) throws(InputError) -> StartLimit? {
+        guard let maxRestarts else {
+            if within != nil { throw InputError("--within goes with --max-restarts: e.g. --max-restarts 5 --within 1min") }
+            // Without a limit `always` means always, as with pm2.
+            return policy == .always ? .unlimited : nil
+        }
+        guard let burst = UInt32(maxRestarts), burst > 0 else {
+            throw InputError("invalid --max-restarts '\(maxRestarts)': give a whole number of restarts, 1 or more")
+        }
+        let interval = try within.map { text throws(InputError) in try TimeSpan(parsing: text) } ?? .seconds(10)
+        guard interval.microseconds > 0 else { throw InputError("--within must be longer than 0") }
+        return .limit(burst: burst, interval: interval)
+    }
+
+    /// `-e KEY=VALUE`, or `-e KEY` to copy the caller's value.
+    static func assignment(_ text: String, host: some Host) throws(InputError) -> String {
+        let key = Self.key(text)
+        guard EnvironmentFile.validateName(key) else {
+            throw InputError("invalid -e '\(text)': the name must be letters, digits and _, not starting with a digit (KEY=VALUE)")
+        }
+        if text.contains("=") { return text }
+        guard let value = host.value(key) else {
+            throw InputError("-e \(key): \(key) is not set in your environment; give a value with -e \(key)=VALUE")
+        }
+        return "\(key)=\(value)"
+    }
+
+    static func key(_ assignment: String) -> String {
+        String(assignment.prefix { $0 != "=" })
+    }
+
+    static func absolute(_ target: OutputTarget, relativeTo directory: String) -> OutputTarget {
+        switch target {
+        case .journal: .journal
+        case .truncate(let path): .truncate(ProgramResolver.absolute(path, relativeTo: directory))
+        case .append(let path): .append(ProgramResolver.absolute(path, relativeTo: directory))
+        }
+    }
+
+    static func target(_ target: ShellLine.Target) -> OutputTarget {
+        switch target {
+        case .truncate(let path): .truncate(path)
+        case .append(let path): .append(path)
+        }
+    }
+
+    /// Words of a shell line good enough to name the job after its first command.
+    static func roughWords(_ line: String) -> [String] {
+        var words = line.split(whereSeparator: { " \t|;&<>()'\"".contains($0) }).map(String.init)[...]
+        while let first = words.first, first == "nohup" || first == "cd" || first.contains("=") {
+            words = words.dropFirst(first == "cd" ? 2 : 1)
+        }
+        return Array(words)
+    }
+}
