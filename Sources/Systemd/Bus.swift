@@ -16,12 +16,13 @@ public final class Bus {
 
     /// Connects to an address such as `unix:path=/run/user/1000/systemd/private`.
     /// The corresponding C functions are `sd_bus_new`, `sd_bus_set_address` and `sd_bus_start`.
-    public static func connect(address: String) throws(SystemdError) -> Bus {
+    public static func connect(address: String, busClient: Bool = false) throws(SystemdError) -> Bus {
         var raw: OpaquePointer?
         try check(sd_bus_new(&raw), "sd_bus_new")
         guard let raw else { throw SystemdError(operation: "sd_bus_new", errno: ENOMEM) }
         let bus = Bus(adopting: raw)
         try check(sd_bus_set_address(raw, address), "connect to \(address)")
+        try check(sd_bus_set_bus_client(raw, busClient ? 1 : 0), "connect to \(address)")
         try check(sd_bus_start(raw), "connect to \(address)")
         return bus
     }
@@ -33,7 +34,27 @@ public final class Bus {
         if access(privateSocket, F_OK) == 0, let bus = try? connect(address: "unix:path=" + escapeAddress(privateSocket)) {
             return bus
         }
-        return try connect(address: "unix:path=" + escapeAddress(runtimeDirectory + "/bus"))
+        return try userBus(runtimeDirectory: runtimeDirectory)
+    }
+
+    /// Whether this connection goes through a bus broker (as opposed to straight to a peer).
+    public var isBusClient: Bool {
+        sd_bus_is_bus_client(pointer) > 0
+    }
+
+    /// The user bus (through the broker), which tracks clients by name: what `AddRef` needs.
+    public static func userBus(runtimeDirectory: String) throws(SystemdError) -> Bus {
+        let bus = try connect(address: "unix:path=" + escapeAddress(runtimeDirectory + "/bus"), busClient: true)
+        return bus
+    }
+
+    /// Asks the broker to route signals matching `rule` here. A direct connection has no broker
+    /// (the manager sends its signals anyway), so this is a no-op there.
+    public func addMatch(_ rule: String) throws(SystemdError) {
+        guard isBusClient else { return }
+        let message = try methodCall(destination: "org.freedesktop.DBus", path: "/org/freedesktop/DBus", interface: "org.freedesktop.DBus", member: "AddMatch")
+        try message.append(.string(rule))
+        _ = try call(message)
     }
 
     /// The system bus, for logind. The corresponding C function is `sd_bus_open_system`.

@@ -41,11 +41,14 @@ public final class Manager {
     /// Asks for `JobRemoved` and `UnitNew`-style signals. On the private socket the manager sends
     /// them anyway; on a bus the broker must also be told to route them here.
     public func subscribe() throws(SystemdError) {
+        try bus.addMatch("type='signal',sender='\(Self.destination)',interface='\(Self.interface)',member='JobRemoved'")
         _ = try managerCall("Subscribe")
-        let match = try bus.methodCall(
-            destination: "org.freedesktop.DBus", path: "/org/freedesktop/DBus", interface: "org.freedesktop.DBus", member: "AddMatch")
-        try match.append(.string("type='signal',sender='org.freedesktop.systemd1',interface='org.freedesktop.systemd1.Manager',member='JobRemoved'"))
-        _ = try? bus.call(match)  // a direct connection has no broker to ask
+    }
+
+    /// Asks for `PropertiesChanged` of one unit (on a direct connection they come anyway).
+    public func watchProperties(of unit: String) throws(SystemdError) {
+        try bus.addMatch(
+            "type='signal',sender='\(Self.destination)',path='\(Self.unitPath(unit))',interface='org.freedesktop.DBus.Properties',member='PropertiesChanged'")
     }
 
     /// `StartTransientUnit(s name, s mode, a(sv) properties, a(sa(sv)) aux)`; returns the job path.

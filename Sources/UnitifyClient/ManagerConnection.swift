@@ -10,7 +10,10 @@ public struct ManagerUnreachable: Error, CustomStringConvertible {
 extension Manager {
     /// Connects to the calling user's service manager through `$XDG_RUNTIME_DIR`, explaining the
     /// usual ways this fails instead of surfacing a bare errno.
-    public static func user() throws(ManagerUnreachable) -> Manager {
+    ///
+    /// - Parameter throughBroker: connect through the user bus rather than the manager's private
+    ///   socket, for calls that need the broker's client tracking (`AddRef`).
+    public static func user(throughBroker: Bool = false) throws(ManagerUnreachable) -> Manager {
         let doctor = "run 'unitify doctor' for details"
         guard let runtime = Environment.value("XDG_RUNTIME_DIR"), !runtime.isEmpty else {
             throw ManagerUnreachable(description:
@@ -21,6 +24,7 @@ extension Manager {
                 "cannot reach your systemd user manager: no user manager is running for uid \(getuid()) (\(runtime) has neither systemd/private nor bus); \(doctor)")
         }
         do {
+            if throughBroker, let bus = try? Bus.userBus(runtimeDirectory: runtime) { return Manager(bus: bus) }
             return Manager(bus: try Bus.userManager(runtimeDirectory: runtime))
         } catch {
             throw ManagerUnreachable(description: "cannot reach your systemd user manager at \(runtime): \(String(cString: strerror(error.errno))); \(doctor)")

@@ -102,15 +102,24 @@ extension Manager {
         try watch(unit, until: monotonicMicroseconds() + window.microseconds) { $0.hasEnded || $0.restarts > 0 || $0.subState == "auto-restart" }
     }
 
-    /// Waits until the job has ended for good (not about to be restarted).
+    /// Waits until the job has ended for good. A job whose policy restarts it is given its
+    /// restart delay (and a little more) to be restarted before its end is taken as final: the
+    /// state alone does not tell a pending restart from one refused by the start limit.
     public func waitUntilEnded(_ unit: String) throws -> UnitStatus {
-        try watch(unit, until: nil) { $0.hasEnded }
+        while true {
+            let ended = try watch(unit, until: nil) { $0.hasEnded }
+            guard ended.restartsOnThisResult else { return ended }
+            let grace = (ended.restartDelay?.microseconds ?? 100_000) + 1_000_000
+            let after = try watch(unit, until: monotonicMicroseconds() + grace) { !$0.hasEnded }
+            if after.hasEnded { return after }
+        }
     }
 
     /// Re-reads the unit's status whenever the manager says it changed, until `done` holds or the
     /// deadline (monotonic microseconds) passes.
     func watch(_ unit: String, until deadline: UInt64?, _ done: (UnitStatus) -> Bool) throws -> UnitStatus {
         let path = Manager.unitPath(unit)
+        try watchProperties(of: unit)
         var status = try status(of: unit)
         while !done(status) {
             let now = monotonicMicroseconds()
@@ -187,6 +196,7 @@ extension UnitStatus {
         }
         workingDirectory = p["WorkingDirectory"]?.string.flatMap { $0.isEmpty ? nil : $0 }
         restartPolicy = p["Restart"]?.string
+        restartDelay = p["RestartUSec"]?.uint64.map { TimeSpan(microseconds: $0) }
         if case .array(_, let bytes)? = p["InvocationID"], !bytes.isEmpty {
             invocationID = bytes.compactMap(\.uint64).map { hexByte(UInt8($0)) }.joined()
         }

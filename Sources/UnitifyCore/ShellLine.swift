@@ -59,7 +59,7 @@ struct ShellToken {
     var isAssignment: Bool
     var range: Range<Int>
 
-    func isOperator(_ op: String) -> Bool { isOperator && text == op }
+    func matches(_ op: String) -> Bool { isOperator && text == op }
 }
 
 /// Something only a shell can run, where it starts in the line, and an alternative to `--shell`.
@@ -114,6 +114,11 @@ struct ShellLexer {
             case "\\":
                 guard i + 1 < s.count else {
                     throw InputError("the line '\(ShellLine.display(line))' ends with a backslash: join the continued line to it, or remove the \\")
+                }
+                // Backslash-newline continues the line, also with a Windows line ending.
+                if s[i + 1] == "\r", i + 2 < s.count, s[i + 2] == "\n" {
+                    i += 3
+                    continue
                 }
                 if s[i + 1] != "\n" { append(s[i + 1], quoted: true) }
                 i += 2
@@ -359,14 +364,14 @@ struct ShellLineParser {
 
     mutating func parse() throws(InputError) -> ShellLine {
         // Line breaks around the command separate nothing.
-        while tokens.last?.isOperator("\n") == true { tokens.removeLast() }
-        while tokens.first?.isOperator("\n") == true { tokens.removeFirst() }
-        if let last = tokens.last, last.isOperator("&") {
+        while tokens.last?.matches("\n") == true { tokens.removeLast() }
+        while tokens.first?.matches("\n") == true { tokens.removeFirst() }
+        if let last = tokens.last, last.matches("&") {
             dropped.append(last.range)
             tokens.removeLast()
         }
         var position = 0
-        if tokens.count >= 3, !tokens[0].isOperator, tokens[0].text == "cd", !tokens[1].isOperator, tokens[2].isOperator("&&") {
+        if tokens.count >= 3, !tokens[0].isOperator, tokens[0].text == "cd", !tokens[1].isOperator, tokens[2].matches("&&") {
             result.workingDirectory = tokens[1].text
             position = 3
         }

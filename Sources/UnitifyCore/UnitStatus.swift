@@ -21,6 +21,7 @@ public struct UnitStatus: Sendable, Equatable {
     public var command: [String] = []
     public var workingDirectory: String?
     public var restartPolicy: String?
+    public var restartDelay: TimeSpan?
     public var invocationID: String?
     public var kind: Kind = .other
     /// The timers that start this service.
@@ -58,6 +59,31 @@ public struct UnitStatus: Sendable, Equatable {
 
     public var isRunning: Bool { activeState == "active" || activeState == "reloading" }
 
+    /// Failed although its policy restarts on this result: systemd stopped restarting because of
+    /// the start limit. (Result= keeps the crash's own result, e.g. exit-code, in that case.)
+    public var gaveUpRestarting: Bool {
+        guard activeState == "failed", restarts > 0, let policy = restartPolicy else { return false }
+        switch policy {
+        case "always": return true
+        case "on-failure": return result != "success"
+        case "on-abnormal": return ["signal", "core-dump", "timeout", "watchdog"].contains(result)
+        case "on-abort": return ["signal", "core-dump"].contains(result)
+        default: return false
+        }
+    }
+
+    /// Whether systemd's policy restarts the job after it ended with this result.
+    public var restartsOnThisResult: Bool {
+        switch restartPolicy ?? "no" {
+        case "always": true
+        case "on-failure": result != "success"
+        case "on-success": result == "success"
+        case "on-abnormal": ["signal", "core-dump", "timeout", "watchdog"].contains(result)
+        case "on-abort": ["signal", "core-dump"].contains(result)
+        default: false
+        }
+    }
+
     /// The job has ended and is not about to be restarted: failed, or exited and kept for its
     /// status, or gone inactive.
     public var hasEnded: Bool {
@@ -73,7 +99,7 @@ public struct UnitStatus: Sendable, Equatable {
     /// Why the unit is not running, in words, with what to do about it; nil when there is nothing to say.
     public var explanation: String? {
         switch result {
-        case "start-limit-hit":
+        case _ where gaveUpRestarting, "start-limit-hit":
             return "crashed \(restarts) times and hit the start limit, so systemd gave up: fix the crash (see its log below), or allow more with --max-restarts N --within DURATION"
         case "oom-kill":
             return "killed by the kernel's OOM killer: it ran out of memory"

@@ -69,7 +69,12 @@ struct JobOptions: ParsableArguments {
     @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The command to run, after --.", valueName: "command"))
     var command: [String] = []
 
-    var request: JobRequest {
+    /// The options as a request; an option this command does not know is refused here, since
+    /// the command words after it are captured as they are.
+    func request() throws(InputError) -> JobRequest {
+        if let first = command.first, first.hasPrefix("-"), first != "--" {
+            throw InputError("unknown option '\(first)': see 'unitify run --help' (put the command after --)")
+        }
         var request = JobRequest()
         request.command = command.first == "--" ? Array(command.dropFirst()) : command
         request.line = line

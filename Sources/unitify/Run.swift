@@ -44,13 +44,13 @@ struct Run: ParsableCommand {
     func run() throws {
         let settleWindow = try TimeSpan(parsing: check)
         guard !(wait && follow) else { throw InputError("--wait and --follow exclude each other: pick one") }
-        let (spec, notes) = try job.request.makeSpec(host: LiveHost())
+        let (spec, notes) = try job.request().makeSpec(host: LiveHost())
         for note in notes where !quiet { printError("unitify: note: \(note)") }
         if dryRun {
             printDryRun(spec)
             return
         }
-        let manager = try Manager.user()
+        let manager = try Manager.user(throughBroker: wait)
         warnAboutIgnoredLimits(spec, manager: manager)
         let started = try manager.start(spec, replace: replace, keepLoaded: wait)
         let short = UnitName.shortName(spec.name)

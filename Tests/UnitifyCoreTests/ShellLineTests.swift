@@ -69,6 +69,7 @@ import Testing
         ("echo a~b {} \\; ]", L(argv: ["echo", "a~b", "{}", ";", "]"])),
         ("echo \\~ '~' \\*", L(argv: ["echo", "~", "~", "*"])),
         ("./server \\\n  --port 80", L(argv: ["./server", "--port", "80"])),
+        ("./server \\\r\n  --port 80 &\r\n", L(argv: ["./server", "--port", "80"])),
         ("echo ab\\\ncd \"x\\\ny\"", L(argv: ["echo", "abcd", "xy"])),
         ("echo 'a\\\nb'", L(argv: ["echo", "a\\\nb"])),
         ("./server # starts the server", L(argv: ["./server"])),
