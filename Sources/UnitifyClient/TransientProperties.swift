@@ -11,8 +11,10 @@ extension UnitSpec {
             ("Slice", .string(UnitSpec.slice)),
             // Type=exec makes the start job fail when execve fails, instead of reporting success.
             ("Type", .string("exec")),
-            // a(sasb): path, argv including argv[0], ignore-failure flag.
-            ("ExecStart", .array(element: "(sasb)", [.structure([.string(executable), .strings(argv), .bool(false)])])),
+            // a(sasb): path, argv including argv[0], ignore-failure flag. systemd expands $VAR,
+            // ${VAR} and $$ in argv when it executes, even for argv set over D-Bus: doubling
+            // every $ hands the words to the program exactly as given.
+            ("ExecStart", .array(element: "(sasb)", [.structure([.string(executable), .strings(argv.map(escapeDollars)), .bool(false)])])),
             ("WorkingDirectory", .string(workingDirectory)),
             ("RemainAfterExit", .bool(remainsAfterExit)),
             ("Restart", .string(restart.rawValue)),
@@ -64,4 +66,9 @@ extension UnitSpec {
         properties.append(("RemainAfterElapse", .bool(true)))
         return properties
     }
+}
+
+/// `$` → `$$`, which systemd's exec-time expansion turns back into `$`.
+func escapeDollars(_ word: String) -> String {
+    word.replacing("$", with: "$$")
 }

@@ -192,7 +192,7 @@ extension UnitStatus {
         }
         // ExecStart reads back as a(sasbttttuii): path, argv, ...
         if let first = p["ExecStart"]?.elements?.first?.elements, first.count > 1 {
-            command = first[1].stringArray ?? []
+            command = (first[1].stringArray ?? []).map { $0.replacing("$$", with: "$") }
         }
         workingDirectory = p["WorkingDirectory"]?.string.flatMap { $0.isEmpty ? nil : $0 }
         restartPolicy = p["Restart"]?.string

@@ -106,7 +106,7 @@ public struct JobRequest: Sendable, Equatable {
 
         var environment: [String] = []
         if keepEnvironment {
-            environment += host.environment.filter { !Self.shellOnly.contains(Self.key($0)) }
+            environment += host.environment.filter { !Self.shellOnly.contains(Self.key($0)) && (carryPath || Self.key($0) != "PATH") }
         }
         if carryPath { environment.append("PATH=\(callerPath)") }
         if unbuffered { environment.append("PYTHONUNBUFFERED=1") }

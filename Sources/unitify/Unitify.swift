@@ -22,6 +22,9 @@ struct Unitify: ParsableCommand {
             var command = try parseAsRoot(arguments)
             try command.run()
             Output.standard.flush()
+        } catch let exit as ExitCode {
+            Output.standard.flush()
+            Unitify.exit(withError: exit)
         } catch let failure as CommandFailure {
             printError("unitify: \(failure.description)")
             exit(withError: ExitCode(failure.exitCode))
@@ -36,7 +39,6 @@ struct Unitify: ParsableCommand {
             if code == .success || error is CleanExit {
                 exit(withError: error)  // --help, --version
             }
-            if error is ExitCode { exit(withError: error) }
             let message = fullMessage(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
             let isUsage = code == .validationFailure
             let subcommand = arguments.first { word in configuration.subcommands.contains { $0._commandName == word } }

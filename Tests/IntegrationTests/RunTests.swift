@@ -35,10 +35,11 @@ struct RunTests {
 
     @Test func optOutsAndKeepEnv() throws {
         let seen = try observe(
-            ["--no-path", "--buffered", "--keep-env"],
-            script: "echo \"path=$PATH py=${PYTHONUNBUFFERED:-unset} kept=$KEEP_ME\"",
-            environment: ["KEEP_ME": "yes"])
-        #expect(seen.contains("path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin py=unset kept=yes"))
+            ["--no-path", "--buffered"], script: "echo \"path=$PATH py=${PYTHONUNBUFFERED:-unset} kept=${KEEP_ME:-no}\"",
+            environment: ["KEEP_ME": "yes", "PYTHONUNBUFFERED": ""])
+        #expect(seen.contains("path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin py=unset kept=no"))
+        let kept = try observe(["--keep-env", "--no-path"], script: "echo \"kept=$KEEP_ME path=$PATH\"", environment: ["KEEP_ME": "yes"])
+        #expect(kept.contains("kept=yes path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"))
     }
 
     @Test func workingDirectoryOption() throws {
@@ -184,7 +185,8 @@ struct RunTests {
 @Suite(.enabled(if: Live.enabled, Live.reason))
 struct RunBadInputTests {
     static let cases: [(String, [String], String)] = [
-        ("unknown option", ["--frobnicate", "--", "true"], "Unknown option"),
+        ("unknown option", ["--frobnicate", "--", "true"], "nknown option"),
+        ("unknown option after the name", ["--name", "x", "--frobnicate", "--", "true"], "nknown option"),
         ("bad duration", ["--restart-sec", "soon", "--", "true"], "invalid duration 'soon'"),
         ("bad check", ["--check", "5 parsecs", "--", "true"], "invalid duration"),
         ("bad size", ["--memory-max", "lots", "--", "true"], "invalid memory size"),
