@@ -9,7 +9,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
     ],
     targets: [
         // libsystemd's sd-bus and sd-journal, as Debian's libsystemd-dev ships them.
@@ -21,7 +20,7 @@ let package = Package(
         // The safe wrapper: the only module that touches C.
         .target(name: "Systemd", dependencies: ["CSystemd"]),
         // Pure logic with no C: the unit model, names, durations, parsing, rendering.
-        .target(name: "UnitifyCore", dependencies: [.product(name: "Mustache", package: "swift-mustache")]),
+        .target(name: "UnitifyCore"),
         // Binds the core to a live manager and journal.
         .target(name: "UnitifyClient", dependencies: ["Systemd", "UnitifyCore"]),
         .executableTarget(

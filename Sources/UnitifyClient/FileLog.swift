@@ -70,8 +70,7 @@ public final class FileLog {
             Output.standard.flush()
             _exit(0)
         }
-        signal(SIGINT, stop)
-        signal(SIGTERM, stop)
+        listenForStop(stop)
         var current = start
         while true {
             if var (fd, inode, offset) = current {

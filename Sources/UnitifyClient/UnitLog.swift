@@ -19,13 +19,9 @@ public struct LogQuery {
     /// Show this priority and more important ones.
     public var maxPriority: Int?
     public var grep: Regex<AnyRegexOutput>?
-    /// Only entries of this run (invocation ID).
-    public var invocation: String?
     public var format: LogFormat = .short
 
     public init() {}
-
-    var filtersInCode: Bool { grep != nil || invocation != nil }
 }
 
 /// The journal lines of unitify's units, matched as `journalctl --user-unit` matches them
@@ -147,12 +143,9 @@ public final class UnitLog {
     }
 
     func matchesFilters() throws -> Bool {
-        guard query.filtersInCode else { return true }
-        if let invocation = query.invocation, try runOfEntry() != invocation { return false }
-        if let grep = query.grep {
-            guard let message = try journal.string("MESSAGE"), message.contains(grep) else { return false }
-        }
-        return true
+        guard let grep = query.grep else { return true }
+        guard let message = try journal.string("MESSAGE") else { return false }
+        return message.contains(grep)
     }
 
     func runOfEntry() throws -> String? {
@@ -166,8 +159,7 @@ public final class UnitLog {
             Output.standard.flush()
             _exit(0)
         }
-        signal(SIGINT, stop)
-        signal(SIGTERM, stop)
+        listenForStop(stop)
         // Nothing printed: start at the end, wherever the search for a first entry stopped.
         if lastTime == nil {
             try journal.seekTail()
@@ -182,15 +174,23 @@ public final class UnitLog {
         }
     }
 
-    /// The invocation IDs of a unit's runs in the journal, oldest first.
-    public static func runs(of unit: String, uid: UInt32 = getuid()) throws -> [String] {
+    /// A unit's runs in the journal, oldest first: each invocation ID with the time it first
+    /// appears. A run is the time from its first entry to the next run's; by time rather than by
+    /// ID, because output of a process that exited at once carries no ID (systemd #2913).
+    public static func runs(of unit: String, uid: UInt32 = getuid()) throws -> [(id: String, start: UInt64)] {
         let journal = try Journal(flags: .localOnly)
         try journal.addMatch("_SYSTEMD_USER_UNIT=\(unit)")
         try journal.addMatch("_UID=\(uid)")
+        try journal.addDisjunction()
+        try journal.addMatch("USER_UNIT=\(unit)")
+        try journal.addMatch("_UID=\(uid)")
         try journal.seekHead()
-        var runs: [String] = []
+        var runs: [(id: String, start: UInt64)] = []
+        var seen = Set<String>()
         while try journal.next() {
-            if let run = try journal.string("_SYSTEMD_INVOCATION_ID"), run != runs.last { runs.append(run) }
+            guard let run = try journal.string("_SYSTEMD_INVOCATION_ID") ?? journal.string("USER_INVOCATION_ID"),
+                  seen.insert(run).inserted else { continue }
+            runs.append((run, try journal.realtimeMicroseconds()))
         }
         return runs
     }
@@ -208,7 +208,9 @@ public final class UnitLog {
         case .json:
             try printJSON()
         case .short, .shortIso, .shortPrecise:
-            let unit = try journal.string("_SYSTEMD_USER_UNIT") ?? journal.string("USER_UNIT") ?? journal.string("OBJECT_SYSTEMD_USER_UNIT") ?? ""
+            // USER_UNIT first: the manager's own messages carry its scope in _SYSTEMD_USER_UNIT.
+            let unit = try query.units.count == 1 ? query.units[0]
+                : journal.string("USER_UNIT") ?? journal.string("_SYSTEMD_USER_UNIT") ?? journal.string("OBJECT_SYSTEMD_USER_UNIT") ?? ""
             try separateRuns(unit: unit)
             let name = UnitName.shortName(unit)
             let identifier = try journal.string("SYSLOG_IDENTIFIER") ?? journal.string("_COMM") ?? "?"
@@ -299,4 +301,16 @@ public final class UnitLog {
         }
         return total
     }
+}
+
+/// Installs `handler` for SIGINT and SIGTERM and makes sure neither is blocked: a process started
+/// from a thread that blocks them (as test runners do) would otherwise never hear them.
+func listenForStop(_ handler: @convention(c) (Int32) -> Void) {
+    signal(SIGINT, handler)
+    signal(SIGTERM, handler)
+    var set = sigset_t()
+    sigemptyset(&set)
+    sigaddset(&set, SIGINT)
+    sigaddset(&set, SIGTERM)
+    sigprocmask(SIG_UNBLOCK, &set, nil)
 }

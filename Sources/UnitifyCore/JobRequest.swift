@@ -119,6 +119,8 @@ public struct JobRequest: Sendable, Equatable {
             environment.append(try Self.assignment(assignment, host: host))
         }
 
+        environment = Self.lastAssignmentWins(environment)
+
         let policy = try restart.map { text throws(InputError) in try RestartPolicy(parsing: text) } ?? .no
         let delay = try restartDelay.map { text throws(InputError) in try TimeSpan(parsing: text) }
         var unit = UnitSpec(
@@ -192,6 +194,17 @@ public struct JobRequest: Sendable, Equatable {
             throw InputError("-e \(key): \(key) is not set in your environment; give a value with -e \(key)=VALUE")
         }
         return "\(key)=\(value)"
+    }
+
+    /// One assignment per variable, the last one given: systemd refuses an environment that
+    /// sets a variable twice.
+    static func lastAssignmentWins(_ assignments: [String]) -> [String] {
+        var seen = Set<String>()
+        var result: [String] = []
+        for assignment in assignments.reversed() where seen.insert(key(assignment)).inserted {
+            result.append(assignment)
+        }
+        return result.reversed()
     }
 
     static func key(_ assignment: String) -> String {

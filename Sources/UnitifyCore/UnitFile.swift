@@ -1,4 +1,3 @@
-import Mustache
 
 /// A `UnitSpec` as persistent unit files: what `unitify generate` prints and `run --persistent`
 /// writes to `~/.config/systemd/user/NAME.service` (and `NAME.timer`).
@@ -354,14 +353,7 @@ public enum UnitFile {
 
     static func renderTemplate(_ text: String, kind: String, known: [String], values: [String: Any]) throws(InputError) -> String {
         try checkPlaceholders(text, kind: kind, known: known)
-        let template: MustacheTemplate
-        do {
-            // Plain text instead of mustache's default HTML escaping: values are escaped for systemd already.
-            template = try MustacheTemplate(string: "{{%CONTENT_TYPE:TEXT}}\n" + text)
-        } catch {
-            throw InputError("the \(kind) template is not a valid mustache template: check that every {{ has its }}")
-        }
-        let rendered = template.render(values)
+        let rendered = Template.render(text, values)
         guard isGeneratedByUnitify(rendered) else {
             throw InputError("the \(kind) template has no \(markerSection) section: keep the one of the default template, which is how unitify recognises the files it wrote")
         }
@@ -372,7 +364,7 @@ public enum UnitFile {
         return rendered
     }
 
-    /// swift-mustache renders an unknown name as nothing; a typo in a `--template` would silently
+    /// A template renders an unknown name as nothing; a typo in a `--template` would silently
     /// drop a setting, so every tag is checked against the known placeholders first. Partials,
     /// blocks, pragmas and delimiter changes are refused: unit files need none of them.
     static func checkPlaceholders(_ text: String, kind: String, known: [String]) throws(InputError) {

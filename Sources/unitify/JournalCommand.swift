@@ -70,7 +70,13 @@ struct JournalCommand: ParsableCommand {
         }
         if runs != "all" {
             guard query.units.count == 1 else { throw InputError("--run \(runs) needs exactly one NAME") }
-            query.invocation = try invocation(of: query.units[0], which: runs)
+            let all = try UnitLog.runs(of: query.units[0])
+            let index = all.count - (runs == "current" ? 1 : 2)
+            guard index >= 0 else {
+                throw CommandFailure("\(UnitName.shortName(query.units[0])) has no \(runs) run in the journal")
+            }
+            query.since = max(query.since ?? 0, all[index].start)
+            if index + 1 < all.count { query.until = min(query.until ?? .max, all[index + 1].start - 1) }
         }
 
         if query.units.count == 1, let file = try? Manager.user().status(of: query.units[0]).logFile {
@@ -80,17 +86,5 @@ struct JournalCommand: ParsableCommand {
         let log = try UnitLog(query)
         try log.printTail()
         if follow { try log.follow() }
-    }
-
-    /// The invocation ID of the unit's current run (from the manager) or of the run before it
-    /// (from the journal).
-    func invocation(of unit: String, which: String) throws -> String {
-        let runs = try UnitLog.runs(of: unit)
-        if which == "current", let current = try? Manager.user().status(of: unit).invocationID { return current }
-        let wanted = which == "current" ? runs.last : (runs.count >= 2 ? runs[runs.count - 2] : nil)
-        guard let wanted else {
-            throw CommandFailure("\(UnitName.shortName(unit)) has no \(which) run in the journal")
-        }
-        return wanted
     }
 }

@@ -79,6 +79,32 @@ func spawnAndWait(_ argv: [String], environment: [String]? = nil) -> Int32 {
     return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
 }
 
+/// Starts a program in the background with its stdout and stderr going to `outputPath`.
+func spawnBackground(_ argv: [String], outputPath: String) -> pid_t {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    posix_spawn_file_actions_adddup2(&actions, 1, 2)
+    var pid: pid_t = 0
+    let cArgs = argv.map { strdup($0) } + [nil]
+    defer { cArgs.forEach { free($0) } }
+    precondition(posix_spawnp(&pid, argv[0], &actions, nil, cArgs, environ) == 0)
+    return pid
+}
+
+/// Waits for a child; nil if it has not ended within `seconds`.
+func waitForExit(_ pid: pid_t, within seconds: Double = 5) -> Int32? {
+    var status: Int32 = 0
+    var result: pid_t = 0
+    _ = eventually(within: seconds) {
+        result = waitpid(pid, &status, WNOHANG)
+        return result == pid
+    }
+    guard result == pid else { return nil }
+    return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+}
+
 func readFile(_ path: String) -> String {
     guard let file = fopen(path, "r") else { return "" }
     defer { fclose(file) }

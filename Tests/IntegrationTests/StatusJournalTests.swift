@@ -1,0 +1,183 @@
+import Glibc
+import Systemd
+import Testing
+import UnitifyClient
+import UnitifyCore
+
+/// `status` and `journal` against real units in every state.
+@Suite(.enabled(if: Live.enabled, Live.reason))
+struct StatusTests {
+    @Test func everyStateInWordsWithExitStatuses() throws {
+        let running = uniqueName("running")
+        let failed = uniqueName("failed")
+        let restarting = uniqueName("restarting")
+        let exited = uniqueName("exited")
+        let timer = uniqueName("later")
+        _ = unitify(["run", "--name", running, "--", "sleep", "300"])
+        _ = unitify(["run", "--name", failed, "--check", "0", "--", "sh", "-c", "exit 3"])
+        _ = unitify(["run", "--name", restarting, "--restart", "always", "--restart-sec", "30s", "--check", "0", "--", "sh", "-c", "kill -TERM $$"])
+        _ = unitify(["run", "--name", exited, "--wait", "--", "true"])
+        _ = unitify(["run", "--name", timer, "--on-calendar", "2099-01-01", "--", "true"])
+        defer { _ = unitify(["stop", running, failed, restarting, exited, timer]) }
+        let manager = try Manager.user()
+        #expect(try eventually { try manager.status(of: "\(restarting).service").subState == "auto-restart" })
+
+        let table = unitify(["status"])
+        #expect(table.status == 0)
+        func row(_ name: String) -> String { table.stdout.split(separator: "\n").first { $0.hasPrefix(name + " ") }.map(String.init) ?? "" }
+        #expect(row(running).contains(" running "))
+        #expect(row(running).contains(" transient "))
+        #expect(row(failed).contains(" failed ") && row(failed).contains(" 3 "))
+        #expect(row(restarting).contains(" restarting ") && row(restarting).contains("SIGTERM"))
+        #expect(row(exited).contains(" exited "))
+        #expect(row(timer).contains(" waiting for timer ") && row(timer).contains(" timer "))
+        #expect(table.stdout.hasPrefix("NAME "))
+
+        #expect(unitify(["status", running, "-n", "0"]).status == 0)
+        let failedBlock = unitify(["status", failed, "-n", "0"])
+        #expect(failedBlock.status == 3)
+        #expect(failedBlock.stdout.contains("Why: the program exited with status 3"))
+        let restartingBlock = unitify(["status", restarting, "-n", "0"])
+        #expect(restartingBlock.stdout.contains("killed by SIGTERM"))
+        let timerBlock = unitify(["status", timer, "-n", "0"])
+        #expect(timerBlock.stdout.contains("Next run: 2099-01-01"))
+        let missing = unitify(["status", running, "no-such-\(running)"])
+        #expect(missing.status == 4)
+        #expect(missing.stderr.contains("no unit named"))
+    }
+
+    @Test func jsonHasStableKeys() throws {
+        let name = uniqueName("json")
+        _ = unitify(["run", "--name", name, "-e", "SECRET=hunter2", "--", "sleep", "300"])
+        defer { _ = unitify(["stop", name]) }
+        let one = unitify(["status", name, "--json"])
+        #expect(one.status == 0)
+        for key in ["\"name\":\"\(name)\"", "\"state\":\"running\"", "\"pid\":", "\"restarts\":0", "\"kind\":\"transient\"", "\"command\":[\"sleep\",\"300\"]", "\"environment_keys\":["] {
+            #expect(one.stdout.contains(key), "\(key)")
+        }
+        // Values never leave the unit: keys only.
+        #expect(!one.stdout.contains("hunter2"))
+        #expect(!unitify(["status", name, "-n", "0"]).stdout.contains("hunter2"))
+        let all = unitify(["status", "--json"])
+        #expect(all.stdout.hasPrefix("["))
+        #expect(all.stdout.contains("\"name\":\"\(name)\""))
+    }
+
+    @Test func blockShowsTheLastLogLines() {
+        let name = uniqueName("tail")
+        _ = unitify(["run", "--name", name, "--", "sh", "-c", "for i in 1 2 3 4 5; do echo line-$i; done; exec sleep 300"])
+        defer { _ = unitify(["stop", name]) }
+        #expect(eventually {
+            let block = unitify(["status", name, "-n", "2"]).stdout
+            return block.contains("line-5") && block.contains("line-4") && !block.contains("line-3")
+        })
+    }
+}
+
+@Suite(.enabled(if: Live.enabled, Live.reason))
+struct JournalTests {
+    @Test func followShowsNewLinesAndEndsOnSigterm() throws {
+        let name = uniqueName("follow")
+        let directory = makeTemporaryDirectory()
+        defer { removeTree(directory) }
+        let trigger = directory + "/go"
+        _ = unitify(["run", "--name", name, "--restart", "always", "--restart-sec", "100ms", "--check", "0", "--", "sh", "-c",
+                     "while [ ! -e \(trigger) ]; do sleep 0.05; done; echo after-trigger; rm -f \(trigger); exit 1"])
+        defer { _ = unitify(["stop", name]) }
+        // journal -f in the background; its output goes to a file we poll.
+        let out = directory + "/follow.out"
+        let pid = spawnBackground([unitifyBinary, "journal", name, "-f", "-o", "cat"], outputPath: out)
+        usleep(300_000)
+        _ = spawnAndWait(["touch", trigger])
+        #expect(eventually { readFile(out).split(separator: "\n").contains("after-trigger") })
+        // The unit restarts; a second trigger shows the follower survived the restart.
+        usleep(500_000)
+        _ = spawnAndWait(["touch", trigger])
+        #expect(eventually { readFile(out).split(separator: "\n").filter { $0 == "after-trigger" }.count == 2 })
+        kill(pid, SIGTERM)
+        #expect(waitForExit(pid) == 0)
+    }
+
+    @Test func restartSeparatorsAndRuns() throws {
+        let name = uniqueName("runs")
+        _ = unitify(["run", "--name", name, "--restart", "on-failure", "--restart-sec", "100ms", "--max-restarts", "3", "--within", "1min", "--check", "0",
+                     "--", "sh", "-c", "echo run-$$; exit 7"])
+        defer { _ = unitify(["stop", name]) }
+        let manager = try Manager.user()
+        #expect(try eventually { try manager.status(of: "\(name).service").activeState == "failed" })
+        usleep(300_000)
+        let all = unitify(["journal", name, "-n", "all"]).stdout
+        #expect(all.contains("-- \(name): the previous run exited with status 7 --"))
+        let current = unitify(["journal", name, "--run", "current", "-o", "cat", "-n", "all"]).stdout
+        func ownLines(_ text: String) -> [Substring] { text.split(separator: "\n").filter { $0.hasPrefix("run-") } }
+        #expect(ownLines(current).count == 1)
+        let previous = unitify(["journal", name, "--run", "previous", "-o", "cat", "-n", "all"]).stdout
+        #expect(ownLines(previous).count == 1)
+        #expect(ownLines(previous) != ownLines(current))
+    }
+
+    @Test func filtersByTimeGrepAndPriority() throws {
+        let name = uniqueName("filters")
+        _ = unitify(["run", "--name", name, "--wait", "--", "sh", "-c", "echo Alpha; echo beta; echo '<3>gamma is an error'; echo delta"])
+        #expect(eventually { unitify(["journal", name, "-o", "cat"]).stdout.contains("delta") })
+        let grep = unitify(["journal", name, "-o", "cat", "-g", "alpha|zeta"]).stdout
+        let lines = grep.split(separator: "\n")
+        #expect(lines.contains("Alpha") && !lines.contains("beta"))  // all lower case: case-insensitive
+        #expect(!unitify(["journal", name, "-o", "cat", "-g", "Beta"]).stdout.split(separator: "\n").contains("beta"))
+        let errors = unitify(["journal", name, "-o", "cat", "-p", "err"]).stdout
+        #expect(errors.contains("gamma") || errors.contains("<3>gamma"))
+        #expect(!errors.contains("delta"))
+        #expect(unitify(["journal", name, "-o", "cat", "--since", "+1h"]).stdout.isEmpty)
+        #expect(unitify(["journal", name, "-o", "cat", "--until", "2000-01-01"]).stdout.isEmpty)
+        #expect(unitify(["journal", name, "-o", "cat", "--since", "1h ago", "--until", "now"]).stdout.contains("delta"))
+        let json = unitify(["journal", name, "-o", "json", "-n", "1"]).stdout
+        #expect(json.hasPrefix("{\"__CURSOR\":"))
+        #expect(json.contains("\(name).service\""))
+        #expect(unitify(["journal", name, "--since", "yesterday-ish"]).status == 2)
+    }
+
+    @Test func fileBackedUnitIsReadFromItsFile() {
+        let name = uniqueName("filelog")
+        let directory = makeTemporaryDirectory()
+        defer { removeTree(directory) }
+        _ = unitify(["run", "--name", name, "--log-file", "job.log", "--", "sh", "-c", "for i in $(seq 1 20); do echo file-line-$i; done; exec sleep 300"], in: directory)
+        defer { _ = unitify(["stop", name]) }
+        #expect(eventually { unitify(["journal", name, "-n", "3"]).stdout == "file-line-18\nfile-line-19\nfile-line-20\n" })
+    }
+
+    @Test func closedPipeIsQuiet() {
+        let name = uniqueName("pipe")
+        _ = unitify(["run", "--name", name, "--wait", "--", "seq", "1", "5000"])
+        #expect(eventually { unitify(["journal", name, "-o", "cat", "-n", "1"]).stdout == "5000\n" })
+        let piped = run(["bash", "-c", "set -o pipefail; \(unitifyBinary) journal \(name) -n all -o cat | head -1"])
+        #expect(piped.status == 0)
+        #expect(piped.stdout.split(separator: "\n").count == 1)
+        #expect(piped.stderr.isEmpty)
+    }
+}
+
+/// Floods the journal past journald's rate limit, which all of a user's units share: run alone,
+/// in a session of its own (see the Makefile), so that no other test loses lines to it.
+@Suite(.enabled(if: Live.enabled && getenv("UNITIFY_FLOOD_TESTS") != nil, "run by 'make test' in a session of its own"))
+struct FloodTests {
+    @Test func suppressedLinesAreReported() throws {
+        let name = uniqueName("flood")
+        let written = 60_000
+        _ = unitify(["run", "--name", name, "--wait", "--", "seq", "1", "\(written)"])
+        // journald says how much it dropped only when the source logs again after its 30 s window.
+        sleep(31)
+        _ = unitify(["run", "--name", uniqueName("nudge"), "--wait", "--", "echo", "nudge"])
+        var report = Completed(status: -1, stdout: "", stderr: "")
+        #expect(eventually(within: 10) {
+            report = unitify(["journal", name, "-n", "all", "-o", "cat"])
+            return report.stderr.contains("journald dropped")
+        })
+        let kept = report.stdout.split(separator: "\n").filter { $0.allSatisfy(\.isNumber) }.count
+        let words = report.stderr.split(separator: " ")
+        let dropped = words.firstIndex(of: "dropped").flatMap { Int(words[$0 + 1]) } ?? -1
+        #expect(kept < written, "journald kept everything: no rate limit in this session?")
+        // What journald kept plus what it says it dropped is what the job wrote, give or take
+        // the manager's own lines, which count against the same limit.
+        #expect(abs(kept + dropped - written) <= 10, "kept \(kept), dropped \(dropped)")
+    }
+}
