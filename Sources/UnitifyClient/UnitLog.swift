@@ -283,21 +283,22 @@ public final class UnitLog {
     /// user@UID.service; when it drops lines it logs "Suppressed N messages from ...". Say so once
     /// for the time range shown, so a gap is never silent.
     func reportDroppedLines() {
-        guard let first = firstTime, let last = lastTime, let dropped = try? droppedLines(from: first, to: last + 30_000_000), dropped > 0 else { return }
+        guard let first = firstTime, let last = lastTime, let dropped = try? droppedLines(from: first, to: last), dropped > 0 else { return }
         printError(
             "unitify: journald dropped \(dropped) lines of your units in this range under its rate limit (shared by all of uid \(uid)'s units): run the job with --log-file, or raise RateLimitBurst= in journald.conf")
     }
 
+    /// The notices in the range, and the first one after it: journald counts a window's drops only
+    /// when the source next logs after the window (30 s by default), which may be much later.
     func droppedLines(from start: UInt64, to end: UInt64) throws -> Int {
         let notices = try Journal(flags: .localOnly)
         try notices.addMatch("MESSAGE_ID=a596d6fe7bfa4994828e72309e95d61e")  // SD_MESSAGE_JOURNAL_DROPPED
+        try notices.addMatch("OBJECT_SYSTEMD_UNIT=user@\(uid).service")
         try notices.seek(realtimeMicroseconds: start)
         var total = 0
-        let source = "user@\(uid).service"
         while try notices.next() {
-            guard try notices.realtimeMicroseconds() <= end else { break }
-            guard let message = try notices.string("MESSAGE"), message.hasSuffix(source) else { continue }
             total += Int(try notices.string("N_DROPPED") ?? "") ?? 0
+            if try notices.realtimeMicroseconds() > end { break }
         }
         return total
     }
