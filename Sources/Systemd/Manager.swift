@@ -70,6 +70,26 @@ public final class Manager {
         try managerCall("StopUnit", .string(name), .string(mode)).read()?.string ?? ""
     }
 
+    /// `StartUnit(s name, s mode)`; returns the job path.
+    public func startUnit(_ name: String, mode: String = "replace") throws(SystemdError) -> String {
+        try managerCall("StartUnit", .string(name), .string(mode)).read()?.string ?? ""
+    }
+
+    /// `Reload()`: re-reads unit files; the reply comes once the reload is done.
+    public func reload() throws(SystemdError) {
+        _ = try managerCall("Reload")
+    }
+
+    /// `EnableUnitFiles(as files, b runtime, b force)`: the symlinks that `[Install]` asks for.
+    public func enableUnitFiles(_ files: [String]) throws(SystemdError) {
+        _ = try managerCall("EnableUnitFiles", .strings(files), .bool(false), .bool(true))
+    }
+
+    /// `DisableUnitFiles(as files, b runtime)`.
+    public func disableUnitFiles(_ names: [String]) throws(SystemdError) {
+        _ = try managerCall("DisableUnitFiles", .strings(names), .bool(false))
+    }
+
     public func resetFailedUnit(_ name: String) throws(SystemdError) {
         _ = try managerCall("ResetFailedUnit", .string(name))
     }

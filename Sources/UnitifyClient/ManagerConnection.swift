@@ -14,20 +14,15 @@ extension Manager {
     /// - Parameter throughBroker: connect through the user bus rather than the manager's private
     ///   socket, for calls that need the broker's client tracking (`AddRef`).
     public static func user(throughBroker: Bool = false) throws(ManagerUnreachable) -> Manager {
-        let doctor = "run 'unitify doctor' for details"
-        guard let runtime = Environment.value("XDG_RUNTIME_DIR"), !runtime.isEmpty else {
-            throw ManagerUnreachable(description:
-                "cannot reach your systemd user manager: XDG_RUNTIME_DIR is not set (usual after su or sudo -u); log in directly, use 'machinectl shell USER@', or export XDG_RUNTIME_DIR=/run/user/\(getuid()); \(doctor)")
-        }
-        guard access(runtime + "/systemd/private", F_OK) == 0 || access(runtime + "/bus", F_OK) == 0 else {
-            throw ManagerUnreachable(description:
-                "cannot reach your systemd user manager: no user manager is running for uid \(getuid()) (\(runtime) has neither systemd/private nor bus); \(doctor)")
-        }
+        let location = ManagerLocation.current()
+        if let obstacle = location.obstacle { throw ManagerUnreachable(obstacle) }
+        let runtime = location.runtimeDirectory ?? ""
         do {
             if throughBroker, let bus = try? Bus.userBus(runtimeDirectory: runtime) { return Manager(bus: bus) }
             return Manager(bus: try Bus.userManager(runtimeDirectory: runtime))
         } catch {
-            throw ManagerUnreachable(description: "cannot reach your systemd user manager at \(runtime): \(String(cString: strerror(error.errno))); \(doctor)")
+            throw ManagerUnreachable(.connectFailed(
+                socket: location.socket ?? runtime, reason: String(cString: strerror(error.errno)), permissionDenied: error.errno == EACCES))
         }
     }
 }
@@ -93,4 +88,23 @@ public struct LiveHost: Host {
         if ferror(file) != 0 { throw InputError("cannot read \(path): \(String(cString: strerror(errno)))") }
         return String(decoding: bytes, as: UTF8.self)
     }
+}
+
+extension Manager {
+    /// The system manager, for `--system` (root only): its private socket, as systemctl does, then
+    /// the system bus.
+    public static func system() throws -> Manager {
+        guard geteuid() == 0 else { throw InputError("--system needs root: run it with sudo, or leave --system out for your own user manager") }
+        if let bus = try? Bus.connect(address: "unix:path=/run/systemd/private") { return Manager(bus: bus) }
+        guard access("/run/systemd/system", F_OK) == 0, let bus = try? Bus.system() else {
+            throw ManagerUnreachable(description: "cannot reach the system manager: systemd is not running as PID 1 on this machine; run 'unitify doctor' for details")
+        }
+        return Manager(bus: bus)
+    }
+}
+
+/// The calling user's login name, for linger.
+public func currentUserName() -> String {
+    if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name { return String(cString: name) }
+    return Environment.value("USER") ?? "\(getuid())"
 }

@@ -120,6 +120,11 @@ public struct JobRequest: Sendable, Equatable {
         }
 
         environment = Self.lastAssignmentWins(environment)
+        // systemd drops, with a log line nobody reads, an assignment whose value holds a control
+        // character other than tab and newline (env_value_is_valid).
+        if let bad = environment.first(where: { $0.unicodeScalars.contains { $0.value < 0x20 && $0 != "\t" && $0 != "\n" || $0.value == 0x7F } }) {
+            throw InputError("the value of \(Self.key(bad)) contains a control character, which systemd does not accept in the environment")
+        }
 
         let policy = try restart.map { text throws(InputError) in try RestartPolicy(parsing: text) } ?? .no
         let delay = try restartDelay.map { text throws(InputError) in try TimeSpan(parsing: text) }

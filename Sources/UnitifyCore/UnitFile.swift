@@ -15,7 +15,7 @@ public enum UnitFile {
     /// The placeholders a service template may use, each an escaped value ready for its setting.
     /// A placeholder for an unset setting is absent, so `{{#x}}…{{/x}}` drops its line.
     public static let serviceVariables = [
-        "commandLine", "description", "startLimitIntervalSec", "startLimitBurst", "slice", "execStart",
+        "commandLine", "description", "startLimitIntervalSec", "startLimitBurst", "slice", "syslogIdentifier", "execStart",
         "workingDirectory", "environment", "remainAfterExit", "restart", "restartSec", "memoryMax", "cpuQuota",
         "nice", "standardInput", "standardOutput", "standardError", "wantedBy", "version", "command",
     ]
@@ -39,6 +39,7 @@ public enum UnitFile {
         [Service]
         Type=exec
         Slice={{slice}}
+        SyslogIdentifier={{syslogIdentifier}}
         ExecStart={{execStart}}
         WorkingDirectory={{workingDirectory}}
         {{#environment}}
@@ -149,6 +150,8 @@ public enum UnitFile {
         var values = try commonValues(spec, commandLine: commandLine)
         values["description"] = displayText(spec.description, specifiers: true)
         values["slice"] = UnitSpec.slice
+        // As for transient units: lines keep the job's name, and stay findable (systemd #2913).
+        values["syslogIdentifier"] = UnitName.shortName(spec.name).replacing("%", with: "%%")
         values["execStart"] = try execStart(executable: spec.executable, argv: spec.argv)
         values["workingDirectory"] = try pathValue(spec.workingDirectory, setting: "WorkingDirectory")
         values["environment"] = try spec.environment.map { assignment throws(InputError) in try environmentWord(assignment) }

@@ -13,7 +13,7 @@ struct JournalCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Units, with or without .service; none for every unitify job.")
+    @Argument(help: "Units, with or without .service; none for every unitify job.", completion: .custom(JobNameCompletion.candidates))
     var names: [String] = []
 
     @Option(name: [.customShort("n"), .customLong("lines")], help: "How many of the last lines to show, or 'all'.")
@@ -71,7 +71,12 @@ struct JournalCommand: ParsableCommand {
         if runs != "all" {
             guard query.units.count == 1 else { throw InputError("--run \(runs) needs exactly one NAME") }
             let all = try UnitLog.runs(of: query.units[0])
-            let index = all.count - (runs == "current" ? 1 : 2)
+            // The manager knows which run is current; a refused restart may have left a later ID.
+            var current = all.count - 1
+            if let id = try? Manager.user().status(of: query.units[0]).invocationID, let known = all.firstIndex(where: { $0.id == id }) {
+                current = known
+            }
+            let index = runs == "current" ? current : current - 1
             guard index >= 0 else {
                 throw CommandFailure("\(UnitName.shortName(query.units[0])) has no \(runs) run in the journal")
             }

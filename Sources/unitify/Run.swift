@@ -20,6 +20,11 @@ struct Run: ParsableCommand {
 
     @OptionGroup var job: JobOptions
 
+    @Flag(help: "Write a unit file to ~/.config/systemd/user, enable it and start it: the job survives logout (with linger) and reboot.")
+    var persistent = false
+
+    @OptionGroup var persistence: PersistenceOptions
+
     @Flag(help: "Stop a running unit of the same name first, and start this one.")
     var replace = false
 
@@ -50,9 +55,19 @@ struct Run: ParsableCommand {
             printDryRun(spec)
             return
         }
-        let manager = try Manager.user(throughBroker: wait)
+        guard persistent || !(persistence.system || persistence.linger || persistence.template != nil) else {
+            throw InputError("--system, --linger and --template go with --persistent")
+        }
+        let manager = try persistence.manager(throughBroker: wait)
         warnAboutIgnoredLimits(spec, manager: manager)
-        let started = try manager.start(spec, replace: replace, keepLoaded: wait)
+        let started: UnitStatus
+        if persistent {
+            let texts = try Manager.unitTexts(spec, commandLine: typedCommandLine, template: try persistence.templateText())
+            started = try manager.startPersistent(spec, texts: texts, files: try persistence.files(), replace: replace)
+            persistence.reportLinger(for: spec.name)
+        } else {
+            started = try manager.start(spec, replace: replace, keepLoaded: wait)
+        }
         let short = UnitName.shortName(spec.name)
 
         if wait {

@@ -10,7 +10,7 @@ struct Status: ParsableCommand {
         aliases: ["list"]
     )
 
-    @Argument(help: "Units, with or without .service; none for a table of every unitify job.")
+    @Argument(help: "Units, with or without .service; none for a table of every unitify job.", completion: .custom(JobNameCompletion.candidates))
     var names: [String] = []
 
     @Option(name: [.customShort("n"), .customLong("lines")], help: "Log lines to show under each named job (0 for none).")
@@ -25,7 +25,9 @@ struct Status: ParsableCommand {
         let now = Environment.now()
         let out = Output.standard
         guard !names.isEmpty else {
-            let statuses = try manager.managedUnits().map { try manager.status(of: $0) }
+            // Loaded units in the slice, and persistent ones even when stopped (not loaded).
+            let units = Set(try manager.managedUnits()).union((try? UnitFiles.user().generatedUnits()) ?? [])
+            let statuses = try units.sorted().map { try manager.status(of: $0) }
             if json {
                 out.line(JSON.encode(statuses.map { StatusRecord($0, now: now) }))
             } else {

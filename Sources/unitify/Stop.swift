@@ -6,7 +6,7 @@ import UnitifyCore
 struct Stop: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Stop a job: its processes are terminated and it is unloaded.")
 
-    @Argument(help: "The unit, with or without .service.")
+    @Argument(help: "The unit, with or without .service.", completion: .custom(JobNameCompletion.candidates))
     var names: [String]
 
     func run() throws {

@@ -11,7 +11,10 @@ struct Unitify: ParsableCommand {
             asked, logged to the journal, and easy to find again.
             """,
         version: "0.1.0",
-        subcommands: [Run.self, Status.self, JournalCommand.self, Stop.self]
+        subcommands: [
+            Run.self, Status.self, JournalCommand.self, Stop.self,
+            Install.self, Uninstall.self, Cat.self, Generate.self, Doctor.self,
+        ]
     )
 
     /// Parses, runs, and reports any failure as one line on stderr with a meaningful exit status,

@@ -21,6 +21,7 @@ import Testing
             [Service]
             Type=exec
             Slice=app-unitify.slice
+            SyslogIdentifier=train
             ExecStart=@"/usr/bin/python3" "python3" "-u" "train.py" "--epochs" "3"
             WorkingDirectory=/home/ana/ml
             Environment="PATH=/usr/local/bin:/usr/bin:/bin"
@@ -60,6 +61,7 @@ import Testing
             [Service]
             Type=exec
             Slice=app-unitify.slice
+            SyslogIdentifier=web
             ExecStart=@"/srv/app/server" "./server" "--port" "8080"
             WorkingDirectory=/srv/app
             Environment="PATH=/usr/local/bin:/usr/bin:/bin"
@@ -94,6 +96,7 @@ import Testing
             [Service]
             Type=exec
             Slice=app-unitify.slice
+            SyslogIdentifier=backup
             ExecStart=@"/usr/local/bin/backup.sh" "/usr/local/bin/backup.sh" "--all"
             WorkingDirectory=/home/ana
             Environment="PATH=/usr/bin:/bin"

@@ -1,0 +1,220 @@
+import Glibc
+import Systemd
+import UnitifyCore
+
+/// What `install` did: the unit running from its file, and how long the job was down.
+public struct InstallReport {
+    public var status: UnitStatus
+    public var files: [String]
+    public var downtime: TimeSpan
+}
+
+extension Manager {
+    /// The unit files for `spec`: the service, and its timer when it has one. Both are rendered
+    /// before anything is written, so a bad value or template leaves nothing behind.
+    public static func unitTexts(_ spec: UnitSpec, commandLine: String, template: String?) throws(InputError) -> [(unit: String, text: String)] {
+        var texts = [(spec.name, try UnitFile.render(spec, commandLine: commandLine, serviceTemplate: template))]
+        if let timerName = spec.timerName, let timer = try UnitFile.renderTimer(spec, commandLine: commandLine) {
+            texts.append((timerName, timer))
+        }
+        return texts
+    }
+
+    /// `run --persistent`: writes the files, reloads, enables and starts, as `systemctl --user
+    /// enable --now` would. A unit of that name that is loaded from elsewhere is a clash.
+    public func startPersistent(_ spec: UnitSpec, texts: [(unit: String, text: String)], files: UnitFiles, replace: Bool) throws -> UnitStatus {
+        for (unit, _) in texts where files.isForeign(unit) {
+            throw CommandFailure("\(files.path(unit)) exists and was not written by unitify: choose another --name, or remove the file")
+        }
+        try subscribe()
+        for (unit, _) in texts {
+            let current = try status(of: unit)
+            guard current.loadState != "not-found", current.kind == .transient || current.isRunning else { continue }
+            guard replace else {
+                throw CommandFailure("\(UnitName.shortName(unit)) is already \(current.state): add --replace to stop it and start the new one, or choose another --name")
+            }
+            try stop(unit)
+        }
+        try files.write(texts)
+        return try enableAndStart(texts.map { files.path($0.unit) }, main: spec.timerName ?? spec.name)
+    }
+
+    /// No daemon-reload unless a loaded unit needs one: the manager loads a new file on first use,
+    /// and a reload re-parses every transient unit from the file systemd wrote for it, which in
+    /// systemd 252 mangles `$` and `;` in their command lines (seen: `$` → `\$$`, `;` → `\;`),
+    /// so it would corrupt the next restart of every other job.
+    func enableAndStart(_ paths: [String], main: String) throws -> UnitStatus {
+        try reloadIfNeeded(paths.map { String($0[$0.index(after: $0.lastIndex(of: "/")!)...]) })
+        try enableUnitFiles(paths)
+        try subscribe()
+        let result = try waitForJob(try startUnit(main))
+        let status = try status(of: main)
+        guard result == "done" || status.lastExit.map({ $0.status < 200 }) == true else {
+            throw CommandFailure("\(UnitName.shortName(main)) did not start: \(status.explanation ?? "the start job ended with '\(result)'"); its file stays in place, see 'unitify status \(UnitName.shortName(main))'")
+        }
+        return status
+    }
+
+    /// `install`: the running transient unit becomes a unit file with the same command,
+    /// environment, directory, restart policy, limits, outputs and timer; then the transient one
+    /// is stopped and let go (it shadows the file while loaded), and the file's unit is enabled
+    /// and started.
+    public func install(_ unit: String, files: UnitFiles, template: String?) throws -> InstallReport {
+        let spec = try transientSpec(of: unit)
+        let texts = try Self.unitTexts(spec, commandLine: spec.description, template: template)
+        for (name, _) in texts where files.isForeign(name) {
+            throw CommandFailure("\(files.path(name)) exists and was not written by unitify: remove it, or keep the job transient")
+        }
+        try files.write(texts)
+        let stopped = monotonicMicroseconds()
+        try subscribe()
+        for (name, _) in texts.reversed() {
+            _ = try? waitForJob(try stopUnit(name))
+            try? resetFailedUnit(name)
+        }
+        // The transient unit (and its file in $XDG_RUNTIME_DIR) must be gone before the
+        // persistent one can load.
+        for (name, _) in texts {
+            _ = try watch(name, until: monotonicMicroseconds() + 5_000_000) { $0.loadState == "not-found" || $0.kind != .transient }
+        }
+        let status = try enableAndStart(texts.map { files.path($0.unit) }, main: spec.timerName ?? spec.name)
+        return InstallReport(status: status, files: texts.map { files.path($0.unit) }, downtime: TimeSpan(microseconds: monotonicMicroseconds() - stopped))
+    }
+
+    /// `uninstall`: stop, disable, delete the files, reload, reset-failed. Files unitify did not
+    /// write are refused unless `force`.
+    public func uninstall(_ unit: String, files: UnitFiles, force: Bool) throws -> [String] {
+        let timer = UnitName.shortName(unit) + ".timer"
+        let present = [unit, timer].filter { lstatKind(files.path($0)) != nil }
+        guard !present.isEmpty else {
+            let loaded = try status(of: unit)
+            let hint = loaded.kind == .transient ? ": it is a transient job, stop it with 'unitify stop \(UnitName.shortName(unit))'" : ""
+            throw CommandFailure("no unit file for \(UnitName.shortName(unit)) in \(files.directory)\(hint)", exitCode: 4)
+        }
+        if !force, let foreign = present.first(where: files.isForeign) {
+            throw CommandFailure("\(files.path(foreign)) was not written by unitify: add --force to remove it anyway")
+        }
+        try subscribe()
+        for name in present.reversed() {
+            if let job = try? stopUnit(name) { _ = try? waitForJob(job) }
+        }
+        try disableUnitFiles(present)
+        for name in present { try files.remove(name) }
+        // Stopped and reset, the units are unloaded: no daemon-reload needed (see enableAndStart).
+        for name in present { try? resetFailedUnit(name) }
+        return present.map(files.path)
+    }
+
+    /// The spec of a loaded transient unit of unitify's, read back from its live properties
+    /// (and, for its output files, which the bus does not expose, from systemd's transient file).
+    public func transientSpec(of unit: String) throws -> UnitSpec {
+        let p = try unitProperties(unit)
+        let short = UnitName.shortName(unit)
+        guard p["LoadState"]?.string == "loaded" else {
+            throw CommandFailure("no unit named \(short) is loaded: 'unitify status' lists yours", exitCode: 4)
+        }
+        guard p["Slice"]?.string == UnitSpec.slice else {
+            throw CommandFailure("\(short) was not started by unitify: only its own jobs can be installed")
+        }
+        guard p["Transient"]?.bool == true else {
+            throw CommandFailure("\(short) is already persistent (\(p["FragmentPath"]?.string ?? "")): nothing to install")
+        }
+        guard let exec = p["ExecStart"]?.elements?.first?.elements, exec.count > 1,
+              let path = exec[0].string, let argv = exec[1].stringArray else {
+            throw CommandFailure("\(short) has no command to install")
+        }
+        var spec = UnitSpec(
+            name: unit, argv: argv.map { $0.replacing("$$", with: "$") }, executable: path,
+            workingDirectory: p["WorkingDirectory"]?.string ?? "/",
+            environment: p["Environment"]?.stringArray ?? [],
+            restart: RestartPolicy(rawValue: p["Restart"]?.string ?? "no") ?? .no,
+            description: p["Description"]?.string)
+        if spec.restart != .no { spec.restartDelay = p["RestartUSec"]?.uint64.map { TimeSpan(microseconds: $0) } }
+        let burst = UInt32(p["StartLimitBurst"]?.uint64 ?? 5)
+        let interval = p["StartLimitIntervalUSec"]?.uint64 ?? 10_000_000
+        if interval == 0 {
+            spec.startLimit = .unlimited
+        } else if burst != 5 || interval != 10_000_000 {
+            spec.startLimit = .limit(burst: burst, interval: TimeSpan(microseconds: interval))
+        }
+        if let memory = p["MemoryMax"]?.uint64, memory != .max { spec.memoryMax = .bytes(memory) }
+        if let quota = p["CPUQuotaPerSecUSec"]?.uint64, quota != .max {
+            spec.cpuQuota = try? CPUQuota(parsing: "\(Double(quota) / 10_000)%")
+        }
+        if let nice = p["Nice"]?.int64, nice != 0 { spec.nice = Int32(nice) }
+        if let fragment = p["FragmentPath"]?.string, let text = try? LiveHost().readText(fragment) {
+            spec.standardOutput = Self.outputTarget(UnitFileText.lastValue(of: "StandardOutput", in: text))
+            spec.standardError = Self.outputTarget(UnitFileText.lastValue(of: "StandardError", in: text))
+            if spec.standardError == .journal, UnitFileText.lastValue(of: "StandardError", in: text) == nil {
+                spec.standardError = spec.standardOutput
+            }
+            if let input = UnitFileText.lastValue(of: "StandardInput", in: text), input.hasPrefix("file:") {
+                spec.standardInput = String(input.dropFirst(5))
+            }
+        }
+        if let timer = (p["TriggeredBy"]?.stringArray ?? []).first(where: { $0.hasSuffix(".timer") }) {
+            let t = try unitProperties(timer)
+            var timerSpec = TimerSpec()
+            // TimersCalendar is a(sss): base, spec, next elapse; TimersMonotonic a(stt): base, usec, next.
+            timerSpec.onCalendar = t["TimersCalendar"]?.elements?.first?.elements?[1].string
+            if let monotonic = t["TimersMonotonic"]?.elements?.first(where: { $0.elements?.first?.string == "OnActiveUSec" }),
+               let usec = monotonic.elements?[1].uint64 {
+                timerSpec.onActive = TimeSpan(microseconds: usec)
+            }
+            spec.timer = timerSpec
+        }
+        return spec
+    }
+
+    func reloadIfNeeded(_ units: [String]) throws {
+        for unit in units where try unitProperty(unit, interface: "org.freedesktop.systemd1.Unit", property: "NeedDaemonReload")?.bool == true {
+            try reload()
+            return
+        }
+    }
+
+    static func outputTarget(_ value: String?) -> OutputTarget {
+        guard let value else { return .journal }
+        if value.hasPrefix("append:") { return .append(String(value.dropFirst(7))) }
+        if value.hasPrefix("truncate:") { return .truncate(String(value.dropFirst(9))) }
+        if value.hasPrefix("file:") { return .truncate(String(value.dropFirst(5))) }
+        return .journal
+    }
+}
+
+/// Whether the user's manager outlives their last session and starts at boot (logind's linger).
+public enum Linger {
+    public enum State: Equatable {
+        case enabled, disabled
+        /// logind could not be asked and no linger file was found.
+        case unknown(String)
+    }
+
+    public static func state(user: String, uid: UInt32) -> State {
+        if access("/var/lib/systemd/linger/\(user)", F_OK) == 0 { return .enabled }
+        guard let bus = try? Bus.system() else { return .unknown("logind is not reachable (no system bus)") }
+        let message = try? bus.methodCall(
+            destination: "org.freedesktop.login1", path: "/org/freedesktop/login1/user/_\(uid)",
+            interface: "org.freedesktop.DBus.Properties", member: "Get")
+        try? message?.append(.string("org.freedesktop.login1.User"), .string("Linger"))
+        guard let message, let reply = try? bus.call(message), let linger = try? reply.read()?.bool else {
+            return access("/var/lib/systemd/linger", F_OK) == 0 ? .disabled : .unknown("logind is not running")
+        }
+        return linger ? .enabled : .disabled
+    }
+
+    /// Asks logind to keep the user's manager running (`SetUserLinger`).
+    public static func enable(uid: UInt32) throws {
+        let bus: Bus
+        do { bus = try Bus.system() } catch {
+            throw CommandFailure("cannot enable linger: logind is not reachable (no system bus); run 'loginctl enable-linger' where logind runs")
+        }
+        let message = try bus.methodCall(
+            destination: "org.freedesktop.login1", path: "/org/freedesktop/login1",
+            interface: "org.freedesktop.login1.Manager", member: "SetUserLinger")
+        try message.append(.uint32(uid), .bool(true), .bool(false))
+        do { _ = try bus.call(message) } catch {
+            throw CommandFailure("cannot enable linger: \(error.busErrorMessage ?? error.description)")
+        }
+    }
+}

@@ -1,0 +1,120 @@
+import Glibc
+import UnitifyCore
+
+/// The directory persistent units live in, and careful writes into it: a temporary file in the
+/// same directory, fsync, rename, mode 0644, never through a symbolic link. A unit file is whole
+/// or absent, never half-written, and never lands outside this directory.
+public struct UnitFiles: Sendable {
+    public let directory: String
+
+    public init(directory: String) {
+        self.directory = directory
+    }
+
+    /// `$XDG_CONFIG_HOME/systemd/user`, or `~/.config/systemd/user`.
+    public static func user() throws(InputError) -> UnitFiles {
+        if let config = Environment.value("XDG_CONFIG_HOME"), config.hasPrefix("/") {
+            return UnitFiles(directory: config + "/systemd/user")
+        }
+        guard let home = Environment.value("HOME"), home.hasPrefix("/") else {
+            throw InputError("HOME is not set: unitify needs it to find ~/.config/systemd/user")
+        }
+        return UnitFiles(directory: home + "/.config/systemd/user")
+    }
+
+    public static let system = UnitFiles(directory: "/etc/systemd/system")
+
+    public func path(_ unit: String) -> String {
+        directory + "/" + unit
+    }
+
+    /// The file's text, or nil when there is none.
+    public func read(_ unit: String) -> String? {
+        guard Environment.fileKind(path(unit)) != .missing else { return nil }
+        return try? LiveHost().readText(path(unit))
+    }
+
+    /// Whether a file exists that unitify did not write.
+    public func isForeign(_ unit: String) -> Bool {
+        guard let text = read(unit) else { return lstatKind(path(unit)) != nil }
+        return !UnitFile.isGeneratedByUnitify(text)
+    }
+
+    /// The units of the files unitify wrote here, by name.
+    public func generatedUnits() -> [String] {
+        guard let dir = opendir(directory) else { return [] }
+        defer { closedir(dir) }
+        var units: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            guard name.hasSuffix(".service"), let text = read(name), UnitFile.isGeneratedByUnitify(text) else { continue }
+            units.append(name)
+        }
+        return units.sorted()
+    }
+
+    /// Writes every file or none of the new ones: each goes to a temporary name first, and only
+    /// when all are on disk are they renamed into place.
+    public func write(_ files: [(unit: String, text: String)]) throws {
+        try makeDirectory()
+        let dirfd = open(directory, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard dirfd >= 0 else { throw failure("open \(directory)") }
+        defer { close(dirfd) }
+        var staged: [(temporary: String, unit: String)] = []
+        defer { for (temporary, _) in staged { unlinkat(dirfd, temporary, 0) } }
+        for (unit, text) in files {
+            if lstatKind(path(unit)) == S_IFLNK {
+                throw CommandFailure("\(path(unit)) is a symbolic link: unitify does not write through links; remove it first")
+            }
+            let temporary = ".\(unit).unitify-\(getpid())"
+            let fd = openat(dirfd, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { throw failure("create a file in \(directory)") }
+            staged.append((temporary, unit))
+            let bytes = Array(text.utf8)
+            var offset = 0
+            while offset < bytes.count {
+                let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+                if written < 0 && errno == EINTR { continue }
+                guard written > 0 else { close(fd); throw failure("write \(path(unit))") }
+                offset += written
+            }
+            guard fchmod(fd, 0o644) == 0, fsync(fd) == 0, close(fd) == 0 else { throw failure("write \(path(unit))") }
+        }
+        for (temporary, unit) in staged {
+            guard renameat(dirfd, temporary, dirfd, unit) == 0 else { throw failure("write \(path(unit))") }
+        }
+        staged.removeAll()
+        fsync(dirfd)
+    }
+
+    /// Removes a unit's file; a missing one is fine.
+    public func remove(_ unit: String) throws {
+        guard unlink(path(unit)) == 0 || errno == ENOENT else { throw failure("remove \(path(unit))") }
+    }
+
+    /// `mkdir -p`, refusing to create anything through a symbolic link.
+    func makeDirectory() throws {
+        var built = ""
+        for part in directory.split(separator: "/") {
+            built += "/" + part
+            if mkdir(built, 0o755) != 0 && errno != EEXIST { throw failure("create \(built)") }
+        }
+        guard Environment.fileKind(directory) == .directory else {
+            throw CommandFailure("\(directory) is not a directory: move it away so unitify can create it")
+        }
+        if lstatKind(directory) == S_IFLNK {
+            throw CommandFailure("\(directory) is a symbolic link: unitify writes unit files only into a real directory")
+        }
+    }
+
+    func failure(_ what: String) -> CommandFailure {
+        CommandFailure("cannot \(what): \(String(cString: strerror(errno)))")
+    }
+}
+
+/// The file type bits of `path` itself (not what a link points to); nil when it does not exist.
+func lstatKind(_ path: String) -> mode_t? {
+    var info = stat()
+    guard lstat(path, &info) == 0 else { return nil }
+    return info.st_mode & S_IFMT
+}

@@ -1,0 +1,28 @@
+import ArgumentParser
+import Systemd
+import UnitifyClient
+import UnitifyCore
+
+struct Generate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print the unit file(s) 'run --persistent' would write, and write nothing.",
+        discussion: "Takes the same options as run. Example: unitify generate --restart always -- ./server"
+    )
+
+    @OptionGroup var job: JobOptions
+
+    @Option(help: ArgumentHelp("Render from this Mustache template instead of unitify's.", valueName: "file"))
+    var template: String?
+
+    func run() throws {
+        let (spec, notes) = try job.request().makeSpec(host: LiveHost())
+        for note in notes { printError("unitify: note: \(note)") }
+        let text = try template.map { path throws(InputError) in try LiveHost().readText(path) }
+        let files = try Manager.unitTexts(spec, commandLine: typedCommandLine, template: text)
+        for (index, (unit, text)) in files.enumerated() {
+            if index > 0 { Output.standard.line() }
+            Output.standard.line("# \(unit)")
+            Output.standard.write(text.hasSuffix("\n") ? text : text + "\n")
+        }
+    }
+}

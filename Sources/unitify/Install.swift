@@ -1,0 +1,32 @@
+import ArgumentParser
+import Systemd
+import UnitifyClient
+import UnitifyCore
+
+struct Install: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Make a running job persistent: a unit file, enabled, that survives logout and reboot.",
+        discussion: """
+            The job's command, environment, directory, restart policy, limits, outputs and timer \
+            are read from the running unit and written to ~/.config/systemd/user; the transient \
+            unit is then replaced by the persistent one (the downtime is reported).
+            """
+    )
+
+    @Argument(help: "The job, with or without .service.", completion: .custom(JobNameCompletion.candidates))
+    var name: String
+
+    @OptionGroup var persistence: PersistenceOptions
+
+    func run() throws {
+        let unit = try UnitName.normalize(name)
+        let files = try persistence.files()
+        let template = try persistence.templateText()
+        let report = try persistence.manager().install(unit, files: files, template: template)
+        let out = Output.standard
+        out.line("installed \(unit): \(report.files.joined(separator: ", "))")
+        out.line("  enabled, \(report.status.state)\(report.status.mainPID == 0 ? "" : " (pid \(report.status.mainPID))"); down for \(report.downtime.short) during the switch")
+        out.line("  remove it with: unitify uninstall \(ShellWords.quote(UnitName.shortName(unit)))")
+        persistence.reportLinger(for: unit)
+    }
+}

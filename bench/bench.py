@@ -1,0 +1,621 @@
+#!/usr/bin/env python3
+"""unitify against systemd-run, systemctl, journalctl and sd-journal's own loop (issue 7).
+
+Run it through `make bench`, which builds a release unitify and runs this beside a user manager
+(a private one with journald's rate limit off, scripts/user-session --no-ratelimit, when none is
+reachable). Each comparison runs its contenders interleaved, in rotating order (A B C, B C A,
+C A B, ...), after one untimed warm-up round, and reports the median, min-max and peak RSS of each
+and the ratio of medians (unitify / the other). Peak RSS comes from wait4()'s rusage of each
+command. Units are started and stopped outside the timed part.
+
+Writes the report (Markdown) to stdout and to bench/out/results.md, raw samples to
+bench/out/results.json. Not a test: CI does not run it.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import select
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+# What unitify's status reads from GetAll (UnitStatus.init(properties:)); systemctl show gets the same.
+STATUS_PROPERTIES = ",".join([
+    "Id", "Description", "LoadState", "ActiveState", "SubState", "Result", "MainPID",
+    "ActiveEnterTimestamp", "NRestarts", "MemoryCurrent", "CPUUsageNSec", "ExecMainCode",
+    "ExecMainStatus", "ExecStart", "WorkingDirectory", "Restart", "RestartUSec", "InvocationID",
+    "TriggeredBy", "StandardOutput", "StandardError", "UnitFileState", "Environment", "Transient",
+    "FragmentPath",
+])
+
+PREFIX = "bench-"
+RUN = 0  # numbers every timed command, for unique unit names
+MEASURE = None  # bench/measure, built at start
+
+
+def log(*words):
+    print("bench:", *words, file=sys.stderr, flush=True)
+
+
+# ------------------------------------------------------------------ running commands
+
+class Sample:
+    def __init__(self, wall, rss_kib, out=b""):
+        self.wall = wall        # seconds
+        self.rss = rss_kib      # peak resident set size, KiB (ru_maxrss)
+        self.out = out
+
+
+def timed(argv, capture=False, ok=(0,)):
+    """Runs argv through bench/measure (wall time from its vfork to its wait4, peak RSS from
+    wait4's rusage) with stdin and stdout on /dev/null (stdout to a file with capture) and stderr
+    to a file. Fails loudly on an unexpected exit status."""
+    with tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as out, \
+            tempfile.NamedTemporaryFile(prefix="bench-measure-") as report:
+        actions = [
+            (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+            (os.POSIX_SPAWN_DUP2, out.fileno(), 1) if capture else (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
+            (os.POSIX_SPAWN_DUP2, err.fileno(), 2),
+        ]
+        pid = os.posix_spawn(MEASURE, [MEASURE, report.name, *argv], os.environ, file_actions=actions)
+        os.waitpid(pid, 0)
+        wall_ns, rss, status = (int(x) for x in open(report.name).read().split())
+        code = os.waitstatus_to_exitcode(status)
+        if code not in ok:
+            err.seek(0)
+            raise SystemExit(f"bench: {' '.join(argv)[:300]} exited with {code}: {err.read().decode(errors='replace')[-2000:]}")
+        data = b""
+        if capture:
+            out.seek(0)
+            data = out.read()
+        return Sample(wall_ns / 1e9, rss, data)
+
+
+def quiet(argv, ok=(0,)):
+    """An untimed helper command; returns its stdout."""
+    result = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True)
+    if result.returncode not in ok:
+        raise SystemExit(f"bench: {' '.join(argv)[:300]} exited with {result.returncode}: {result.stderr.decode(errors='replace')[-2000:]}")
+    return result.stdout
+
+
+class Contender:
+    """One command of a comparison. argv(i) builds the command of run i (unique unit names);
+    cleanup(i, sample) runs untimed after the round."""
+
+    def __init__(self, label, argv, cleanup=None, capture=False, ok=(0,), unitify=False):
+        self.label = label
+        self.argv = argv if callable(argv) else (lambda i, a=argv: a)
+        self.cleanup = cleanup
+        self.capture = capture
+        self.ok = ok
+        self.unitify = unitify
+        self.samples = []
+
+
+def compare(title, contenders, pairs, warmup=1, after_round=None):
+    """Interleaved rounds in rotating order; the first `warmup` rounds are not recorded."""
+    global RUN
+    log(f"{title}: {pairs} rounds of {len(contenders)}")
+    for r in range(-warmup, pairs):
+        shift = r % len(contenders)
+        order = contenders[shift:] + contenders[:shift]
+        done = []
+        for c in order:
+            RUN += 1
+            s = timed(c.argv(RUN), capture=c.capture, ok=c.ok)
+            done.append((c, RUN, s))
+            if r >= 0:
+                c.samples.append(s)
+        for c, i, s in done:
+            if c.cleanup:
+                c.cleanup(i, s)
+        if after_round:
+            after_round()
+    return contenders
+
+
+# ------------------------------------------------------------------ statistics and report
+
+def med(values):
+    return statistics.median(values)
+
+
+def ms(seconds):
+    return f"{seconds * 1000:.1f}" if seconds < 10 else f"{seconds * 1000:.0f}"
+
+
+def mib(kib):
+    return f"{kib / 1024:.1f}"
+
+
+def summary(c):
+    walls = [s.wall for s in c.samples]
+    rss = [s.rss for s in c.samples]
+    return {"label": c.label, "n": len(walls), "median": med(walls), "min": min(walls), "max": max(walls),
+            "rss_median": med(rss), "rss_max": max(rss), "walls": walls, "rss": rss}
+
+
+class Report:
+    def __init__(self):
+        self.lines = []
+        self.data = {}
+        self.goals = []
+
+    def add(self, *lines):
+        self.lines.extend(lines)
+
+    def table(self, key, title, contenders, base=None, note=None):
+        """A table of one comparison; ratios are base's median over each row's."""
+        rows = [summary(c) for c in contenders]
+        self.data[key] = rows
+        base_row = next((r for r in rows if r["label"] == base), rows[0]) if base is not False else None
+        self.add(f"### {title}", "")
+        if note:
+            self.add(note, "")
+        head = "| command | median ms | min–max ms | peak RSS MiB (median / max) |"
+        rule = "|---|---:|---:|---:|"
+        if base_row:
+            head += f" {base_row['label']} ÷ this |"
+            rule += "---:|"
+        self.add(head, rule)
+        for r in rows:
+            line = f"| `{r['label']}` | {ms(r['median'])} | {ms(r['min'])}–{ms(r['max'])} | {mib(r['rss_median'])} / {mib(r['rss_max'])} |"
+            if base_row:
+                line += " — |" if r is base_row else f" {base_row['median'] / r['median']:.2f}× |"
+            self.add(line)
+        self.add("")
+        return {r["label"]: r for r in rows}
+
+    def goal(self, text, value, limit, met, detail=""):
+        self.goals.append({"goal": text, "value": value, "limit": limit, "met": bool(met), "detail": detail})
+
+
+# ------------------------------------------------------------------ machine
+
+def machine():
+    def first(path, key):
+        try:
+            with open(path) as f:
+                for line in f:
+                    if line.startswith(key):
+                        return line.split(":", 1)[1].strip()
+        except OSError:
+            pass
+        return "?"
+
+    def version(argv):
+        try:
+            return subprocess.run(argv, capture_output=True, text=True).stdout.splitlines()[0].strip()
+        except (OSError, IndexError):
+            return "?"
+
+    mem_kib = int(first("/proc/meminfo", "MemTotal").split()[0])
+    return {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "nproc": os.cpu_count(),
+        "cpu": first("/proc/cpuinfo", "model name"),
+        "memory": f"{mem_kib / 1024 / 1024:.1f} GiB",
+        "kernel": platform.release(),
+        "systemd": version(["systemctl", "--version"]),
+        "swift": version(["swift", "--version"]) if subprocess.run(["sh", "-c", "command -v swift"], capture_output=True).returncode == 0 else "?",
+        "python": platform.python_version(),
+    }
+
+
+# ------------------------------------------------------------------ units
+
+def unit(name):
+    return name if "." in name else name + ".service"
+
+
+def stop_units(names):
+    if names:
+        quiet(["systemctl", "--user", "stop", *map(unit, names)], ok=(0, 1, 5))
+        quiet(["systemctl", "--user", "reset-failed", *map(unit, names)], ok=(0, 1, 5))
+
+
+def stop_leftovers():
+    """Units of an earlier, interrupted run (only in a long-lived user manager)."""
+    quiet(["systemctl", "--user", "stop", PREFIX + "*"], ok=(0, 1, 5))
+    quiet(["systemctl", "--user", "reset-failed", PREFIX + "*"], ok=(0, 1, 5))
+
+
+def kill_pid(pid):
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+
+
+# ------------------------------------------------------------------ 1. start
+
+def bench_start(args, report):
+    U = args.unitify
+    started = []
+
+    def stop_unit(i, s):
+        started.append(f"{PREFIX}start-{i}")
+
+    def kill_nohup(i, s):
+        kill_pid(int(s.out.split()[0]))
+
+    def flush():
+        stop_units(started)
+        started.clear()
+
+    contenders = compare("start", [
+        Contender("unitify run --check 0 -- sleep 300", lambda i: [U, "run", "--check", "0", "--name", f"{PREFIX}start-{i}", "--", "sleep", "300"], stop_unit, unitify=True),
+        Contender("systemd-run --user -- sleep 300", lambda i: ["systemd-run", "--user", f"--unit={PREFIX}start-{i}", "--", "sleep", "300"], stop_unit),
+        Contender("nohup sleep 300 &", ["sh", "-c", "nohup sleep 300 >/dev/null 2>&1 & echo $!"], kill_nohup, capture=True),
+    ], args.pairs, after_round=flush)
+    rows = report.table("start", "1. Start a job (waits for the start job)", contenders,
+                        note="Each run gets its own --name/--unit; units are stopped after each round, outside the timing.")
+    u, s = rows[contenders[0].label], rows[contenders[1].label]
+    report.goal("start ≤ 1.0× systemd-run", u["median"] / s["median"], 1.0, u["median"] <= s["median"])
+    report.goal("start: peak RSS ≤ systemd-run's", u["rss_median"] / s["rss_median"], 1.0, u["rss_median"] <= s["rss_median"])
+
+    contenders = compare("start with settle check", [
+        Contender("unitify run -- sleep 300", lambda i: [U, "run", "--name", f"{PREFIX}start-{i}", "--", "sleep", "300"], stop_unit, unitify=True),
+        Contender("systemd-run --user -- sleep 300", lambda i: ["systemd-run", "--user", f"--unit={PREFIX}start-{i}", "--", "sleep", "300"], stop_unit),
+    ], args.pairs, after_round=flush)
+    report.table("start_settle", "1b. Default `unitify run` (500 ms settle check), for reference", contenders,
+                 note="The settle check watches the job for 500 ms so that a crash at start is reported; no goal applies.")
+
+
+# ------------------------------------------------------------------ 2. status of one unit
+
+def bench_status_one(args, report):
+    U = args.unitify
+    name = f"{PREFIX}one"
+    quiet([U, "run", "--check", "0", "--name", name, "--", "/bin/sh", "-c", "seq 1 20; exec sleep infinity"])
+    time.sleep(1.0)  # its 20 lines reach the journal
+    contenders = compare("status of one unit", [
+        Contender(f"unitify status {name} -n 0", [U, "status", name, "-n", "0"], unitify=True),
+        Contender(f"systemctl --user show {name} -p <same {STATUS_PROPERTIES.count(',') + 1}>", ["systemctl", "--user", "show", unit(name), "-p", STATUS_PROPERTIES]),
+        Contender(f"unitify status {name}", [U, "status", name]),
+        Contender(f"systemctl --user status {name}", ["systemctl", "--user", "status", "--no-pager", unit(name)]),
+    ], args.pairs)
+    rows = report.table("status_one", "2. Status of one unit", contenders,
+                        note="`unitify status NAME` also prints the last 10 log lines, as `systemctl status` does; `-n 0` leaves them out. "
+                             "The properties passed to `systemctl show -p` are the " + str(STATUS_PROPERTIES.count(',') + 1) + " that unitify reads.")
+    labels = [c.label for c in contenders]
+    u0, show, u10, st = (rows[l] for l in labels)
+    report.goal("one-unit status ≤ 1.0× systemctl show", u0["median"] / show["median"], 1.0, u0["median"] <= show["median"])
+    report.goal("one-unit status with log lines ≤ 1.0× systemctl status (not a stated goal)", u10["median"] / st["median"], 1.0, u10["median"] <= st["median"])
+    report.goal("status: peak RSS ≤ systemctl's", max(u0["rss_median"], u10["rss_median"]) / min(show["rss_median"], st["rss_median"]), 1.0,
+                max(u0["rss_median"], u10["rss_median"]) <= min(show["rss_median"], st["rss_median"]))
+    stop_units([name])
+
+
+# ------------------------------------------------------------------ 3. status of many
+
+def start_many(U, first, last, parallel=4):
+    names = [f"{PREFIX}many-{i:04d}" for i in range(first, last)]
+    running = []
+    for n in names:
+        while len(running) >= parallel:
+            p = running.pop(0)
+            if p.wait() != 0:
+                raise SystemExit(f"bench: starting {PREFIX}many units failed: {p.stderr.read().decode()}")
+        running.append(subprocess.Popen([U, "run", "--check", "0", "--quiet", "--name", n, "--", "sleep", "infinity"],
+                                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
+    for p in running:
+        if p.wait() != 0:
+            raise SystemExit(f"bench: starting {PREFIX}many units failed: {p.stderr.read().decode()}")
+    return names
+
+
+def bench_status_many(args, report):
+    U = args.unitify
+    names = []
+    results = {}
+    for count in args.many:
+        log(f"starting units up to {count}")
+        names += start_many(U, len(names), count)
+        lines = quiet([U, "status"]).decode().splitlines()
+        if len(lines) != count + 1:
+            raise SystemExit(f"bench: unitify status lists {len(lines) - 1} units, expected {count}")
+        contenders = compare(f"status of {count}", [
+            Contender(f"unitify status", [U, "status"], unitify=True),
+            Contender(f"systemctl --user list-units", ["systemctl", "--user", "list-units", "--no-pager"]),
+            Contender(f"systemctl --user show -p <same> <{count} units>", ["systemctl", "--user", "show", "-p", STATUS_PROPERTIES, *map(unit, names)]),
+        ], args.pairs)
+        results[count] = report.table(f"status_{count}", f"3. Status of {count} managed units", contenders,
+                                      note=None if count != args.many[0] else
+                                      "`list-units` lists every loaded unit (the manager's own too) with four columns from one `ListUnits` call; "
+                                      "`unitify status` shows ten columns per unit and `systemctl show` the same properties as unitify.")
+    log("stopping the many units")
+    stop_units(names)
+
+    # Growth: the cost per added unit between successive counts.
+    counts = args.many
+    report.add("#### How the time grows with the count", "",
+               "| command | " + " | ".join(f"{c} units ms" for c in counts) + " | " +
+               " | ".join(f"ms per unit {a}→{b}" for a, b in zip(counts, counts[1:])) + " |",
+               "|---|" + "---:|" * (len(counts) * 2 - 1))
+    labels = list(results[counts[0]].keys())
+    slopes = {}
+    for i, label in enumerate(labels):
+        meds = [list(results[c].values())[i]["median"] for c in counts]
+        sl = [(meds[k + 1] - meds[k]) / (counts[k + 1] - counts[k]) for k in range(len(counts) - 1)]
+        slopes[label] = sl
+        report.add(f"| `{label}` | " + " | ".join(ms(m) for m in meds) + " | " + " | ".join(f"{s * 1000:.3f}" for s in sl) + " |")
+    report.add("")
+    big = counts[-1]
+    u, lu = list(results[big].values())[0], list(results[big].values())[1]
+    report.goal(f"{big}-unit status ≤ 1.0× list-units", u["median"] / lu["median"], 1.0, u["median"] <= lu["median"])
+    us = slopes[labels[0]]
+    if len(us) >= 2 and us[0] > 0:
+        report.goal("status time grows linearly (per-unit cost of the last step ÷ the first's, 0.5–2)", us[-1] / us[0], 2.0, 0.5 <= us[-1] / us[0] <= 2.0)
+    report.goal(f"{big}-unit status: peak RSS ≤ systemctl's", u["rss_median"] / lu["rss_median"], 1.0, u["rss_median"] <= lu["rss_median"])
+    report.data["status_growth"] = {"counts": counts, "slopes_s_per_unit": slopes}
+
+
+# ------------------------------------------------------------------ 4. journal read
+
+def journal_cat(args, *matches, last=None):
+    return [args.journal_cat] + (["-n", str(last)] if last is not None else []) + list(matches)
+
+
+def unitify_matches(name, uid):
+    """The match set of UnitLog.addMatches (what unitify journal NAME asks sd-journal for)."""
+    u = unit(name)
+    m = [f"_SYSTEMD_USER_UNIT={u}", f"_UID={uid}", "+", f"USER_UNIT={u}", f"_UID={uid}", "+",
+         f"OBJECT_SYSTEMD_USER_UNIT={u}", f"_UID={uid}"] + ([] if uid == 0 else ["_UID=0"]) + ["+",
+         f"COREDUMP_USER_UNIT={u}", f"_UID={uid}"] + ([] if uid == 0 else ["_UID=0"]) + ["+",
+         f"SYSLOG_IDENTIFIER={name}", f"_UID={uid}"]
+    return m
+
+
+def fill_journal(args, name, lines):
+    """A unit that prints 1..lines with seq; returns once journald has stored the last line."""
+    log(f"filling the journal: {name}, {lines} lines")
+    start = time.monotonic()
+    quiet(["systemd-run", "--user", "--quiet", f"--unit={name}", "--", "seq", str(lines)])
+    last = b""
+    while time.monotonic() - start < args.fill_timeout:
+        last = quiet(journal_cat(args, f"_SYSTEMD_USER_UNIT={unit(name)}", last=1)).strip()
+        if last == str(lines).encode():
+            break
+        time.sleep(0.5)
+    else:
+        raise SystemExit(f"bench: the journal of {name} ends at {last!r} after {args.fill_timeout}s, not at {lines}: "
+                         "journald dropped lines (rate limit on? run through scripts/user-session --no-ratelimit)")
+    count = quiet(journal_cat(args, f"_SYSTEMD_USER_UNIT={unit(name)}")).count(b"\n")
+    if count != lines:
+        raise SystemExit(f"bench: the journal holds {count} lines of {name}, expected {lines}")
+    log(f"{name}: {count} lines stored in {time.monotonic() - start:.1f}s")
+    return time.monotonic() - start
+
+
+def same_output(args, name):
+    """unitify, journalctl and the C loop with unitify's matches print the same bytes."""
+    U = args.unitify
+    a = timed([U, "journal", name, "-n", "all", "-o", "cat"], capture=True).out
+    b = timed(["journalctl", "--user-unit", name, "-o", "cat"], capture=True).out
+    c = timed(journal_cat(args, *unitify_matches(name, os.getuid())), capture=True).out
+    d = timed(journal_cat(args, f"_SYSTEMD_USER_UNIT={unit(name)}"), capture=True).out
+    return {"unitify_lines": a.count(b"\n"), "journalctl_lines": b.count(b"\n"), "c_same_matches_lines": c.count(b"\n"),
+            "c_lines": d.count(b"\n"), "unitify_equals_journalctl": a == b, "unitify_equals_c_same_matches": a == c}
+
+
+def bench_journal(args, report):
+    U = args.unitify
+    sizes = [(f"{PREFIX}j200k", 200_000), (f"{PREFIX}j1m", 1_000_000), (f"{PREFIX}j1k", 1_000)]
+    fill = {}
+    for name, lines in sizes:
+        fill[name] = fill_journal(args, name, lines)
+    report.data["journal_fill_seconds"] = fill
+    uid = os.getuid()
+    for name, lines in sizes[:2]:
+        check = same_output(args, name)
+        report.data[f"journal_check_{name}"] = check
+        contenders = compare(f"journal {lines}", [
+            Contender(f"unitify journal NAME -n all -o cat", [U, "journal", name, "-n", "all", "-o", "cat"], unitify=True),
+            Contender(f"journalctl --user-unit NAME -o cat", ["journalctl", "--user-unit", name, "-o", "cat"]),
+            Contender(f"C loop, _SYSTEMD_USER_UNIT=NAME", journal_cat(args, f"_SYSTEMD_USER_UNIT={unit(name)}")),
+            Contender(f"C loop, unitify's matches", journal_cat(args, *unitify_matches(name, uid))),
+        ], args.pairs)
+        rows = report.table(f"journal_{lines}", f"4. Read {lines:,} lines of one unit", contenders, note=(
+            f"Output to /dev/null. Lines printed: unitify {check['unitify_lines']:,}, journalctl {check['journalctl_lines']:,}, "
+            f"C loop {check['c_lines']:,} (the unit's own output only; the others add the manager's lines about the unit); "
+            f"unitify's output is byte-identical to journalctl's: {'yes' if check['unitify_equals_journalctl'] else 'NO'}, "
+            f"to the C loop's with the same matches: {'yes' if check['unitify_equals_c_same_matches'] else 'NO'}. "
+            "\"unitify's matches\" are the groups `unitify journal` gives sd-journal (journalctl's `--user-unit` groups and one for SYSLOG_IDENTIFIER)."))
+        labels = [c.label for c in contenders]
+        u, jc, c, cm = (rows[l] for l in labels)
+        report.goal(f"journal read {lines:,}: ≥ 2× faster than journalctl", u["median"] / jc["median"], 0.5, u["median"] <= 0.5 * jc["median"])
+        report.goal(f"journal read {lines:,}: ≤ 1.25× the C loop", u["median"] / c["median"], 1.25, u["median"] <= 1.25 * c["median"])
+        report.goal(f"journal read {lines:,}: peak RSS ≤ journalctl's", u["rss_median"] / jc["rss_median"], 1.0, u["rss_median"] <= jc["rss_median"])
+
+    big, small = sizes[1][0], sizes[2][0]
+    contenders = compare("journal -n 50", [
+        Contender("unitify journal NAME -n 50 -o cat (1,000,000 lines)", [U, "journal", big, "-n", "50", "-o", "cat"], unitify=True),
+        Contender("unitify journal NAME -n 50 -o cat (1,000 lines)", [U, "journal", small, "-n", "50", "-o", "cat"]),
+        Contender("journalctl --user-unit NAME -n 50 -o cat (1,000,000 lines)", ["journalctl", "--user-unit", big, "-n", "50", "-o", "cat"]),
+        Contender("journalctl --user-unit NAME -n 50 -o cat (1,000 lines)", ["journalctl", "--user-unit", small, "-n", "50", "-o", "cat"]),
+        Contender("C loop -n 50, _SYSTEMD_USER_UNIT=NAME (1,000,000 lines)", journal_cat(args, f"_SYSTEMD_USER_UNIT={unit(big)}", last=50)),
+    ], args.pairs)
+    rows = report.table("journal_tail", "4b. The last 50 lines: a 1,000,000-line unit against a 1,000-line one", contenders,
+                        note="Both units are in the same journal (1.2 million entries in all).")
+    labels = [c.label for c in contenders]
+    report.goal("-n 50 on 1,000,000 lines within 2× of -n 50 on 1,000", rows[labels[0]]["median"] / rows[labels[1]]["median"], 2.0,
+                rows[labels[0]]["median"] <= 2 * rows[labels[1]]["median"])
+
+
+# ------------------------------------------------------------------ 5. follow latency
+
+def follow_once(argv, seconds, warmup):
+    """Starts a follower (through bench/measure, for its peak RSS), timestamps each line on
+    arrival through a pipe for `seconds`, then stops it with SIGTERM. Returns the latencies in
+    seconds of the lines written after start + warmup, and the peak RSS."""
+    r, w = os.pipe()
+    report = tempfile.NamedTemporaryFile(prefix="bench-measure-")
+    actions = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0), (os.POSIX_SPAWN_DUP2, w, 1),
+               (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0), (os.POSIX_SPAWN_CLOSE, r)]
+    begin = time.time_ns()
+    pid = os.posix_spawn(MEASURE, [MEASURE, report.name, *argv], os.environ, file_actions=actions)
+    os.close(w)
+    pending = b""
+    latencies = []
+    end = time.monotonic() + seconds
+    cutoff = begin + int(warmup * 1e9)
+    while True:
+        left = end - time.monotonic()
+        if left <= 0:
+            break
+        ready, _, _ = select.select([r], [], [], left)
+        if not ready:
+            continue
+        chunk = os.read(r, 65536)
+        now = time.time_ns()
+        if not chunk:
+            break
+        pending += chunk
+        *lines, pending = pending.split(b"\n")
+        for line in lines:
+            try:
+                written = int(line)
+            except ValueError:
+                continue
+            if written >= cutoff:
+                latencies.append((now - written) / 1e9)
+    os.kill(pid, signal.SIGTERM)  # measure passes it on to the follower
+    os.waitpid(pid, 0)
+    os.close(r)
+    _, rss, _ = (int(x) for x in open(report.name).read().split())
+    report.close()
+    return latencies, rss
+
+
+def percentile(values, p):
+    values = sorted(values)
+    k = (len(values) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def bench_follow(args, report):
+    U = args.unitify
+    name = f"{PREFIX}tick"
+    ticker = "import time\nwhile True:\n    print(time.time_ns())\n    time.sleep(0.01)\n"
+    quiet(["systemd-run", "--user", "--quiet", f"--unit={name}", "--", "/usr/bin/python3", "-u", "-c", ticker])
+    time.sleep(1.0)
+    commands = [
+        (f"unitify journal NAME -f -o cat", [U, "journal", name, "-f", "-o", "cat"]),
+        (f"journalctl --user-unit NAME -f -o cat", ["journalctl", "--user-unit", name, "-f", "-o", "cat"]),
+    ]
+    results = {label: {"lat": [], "rss": [], "per_run_median": []} for label, _ in commands}
+    log(f"follow latency: {args.pairs} rounds of {len(commands)}, {args.follow_seconds}s each")
+    for rnd in range(-1, args.pairs):
+        order = commands if rnd % 2 == 0 else commands[::-1]
+        for label, argv in order:
+            lat, rss = follow_once(argv, args.follow_seconds, warmup=0.3)
+            if rnd >= 0:
+                if not lat:
+                    raise SystemExit(f"bench: {label} printed no new lines in {args.follow_seconds}s")
+                results[label]["lat"] += lat
+                results[label]["rss"].append(rss)
+                results[label]["per_run_median"].append(med(lat))
+    stop_units([name])
+    report.add("### 5. Follow latency (write → arrival on the reader's pipe)", "",
+               f"A unit prints `time.time_ns()` every 10 ms (python3 -u); the follower's stdout is a pipe read by the driver, which "
+               f"timestamps each line on arrival. {args.pairs} runs of {args.follow_seconds:g} s per command, interleaved; lines written in the "
+               "first 0.3 s of a run (the backlog printed at start) are left out.", "",
+               "| command | lines | median ms | p90 ms | p99 ms | max ms | median of run medians (min–max) ms | peak RSS MiB (median / max) |",
+               "|---|---:|---:|---:|---:|---:|---:|---:|")
+    rows = {}
+    for label, _ in commands:
+        d = results[label]
+        row = {"label": label, "n": len(d["lat"]), "median": med(d["lat"]), "p90": percentile(d["lat"], 90),
+               "p99": percentile(d["lat"], 99), "max": max(d["lat"]), "run_medians": d["per_run_median"],
+               "rss_median": med(d["rss"]), "rss_max": max(d["rss"])}
+        rows[label] = row
+        pm = d["per_run_median"]
+        report.add(f"| `{label}` | {row['n']} | {row['median'] * 1000:.2f} | {row['p90'] * 1000:.2f} | {row['p99'] * 1000:.2f} | "
+                   f"{row['max'] * 1000:.1f} | {med(pm) * 1000:.2f} ({min(pm) * 1000:.2f}–{max(pm) * 1000:.2f}) | {mib(row['rss_median'])} / {mib(row['rss_max'])} |")
+    report.add("")
+    report.data["follow"] = rows
+    u, j = rows[commands[0][0]], rows[commands[1][0]]
+    report.goal("follow latency median ≤ journalctl's", u["median"] / j["median"], 1.0, u["median"] <= j["median"])
+    report.goal("follow latency p99 ≤ journalctl's", u["p99"] / j["p99"], 1.0, u["p99"] <= j["p99"])
+    report.goal("follow: peak RSS ≤ journalctl's", u["rss_median"] / j["rss_median"], 1.0, u["rss_median"] <= j["rss_median"])
+
+
+# ------------------------------------------------------------------ main
+
+def build(out_dir, name, *libs):
+    path = os.path.join(out_dir, name)
+    quiet(["cc", "-O2", "-Wall", "-o", path, os.path.join(HERE, name + ".c"), *libs])
+    return path
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--unitify", required=True, help="the unitify binary to measure (a release build)")
+    parser.add_argument("--pairs", type=int, default=int(os.environ.get("BENCH_PAIRS", "15")), help="timed rounds per comparison (default 15)")
+    parser.add_argument("--many", default="10,100,1000", help="unit counts for status of many (default 10,100,1000)")
+    parser.add_argument("--only", default="start,status,many,journal,follow", help="which parts to run")
+    parser.add_argument("--follow-seconds", type=float, default=2.0)
+    parser.add_argument("--fill-timeout", type=float, default=180.0)
+    parser.add_argument("--out", default=os.path.join(HERE, "out"))
+    args = parser.parse_args()
+    args.unitify = os.path.abspath(args.unitify)
+    args.many = [int(x) for x in args.many.split(",")]
+    parts = args.only.split(",")
+    if not os.environ.get("XDG_RUNTIME_DIR"):
+        raise SystemExit("bench: XDG_RUNTIME_DIR is not set: run through 'make bench'")
+    os.makedirs(args.out, exist_ok=True)
+    global MEASURE
+    MEASURE = build(args.out, "measure")
+    args.journal_cat = build(args.out, "journal-cat", "-lsystemd")
+    os.chdir(tempfile.gettempdir())  # the jobs' working directory
+
+    began = time.monotonic()
+    info = machine()
+    report = Report()
+    stop_leftovers()
+    try:
+        if "start" in parts:
+            bench_start(args, report)
+        if "status" in parts:
+            bench_status_one(args, report)
+        if "many" in parts:
+            bench_status_many(args, report)
+        if "journal" in parts:
+            bench_journal(args, report)
+        if "follow" in parts:
+            bench_follow(args, report)
+    finally:
+        stop_leftovers()
+    elapsed = time.monotonic() - began
+
+    head = [f"## Results of `make bench` ({info['date']})", "",
+            f"Machine: {info['nproc']} cores, {info['cpu']}, {info['memory']} RAM, Linux {info['kernel']}; {info['systemd']}; "
+            f"{info['swift']}; Python {info['python']}. {args.pairs} timed rounds per comparison after one warm-up round; "
+            f"the measurements took {elapsed:.0f} s.", ""]
+    goals = ["### Goals", "", "| goal | value | limit | met |", "|---|---:|---:|---|"]
+    for g in report.goals:
+        goals.append(f"| {g['goal']} | {g['value']:.2f} | {g['limit']:g} | {'yes' if g['met'] else '**no**'} |")
+    goals.append("")
+    text = "\n".join(head + goals + report.lines)
+    print(text)
+    with open(os.path.join(args.out, "results.md"), "w") as f:
+        f.write(text + "\n")
+    with open(os.path.join(args.out, "results.json"), "w") as f:
+        json.dump({"machine": info, "elapsed_s": elapsed, "goals": report.goals, "results": report.data}, f, indent=1, default=str)
+    log(f"done in {elapsed:.0f}s; report in {os.path.relpath(os.path.join(args.out, 'results.md'), ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
