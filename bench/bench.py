@@ -411,7 +411,8 @@ def same_output(args, name):
 
 def bench_journal(args, report):
     U = args.unitify
-    sizes = [(f"{PREFIX}j200k", 200_000), (f"{PREFIX}j1m", 1_000_000), (f"{PREFIX}j1k", 1_000)]
+    medium, big, small = args.journal_lines
+    sizes = [(f"{PREFIX}j{medium}", medium), (f"{PREFIX}j{big}", big), (f"{PREFIX}j{small}", small)]
     fill = {}
     for name, lines in sizes:
         fill[name] = fill_journal(args, name, lines)
@@ -438,18 +439,18 @@ def bench_journal(args, report):
         report.goal(f"journal read {lines:,}: ≤ 1.25× the C loop", u["median"] / c["median"], 1.25, u["median"] <= 1.25 * c["median"])
         report.goal(f"journal read {lines:,}: peak RSS ≤ journalctl's", u["rss_median"] / jc["rss_median"], 1.0, u["rss_median"] <= jc["rss_median"])
 
-    big, small = sizes[1][0], sizes[2][0]
+    bigname, smallname = sizes[1][0], sizes[2][0]
     contenders = compare("journal -n 50", [
-        Contender("unitify journal NAME -n 50 -o cat (1,000,000 lines)", [U, "journal", big, "-n", "50", "-o", "cat"], unitify=True),
-        Contender("unitify journal NAME -n 50 -o cat (1,000 lines)", [U, "journal", small, "-n", "50", "-o", "cat"]),
-        Contender("journalctl --user-unit NAME -n 50 -o cat (1,000,000 lines)", ["journalctl", "--user-unit", big, "-n", "50", "-o", "cat"]),
-        Contender("journalctl --user-unit NAME -n 50 -o cat (1,000 lines)", ["journalctl", "--user-unit", small, "-n", "50", "-o", "cat"]),
-        Contender("C loop -n 50, _SYSTEMD_USER_UNIT=NAME (1,000,000 lines)", journal_cat(args, f"_SYSTEMD_USER_UNIT={unit(big)}", last=50)),
+        Contender(f"unitify journal NAME -n 50 -o cat ({big:,} lines)", [U, "journal", bigname, "-n", "50", "-o", "cat"], unitify=True),
+        Contender(f"unitify journal NAME -n 50 -o cat ({small:,} lines)", [U, "journal", smallname, "-n", "50", "-o", "cat"]),
+        Contender(f"journalctl --user-unit NAME -n 50 -o cat ({big:,} lines)", ["journalctl", "--user-unit", bigname, "-n", "50", "-o", "cat"]),
+        Contender(f"journalctl --user-unit NAME -n 50 -o cat ({small:,} lines)", ["journalctl", "--user-unit", smallname, "-n", "50", "-o", "cat"]),
+        Contender(f"C loop -n 50, _SYSTEMD_USER_UNIT=NAME ({big:,} lines)", journal_cat(args, f"_SYSTEMD_USER_UNIT={unit(bigname)}", last=50)),
     ], args.pairs)
-    rows = report.table("journal_tail", "4b. The last 50 lines: a 1,000,000-line unit against a 1,000-line one", contenders,
-                        note="Both units are in the same journal (1.2 million entries in all).")
+    rows = report.table("journal_tail", f"4b. The last 50 lines: a {big:,}-line unit against a {small:,}-line one", contenders,
+                        note=f"Both units are in the same journal ({medium + big + small:,} lines of these units in all).")
     labels = [c.label for c in contenders]
-    report.goal("-n 50 on 1,000,000 lines within 2× of -n 50 on 1,000", rows[labels[0]]["median"] / rows[labels[1]]["median"], 2.0,
+    report.goal(f"-n 50 on {big:,} lines within 2× of -n 50 on {small:,}", rows[labels[0]]["median"] / rows[labels[1]]["median"], 2.0,
                 rows[labels[0]]["median"] <= 2 * rows[labels[1]]["median"])
 
 
@@ -566,12 +567,14 @@ def main():
     parser.add_argument("--pairs", type=int, default=int(os.environ.get("BENCH_PAIRS", "15")), help="timed rounds per comparison (default 15)")
     parser.add_argument("--many", default="10,100,1000", help="unit counts for status of many (default 10,100,1000)")
     parser.add_argument("--only", default="start,status,many,journal,follow", help="which parts to run")
+    parser.add_argument("--journal-lines", default="200000,1000000,1000", help="lines of the medium, big and small journals")
     parser.add_argument("--follow-seconds", type=float, default=2.0)
     parser.add_argument("--fill-timeout", type=float, default=180.0)
     parser.add_argument("--out", default=os.path.join(HERE, "out"))
     args = parser.parse_args()
     args.unitify = os.path.abspath(args.unitify)
     args.many = [int(x) for x in args.many.split(",")]
+    args.journal_lines = [int(x) for x in args.journal_lines.split(",")]
     parts = args.only.split(",")
     if not os.environ.get("XDG_RUNTIME_DIR"):
         raise SystemExit("bench: XDG_RUNTIME_DIR is not set: run through 'make bench'")

@@ -15,7 +15,7 @@ struct Generate: ParsableCommand {
     var template: String?
 
     func run() throws {
-        let (spec, notes) = try job.request().makeSpec(host: LiveHost())
+        let (spec, notes) = try job.request(for: Self.self).makeSpec(host: LiveHost())
         for note in notes { printError("unitify: note: \(note)") }
         let text = try template.map { path throws(InputError) in try LiveHost().readText(path) }
         let files = try Manager.unitTexts(spec, commandLine: typedCommandLine, template: text)

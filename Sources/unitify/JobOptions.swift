@@ -3,7 +3,7 @@ import UnitifyCore
 
 /// The options that describe a job, shared by every command that builds one.
 struct JobOptions: ParsableArguments {
-    @Option(name: .shortAndLong, help: "The unit name (default: from the command: ./server → server, python job.py → job).")
+    @Option(name: .shortAndLong, help: "The unit name (default: from the command: ./server -> server, python job.py -> job).")
     var name: String?
 
     @Option(help: ArgumentHelp("Run this nohup-style shell line, translated without a shell.", valueName: "line"))
@@ -71,7 +71,11 @@ struct JobOptions: ParsableArguments {
 
     /// The options as a request; an option this command does not know is refused here, since
     /// the command words after it are captured as they are.
-    func request() throws(InputError) -> JobRequest {
+    func request(for subcommand: ParsableCommand.Type) throws -> JobRequest {
+        // The capture takes --help too when it comes first.
+        if let first = command.first, first == "-h" || first == "--help" {
+            throw CleanExit.helpRequest(subcommand)
+        }
         if let first = command.first, first.hasPrefix("-"), first != "--" {
             throw InputError("unknown option '\(first)': see 'unitify run --help' (put the command after --)")
         }

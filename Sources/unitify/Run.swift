@@ -49,7 +49,7 @@ struct Run: ParsableCommand {
     func run() throws {
         let settleWindow = try TimeSpan(parsing: check)
         guard !(wait && follow) else { throw InputError("--wait and --follow exclude each other: pick one") }
-        let (spec, notes) = try job.request().makeSpec(host: LiveHost())
+        let (spec, notes) = try job.request(for: Self.self).makeSpec(host: LiveHost())
         for note in notes where !quiet { printError("unitify: note: \(note)") }
         if dryRun {
             printDryRun(spec)

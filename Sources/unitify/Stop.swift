@@ -10,7 +10,6 @@ struct Stop: ParsableCommand {
     var names: [String]
 
     func run() throws {
-        guard !names.isEmpty else { throw InputError("name the job to stop: 'unitify stop NAME' ('unitify status' lists them)") }
         let manager = try Manager.user()
         for name in names {
             let unit = try UnitName.normalize(name)

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Glibc
+import Systemd
 import UnitifyClient
 import UnitifyCore
 
@@ -34,6 +36,9 @@ struct Unitify: ParsableCommand {
         } catch let input as InputError {
             printError("unitify: \(input.message)")
             exit(withError: ExitCode(2))
+        } catch let systemd as SystemdError {
+            printError("unitify: \(Self.explain(systemd))")
+            exit(withError: ExitCode(1))
         } catch let unreachable as ManagerUnreachable {
             printError("unitify: \(unreachable.description)")
             exit(withError: ExitCode(1))
@@ -48,6 +53,20 @@ struct Unitify: ParsableCommand {
             let help = "unitify " + (subcommand.map { $0 + " " } ?? "") + "--help"
             printError("unitify: \(message.replacing("Error: ", with: ""))\(isUsage ? " (see '\(help)')" : "")")
             exit(withError: ExitCode(isUsage ? 2 : 1))
+        }
+    }
+
+    /// A libsystemd failure in words: the manager's own message for a D-Bus error, and for a
+    /// broken connection what most likely happened.
+    static func explain(_ error: SystemdError) -> String {
+        if let message = error.busErrorMessage { return "\(error.operation): \(message)" }
+        switch error.errno {
+        case ECONNRESET, ENOTCONN, EPIPE, ECONNREFUSED, ESHUTDOWN:
+            return "lost the connection to your systemd user manager (it stopped or restarted) while trying to \(error.operation); run 'unitify doctor' if it persists"
+        case ETIMEDOUT:
+            return "systemd did not answer in time while trying to \(error.operation)"
+        default:
+            return error.description
         }
     }
 }

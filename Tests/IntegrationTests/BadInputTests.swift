@@ -1,0 +1,80 @@
+import Glibc
+import Systemd
+import Testing
+import UnitifyClient
+import UnitifyCore
+
+/// Every command with malformed values: one line on stderr, a non-zero exit, no crash trace, and
+/// nothing created. The table grows with the commands; `RunBadInputTests` covers `run` in depth.
+@Suite(.enabled(if: Live.enabled, Live.reason))
+struct BadInputTests {
+    /// NAME stands for a unit name no other test uses; EXPECT is part of the one line.
+    static let cases: [(command: [String], expect: String)] = [
+        (["frobnicate"], "Unexpected argument 'frobnicate'"),
+        (["status", "--frobnicate"], "nknown option"),
+        (["status", "-n", "-1"], "-n"),
+        (["status", "-n", "many"], "many"),
+        (["status", ""], "empty"),
+        (["status", String(repeating: "x", count: 300)], "too long"),
+        (["status", "NAME"], "no unit named"),
+        (["journal", "NAME", "-n", "lots"], "invalid -n 'lots'"),
+        (["journal", "NAME", "-o", "yaml"], "invalid -o 'yaml'"),
+        (["journal", "NAME", "--since", "last tuesday"], "invalid time 'last tuesday'"),
+        (["journal", "NAME", "--until", "2026-13-01"], "invalid time"),
+        (["journal", "NAME", "--since", "now", "--until=-1h"], "--since is after --until"),
+        (["journal", "NAME", "-p", "loud"], "invalid priority 'loud'"),
+        (["journal", "NAME", "-g", "(unclosed"], "not a regular expression"),
+        (["journal", "NAME", "--run", "latest"], "invalid --run 'latest'"),
+        (["journal", "NAME", "other", "--run", "current"], "exactly one NAME"),
+        (["journal", "NAME", "--frobnicate"], "nknown option"),
+        (["stop"], "Missing expected argument"),
+        (["stop", "NAME"], "no unit named"),
+        (["stop", ""], "empty"),
+        (["install"], "Missing expected argument"),
+        (["install", "NAME"], "no unit named"),
+        (["install", "NAME", "--template", "/no/such/template"], "/no/such/template"),
+        (["uninstall", "NAME"], "no unit file"),
+        (["remove", "NAME"], "no unit file"),
+        (["cat", "NAME"], "no unit named"),
+        (["generate"], "no command given"),
+        (["generate", "--restart", "never", "--", "true"], "invalid restart policy"),
+        (["generate", "--template", "/no/such/template", "--", "true"], "/no/such/template"),
+        (["run", "--system", "--", "true"], "--persistent"),
+        (["run", "--persistent", "--on-calendar", "", "--", "true"], "--on-calendar"),
+        (["run", "--wait", "--follow", "--", "true"], "exclude each other"),
+        (["run", "-e", "BAD=\u{1}", "--", "true"], "control character"),
+        (["run", "--stdout", "/proc", "--", "true"], "directory"),
+        (["doctor", "--frobnicate"], "nknown option"),
+    ]
+
+    @Test(arguments: cases)
+    func refuses(_ command: [String], _ expect: String) throws {
+        let name = uniqueName("badinput")
+        let arguments = command.map { $0 == "NAME" ? name : $0 }
+        let result = unitify(arguments)
+        let label = arguments.joined(separator: " ")
+        #expect(result.status != 0, "\(label)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(label): \(result.stderr)")
+        #expect(result.stderr.hasPrefix("unitify: "), "\(label): \(result.stderr)")
+        #expect(result.stderr.contains(expect), "\(label): \(result.stderr)")
+        #expect(!result.stderr.contains("Fatal error") && !result.stderr.contains("Stack dump"), "\(label)")
+        #expect(try Manager.user().status(of: "\(name).service").loadState == "not-found", "\(label)")
+        #expect(access("\(try UnitFiles.user().directory)/\(name).service", F_OK) != 0, "\(label)")
+    }
+
+    @Test func missingUnitsExitWithFour() {
+        let name = uniqueName("absent")
+        for command in [["status", name], ["stop", name], ["uninstall", name]] {
+            #expect(unitify(command).status == 4, "\(command)")
+        }
+    }
+
+    @Test func unreachableManagerIsExplained() {
+        for command in [["status"], ["run", "--", "true"], ["stop", "x"], ["install", "x"]] {
+            let result = unitify(command, environment: ["XDG_RUNTIME_DIR": "/nonexistent-runtime-dir"])
+            #expect(result.status != 0, "\(command)")
+            #expect(result.stderr.split(separator: "\n").count == 1, "\(command): \(result.stderr)")
+            #expect(result.stderr.contains("unitify doctor"), "\(command): \(result.stderr)")
+        }
+    }
+}
