@@ -224,8 +224,3 @@ extension UnitStatus {
         return ["file", "append", "truncate"].contains(kind) ? kind + ":" : kind
     }
 }
-
-func hexByte(_ byte: UInt8) -> String {
-    let digits = Array("0123456789abcdef")
-    return String(digits[Int(byte >> 4)]) + String(digits[Int(byte & 0xF)])
-}

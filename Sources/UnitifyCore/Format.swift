@@ -17,8 +17,8 @@ public enum Format {
         return "\(Int(size.rounded()))\(units[index])"
     }
 
-    /// A wall-clock time in microseconds since the epoch as `YYYY-MM-DD HH:MM:SS` UTC offset-free
-    /// local time is the caller's job; this gives the UTC form, stable for tests.
+    /// A wall-clock time (microseconds since the epoch) as `YYYY-MM-DD HH:MM:SS` in UTC: the same
+    /// on every machine, whatever its time zone.
     public static func utcTimestamp(_ microseconds: UInt64) -> String {
         let seconds = Int64(microseconds / 1_000_000)
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400

@@ -14,7 +14,7 @@ public enum StatusView {
                 status.uptime(now: now)?.short ?? "-",
                 "\(status.restarts)",
                 status.memoryBytes.map(Format.bytes) ?? "-",
-                status.cpuNanoseconds.map { TimeSpan(microseconds: $0 / 1_000).short } ?? "-",
+                cpuTime(status),
                 status.lastExit?.short ?? "-",
                 status.kind.rawValue,
                 ShellWords.join(status.command),
@@ -23,6 +23,10 @@ public enum StatusView {
         let lines = Format.table(rows)
         guard let width else { return lines }
         return lines.map { Format.truncate($0, to: width) }
+    }
+
+    static func cpuTime(_ status: UnitStatus) -> String {
+        status.cpuNanoseconds.map { TimeSpan(microseconds: $0 / 1_000).short } ?? "-"
     }
 
     /// Everything known about one unit, one fact per line.
@@ -38,7 +42,7 @@ public enum StatusView {
         if status.mainPID != 0 { facts.append(("PID", "\(status.mainPID)")) }
         facts.append(("Restarts", "\(status.restarts)"))
         facts.append(("Memory", status.memoryBytes.map(Format.bytes) ?? "-"))
-        facts.append(("CPU", status.cpuNanoseconds.map { TimeSpan(microseconds: $0 / 1_000).short } ?? "-"))
+        facts.append(("CPU", cpuTime(status)))
         if let exit = status.lastExit { facts.append(("Last exit", exit.words)) }
         if !status.command.isEmpty { facts.append(("Command", ShellWords.join(status.command))) }
         if let directory = status.workingDirectory { facts.append(("Directory", directory)) }

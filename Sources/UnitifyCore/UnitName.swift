@@ -103,7 +103,8 @@ extension String {
     }
 }
 
-func hexByte(_ byte: UInt8) -> String {
+/// Two lowercase hex digits.
+public func hexByte(_ byte: UInt8) -> String {
     let digits = Array("0123456789abcdef")
     return String(digits[Int(byte >> 4)]) + String(digits[Int(byte & 0x0F)])
 }

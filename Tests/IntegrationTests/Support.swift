@@ -106,16 +106,7 @@ func waitForExit(_ pid: pid_t, within seconds: Double = 5) -> Int32? {
 }
 
 func readFile(_ path: String) -> String {
-    guard let file = fopen(path, "r") else { return "" }
-    defer { fclose(file) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 65_536)
-    while true {
-        let count = fread(&chunk, 1, chunk.count, file)
-        if count <= 0 { break }
-        bytes += chunk[..<count]
-    }
-    return String(decoding: bytes, as: UTF8.self)
+    (try? LiveHost().readText(path)) ?? ""
 }
 
 func makeTemporaryDirectory() -> String {
