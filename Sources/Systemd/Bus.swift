@@ -108,9 +108,29 @@ public final class Bus {
         return BusMessage(adopting: reply)
     }
 
-    /// Sends a message without waiting for a reply. The corresponding C function is `sd_bus_send`.
-    public func send(_ message: BusMessage) throws(SystemdError) {
-        try check(sd_bus_send(pointer, message.pointer, nil), "send \(message.member ?? "message")")
+    /// Sends every call before waiting for replies, keeping up to `window` in flight: N calls cost
+    /// about one round trip instead of N. Each result is the reply or its D-Bus error, in order.
+    /// The corresponding C functions are `sd_bus_send` and `sd_bus_process`.
+    public func callPipelined(_ messages: [BusMessage], window: Int = 256) throws(SystemdError) -> [Result<BusMessage, SystemdError>] {
+        var results = [Result<BusMessage, SystemdError>?](repeating: nil, count: messages.count)
+        var pending: [UInt64: Int] = [:]
+        var next = 0
+        var done = 0
+        while done < messages.count {
+            while next < messages.count && pending.count < window {
+                var cookie: UInt64 = 0
+                try check(sd_bus_send(pointer, messages[next].pointer, &cookie), "send \(messages[next].member ?? "call")")
+                pending[cookie] = next
+                next += 1
+            }
+            guard let message = try nextMessage(timeoutMicroseconds: 25_000_000) else {
+                throw SystemdError(operation: "wait for replies", errno: ETIMEDOUT)
+            }
+            guard let cookie = message.replyCookie, let index = pending.removeValue(forKey: cookie) else { continue }
+            results[index] = message.error.map { .failure($0) } ?? .success(message)
+            done += 1
+        }
+        return results.map { $0! }
     }
 
     /// The next incoming message that no callback consumed (signals, here), waiting up to

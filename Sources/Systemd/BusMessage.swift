@@ -17,6 +17,24 @@ public final class BusMessage {
     public var interface: String? { sd_bus_message_get_interface(pointer).map { String(cString: $0) } }
     public var path: String? { sd_bus_message_get_path(pointer).map { String(cString: $0) } }
 
+    /// The serial number the bus gave this message when it was sent.
+    var cookie: UInt64? {
+        var value: UInt64 = 0
+        return sd_bus_message_get_cookie(pointer, &value) >= 0 ? value : nil
+    }
+
+    /// For a reply: the cookie of the call it answers.
+    var replyCookie: UInt64? {
+        var value: UInt64 = 0
+        return sd_bus_message_get_reply_cookie(pointer, &value) >= 0 ? value : nil
+    }
+
+    /// For an error reply: the error, with its D-Bus name and message.
+    var error: SystemdError? {
+        guard let error = sd_bus_message_get_error(pointer) else { return nil }
+        return SystemdError(operation: member ?? "call", result: -sd_bus_message_get_errno(pointer), busError: error.pointee)
+    }
+
     /// Whether this is the signal `interface.member`.
     public func isSignal(interface: String, member: String) -> Bool {
         sd_bus_message_is_signal(pointer, interface, member) > 0

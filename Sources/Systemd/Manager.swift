@@ -103,6 +103,32 @@ public final class Manager {
         return try bus.call(message).readProperties()
     }
 
+    /// Chosen properties of many units, each asked with `Get`, all calls pipelined: far less for
+    /// the manager to serialise than `GetAll`, and one round trip of latency for the lot. A
+    /// property the unit does not have (a timer has no `MainPID`) is simply absent.
+    public func unitProperties(_ units: [String], _ properties: [(interface: String, name: String)]) throws(SystemdError) -> [[String: BusValue]] {
+        var calls: [BusMessage] = []
+        for unit in units {
+            let path = Self.unitPath(unit)
+            for (interface, name) in properties {
+                let message = try bus.methodCall(
+                    destination: Self.destination, path: path, interface: "org.freedesktop.DBus.Properties", member: "Get")
+                try message.append(.string(interface), .string(name))
+                calls.append(message)
+            }
+        }
+        let replies = try bus.callPipelined(calls)
+        return try units.indices.map { (unit) throws(SystemdError) in
+            var values: [String: BusValue] = [:]
+            for (offset, property) in properties.enumerated() {
+                if case .success(let reply) = replies[unit * properties.count + offset], let value = try reply.read() {
+                    values[property.name] = value.unwrapped
+                }
+            }
+            return values
+        }
+    }
+
     /// One property of one interface of a unit.
     public func unitProperty(_ name: String, interface: String, property: String) throws(SystemdError) -> BusValue? {
         let message = try bus.methodCall(

@@ -73,7 +73,8 @@ public final class FileLog {
         listenForStop(stop)
         var current = start
         while true {
-            if var (fd, inode, offset) = current {
+            if let (fd, inode, lastOffset) = current {
+                var offset = lastOffset
                 var info = stat()
                 fstat(fd, &info)
                 if info.st_size < offset { offset = 0 }
@@ -110,12 +111,22 @@ extension UnitStatus {
         return path.isEmpty ? nil : path
     }
 
-    /// Prints the job's last lines from wherever they went: its log file or the journal.
+    /// Prints the job's last lines from wherever they went: its log file or the journal. When
+    /// they cannot be read (a journal closed to this user, a log file gone), that is said on
+    /// stderr in one line: callers show these lines as an extra, and must not show nothing.
     public func printLastLines(_ lines: Int, to output: Output) throws {
-        if let file = logFile {
-            try FileLog(path: file, output: output).show(lines: lines, follow: false)
-        } else {
-            try UnitLog(units: [unit], lines: lines, output: output).printTail()
+        do {
+            if let file = logFile {
+                try FileLog(path: file, output: output).show(lines: lines, follow: false)
+            } else {
+                try UnitLog(units: [unit], lines: lines, output: output).printTail()
+            }
+        } catch let failure as CommandFailure {
+            output.flush()
+            printError("unitify: \(failure.description)")
+        } catch {
+            output.flush()
+            printError("unitify: cannot show the last lines of \(UnitName.shortName(unit)): \(error)")
         }
     }
 }

@@ -75,6 +75,19 @@ public final class UnitLog {
             "cannot read any journal files as uid \(uid): they are readable only by root and the systemd-journal group here; add yourself with 'usermod -aG systemd-journal \(Environment.value("USER") ?? "USER")' and log in again, or run the job with --log-file")
     }
 
+    /// Said when nothing matched although some journal files are closed to this uid and none of
+    /// its own is open to it: its jobs' lines may be in those files, and an empty answer would
+    /// pass for "the job printed nothing". A readable `user-UID.journal` is where journald puts a
+    /// user's lines on persistent storage, so with one of those an empty answer is a true one.
+    static func unreadableNote(uid: UInt32) -> String? {
+        guard uid == getuid() else { return nil }
+        let access = JournalFiles.scan(uid: uid)
+        guard let first = access.unreadable.first, !access.ownReadable else { return nil }
+        let count = access.unreadable.count
+        let files = count == 1 ? "1 journal file here is" : "\(count) journal files here are"
+        return "unitify: no lines to show, but \(files) not readable by uid \(uid) (\(first)\(count > 1 ? ", ..." : "")), and your jobs' lines may be there: add yourself to the systemd-journal group ('usermod -aG systemd-journal \(Environment.value("USER") ?? "USER")', then log in again), or run the job with --log-file"
+    }
+
     static func addMatches(_ journal: Journal, unit: String, uid: UInt32) throws(SystemdError) {
         // The unit's own output.
         try journal.addMatch("_SYSTEMD_USER_UNIT=\(unit)")
@@ -114,6 +127,7 @@ public final class UnitLog {
         }
         output.flush()
         if query.format != .json { reportDroppedLines() }
+        if printed == 0, let note = Self.unreadableNote(uid: uid) { printError(note) }
         return printed
     }
 
@@ -165,14 +179,28 @@ public final class UnitLog {
             try journal.seekTail()
             _ = try journal.previous()
         }
+        // journald writes each entry to the file at once but tells readers (inotify) at most every
+        // 250 ms (POST_CHANGE_TIMER_INTERVAL_USEC in journald-server.c). So while lines are coming,
+        // look again every 5 ms rather than wait for that notice; after a quiet second, wait for it.
+        // The first second counts as busy: a job that was just started is about to print.
+        var lookAgainUntil = monotonicMicroseconds() + 1_000_000
         while true {
             output.flush()
-            _ = try journal.wait(timeoutMicroseconds: nil)
+            let soon = monotonicMicroseconds() < lookAgainUntil
+            _ = try journal.wait(timeoutMicroseconds: soon ? Self.followPollMicroseconds : nil)
+            var printed = false
             while try journal.next() {
-                if try matchesFilters() { try printEntry() }
+                if try matchesFilters() {
+                    try printEntry()
+                    printed = true
+                }
             }
+            if printed { lookAgainUntil = monotonicMicroseconds() + 1_000_000 }
         }
     }
+
+    /// How often `follow` looks for new entries while lines are coming (see there).
+    static let followPollMicroseconds: UInt64 = 5_000
 
     /// A unit's runs in the journal, oldest first: each invocation ID with the time it first
     /// appears. A run is the time from its first entry to the next run's; by time rather than by
@@ -301,6 +329,68 @@ public final class UnitLog {
             if try notices.realtimeMicroseconds() > end { break }
         }
         return total
+    }
+}
+
+/// The journal files of this machine (`/run/log/journal/MACHINE` and `/var/log/journal/MACHINE`,
+/// as `SD_JOURNAL_LOCAL_ONLY` opens them) as one uid can read them.
+enum JournalFiles {
+    struct Access {
+        /// Files, or whole directories, this uid cannot read.
+        var unreadable: [String] = []
+        /// Whether one of the uid's own files (`user-UID.journal`, archived `user-UID@….journal`) is readable.
+        var ownReadable = false
+    }
+
+    static func scan(uid: UInt32) -> Access {
+        var result = Access()
+        let machine = machineID()
+        for root in ["/run/log/journal", "/var/log/journal"] {
+            for name in entries(root) where machine == nil || name == machine {
+                let directory = root + "/" + name
+                guard fileType(directory) == S_IFDIR else { continue }
+                guard Glibc.access(directory, R_OK | X_OK) == 0 else {
+                    result.unreadable.append(directory)
+                    continue
+                }
+                for file in entries(directory) where file.hasSuffix(".journal") || file.hasSuffix(".journal~") {
+                    let path = directory + "/" + file
+                    if Glibc.access(path, R_OK) != 0 {
+                        result.unreadable.append(path)
+                    } else if file.hasPrefix("user-\(uid).journal") || file.hasPrefix("user-\(uid)@") {
+                        result.ownReadable = true
+                    }
+                }
+            }
+        }
+        return result
+    }
+
+    static func machineID() -> String? {
+        guard let file = fopen("/etc/machine-id", "r") else { return nil }
+        defer { fclose(file) }
+        var line = [CChar](repeating: 0, count: 64)
+        guard fgets(&line, Int32(line.count), file) != nil else { return nil }
+        let id = String(decoding: line.prefix { $0 != 0 && $0 != 10 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return id.count == 32 ? id : nil
+    }
+
+    static func entries(_ directory: String) -> [String] {
+        guard let dir = opendir(directory) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    /// The type of what `path` names, following links as sd-journal does.
+    static func fileType(_ path: String) -> mode_t? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return info.st_mode & S_IFMT
     }
 }
 

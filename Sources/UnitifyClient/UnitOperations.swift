@@ -68,7 +68,10 @@ extension Manager {
         guard ours else {
             throw CommandFailure("a unit named \(short) already exists and was not started by unitify: choose another --name")
         }
-        let done = !leftover.isRunning || (leftover.subState == "exited" && leftover.kind != .timer)
+        // Only a unit that has ended is a leftover: one still starting belongs to whoever started
+        // it (ten concurrent runs of one name must leave one winner).
+        let done = leftover.activeState == "inactive" || leftover.activeState == "failed"
+            || (leftover.activeState == "active" && leftover.subState == "exited" && leftover.kind != .timer)
         guard done || stopRunning else {
             throw CommandFailure(
                 "\(short) is already \(leftover.state): add --replace to stop it and start the new one, or choose another --name")
@@ -131,20 +134,42 @@ extension Manager {
     }
 
     public func status(of unit: String) throws(SystemdError) -> UnitStatus {
-        let properties = try unitProperties(unit)
-        var status = UnitStatus(properties: properties, unit: unit)
-        if status.standardOutput.hasSuffix(":") || status.standardError.hasSuffix(":"),
-           let fragment = properties["FragmentPath"]?.string, let text = try? LiveHost().readText(fragment) {
-            status.standardOutput = UnitFileText.lastValue(of: "StandardOutput", in: text) ?? status.standardOutput
-            status.standardError = UnitFileText.lastValue(of: "StandardError", in: text) ?? status.standardOutput
+        try statuses(of: [unit])[0]
+    }
+
+    static let unitFields = ["Id", "Description", "LoadState", "ActiveState", "SubState", "ActiveEnterTimestamp",
+                             "InvocationID", "TriggeredBy", "Transient", "FragmentPath", "UnitFileState"]
+        .map { (interface: "org.freedesktop.systemd1.Unit", name: $0) }
+    static let serviceFields = ["Result", "MainPID", "NRestarts", "MemoryCurrent", "CPUUsageNSec", "ExecMainCode", "ExecMainStatus",
+                                "ExecStart", "WorkingDirectory", "Restart", "RestartUSec", "StandardOutput", "StandardError", "Environment"]
+        .map { (interface: "org.freedesktop.systemd1.Service", name: $0) }
+    static let timerFields = ["Result", "NextElapseUSecRealtime"].map { (interface: "org.freedesktop.systemd1.Timer", name: $0) }
+
+    /// The status of many units: only the properties status shows, asked all at once (see
+    /// `unitProperties(_:_:)`), then the timers of timer-driven services.
+    public func statuses(of units: [String]) throws(SystemdError) -> [UnitStatus] {
+        let timers = units.filter { $0.hasSuffix(".timer") }
+        let services = units.filter { !$0.hasSuffix(".timer") }
+        var byName: [String: UnitStatus] = [:]
+        for (group, fields) in [(services, Self.unitFields + Self.serviceFields), (timers, Self.unitFields + Self.timerFields)] where !group.isEmpty {
+            for (unit, properties) in zip(group, try unitProperties(group, fields)) {
+                byName[unit] = UnitStatus(properties: properties, unit: unit)
+            }
         }
-        if status.kind != .timer, let timer = status.triggeredBy.first {
-            let timerProperties = try unitProperties(timer)
-            status.kind = .timer
-            status.timerActive = timerProperties["ActiveState"]?.string == "active"
-            status.nextElapse = timerProperties["NextElapseUSecRealtime"]?.uint64.flatMap { $0 == 0 || $0 == .max ? nil : $0 }
+        let triggered = services.compactMap { unit in byName[unit]?.triggeredBy.first.map { (unit, $0) } }
+        if !triggered.isEmpty {
+            let fields = [(interface: "org.freedesktop.systemd1.Unit", name: "ActiveState")] + Self.timerFields
+            for ((unit, _), timer) in zip(triggered, try unitProperties(triggered.map(\.1), fields)) {
+                byName[unit]?.kind = .timer
+                byName[unit]?.timerActive = timer["ActiveState"]?.string == "active"
+                byName[unit]?.nextElapse = timer["NextElapseUSecRealtime"]?.uint64.flatMap { $0 == 0 || $0 == .max ? nil : $0 }
+            }
         }
-        return status
+        return units.map { unit in
+            var status = byName[unit] ?? UnitStatus(unit: unit)
+            status.completeOutputs()
+            return status
+        }
     }
 
     /// The names of the loaded units in unitify's slice.
@@ -204,6 +229,7 @@ extension UnitStatus {
         standardOutput = Self.stream(p, "StandardOutput")
         standardError = p["StandardError"]?.string == "inherit" ? standardOutput : Self.stream(p, "StandardError")
         unitFileState = p["UnitFileState"]?.string ?? ""
+        fragmentPath = p["FragmentPath"]?.string.flatMap { $0.isEmpty ? nil : $0 }
         environmentKeys = (p["Environment"]?.stringArray ?? []).map { String($0.prefix { $0 != "=" }) }
         if unit.hasSuffix(".timer") {
             kind = .timer
@@ -217,6 +243,14 @@ extension UnitStatus {
 }
 
 extension UnitStatus {
+    /// The bus does not say where a file-backed StandardOutput= points: the unit file does.
+    mutating func completeOutputs() {
+        guard standardOutput.hasSuffix(":") || standardError.hasSuffix(":"),
+              let fragmentPath, let text = try? LiveHost().readText(fragmentPath) else { return }
+        standardOutput = UnitFileText.lastValue(of: "StandardOutput", in: text) ?? standardOutput
+        standardError = UnitFileText.lastValue(of: "StandardError", in: text) ?? standardOutput
+    }
+
     /// `journal`, or `append:` for a file: the path is not on the bus, `status(of:)` completes it
     /// from the unit file.
     static func stream(_ p: [String: BusValue], _ name: String) -> String {

@@ -35,6 +35,8 @@ public struct UnitStatus: Sendable, Equatable {
     public var standardError = "journal"
     /// `enabled`, `disabled`, `static`...; empty for a transient unit.
     public var unitFileState = ""
+    /// The file the unit was loaded from (systemd's own file for a transient unit).
+    public var fragmentPath: String?
     /// Environment variable names only: values (from --env-file, say) may be secrets.
     public var environmentKeys: [String] = []
 

@@ -70,15 +70,16 @@ struct JournalCommand: ParsableCommand {
         }
         if runs != "all" {
             guard query.units.count == 1 else { throw InputError("--run \(runs) needs exactly one NAME") }
-            let all = try UnitLog.runs(of: query.units[0])
-            // The manager knows which run is current; a refused restart may have left a later ID.
+            let unit = query.units[0]
+            let all = try UnitLog.runs(of: unit)
+            // The manager knows which run is current; the journal which came before it.
             var current = all.count - 1
-            if let id = try? Manager.user().status(of: query.units[0]).invocationID, let known = all.firstIndex(where: { $0.id == id }) {
+            if let id = try? Manager.user().status(of: unit).invocationID, let known = all.firstIndex(where: { $0.id == id }) {
                 current = known
             }
             let index = runs == "current" ? current : current - 1
-            guard index >= 0 else {
-                throw CommandFailure("\(UnitName.shortName(query.units[0])) has no \(runs) run in the journal")
+            guard index >= 0, index < all.count else {
+                throw CommandFailure("\(UnitName.shortName(unit)) has no \(runs) run in the journal")
             }
             query.since = max(query.since ?? 0, all[index].start)
             if index + 1 < all.count { query.until = min(query.until ?? .max, all[index + 1].start - 1) }

@@ -27,7 +27,7 @@ struct Status: ParsableCommand {
         guard !names.isEmpty else {
             // Loaded units in the slice, and persistent ones even when stopped (not loaded).
             let units = Set(try manager.managedUnits()).union((try? UnitFiles.user().generatedUnits()) ?? [])
-            let statuses = try units.sorted().map { try manager.status(of: $0) }
+            let statuses = try manager.statuses(of: units.sorted())
             if json {
                 out.line(JSON.encode(statuses.map { StatusRecord($0, now: now) }))
             } else {
