@@ -202,10 +202,12 @@ public final class UnitLog {
     /// How often `follow` looks for new entries while lines are coming (see there).
     static let followPollMicroseconds: UInt64 = 5_000
 
-    /// A unit's runs in the journal, oldest first: each invocation ID with the time it first
-    /// appears. A run is the time from its first entry to the next run's; by time rather than by
-    /// ID, because output of a process that exited at once carries no ID (systemd #2913).
-    public static func runs(of unit: String, uid: UInt32 = getuid()) throws -> [(id: String, start: UInt64)] {
+    /// A unit's runs in the journal, oldest first: each invocation ID with the time of its last
+    /// entry. A run is the time after the previous run's last entry up to its own last entry:
+    /// its output may reach the journal before the manager's "Starting" message, but never
+    /// before the previous run's final "Stopped". (Output of a process that exited at once
+    /// carries no ID at all, systemd #2913, so runs go by time, not by ID.)
+    public static func runs(of unit: String, uid: UInt32 = getuid()) throws -> [(id: String, end: UInt64)] {
         let journal = try Journal(flags: .localOnly)
         try journal.addMatch("_SYSTEMD_USER_UNIT=\(unit)")
         try journal.addMatch("_UID=\(uid)")
@@ -213,12 +215,15 @@ public final class UnitLog {
         try journal.addMatch("USER_UNIT=\(unit)")
         try journal.addMatch("_UID=\(uid)")
         try journal.seekHead()
-        var runs: [(id: String, start: UInt64)] = []
-        var seen = Set<String>()
+        var runs: [(id: String, end: UInt64)] = []
         while try journal.next() {
-            guard let run = try journal.string("_SYSTEMD_INVOCATION_ID") ?? journal.string("USER_INVOCATION_ID"),
-                  seen.insert(run).inserted else { continue }
-            runs.append((run, try journal.realtimeMicroseconds()))
+            guard let run = try journal.string("_SYSTEMD_INVOCATION_ID") ?? journal.string("USER_INVOCATION_ID") else { continue }
+            let time = try journal.realtimeMicroseconds()
+            if let index = runs.lastIndex(where: { $0.id == run }) {
+                runs[index].end = time
+            } else {
+                runs.append((run, time))
+            }
         }
         return runs
     }

@@ -81,8 +81,8 @@ struct JournalCommand: ParsableCommand {
             guard index >= 0, index < all.count else {
                 throw CommandFailure("\(UnitName.shortName(unit)) has no \(runs) run in the journal")
             }
-            query.since = max(query.since ?? 0, all[index].start)
-            if index + 1 < all.count { query.until = min(query.until ?? .max, all[index + 1].start - 1) }
+            if index > 0 { query.since = max(query.since ?? 0, all[index - 1].end + 1) }
+            if index + 1 < all.count { query.until = min(query.until ?? .max, all[index].end) }
         }
 
         if query.units.count == 1, let file = try? Manager.user().status(of: query.units[0]).logFile {
