@@ -160,7 +160,7 @@ struct JournalTests {
     @Test func closedPipeIsQuiet() {
         let name = uniqueName("pipe")
         _ = unitify(["run", "--name", name, "--wait", "--", "seq", "1", "5000"])
-        #expect(eventually { unitify(["journal", name, "-o", "cat", "-n", "1"]).stdout == "5000\n" })
+        #expect(eventually { unitify(["journal", name, "-o", "cat", "-n", "all"]).stdout.split(separator: "\n").contains("5000") })
         let piped = run(["bash", "-c", "set -o pipefail; \(unitifyBinary) journal \(name) -n all -o cat | head -1"])
         #expect(piped.status == 0)
         #expect(piped.stdout.split(separator: "\n").count == 1)
