@@ -204,8 +204,8 @@ public final class UnitLog {
 
     /// A unit's runs in the journal, oldest first: each invocation ID with the time of its last
     /// entry. A run is the time after the previous run's last entry up to its own last entry:
-    /// its output may reach the journal before the manager's "Starting" message, but never
-    /// before the previous run's final "Stopped". (Output of a process that exited at once
+    /// its output may reach the journal before the manager's "Starting" message, but is never
+    /// written before the previous run's final "Stopped". (Output of a process that exited at once
     /// carries no ID at all, systemd #2913, so runs go by time, not by ID.)
     public static func runs(of unit: String, uid: UInt32 = getuid()) throws -> [(id: String, end: UInt64)] {
         let journal = try Journal(flags: .localOnly)
@@ -218,7 +218,9 @@ public final class UnitLog {
         var runs: [(id: String, end: UInt64)] = []
         while try journal.next() {
             guard let run = try journal.string("_SYSTEMD_INVOCATION_ID") ?? journal.string("USER_INVOCATION_ID") else { continue }
-            let time = try journal.realtimeMicroseconds()
+            // When the manager logged it, not when journald got to it: journald reads its
+            // sockets in its own order, so a native message can land after later stream output.
+            let time = try journal.string("_SOURCE_REALTIME_TIMESTAMP").flatMap { UInt64($0) } ?? journal.realtimeMicroseconds()
             if let index = runs.lastIndex(where: { $0.id == run }) {
                 runs[index].end = time
             } else {
