@@ -30,7 +30,15 @@ extension Manager {
             // Most often the name is taken (org.freedesktop.systemd1.UnitExists); anything else
             // shows up again, with its reason, on the second attempt.
             for unit in units { try clearLeftover(unit, owner: spec.name, stopRunning: false) }
-            job = try startUnit(spec, keepLoaded: keepLoaded)
+            switch Result(catching: { () throws(SystemdError) in try startUnit(spec, keepLoaded: keepLoaded) }) {
+            case .success(let started):
+                job = started
+            case .failure(let error) where error.busErrorName == "org.freedesktop.systemd1.UnitExists":
+                // Someone else started it between our clean-up and our start.
+                throw CommandFailure("\(UnitName.shortName(spec.name)) is already running: add --replace to stop it and start the new one, or choose another --name")
+            case .failure(let error):
+                throw error
+            }
         }
         let result = try waitForJob(job ?? "")
         let main = spec.timerName ?? spec.name

@@ -37,15 +37,15 @@ public struct ProcessExit: Sendable, Equatable {
         }
     }
 
-    /// In words, for a person: `exited with status 3`, `killed by SIGKILL`,
+    /// In words, for a person: `exited with status 3`, `was killed by SIGKILL`,
     /// `exited with 203/EXEC: the program could not be executed`.
     public var words: String {
         switch kind {
         case .exited:
             if let (name, meaning) = Self.systemdExitCodes[status] { return "exited with \(status)/\(name): \(meaning)" }
             return "exited with status \(status)"
-        case .killed: return "killed by \(Self.signalName(status))"
-        case .dumped: return "killed by \(Self.signalName(status)) and dumped core"
+        case .killed: return "was killed by \(Self.signalName(status))"
+        case .dumped: return "was killed by \(Self.signalName(status)) and dumped core"
         }
     }
 

@@ -47,7 +47,7 @@ struct Run: ParsableCommand {
     var dryRun = false
 
     func run() throws {
-        let settleWindow = try TimeSpan(parsing: check)
+        _ = try TimeSpan(parsing: check)  // a bad --check is bad input before anything starts
         guard !(wait && follow) else { throw InputError("--wait and --follow exclude each other: pick one") }
         let (spec, notes) = try job.request(for: Self.self).makeSpec(host: LiveHost())
         for note in notes where !quiet { printError("unitify: note: \(note)") }
@@ -58,6 +58,19 @@ struct Run: ParsableCommand {
         guard persistent || !(persistence.system || persistence.linger || persistence.template != nil) else {
             throw InputError("--system, --linger and --template go with --persistent")
         }
+        let status = try startAndWatch(spec)
+        report(spec, status)
+        if follow {
+            // The manager connection is closed by now: following needs only the journal.
+            let log = try UnitLog(units: [spec.name], lines: 10)
+            try log.printTail()
+            try log.follow()
+        }
+    }
+
+    /// Starts the job and watches it: until it ends with --wait, for the settle window otherwise.
+    func startAndWatch(_ spec: UnitSpec) throws -> UnitStatus {
+        let settleWindow = try TimeSpan(parsing: check)
         let manager = try persistence.manager(throughBroker: wait)
         warnAboutIgnoredLimits(spec, manager: manager)
         let started: UnitStatus
@@ -85,12 +98,7 @@ struct Run: ParsableCommand {
                 try reportCrash(status, short: short)
             }
         }
-        report(spec, status)
-        if follow {
-            let log = try UnitLog(units: [spec.name], lines: 10)
-            try log.printTail()
-            try log.follow()
-        }
+        return status
     }
 
     /// The summary on stdout: what started, and how to see it again.

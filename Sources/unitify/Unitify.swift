@@ -59,14 +59,13 @@ struct Unitify: ParsableCommand {
     /// A libsystemd failure in words: the manager's own message for a D-Bus error, and for a
     /// broken connection what most likely happened.
     static func explain(_ error: SystemdError) -> String {
-        if let message = error.busErrorMessage { return "\(error.operation): \(message)" }
         switch error.errno {
         case ECONNRESET, ENOTCONN, EPIPE, ECONNREFUSED, ESHUTDOWN:
-            return "lost the connection to your systemd user manager (it stopped or restarted) while trying to \(error.operation); run 'unitify doctor' if it persists"
+            return "lost the connection to your systemd user manager (it stopped or restarted) during \(error.operation); run 'unitify doctor' if it persists"
         case ETIMEDOUT:
-            return "systemd did not answer in time while trying to \(error.operation)"
+            return "systemd did not answer in time during \(error.operation)"
         default:
-            return error.description
+            return error.busErrorMessage.map { "\(error.operation): \($0)" } ?? error.description
         }
     }
 }

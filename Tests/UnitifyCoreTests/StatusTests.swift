@@ -31,7 +31,7 @@ import Testing
         let limit = status("failed", "failed", result: "start-limit-hit")
         #expect(limit.explanation?.contains("--max-restarts") == true)
         let killed = status("failed", "failed", result: "signal", exit: ProcessExit(kind: .killed, status: 9))
-        #expect(killed.explanation == "the program killed by SIGKILL")
+        #expect(killed.explanation == "the program was killed by SIGKILL")
         let exec = ProcessExit(kind: .exited, status: 203)
         #expect(exec.short == "203/EXEC")
         #expect(exec.words.hasPrefix("exited with 203/EXEC: the program could not be executed"))
