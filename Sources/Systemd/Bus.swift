@@ -5,6 +5,9 @@ import Glibc
 /// The connection is flushed and closed when the last reference goes away.
 public final class Bus {
     let pointer: OpaquePointer
+    /// Messages that arrived while `callPipelined` waited for its replies (signals, mostly), kept
+    /// for `nextMessage` so that no caller misses one.
+    private var stashed: [BusMessage] = []
 
     private init(adopting pointer: OpaquePointer) {
         self.pointer = pointer
@@ -123,10 +126,13 @@ public final class Bus {
                 pending[cookie] = next
                 next += 1
             }
-            guard let message = try nextMessage(timeoutMicroseconds: 25_000_000) else {
+            guard let message = try receive(timeoutMicroseconds: 25_000_000) else {
                 throw SystemdError(operation: "wait for replies", errno: ETIMEDOUT)
             }
-            guard let cookie = message.replyCookie, let index = pending.removeValue(forKey: cookie) else { continue }
+            guard let cookie = message.replyCookie, let index = pending.removeValue(forKey: cookie) else {
+                stashed.append(message)
+                continue
+            }
             results[index] = message.error.map { .failure($0) } ?? .success(message)
             done += 1
         }
@@ -137,6 +143,11 @@ public final class Bus {
     /// `timeoutMicroseconds` (nil: forever). Returns nil on timeout.
     /// The corresponding C functions are `sd_bus_process` and `sd_bus_wait`.
     public func nextMessage(timeoutMicroseconds: UInt64?) throws(SystemdError) -> BusMessage? {
+        if !stashed.isEmpty { return stashed.removeFirst() }
+        return try receive(timeoutMicroseconds: timeoutMicroseconds)
+    }
+
+    func receive(timeoutMicroseconds: UInt64?) throws(SystemdError) -> BusMessage? {
         let deadline = timeoutMicroseconds.map { monotonicMicroseconds() + $0 }
         while true {
             var raw: OpaquePointer?
