@@ -97,3 +97,58 @@ uninstall:
 
 clean-extra:
 	rm -rf $(MAN_SCRATCH) $(RELEASE_SCRATCH)
+
+# ---- Benchmarks (issue 7; CI does not run them) ------------------------------------------------
+
+# unitify against systemd-run, systemctl, journalctl and a C loop over sd-journal (BENCHMARKS.md).
+# Measures the binary 'make release' ships, the Swift runtime linked in; BENCH_SWIFTFLAGS= measures
+# one linked against the shared Swift libraries instead. BENCH_ARGS go to bench/bench.py (--help).
+BENCH_SCRATCH ?= .build-bench
+BENCH_SWIFTFLAGS ?= --static-swift-stdlib
+BENCH_ARGS ?=
+BENCH_BIN = $(BENCH_SCRATCH)/release/unitify
+# Runs $(1) beside a user manager; a private one has journald's rate limit off, so big journals fill.
+with_bench_manager = if [ -S "$${XDG_RUNTIME_DIR:-/nonexistent}/systemd/private" ]; then $(1); else scripts/user-session --no-ratelimit $(1); fi
+
+.PHONY: bench bench-build bench-profile
+
+bench-build: deps
+	$(SWIFT) build -c release $(BENCH_SWIFTFLAGS) --scratch-path $(BENCH_SCRATCH) --product unitify
+
+bench: bench-build
+	@$(call with_bench_manager,python3 bench/bench.py --unitify $(BENCH_BIN) $(BENCH_ARGS))
+
+# Instruction counts (callgrind) of the same commands, for finding why a goal is missed.
+bench-profile: bench-build
+	@command -v valgrind >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind >/dev/null; }
+	@$(call with_bench_manager,bench/profile.sh $(BENCH_BIN) bench/out/profile)
+
+# ---- The integration suite as an unprivileged user (issue 8) ------------------------------------
+
+# The integration tests again, as a normal user (uid >= 1000) with a private manager of its own:
+# its own cgroup, XDG_RUNTIME_DIR and journal file, and no root privilege to hide a problem. The
+# user is created when missing. It runs the test bundle built here, so it must be able to read this
+# tree (the tests find scripts/ through #filePath): every parent directory needs o+x.
+# Needs root (scripts/user-session does); skipped otherwise. RELIABILITY.md says what it covers.
+UNPRIVILEGED_USER ?= unitify-ci
+# For example --scratch-path DIR, to test a build other than .build.
+UNPRIVILEGED_BUILD_FLAGS ?=
+# Besides IsolatedTests (a session of their own): manPageIsCurrent builds into this tree, which the
+# user may not write; the root run checks the man page.
+UNPRIVILEGED_SKIP ?= IsolatedTests|manPageIsCurrent
+
+.PHONY: test-unprivileged
+
+test-unprivileged: deps
+	@if [ "$$(id -u)" != 0 ]; then echo "test-unprivileged: skipped: it needs root, to create $(UNPRIVILEGED_USER) and start its manager"; exit 0; fi; \
+	set -e; \
+	$(SWIFT) build --build-tests $(UNPRIVILEGED_BUILD_FLAGS); \
+	bundle="$$($(SWIFT) build --build-tests $(UNPRIVILEGED_BUILD_FLAGS) --show-bin-path)/unitifyPackageTests.xctest"; \
+	user=$(UNPRIVILEGED_USER); \
+	if ! id -u "$$user" >/dev/null 2>&1; then echo "test-unprivileged: creating user $$user"; useradd --create-home --shell /bin/sh "$$user"; fi; \
+	if [ "$$(id -u "$$user")" -lt 1000 ]; then echo "test-unprivileged: $$user has uid $$(id -u "$$user"), not 1000 or more" >&2; exit 1; fi; \
+	if ! setpriv --reuid="$$user" --regid="$$user" --init-groups test -x "$$bundle" -a -r "$(CURDIR)/scripts/user-session"; then \
+		echo "test-unprivileged: $$user cannot read $(CURDIR) or its build: put the clone where other users can read it" >&2; exit 1; fi; \
+	echo "test-unprivileged: the integration tests as $$user (uid $$(id -u "$$user"))"; \
+	scripts/user-session --as-user "$$user" "$$bundle" --testing-library swift-testing --filter IntegrationTests --skip "$(UNPRIVILEGED_SKIP)"; \
+	scripts/user-session --as-user "$$user" env UNITIFY_ISOLATED_TESTS=1 "$$bundle" --testing-library swift-testing --filter IsolatedTests

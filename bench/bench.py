@@ -4,9 +4,11 @@
 Run it through `make bench`, which builds a release unitify and runs this beside a user manager
 (a private one with journald's rate limit off, scripts/user-session --no-ratelimit, when none is
 reachable). Each comparison runs its contenders interleaved, in rotating order (A B C, B C A,
-C A B, ...), after one untimed warm-up round, and reports the median, min-max and peak RSS of each
-and the ratio of medians (unitify / the other). Peak RSS comes from wait4()'s rusage of each
-command. Units are started and stopped outside the timed part.
+C A B, ...; with two, A B then B A), after one untimed warm-up round, and reports the median,
+min-max and peak RSS of each and the ratio of medians. Every command runs under bench/measure.c,
+which times it from vfork to wait4 and reads its peak RSS from wait4's rusage (measured straight
+from python, each child would show python's own 17 MiB). Units are started and stopped outside
+the timed part.
 
 Writes the report (Markdown) to stdout and to bench/out/results.md, raw samples to
 bench/out/results.json. Not a test: CI does not run it.
@@ -68,7 +70,7 @@ def timed(argv, capture=False, ok=(0,)):
         ]
         pid = os.posix_spawn(MEASURE, [MEASURE, report.name, *argv], os.environ, file_actions=actions)
         os.waitpid(pid, 0)
-        wall_ns, rss, status = (int(x) for x in open(report.name).read().split())
+        wall_ns, rss, status, _ = (int(x) for x in open(report.name).read().split())
         code = os.waitstatus_to_exitcode(status)
         if code not in ok:
             err.seek(0)
@@ -160,6 +162,7 @@ class Report:
         self.data[key] = rows
         base_row = next((r for r in rows if r["label"] == base), rows[0]) if base is not False else None
         self.add(f"### {title}", "")
+        note = (note + " " if note else "") + f"{rows[0]['n']} timed rounds."
         if note:
             self.add(note, "")
         head = "| command | median ms | min–max ms | peak RSS MiB (median / max) |"
@@ -257,7 +260,8 @@ def bench_start(args, report):
         Contender("unitify run --check 0 -- sleep 300", lambda i: [U, "run", "--check", "0", "--name", f"{PREFIX}start-{i}", "--", "sleep", "300"], stop_unit, unitify=True),
         Contender("systemd-run --user -- sleep 300", lambda i: ["systemd-run", "--user", f"--unit={PREFIX}start-{i}", "--", "sleep", "300"], stop_unit),
         Contender("nohup sleep 300 &", ["sh", "-c", "nohup sleep 300 >/dev/null 2>&1 & echo $!"], kill_nohup, capture=True),
-    ], args.pairs, after_round=flush)
+    ] + [Contender(f"{label}: unitify run --check 0 -- sleep 300", lambda i, b=binary: [b, "run", "--check", "0", "--name", f"{PREFIX}start-{i}", "--", "sleep", "300"], stop_unit)
+         for label, binary in args.also], args.quick_pairs, after_round=flush)
     rows = report.table("start", "1. Start a job (waits for the start job)", contenders,
                         note="Each run gets its own --name/--unit; units are stopped after each round, outside the timing.")
     u, s = rows[contenders[0].label], rows[contenders[1].label]
@@ -284,12 +288,13 @@ def bench_status_one(args, report):
         Contender(f"systemctl --user show {name} -p <same {STATUS_PROPERTIES.count(',') + 1}>", ["systemctl", "--user", "show", unit(name), "-p", STATUS_PROPERTIES]),
         Contender(f"unitify status {name}", [U, "status", name]),
         Contender(f"systemctl --user status {name}", ["systemctl", "--user", "status", "--no-pager", unit(name)]),
-    ], args.pairs)
+    ] + [Contender(f"{label}: unitify status {name} -n 0", [binary, "status", name, "-n", "0"]) for label, binary in args.also],
+        args.quick_pairs)
     rows = report.table("status_one", "2. Status of one unit", contenders,
                         note="`unitify status NAME` also prints the last 10 log lines, as `systemctl status` does; `-n 0` leaves them out. "
                              "The properties passed to `systemctl show -p` are the " + str(STATUS_PROPERTIES.count(',') + 1) + " that unitify reads.")
     labels = [c.label for c in contenders]
-    u0, show, u10, st = (rows[l] for l in labels)
+    u0, show, u10, st = (rows[l] for l in labels[:4])
     report.goal("one-unit status ≤ 1.0× systemctl show", u0["median"] / show["median"], 1.0, u0["median"] <= show["median"])
     report.goal("one-unit status with log lines ≤ 1.0× systemctl status (not a stated goal)", u10["median"] / st["median"], 1.0, u10["median"] <= st["median"])
     report.goal("status: peak RSS ≤ systemctl's", max(u0["rss_median"], u10["rss_median"]) / min(show["rss_median"], st["rss_median"]), 1.0,
@@ -329,7 +334,7 @@ def bench_status_many(args, report):
             Contender(f"unitify status", [U, "status"], unitify=True),
             Contender(f"systemctl --user list-units", ["systemctl", "--user", "list-units", "--no-pager"]),
             Contender(f"systemctl --user show -p <same> <{count} units>", ["systemctl", "--user", "show", "-p", STATUS_PROPERTIES, *map(unit, names)]),
-        ], args.pairs)
+        ], args.quick_pairs if count <= 100 else args.pairs)
         results[count] = report.table(f"status_{count}", f"3. Status of {count} managed units", contenders,
                                       note=None if count != args.many[0] else
                                       "`list-units` lists every loaded unit (the manager's own too) with four columns from one `ListUnits` call; "
@@ -382,18 +387,19 @@ def fill_journal(args, name, lines):
     log(f"filling the journal: {name}, {lines} lines")
     start = time.monotonic()
     quiet(["systemd-run", "--user", "--quiet", f"--unit={name}", "--", "seq", str(lines)])
-    last = b""
+    # Counted by reading them all from the head: a seek to the tail is what the -n 50 rows measure,
+    # not something to trust here.
+    count = 0
     while time.monotonic() - start < args.fill_timeout:
-        last = quiet(journal_cat(args, f"_SYSTEMD_USER_UNIT={unit(name)}", last=1)).strip()
-        if last == str(lines).encode():
+        count = quiet(journal_cat(args, f"_SYSTEMD_USER_UNIT={unit(name)}")).count(b"\n")
+        if count >= lines:
             break
-        time.sleep(0.5)
-    else:
-        raise SystemExit(f"bench: the journal of {name} ends at {last!r} after {args.fill_timeout}s, not at {lines}: "
-                         "journald dropped lines (rate limit on? run through scripts/user-session --no-ratelimit)")
-    count = quiet(journal_cat(args, f"_SYSTEMD_USER_UNIT={unit(name)}")).count(b"\n")
+        time.sleep(0.5 if lines < 100_000 else 2.0)
     if count != lines:
-        raise SystemExit(f"bench: the journal holds {count} lines of {name}, expected {lines}")
+        tail = subprocess.run(["journalctl", "--no-pager", "-n", "8"], capture_output=True, text=True).stdout
+        raise SystemExit(f"bench: the journal holds {count} lines of {name} after {args.fill_timeout:g}s, not {lines}: "
+                         "did journald drop lines (rate limit on? make bench runs a private one without)? "
+                         f"The journal ends with:\n{tail}")
     log(f"{name}: {count} lines stored in {time.monotonic() - start:.1f}s")
     return time.monotonic() - start
 
@@ -405,7 +411,8 @@ def same_output(args, name):
     b = timed(["journalctl", "--user-unit", name, "-o", "cat"], capture=True).out
     c = timed(journal_cat(args, *unitify_matches(name, os.getuid())), capture=True).out
     d = timed(journal_cat(args, f"_SYSTEMD_USER_UNIT={unit(name)}"), capture=True).out
-    return {"unitify_lines": a.count(b"\n"), "journalctl_lines": b.count(b"\n"), "c_same_matches_lines": c.count(b"\n"),
+    e = timed([args.journal_two_handles, unit(name), str(os.getuid())], capture=True).out
+    return {"two_handles_equals_journalctl": e == b, "unitify_lines": a.count(b"\n"), "journalctl_lines": b.count(b"\n"), "c_same_matches_lines": c.count(b"\n"),
             "c_lines": d.count(b"\n"), "unitify_equals_journalctl": a == b, "unitify_equals_c_same_matches": a == c}
 
 
@@ -426,29 +433,44 @@ def bench_journal(args, report):
             Contender(f"journalctl --user-unit NAME -o cat", ["journalctl", "--user-unit", name, "-o", "cat"]),
             Contender(f"C loop, _SYSTEMD_USER_UNIT=NAME", journal_cat(args, f"_SYSTEMD_USER_UNIT={unit(name)}")),
             Contender(f"C loop, unitify's matches", journal_cat(args, *unitify_matches(name, uid))),
+            Contender(f"C loop, the same matches on two handles", [args.journal_two_handles, unit(name), str(uid)]),
         ], args.pairs)
         rows = report.table(f"journal_{lines}", f"4. Read {lines:,} lines of one unit", contenders, note=(
             f"Output to /dev/null. Lines printed: unitify {check['unitify_lines']:,}, journalctl {check['journalctl_lines']:,}, "
             f"C loop {check['c_lines']:,} (the unit's own output only; the others add the manager's lines about the unit); "
             f"unitify's output is byte-identical to journalctl's: {'yes' if check['unitify_equals_journalctl'] else 'NO'}, "
-            f"to the C loop's with the same matches: {'yes' if check['unitify_equals_c_same_matches'] else 'NO'}. "
-            "\"unitify's matches\" are the groups `unitify journal` gives sd-journal (journalctl's `--user-unit` groups and one for SYSLOG_IDENTIFIER)."))
+            f"to the C loop's with the same matches: {'yes' if check['unitify_equals_c_same_matches'] else 'NO'}; "
+            f"the two-handle loop's to journalctl's: {'yes' if check['two_handles_equals_journalctl'] else 'NO'}. "
+            "\"unitify's matches\" are the groups `unitify journal` gives sd-journal (journalctl's `--user-unit` groups and one for SYSLOG_IDENTIFIER); "
+            "\"two handles\" splits them, the unit's own output on one sd-journal handle and the rare rest on another, merged in time order (bench/journal-two-handles.c)."))
         labels = [c.label for c in contenders]
-        u, jc, c, cm = (rows[l] for l in labels)
+        u, jc, c = (rows[l] for l in labels[:3])
         report.goal(f"journal read {lines:,}: ≥ 2× faster than journalctl", u["median"] / jc["median"], 0.5, u["median"] <= 0.5 * jc["median"])
         report.goal(f"journal read {lines:,}: ≤ 1.25× the C loop", u["median"] / c["median"], 1.25, u["median"] <= 1.25 * c["median"])
         report.goal(f"journal read {lines:,}: peak RSS ≤ journalctl's", u["rss_median"] / jc["rss_median"], 1.0, u["rss_median"] <= jc["rss_median"])
 
     bigname, smallname = sizes[1][0], sizes[2][0]
+    tails = {}
+    for label, argv in [("unitify", [U, "journal", bigname, "-n", "50", "-o", "cat"]), ("unitify", [U, "journal", smallname, "-n", "50", "-o", "cat"]),
+                        ("journalctl", ["journalctl", "--user-unit", bigname, "-n", "50", "-o", "cat"]),
+                        ("journalctl", ["journalctl", "--user-unit", smallname, "-n", "50", "-o", "cat"]),
+                        ("C loop", journal_cat(args, f"_SYSTEMD_USER_UNIT={unit(bigname)}", last=50))]:
+        tails[" ".join(argv[1:3]) if label != "C loop" else "C loop"] = timed(argv, capture=True).out.count(b"\n")
+    report.data["journal_tail_lines"] = tails
+    short = {k: v for k, v in tails.items() if v < 50}
+    unitify_short = [v for k, v in tails.items() if k.startswith("journal ") and v < 50]
+    report.goal("unitify -n 50 prints 50 lines on both units (a check, not a stated goal)", min(v for k, v in tails.items() if k.startswith("journal ")),
+                50, not unitify_short)
     contenders = compare("journal -n 50", [
         Contender(f"unitify journal NAME -n 50 -o cat ({big:,} lines)", [U, "journal", bigname, "-n", "50", "-o", "cat"], unitify=True),
         Contender(f"unitify journal NAME -n 50 -o cat ({small:,} lines)", [U, "journal", smallname, "-n", "50", "-o", "cat"]),
         Contender(f"journalctl --user-unit NAME -n 50 -o cat ({big:,} lines)", ["journalctl", "--user-unit", bigname, "-n", "50", "-o", "cat"]),
         Contender(f"journalctl --user-unit NAME -n 50 -o cat ({small:,} lines)", ["journalctl", "--user-unit", smallname, "-n", "50", "-o", "cat"]),
         Contender(f"C loop -n 50, _SYSTEMD_USER_UNIT=NAME ({big:,} lines)", journal_cat(args, f"_SYSTEMD_USER_UNIT={unit(bigname)}", last=50)),
-    ], args.pairs)
+    ], args.quick_pairs)
     rows = report.table("journal_tail", f"4b. The last 50 lines: a {big:,}-line unit against a {small:,}-line one", contenders,
-                        note=f"Both units are in the same journal ({medium + big + small:,} lines of these units in all).")
+                        note=f"Both units are in the same journal ({medium + big + small:,} lines of these units in all). "
+                             + (f"**Fewer than 50 lines printed** by: {short}." if short else "Each command printed its 50 lines (checked once)."))
     labels = [c.label for c in contenders]
     report.goal(f"-n 50 on {big:,} lines within 2× of -n 50 on {small:,}", rows[labels[0]]["median"] / rows[labels[1]]["median"], 2.0,
                 rows[labels[0]]["median"] <= 2 * rows[labels[1]]["median"])
@@ -494,9 +516,9 @@ def follow_once(argv, seconds, warmup):
     os.kill(pid, signal.SIGTERM)  # measure passes it on to the follower
     os.waitpid(pid, 0)
     os.close(r)
-    _, rss, _ = (int(x) for x in open(report.name).read().split())
+    _, rss, _, cpu_ns = (int(x) for x in open(report.name).read().split())
     report.close()
-    return latencies, rss
+    return latencies, rss, cpu_ns / 1e9
 
 
 def percentile(values, p):
@@ -516,40 +538,45 @@ def bench_follow(args, report):
         (f"unitify journal NAME -f -o cat", [U, "journal", name, "-f", "-o", "cat"]),
         (f"journalctl --user-unit NAME -f -o cat", ["journalctl", "--user-unit", name, "-f", "-o", "cat"]),
     ]
-    results = {label: {"lat": [], "rss": [], "per_run_median": []} for label, _ in commands}
+    results = {label: {"lat": [], "rss": [], "cpu": [], "per_run_median": []} for label, _ in commands}
     log(f"follow latency: {args.pairs} rounds of {len(commands)}, {args.follow_seconds}s each")
     for rnd in range(-1, args.pairs):
         order = commands if rnd % 2 == 0 else commands[::-1]
         for label, argv in order:
-            lat, rss = follow_once(argv, args.follow_seconds, warmup=0.3)
+            lat, rss, cpu = follow_once(argv, args.follow_seconds, warmup=0.3)
             if rnd >= 0:
                 if not lat:
                     raise SystemExit(f"bench: {label} printed no new lines in {args.follow_seconds}s")
                 results[label]["lat"] += lat
                 results[label]["rss"].append(rss)
+                results[label]["cpu"].append(cpu)
                 results[label]["per_run_median"].append(med(lat))
     stop_units([name])
     report.add("### 5. Follow latency (write → arrival on the reader's pipe)", "",
                f"A unit prints `time.time_ns()` every 10 ms (python3 -u); the follower's stdout is a pipe read by the driver, which "
                f"timestamps each line on arrival. {args.pairs} runs of {args.follow_seconds:g} s per command, interleaved; lines written in the "
                "first 0.3 s of a run (the backlog printed at start) are left out.", "",
-               "| command | lines | median ms | p90 ms | p99 ms | max ms | median of run medians (min–max) ms | peak RSS MiB (median / max) |",
-               "|---|---:|---:|---:|---:|---:|---:|---:|")
+               "| command | lines | median ms | p90 ms | p99 ms | max ms | median of run medians (min–max) ms | CPU ms per run (median) | peak RSS MiB (median / max) |",
+               "|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     rows = {}
     for label, _ in commands:
         d = results[label]
         row = {"label": label, "n": len(d["lat"]), "median": med(d["lat"]), "p90": percentile(d["lat"], 90),
                "p99": percentile(d["lat"], 99), "max": max(d["lat"]), "run_medians": d["per_run_median"],
-               "rss_median": med(d["rss"]), "rss_max": max(d["rss"])}
+               "rss_median": med(d["rss"]), "rss_max": max(d["rss"]), "cpu_median": med(d["cpu"])}
         rows[label] = row
         pm = d["per_run_median"]
         report.add(f"| `{label}` | {row['n']} | {row['median'] * 1000:.2f} | {row['p90'] * 1000:.2f} | {row['p99'] * 1000:.2f} | "
-                   f"{row['max'] * 1000:.1f} | {med(pm) * 1000:.2f} ({min(pm) * 1000:.2f}–{max(pm) * 1000:.2f}) | {mib(row['rss_median'])} / {mib(row['rss_max'])} |")
+                   f"{row['max'] * 1000:.1f} | {med(pm) * 1000:.2f} ({min(pm) * 1000:.2f}–{max(pm) * 1000:.2f}) | {row['cpu_median'] * 1000:.1f} | {mib(row['rss_median'])} / {mib(row['rss_max'])} |")
     report.add("")
     report.data["follow"] = rows
     u, j = rows[commands[0][0]], rows[commands[1][0]]
-    report.goal("follow latency median ≤ journalctl's", u["median"] / j["median"], 1.0, u["median"] <= j["median"])
-    report.goal("follow latency p99 ≤ journalctl's", u["p99"] / j["p99"], 1.0, u["p99"] <= j["p99"])
+    # "No worse" allows 1 ms: journald tells readers of new entries at most every 250 ms, so a
+    # reader that waits for that notice sees latencies spread evenly over 0-250 ms, and the
+    # medians of two such readers differ by noise alone.
+    report.goal("follow latency median no worse than journalctl's (+1 ms)", u["median"] / j["median"], (j["median"] + 0.001) / j["median"],
+                u["median"] <= j["median"] + 0.001)
+    report.goal("follow latency p99 no worse than journalctl's (+1 ms)", u["p99"] / j["p99"], (j["p99"] + 0.001) / j["p99"], u["p99"] <= j["p99"] + 0.001)
     report.goal("follow: peak RSS ≤ journalctl's", u["rss_median"] / j["rss_median"], 1.0, u["rss_median"] <= j["rss_median"])
 
 
@@ -565,15 +592,21 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--unitify", required=True, help="the unitify binary to measure (a release build)")
     parser.add_argument("--pairs", type=int, default=int(os.environ.get("BENCH_PAIRS", "15")), help="timed rounds per comparison (default 15)")
+    parser.add_argument("--quick-pairs", type=int, default=int(os.environ.get("BENCH_QUICK_PAIRS", "45")),
+                        help="timed rounds of the comparisons whose commands take milliseconds (default 45: they are cheap, and noisier)")
     parser.add_argument("--many", default="10,100,1000", help="unit counts for status of many (default 10,100,1000)")
     parser.add_argument("--only", default="start,status,many,journal,follow", help="which parts to run")
+    parser.add_argument("--also", action="append", default=[], metavar="LABEL=BINARY",
+                        help="another unitify build to add to the start and one-unit status comparisons (to try a change)")
     parser.add_argument("--journal-lines", default="200000,1000000,1000", help="lines of the medium, big and small journals")
     parser.add_argument("--follow-seconds", type=float, default=2.0)
     parser.add_argument("--fill-timeout", type=float, default=180.0)
     parser.add_argument("--out", default=os.path.join(HERE, "out"))
     args = parser.parse_args()
     args.unitify = os.path.abspath(args.unitify)
+    args.also = [(a.split("=", 1)[0], os.path.abspath(a.split("=", 1)[1])) for a in args.also]
     args.many = [int(x) for x in args.many.split(",")]
+    args.quick_pairs = max(args.quick_pairs, args.pairs)
     args.journal_lines = [int(x) for x in args.journal_lines.split(",")]
     parts = args.only.split(",")
     if not os.environ.get("XDG_RUNTIME_DIR"):
@@ -582,6 +615,7 @@ def main():
     global MEASURE
     MEASURE = build(args.out, "measure")
     args.journal_cat = build(args.out, "journal-cat", "-lsystemd")
+    args.journal_two_handles = build(args.out, "journal-two-handles", "-lsystemd")
     os.chdir(tempfile.gettempdir())  # the jobs' working directory
 
     began = time.monotonic()
@@ -609,7 +643,7 @@ def main():
             f"the measurements took {elapsed:.0f} s.", ""]
     goals = ["### Goals", "", "| goal | value | limit | met |", "|---|---:|---:|---|"]
     for g in report.goals:
-        goals.append(f"| {g['goal']} | {g['value']:.2f} | {g['limit']:g} | {'yes' if g['met'] else '**no**'} |")
+        goals.append(f"| {g['goal']} | {g['value']:.2f} | {g['limit']:.3g} | {'yes' if g['met'] else '**no**'} |")
     goals.append("")
     text = "\n".join(head + goals + report.lines)
     print(text)

@@ -1,4 +1,5 @@
-/* measure REPORT CMD [ARG...]: runs CMD and appends "WALL_NS MAXRSS_KIB STATUS" to the file REPORT.
+/* measure REPORT CMD [ARG...]: runs CMD and appends "WALL_NS MAXRSS_KIB STATUS CPU_NS" to the file
+ * REPORT (CPU: user and system time of CMD and its waited-for children).
  *
  * Why a wrapper: a child's ru_maxrss includes the memory of the process it was forked from, up
  * to its exec (Linux keeps the old mm's high-water mark), so measured straight from python3 every
@@ -61,7 +62,9 @@ int main(int argc, char **argv) {
     }
     clock_gettime(CLOCK_MONOTONIC, &end);
     long long ns = (end.tv_sec - start.tv_sec) * 1000000000LL + (end.tv_nsec - start.tv_nsec);
-    dprintf(report, "%lld %ld %d\n", ns, usage.ru_maxrss, status);
+    long long cpu = (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000000000LL +
+                    (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1000LL;
+    dprintf(report, "%lld %ld %d %lld\n", ns, usage.ru_maxrss, status, cpu);
     if (WIFEXITED(status)) return WEXITSTATUS(status);
     return 128 + WTERMSIG(status);
 }

@@ -5,6 +5,7 @@ import UnitifyCore
 
 struct Cat: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "cat",
         abstract: "Print a job's unit file; for a transient job, the file 'install' would write.")
 
     @Argument(help: "The job, with or without .service.", completion: .custom(JobNameCompletion.candidates))

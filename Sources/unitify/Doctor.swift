@@ -4,6 +4,7 @@ import UnitifyCore
 
 struct Doctor: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "doctor",
         abstract: "Check that unitify can work here, what limits it, and how to fix each thing.",
         discussion: """
             Checks the user manager (and why it cannot be reached), systemd's version, whether \

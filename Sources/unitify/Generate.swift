@@ -5,6 +5,7 @@ import UnitifyCore
 
 struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "generate",
         abstract: "Print the unit file(s) 'run --persistent' would write, and write nothing.",
         discussion: "Takes the same options as run. Example: unitify generate --restart always -- ./server"
     )

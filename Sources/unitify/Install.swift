@@ -5,6 +5,7 @@ import UnitifyCore
 
 struct Install: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "install",
         abstract: "Make a running job persistent: a unit file, enabled, that survives logout and reboot.",
         discussion: """
             The job's command, environment, directory, restart policy, limits, outputs and timer \

@@ -5,6 +5,7 @@ import UnitifyCore
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "run",
         abstract: "Start a command as a supervised systemd user service.",
         discussion: """
             The job runs in the current directory with your PATH, logs to the journal, and is \

@@ -5,6 +5,7 @@ import UnitifyCore
 
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "status",
         abstract: "Show every job in a table, or named jobs in detail with their last log lines.",
         discussion: "Exit status: 0 when every named job is running, 3 when one is not, 4 when one does not exist.",
         aliases: ["list"]

@@ -4,7 +4,8 @@ import UnitifyClient
 import UnitifyCore
 
 struct Stop: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Stop a job: its processes are terminated and it is unloaded.")
+    static let configuration = CommandConfiguration(
+        commandName: "stop", abstract: "Stop a job: its processes are terminated and it is unloaded.")
 
     @Argument(help: "The unit, with or without .service.", completion: .custom(JobNameCompletion.candidates))
     var names: [String]

@@ -5,6 +5,7 @@ import UnitifyCore
 
 struct Uninstall: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "uninstall",
         abstract: "Stop and disable a persistent job and delete its unit files.",
         aliases: ["remove"]
     )

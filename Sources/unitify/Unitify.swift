@@ -7,6 +7,7 @@ import UnitifyCore
 @main
 struct Unitify: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "unitify",
         abstract: "Run long jobs as systemd user services instead of nohup.",
         discussion: """
             unitify starts a command as a transient systemd user unit: supervised, restarted when \

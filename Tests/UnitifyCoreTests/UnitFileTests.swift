@@ -285,11 +285,31 @@ import Testing
 
     // MARK: Property: no input adds a line
 
-    @Test func randomInputNeverEscapesItsSetting() throws {
-        var random = SplitMix64(seed: 0x756E_6974_6966_79)
+    /// 10,000 random jobs in shards of 1,000 (run in parallel, each with its own seed): names,
+    /// descriptions, argv, environment values from `-e` and from env files with escaped newlines,
+    /// paths, timers. Each file must have exactly the lines of a benign twin, and read back as given.
+    static let fuzzShards = 10
+    static let fuzzPerShard = 1_000
+
+    @Test(arguments: 0..<fuzzShards)
+    func randomInputNeverEscapesItsSetting(shard: Int) throws {
+        var random = SplitMix64(seed: 0x756E_6974_6966_79 &+ UInt64(shard) &* 0x9E37_79B9)
         var failures: [String] = []
-        for iteration in 0..<1_500 where failures.isEmpty {
-            let spec = randomSpec(&random)
+        var envFileRefusals = 0
+        for index in 0..<Self.fuzzPerShard where failures.isEmpty {
+            let iteration = shard * Self.fuzzPerShard + index
+            var spec = randomSpec(&random)
+            // An env file as people write them, and worse; what EnvironmentFile refuses is refused
+            // in one line that never quotes a value.
+            let (envText, envValues) = random.environmentFile()
+            do {
+                spec.environment += try EnvironmentFile.parse(envText, path: "/e.env")
+            } catch {
+                envFileRefusals += 1
+                if error.message.contains(where: \.isNewline) || envValues.contains(where: { $0.count > 3 && error.message.contains($0) }) {
+                    failures.append("iteration \(iteration): env file refused with \(error.message.debugDescription)")
+                }
+            }
             let commandLine = random.string()
             var twin = spec
             twin.argv = spec.argv.map { _ in "a" }
@@ -324,8 +344,14 @@ import Testing
             if directory != [spec.workingDirectory.replacing("%", with: "%%")] {
                 failures.append("iteration \(iteration): WorkingDirectory= is \(directory)")
             }
+            let identifier = lines.compactMap { $0.dropPrefix("SyslogIdentifier=") }
+            if identifier != [UnitName.shortName(spec.name).replacing("%", with: "%%")] {
+                failures.append("iteration \(iteration): SyslogIdentifier= is \(identifier) for \(spec.name)")
+            }
         }
         #expect(failures.isEmpty, "\(failures.prefix(3))")
+        // The generator reaches both sides of the env-file parser.
+        #expect(envFileRefusals > 0 && envFileRefusals < Self.fuzzPerShard / 2, "\(envFileRefusals) env files refused")
     }
 
     /// Lines as systemd's `read_line` ends them: at `\n`, `\r`, `\r\n` or NUL.
@@ -358,12 +384,14 @@ import Testing
         guard lines.count == expected.count else { return "\(lines.count) lines instead of \(expected.count):\n\(text)" }
         for (line, model) in zip(lines, expected) {
             if UnitFile.endsInContinuation(line) { return "line continues onto the next: \(line)" }
+            // By scalars, as systemd reads bytes: "=" followed by a combining mark is one
+            // Character to Swift, and still the end of the key to systemd.
             let kind = { (line: String) -> String in
-                let trimmed = line.drop { $0 == " " || $0 == "\t" }
-                if trimmed.isEmpty { return "" }
-                if trimmed.hasPrefix("#") || trimmed.hasPrefix(";") { return "#" }
-                if trimmed.hasPrefix("[") { return String(trimmed) }
-                return String(trimmed.prefix { $0 != "=" })
+                let trimmed = line.unicodeScalars.drop { $0 == " " || $0 == "\t" }
+                guard let first = trimmed.first else { return "" }
+                if first == "#" || first == ";" { return "#" }
+                if first == "[" { return String(String.UnicodeScalarView(trimmed)) }
+                return String(String.UnicodeScalarView(trimmed.prefix { $0 != "=" }))
             }
             if kind(line) != kind(model) { return "line '\(line)' is not like '\(model)'" }
         }
@@ -373,8 +401,9 @@ import Testing
     func randomSpec(_ random: inout SplitMix64) -> UnitSpec {
         let argv = (0..<random.below(5) + 1).map { _ in random.string() }
         let environment = (0..<random.below(4)).map { index in "V\(index)=" + random.string() }
+        let name = (try? UnitName.normalize(random.string())) ?? "job.service"
         var spec = UnitSpec(
-            name: "job.service", argv: argv, executable: "/opt/" + random.safePath(), workingDirectory: "/home/" + random.safePath(),
+            name: name, argv: argv, executable: "/opt/" + random.safePath(), workingDirectory: "/home/" + random.safePath(),
             environment: environment, restart: random.below(2) == 0 ? .no : .onFailure,
             description: random.below(2) == 0 ? nil : random.string())
         if random.below(2) == 0 { spec.standardOutput = .append("/var/log/" + random.safePath()) }
@@ -385,8 +414,9 @@ import Testing
 }
 
 extension String {
+    /// By bytes, not Characters: a combining mark after the prefix must not hide it.
     func dropPrefix(_ prefix: String) -> String? {
-        hasPrefix(prefix) ? String(dropFirst(prefix.count)) : nil
+        utf8.starts(with: prefix.utf8) ? String(decoding: utf8.dropFirst(prefix.utf8.count), as: UTF8.self) : nil
     }
 }
 
@@ -431,6 +461,39 @@ struct SplitMix64 {
         while true {
             if let scalar = Unicode.Scalar(UInt32(1 + below(0x10FFFF))) { return scalar }
         }
+    }
+
+    /// The text of an env file, and the values it holds: comments, blank lines, `export`, single
+    /// and double quotes, `\n` escapes, CRLF endings, `[Service]`, `ExecStartPost=`, `%` and `$`,
+    /// and now and then a line the parser must refuse.
+    mutating func environmentFile() -> (text: String, values: [String]) {
+        var lines: [String] = []
+        var values: [String] = []
+        for index in 0..<below(6) {
+            let value = string().filter { $0 != "\n" && $0 != "\r" && $0 != "\r\n" && $0 != "\u{85}" && $0 != "\u{2028}" }
+            switch below(8) {
+            case 0: lines.append("# [Service]\nExecStartPost=/bin/evil".replacing("\n", with: " "))
+            case 1: lines.append("")
+            case 2:
+                let quoted = value.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"")
+                lines.append("K\(index)=\"\(quoted)\\n[Service]\\nExecStartPost=/bin/evil %h $HOME\"")
+                values.append(value)
+            case 3:
+                lines.append("export K\(index)='\(value.replacing("'", with: ""))'")
+                values.append(value.replacing("'", with: ""))
+            case 4:
+                lines.append("K\(index)=ExecStartPost=/bin/rm%%20-rf $$HOME \(value.replacing("#", with: ""))")
+                values.append(value.replacing("#", with: ""))
+            case 5:
+                lines.append("K\(index)=\"unclosed \(value)")  // refused: the quote is never closed
+                values.append(value)
+            case 6: lines.append("[Service]")  // refused: not KEY=VALUE
+            default:
+                lines.append("K\(index)=" + value.replacing("#", with: ""))
+                values.append(value.replacing("#", with: ""))
+            }
+        }
+        return (lines.joined(separator: below(2) == 0 ? "\n" : "\r\n"), values.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
     }
 
     mutating func safePath() -> String {
