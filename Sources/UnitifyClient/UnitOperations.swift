@@ -85,7 +85,8 @@ extension Manager {
                 "\(short) is already \(leftover.state): add --replace to stop it and start the new one, or choose another --name")
         }
         if leftover.activeState != "inactive" && leftover.activeState != "failed" {
-            _ = try waitForJob(try stopUnit(unit))
+            // Gone meanwhile (another run cleared it first) is as good as stopped.
+            if let job = try? stopUnit(unit) { _ = try waitForJob(job) }
         }
         try? resetFailedUnit(unit)
     }
