@@ -20,6 +20,10 @@ extension Manager {
     /// - Parameter keepLoaded: hold a reference to the unit (`AddRef`) so that it stays loaded,
     ///   with its exit status, until this connection closes: what `--wait` needs.
     public func start(_ spec: UnitSpec, replace: Bool = false, keepLoaded: Bool = false) throws -> UnitStatus {
+        // Runs of one name on this machine take turns between looking at a leftover and starting:
+        // otherwise two could each clear an exited leftover and both start.
+        let lock = NameLock(spec.name)
+        defer { lock.release() }
         try subscribe()
         let units = [spec.name] + (spec.timerName.map { [$0] } ?? [])
         if replace {
@@ -69,24 +73,28 @@ extension Manager {
     /// Makes way for a new unit of the same name, or explains why it cannot. Only units in
     /// unitify's slice (and their timers) are touched.
     func clearLeftover(_ unit: String, owner service: String, stopRunning: Bool) throws {
-        let leftover = try status(of: unit)
+        // One GetAll, so the state is read at one instant: separate Gets could pair the state of
+        // a leftover with that of a new unit a concurrent run just started.
+        let leftover = UnitStatus(properties: try unitProperties(unit), unit: unit)
         guard leftover.loadState != "not-found" else { return }
         let ours = try unitProperty(service, interface: "org.freedesktop.systemd1.Service", property: "Slice")?.string == UnitSpec.slice
         let short = UnitName.shortName(unit)
         guard ours else {
             throw CommandFailure("a unit named \(short) already exists and was not started by unitify: choose another --name")
         }
-        // Only a unit that has ended is a leftover: one still starting belongs to whoever started
-        // it (ten concurrent runs of one name must leave one winner).
+        let clash = CommandFailure(
+            "\(short) is already \(leftover.state): add --replace to stop it and start the new one, or choose another --name")
         let done = leftover.activeState == "inactive" || leftover.activeState == "failed"
             || (leftover.activeState == "active" && leftover.subState == "exited" && leftover.kind != .timer)
-        guard done || stopRunning else {
-            throw CommandFailure(
-                "\(short) is already \(leftover.state): add --replace to stop it and start the new one, or choose another --name")
-        }
+        guard done || stopRunning else { throw clash }
         if leftover.activeState != "inactive" && leftover.activeState != "failed" {
-            // Gone meanwhile (another run cleared it first) is as good as stopped.
-            if let job = try? stopUnit(unit) { _ = try waitForJob(job) }
+            // Without --replace, mode "fail": a start job that a concurrent run just queued is not
+            // cancelled; the stop fails instead, and this run reports the clash.
+            guard let job = try? stopUnit(unit, mode: stopRunning ? "replace" : "fail") else {
+                if stopRunning { throw clash }
+                throw CommandFailure("\(short) is already running: add --replace to stop it and start the new one, or choose another --name")
+            }
+            _ = try waitForJob(job)
         }
         try? resetFailedUnit(unit)
     }
@@ -265,5 +273,21 @@ extension UnitStatus {
     static func stream(_ p: [String: BusValue], _ name: String) -> String {
         let kind = p[name]?.string ?? "journal"
         return ["file", "append", "truncate"].contains(kind) ? kind + ":" : kind
+    }
+}
+
+/// An advisory lock per unit name in `$XDG_RUNTIME_DIR/unitify`, held while a run decides and starts.
+struct NameLock {
+    let fd: Int32
+
+    init(_ unit: String) {
+        let directory = (Environment.value("XDG_RUNTIME_DIR") ?? "/tmp") + "/unitify"
+        mkdir(directory, 0o700)
+        fd = open(directory + "/" + unit + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        if fd >= 0 { while flock(fd, LOCK_EX) != 0 && errno == EINTR {} }
+    }
+
+    func release() {
+        if fd >= 0 { close(fd) }
     }
 }
