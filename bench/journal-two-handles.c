@@ -1,15 +1,16 @@
-/* The journal reader unitify could be, run by bench/bench.py (a row of the journal tables) and by
- * bench/profile.sh: the match groups of `journalctl --user-unit X` split over two sd-journal
- * handles, merged in time order. Built with cc -O2 -lsystemd.
+/* unitify's way of reading a unit's journal, in C: the match groups of `journalctl --user-unit X`
+ * and unitify's SYSLOG_IDENTIFIER group, split over two sd-journal handles and merged in time
+ * order (UnitLog and JournalMerge in Sources/UnitifyClient). Run by bench/bench.py (a row of the
+ * journal tables) and bench/profile.sh; built with cc -O2 -lsystemd.
  *
  *   journal-two-handles UNIT UID
  *
- * Handle 1 holds the unit's own output (_SYSTEMD_USER_UNIT=UNIT _UID=UID), nearly every line;
- * handle 2 the rare rest (USER_UNIT=, OBJECT_SYSTEMD_USER_UNIT=, COREDUMP_USER_UNIT=,
- * SYSLOG_IDENTIFIER=). One handle with all five groups OR-ed makes sd-journal look every group up
- * again at every step: it printed the same lines for 1.5 times the instructions (8.37 against 5.56
- * billion for 200,000 lines) and 1.7 times the time. Entries merge by realtime, ties broken by the
- * sequence number in the cursor ("i=" field). */
+ * Handle 1 holds the groups that match the unit's own output, nearly every line
+ * (_SYSTEMD_USER_UNIT=UNIT _UID=UID, SYSLOG_IDENTIFIER=NAME _UID=UID); handle 2 the rare rest
+ * (USER_UNIT=, OBJECT_SYSTEMD_USER_UNIT=, COREDUMP_USER_UNIT=). One handle with all five groups
+ * OR-ed makes sd-journal look every group up again at every step. Entries merge by realtime, ties
+ * broken by the sequence number in the cursor ("i=" field); an entry both handles hold (the same
+ * cursor) is printed once. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +55,9 @@ int main(int argc, char **argv) {
     if (sd_journal_open(&own, SD_JOURNAL_LOCAL_ONLY) < 0 || sd_journal_open(&rest, SD_JOURNAL_LOCAL_ONLY) < 0) return 1;
     add(own, "_SYSTEMD_USER_UNIT=%s", unit);
     add(own, "_UID=%s", uid);
+    sd_journal_add_disjunction(own);
+    add(own, "SYSLOG_IDENTIFIER=%s", short_name);
+    add(own, "_UID=%s", uid);
     add(rest, "USER_UNIT=%s", unit);
     add(rest, "_UID=%s", uid);
     sd_journal_add_disjunction(rest);
@@ -64,9 +68,6 @@ int main(int argc, char **argv) {
     add(rest, "COREDUMP_USER_UNIT=%s", unit);
     add(rest, "_UID=%s", uid);
     if (strcmp(uid, "0") != 0) add(rest, "_UID=%s", "0");
-    sd_journal_add_disjunction(rest);
-    add(rest, "SYSLOG_IDENTIFIER=%s", short_name);
-    add(rest, "_UID=%s", uid);
     setvbuf(stdout, out, _IOFBF, sizeof out);
 
     int have_own = sd_journal_next(own) > 0, have_rest = sd_journal_next(rest) > 0;
@@ -76,17 +77,23 @@ int main(int argc, char **argv) {
         rest_seq = seqnum(rest);
     }
     while (have_own || have_rest) {
-        int take_own = have_own;
+        int take_own = have_own, both = 0;
         if (have_own && have_rest) {
             uint64_t t;
             sd_journal_get_realtime_usec(own, &t);
-            take_own = t < rest_time || (t == rest_time && seqnum(own) < rest_seq);
+            if (t == rest_time) {
+                uint64_t s = seqnum(own);
+                take_own = s <= rest_seq;
+                both = s == rest_seq;
+            } else
+                take_own = t < rest_time;
         }
         if (take_own) {
             print(own);
             have_own = sd_journal_next(own) > 0;
-        } else {
-            print(rest);
+        }
+        if (!take_own || both) {
+            if (!both) print(rest);
             have_rest = sd_journal_next(rest) > 0;
             if (have_rest) {
                 sd_journal_get_realtime_usec(rest, &rest_time);

@@ -92,7 +92,7 @@ if has many; then
 	systemctl --user stop "$ID-many-*"
 fi
 if has journal; then
-	systemd-run --user --quiet --unit=$ID-j200k -- seq 200000
+	"$U" run --check 0 --name $ID-j200k -- sh -c 'seq 200000; exec sleep infinity' >/dev/null
 	until [[ $("$OUT/journal-cat" -n 1 _SYSTEMD_USER_UNIT=$ID-j200k.service) == 200000 ]]; do sleep 0.5; done
 	cg journal-unitify "$U" journal $ID-j200k -n all -o cat
 	cg journal-journalctl journalctl --user-unit $ID-j200k -o cat
@@ -102,7 +102,7 @@ if has journal; then
 		COREDUMP_USER_UNIT=$ID-j200k.service "_UID=$(id -u)" + SYSLOG_IDENTIFIER=$ID-j200k "_UID=$(id -u)"
 	# Where the matches' cost lies: the first group alone (the unit's own output: nearly every line)...
 	cg journal-c-first-group-only "$OUT/journal-cat" _SYSTEMD_USER_UNIT=$ID-j200k.service "_UID=$(id -u)"
-	# ...and all groups over two handles, merged in time order (bench/journal-two-handles.c).
+	# ...and all groups over two handles, as unitify reads them (bench/journal-two-handles.c).
 	cg journal-c-two-handles "$OUT/journal-two-handles" $ID-j200k.service "$(id -u)"
 	if cmp -s <("$OUT/journal-two-handles" $ID-j200k.service "$(id -u)") <(journalctl --user-unit $ID-j200k -o cat); then
 		echo "                  journal-two-handles prints what journalctl --user-unit prints"
@@ -111,4 +111,5 @@ if has journal; then
 	fi
 	cg journal-tail-unitify "$U" journal $ID-j200k -n 50 -o cat
 	cg journal-tail-journalctl journalctl --user-unit $ID-j200k -n 50 -o cat
+	"$U" stop $ID-j200k >/dev/null
 fi

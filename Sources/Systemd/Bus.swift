@@ -111,18 +111,24 @@ public final class Bus {
         return BusMessage(adopting: reply)
     }
 
-    /// Sends every call before waiting for replies, keeping up to `window` in flight: N calls cost
-    /// about one round trip instead of N. Each result is the reply or its D-Bus error, in order.
+    /// Sends `count` calls without waiting for each reply, keeping up to `window` in flight: N
+    /// calls cost about one round trip instead of N. Calls are made by `call` when there is room
+    /// in the window, and each reply (or its D-Bus error) goes to `reply` with its call's index as
+    /// it arrives, then is freed: memory stays flat however many calls there are.
     /// The corresponding C functions are `sd_bus_send` and `sd_bus_process`.
-    public func callPipelined(_ messages: [BusMessage], window: Int = 256) throws(SystemdError) -> [Result<BusMessage, SystemdError>] {
-        var results = [Result<BusMessage, SystemdError>?](repeating: nil, count: messages.count)
+    public func callPipelined(
+        count: Int, window: Int = 256,
+        call: (Int) throws(SystemdError) -> BusMessage,
+        reply: (Int, Result<BusMessage, SystemdError>) throws(SystemdError) -> Void
+    ) throws(SystemdError) {
         var pending: [UInt64: Int] = [:]
         var next = 0
         var done = 0
-        while done < messages.count {
-            while next < messages.count && pending.count < window {
+        while done < count {
+            while next < count && pending.count < window {
+                let message = try call(next)
                 var cookie: UInt64 = 0
-                try check(sd_bus_send(pointer, messages[next].pointer, &cookie), "send \(messages[next].member ?? "call")")
+                try check(sd_bus_send(pointer, message.pointer, &cookie), "send \(message.member ?? "call")")
                 pending[cookie] = next
                 next += 1
             }
@@ -133,10 +139,9 @@ public final class Bus {
                 stashed.append(message)
                 continue
             }
-            results[index] = message.error.map { .failure($0) } ?? .success(message)
+            try reply(index, message.error.map { .failure($0) } ?? .success(message))
             done += 1
         }
-        return results.map { $0! }
     }
 
     /// The next incoming message that no callback consumed (signals, here), waiting up to

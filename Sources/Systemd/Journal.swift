@@ -87,20 +87,23 @@ public final class Journal {
 
     /// Calls `body` with the value of `field` in the current entry (the bytes after `FIELD=`),
     /// straight from the journal's mapping: no copy. Nil when the entry has no such field.
+    /// A `StaticString` field name goes to C as it is, where a `String` would be copied each call.
     /// The corresponding C function is `sd_journal_get_data`.
-    public func withData<R>(_ field: String, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R? {
+    public func withData<R>(_ field: StaticString, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R? {
         var data: UnsafeRawPointer?
         var length = 0
-        let result = sd_journal_get_data(pointer, field, &data, &length)
+        // A string literal: NUL-terminated, in the binary's constants.
+        let name = UnsafeRawPointer(field.utf8Start).assumingMemoryBound(to: CChar.self)
+        let result = sd_journal_get_data(pointer, name, &data, &length)
         if result == -ENOENT { return nil }
         try check(result, "read \(field) from the journal")
-        let prefix = field.utf8.count + 1
+        let prefix = field.utf8CodeUnitCount + 1
         guard let data, length >= prefix else { return nil }
         return try body(UnsafeRawBufferPointer(start: data + prefix, count: length - prefix))
     }
 
     /// The value of `field` in the current entry as a string (invalid UTF-8 repaired).
-    public func string(_ field: String) throws -> String? {
+    public func string(_ field: StaticString) throws -> String? {
         try withData(field) { String(decoding: $0, as: UTF8.self) }
     }
 

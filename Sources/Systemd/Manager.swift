@@ -38,9 +38,11 @@ public final class Manager {
         return try bus.call(message)
     }
 
-    /// Asks for `JobRemoved` and `UnitNew`-style signals. On the private socket the manager sends
-    /// them anyway; on a bus the broker must also be told to route them here.
+    /// Asks for `JobRemoved` and `PropertiesChanged` signals. On the private socket the manager
+    /// sends them unasked (`bus_foreach_bus` in systemd's src/core/dbus.c), so this is a round trip
+    /// only through a bus broker, which must also be told to route them here.
     public func subscribe() throws(SystemdError) {
+        guard bus.isBusClient else { return }
         try bus.addMatch("type='signal',sender='\(Self.destination)',interface='\(Self.interface)',member='JobRemoved'")
         _ = try managerCall("Subscribe")
     }
@@ -107,26 +109,22 @@ public final class Manager {
     /// the manager to serialise than `GetAll`, and one round trip of latency for the lot. A
     /// property the unit does not have (a timer has no `MainPID`) is simply absent.
     public func unitProperties(_ units: [String], _ properties: [(interface: String, name: String)]) throws(SystemdError) -> [[String: BusValue]] {
-        var calls: [BusMessage] = []
-        for unit in units {
-            let path = Self.unitPath(unit)
-            for (interface, name) in properties {
-                let message = try bus.methodCall(
-                    destination: Self.destination, path: path, interface: "org.freedesktop.DBus.Properties", member: "Get")
-                try message.append(.string(interface), .string(name))
-                calls.append(message)
+        var values = [[String: BusValue]](repeating: [:], count: units.count)
+        guard !properties.isEmpty else { return values }
+        let paths = units.map(Self.unitPath)
+        try bus.callPipelined(count: units.count * properties.count) { (index) throws(SystemdError) in
+            let (interface, name) = properties[index % properties.count]
+            let message = try bus.methodCall(
+                destination: Self.destination, path: paths[index / properties.count],
+                interface: "org.freedesktop.DBus.Properties", member: "Get")
+            try message.append(.string(interface), .string(name))
+            return message
+        } reply: { (index, result) throws(SystemdError) in
+            if case .success(let reply) = result, let value = try reply.read() {
+                values[index / properties.count][properties[index % properties.count].name] = value.unwrapped
             }
         }
-        let replies = try bus.callPipelined(calls)
-        return try units.indices.map { (unit) throws(SystemdError) in
-            var values: [String: BusValue] = [:]
-            for (offset, property) in properties.enumerated() {
-                if case .success(let reply) = replies[unit * properties.count + offset], let value = try reply.read() {
-                    values[property.name] = value.unwrapped
-                }
-            }
-            return values
-        }
+        return values
     }
 
     /// One property of one interface of a unit.

@@ -154,6 +154,16 @@ extension Manager {
         try statuses(of: [unit])[0]
     }
 
+    /// The file the job's stdout goes to (`--log-file`, `--stdout`), or nil for the journal:
+    /// what `journal NAME` needs to know, for two `Get`s rather than a whole status.
+    public func logFile(of unit: String) throws(SystemdError) -> String? {
+        let fields = [(interface: "org.freedesktop.systemd1.Service", name: "StandardOutput"),
+                      (interface: "org.freedesktop.systemd1.Unit", name: "FragmentPath")]
+        var status = UnitStatus(properties: try unitProperties([unit], fields)[0], unit: unit)
+        status.completeOutputs()
+        return status.logFile
+    }
+
     static let unitFields = ["Id", "Description", "LoadState", "ActiveState", "SubState", "ActiveEnterTimestamp",
                              "InvocationID", "TriggeredBy", "Transient", "FragmentPath", "UnitFileState"]
         .map { (interface: "org.freedesktop.systemd1.Unit", name: $0) }
@@ -277,17 +287,35 @@ extension UnitStatus {
 }
 
 /// An advisory lock per unit name in `$XDG_RUNTIME_DIR/unitify`, held while a run decides and starts.
+/// The holder removes the file on release, so names run once leave nothing behind; a waiter that
+/// then gets the lock on the removed file takes the lock again on the file now at the path.
 struct NameLock {
+    let path: String
     let fd: Int32
 
     init(_ unit: String) {
         let directory = (Environment.value("XDG_RUNTIME_DIR") ?? "/tmp") + "/unitify"
         mkdir(directory, 0o700)
-        fd = open(directory + "/" + unit + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        if fd >= 0 { while flock(fd, LOCK_EX) != 0 && errno == EINTR {} }
+        path = directory + "/" + unit + ".lock"
+        var fd: Int32
+        while true {
+            fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+            guard fd >= 0 else { break }
+            while flock(fd, LOCK_EX) != 0 && errno == EINTR {}
+            if Self.isStillAtPath(fd, path) { break }
+            close(fd)
+        }
+        self.fd = fd
+    }
+
+    static func isStillAtPath(_ fd: Int32, _ path: String) -> Bool {
+        var held = stat(), named = stat()
+        return fstat(fd, &held) == 0 && stat(path, &named) == 0 && held.st_dev == named.st_dev && held.st_ino == named.st_ino
     }
 
     func release() {
-        if fd >= 0 { close(fd) }
+        guard fd >= 0 else { return }
+        unlink(path)
+        close(fd)
     }
 }

@@ -85,7 +85,7 @@ struct JournalCommand: ParsableCommand {
             if index + 1 < all.count { query.until = min(query.until ?? .max, all[index].end) }
         }
 
-        if query.units.count == 1, let file = try? Manager.user().status(of: query.units[0]).logFile {
+        if query.units.count == 1, let file = try? Manager.user().logFile(of: query.units[0]) {
             try FileLog(path: file, output: .standard).show(lines: query.lines, follow: follow)
             return
         }

@@ -33,11 +33,17 @@ struct ReliabilityTests {
                 let out = "\(directory)/\(round)-\(index).out", err = "\(directory)/\(round)-\(index).err"
                 children.append((spawnSplit([unitifyBinary, "run", "--check", "0", "--name", name, "--", "sleep", "300"], stdout: out, stderr: err), out, err))
             }
-            let results = children.map { child in (status: finish(child.pid, within: 60), out: readFile(child.out), err: readFile(child.err)) }
+            // All ten get the same 30 s: a run that takes longer than that has hung.
+            let started = monotonicMicroseconds()
+            _ = eventually(within: 30) { children.allSatisfy { hasEnded($0.pid) } }
+            let results = children.map { child in
+                (status: finish(child.pid, within: 0.1), out: readFile(child.out), err: readFile(child.err))
+            }
+            let slowest = ms(monotonicMicroseconds() - started)
             let winners = results.filter { $0.status == 0 }
             #expect(winners.count == 1, "round \(round): \(winners.count) winners: \(results.map { "\($0.status.map(String.init) ?? "hung") \($0.err)" })")
-            for loser in results where loser.status != 0 {
-                #expect(loser.status != nil, "round \(round): a run hung")
+            #expect(results.allSatisfy { $0.status != nil }, "round \(round): \(results.filter { $0.status == nil }.count) runs still busy after \(slowest) ms")
+            for loser in results where loser.status != 0 && loser.status != nil {
                 #expect(isOneLine(loser.err) && loser.err.contains("\(name) is already"), "round \(round): \(loser.err.debugDescription)")
             }
             // The pid the winner reported is the job that runs: nobody stopped it behind its back.
@@ -459,12 +465,13 @@ struct FakeHost: Host {
 extension IsolatedTests {
     /// 1,000 `run --check 0` + `stop` cycles, half on one name and half on fresh names: every
     /// cycle succeeds; afterwards no unit of those names is loaded, no file is left in the
-    /// transient or config directory, and the manager holds as many descriptors as before.
+    /// transient, config or runtime directory, and the manager holds as many descriptors as before.
     @Test(.enabled(if: getenv("UNITIFY_SESSION_DIR") != nil, "counts the descriptors of scripts/user-session's manager"))
     func thousandRunStopCyclesLeaveNothingBehind() throws {
         let managerPID = readFile(String(cString: getenv("UNITIFY_SESSION_DIR")) + "/manager.pid").filter(\.isNumber)
         let stem = uniqueName("churn")
-        let transient = (Environment.value("XDG_RUNTIME_DIR") ?? "") + "/systemd/transient"
+        let runtime = Environment.value("XDG_RUNTIME_DIR") ?? ""
+        let transient = runtime + "/systemd/transient"
         let config = try UnitFiles.user().directory
         // A few cycles first: what the manager opens once, on first use, is not a leak.
         for index in 0..<5 {
@@ -499,6 +506,10 @@ extension IsolatedTests {
         #expect(loaded.isEmpty, "still loaded: \(loaded.prefix(5))")
         #expect(Self.entries(transient).filter { $0.hasPrefix(stem) }.isEmpty, "\(Self.entries(transient).filter { $0.hasPrefix(stem) }.prefix(5))")
         #expect(Self.entries(config).filter { $0.hasPrefix(stem) }.isEmpty)
+        // Nor anything of unitify's own in the runtime directory (its per-name start locks).
+        let own = Self.entries(runtime + "/unitify").filter { $0.hasPrefix(stem) }
+        let ownLeft = own.count
+        #expect(ownLeft == 0, "\(ownLeft) files left in \(runtime)/unitify, e.g. \(own.prefix(3))")
         print("reliability: \(cycles) run/stop cycles in \(ms(elapsed)) ms (\(ms(elapsed / UInt64(cycles))) ms each); manager descriptors \(fdsBefore) → \(fdsAfter), resident \(rssBefore) → \(Self.residentKiB(managerPID)) KiB")
     }
 

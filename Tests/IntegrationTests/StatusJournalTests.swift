@@ -112,6 +112,36 @@ struct JournalTests {
         #expect(all.contains("-- \(name): the previous run exited with status 7 --"))
     }
 
+    /// unitify reads a unit's own lines and the manager's lines about it from two journal handles
+    /// and merges them: the result must be journalctl's, in journalctl's order, plus only lines the
+    /// job printed that journald could not tie to the unit; and every `-n K` its last K lines.
+    @Test func mergedReadIsJournalctlsAndItsTailsAgree() throws {
+        let name = uniqueName("merge")
+        _ = unitify(["run", "--name", name, "--restart", "on-failure", "--restart-sec", "100ms", "--max-restarts", "4", "--within", "1min", "--check", "0",
+                     "--", "sh", "-c", "echo start-$$; sleep 0.1; echo end-$$; exit 7"])
+        defer { _ = unitify(["stop", name]) }
+        let manager = try Manager.user()
+        #expect(try eventually(within: 20) { try manager.status(of: "\(name).service").activeState == "failed" })
+        let journalctl = { run(["journalctl", "--user-unit", "\(name).service", "-o", "cat"]).stdout.split(separator: "\n") }
+        #expect(eventually { journalctl().filter { $0.hasPrefix("end-") }.count == 4 }, "\(journalctl())")  // 4 starts in the window
+        let theirs = journalctl()
+        let ours = unitify(["journal", name, "-o", "cat", "-n", "all"]).stdout.split(separator: "\n")
+        var rest = theirs[...]
+        var extra: [Substring] = []
+        for line in ours {
+            if line == rest.first { rest.removeFirst() } else { extra.append(line) }
+        }
+        #expect(rest.isEmpty, "journalctl's lines missing or out of order: \(rest) in \(ours)")
+        #expect(extra.allSatisfy { $0.hasPrefix("start-") || $0.hasPrefix("end-") }, "\(extra)")
+        #expect(ours.count > 10, "\(ours)")
+        for count in [1, 2, 7, ours.count - 1, ours.count, ours.count + 5] {
+            let tail = unitify(["journal", name, "-o", "cat", "-n", String(count)]).stdout.split(separator: "\n")
+            #expect(tail == Array(ours.suffix(count)), "-n \(count): \(tail)")
+        }
+        let cursors = unitify(["journal", name, "-o", "json", "-n", "all"]).stdout.split(separator: "\n").map { $0.prefix(while: { $0 != "," }) }
+        #expect(Set(cursors).count == ours.count, "each entry once")
+    }
+
     @Test func currentAndPreviousRun() throws {
         let name = uniqueName("tworuns")
         let directory = makeTemporaryDirectory()
