@@ -86,6 +86,7 @@ struct Run: ParsableCommand {
 
         if wait {
             report(spec, started)
+            Output.standard.flush()  // the summary now, not when the job ends
             let ended = try manager.waitUntilEnded(spec.name)
             let code = ended.lastExit?.shellStatus ?? (ended.activeState == "failed" ? 1 : 0)
             if !quiet { printError("unitify: \(short) \(ended.lastExit?.words ?? "ended")") }

@@ -46,7 +46,8 @@ struct Status: ParsableCommand {
                 exitCode = 4
                 continue
             }
-            if !status.isRunning && exitCode == 0 { exitCode = 3 }
+            // A job whose process is gone is not running, even where systemd keeps the unit active.
+            if (!status.isRunning || status.hasEnded) && exitCode == 0 { exitCode = 3 }
             if json {
                 records.append(StatusRecord(status, now: now))
                 continue
