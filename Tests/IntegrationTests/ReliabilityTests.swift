@@ -478,6 +478,32 @@ struct FakeHost: Host {
 // MARK: - Isolated: churn, restarts, the journal's permissions
 
 extension IsolatedTests {
+    /// A job that exits before journald reads its output leaves lines with no unit field (journald
+    /// finds no cgroup for a process that is gone, systemd #2913): `journalctl --user-unit` shows
+    /// none of them; unitify finds them by the job's SYSLOG_IDENTIFIER. Made certain by stopping
+    /// journald (SIGSTOP) until the job has ended; isolated, since every test's logging waits meanwhile.
+    @Test(.enabled(if: getenv("UNITIFY_SESSION_DIR") != nil, "stops scripts/user-session's journald for a moment"))
+    func linesJournaldCouldNotTieToTheJobAreShown() throws {
+        let journald = pid_t(readFile(String(cString: getenv("UNITIFY_SESSION_DIR")) + "/journald.pid").filter(\.isNumber)) ?? 0
+        #expect(journald > 0)
+        let manager = try Manager.user()
+        for round in 0..<3 {
+            let name = uniqueName("brief\(round)")
+            defer { _ = unitify(["stop", name]) }
+            kill(journald, SIGSTOP)
+            let started = unitify(["run", "--name", name, "--check", "0", "--", "echo", "said-\(name)"])
+            let ended = try eventually { try manager.status(of: "\(name).service").hasEnded }
+            kill(journald, SIGCONT)
+            #expect(started.status == 0 && ended, "\(started.stderr)")
+            let line = Substring("said-\(name)")
+            #expect(eventually { unitify(["journal", name, "-o", "cat"]).stdout.split(separator: "\n").contains(line) },
+                    "round \(round): \(unitify(["journal", name, "-o", "cat"]).stdout)")
+            // The case this is about: without unitify's extra match the line is not found.
+            let journalctl = run(["journalctl", "--user-unit", "\(name).service", "-o", "cat"]).stdout.split(separator: "\n")
+            #expect(!journalctl.contains(line), "round \(round): journald tied the line to the unit after all: \(journalctl)")
+        }
+    }
+
     /// 1,000 `run --check 0` + `stop` cycles, half on one name and half on fresh names: every
     /// cycle succeeds; afterwards no unit of those names is loaded, no file is left in the
     /// transient, config or runtime directory, and the manager holds as many descriptors as before.
