@@ -49,20 +49,20 @@ public final class UnitLog {
         self.uid = uid
         prefixUnit = query.units.count != 1
         colour = output.usesColour && query.format != .json && query.format != .cat
-        let output = try Journal(flags: .localOnly)
-        guard output.hasFiles else { throw Self.unreadable(uid) }
-        var handles = [output]
+        let own = try Journal(flags: .localOnly)
+        guard own.hasFiles else { throw Self.unreadable(uid) }
+        var handles = [own]
         if query.units.isEmpty {
-            try output.addMatch("_SYSTEMD_USER_SLICE=\(UnitSpec.slice)")
-            try output.addMatch("_UID=\(uid)")
+            try own.addMatch("_SYSTEMD_USER_SLICE=\(UnitSpec.slice)")
+            try own.addMatch("_UID=\(uid)")
         } else {
             let about = try Journal(flags: .localOnly)
             for (index, unit) in query.units.enumerated() {
                 if index > 0 {
-                    try output.addDisjunction()
+                    try own.addDisjunction()
                     try about.addDisjunction()
                 }
-                try Self.addMatches(unit: unit, uid: uid, output: output, about: about)
+                try Self.addMatches(unit: unit, uid: uid, own: own, about: about)
             }
             handles.append(about)
         }
@@ -102,18 +102,18 @@ public final class UnitLog {
     }
 
     /// The matches of `journalctl --user-unit` (systemd's `add_matches_for_user_unit_full`) and
-    /// one more, split over two handles: `output` gets the groups that match the unit's own lines,
+    /// one more, split over two handles: `own` gets the groups that match the unit's own lines,
     /// nearly every entry; `about` the groups that match the few entries others write about it.
     /// sd-journal evaluates every OR-ed group at every step, so on one handle the rare groups
     /// would cost as much as the common ones (a third more instructions for a long log).
-    static func addMatches(unit: String, uid: UInt32, output: Journal, about: Journal) throws(SystemdError) {
+    static func addMatches(unit: String, uid: UInt32, own: Journal, about: Journal) throws(SystemdError) {
         // The unit's own output.
-        try output.addMatch("_SYSTEMD_USER_UNIT=\(unit)")
-        try output.addMatch("_UID=\(uid)")
+        try own.addMatch("_SYSTEMD_USER_UNIT=\(unit)")
+        try own.addMatch("_UID=\(uid)")
         // Beyond journalctl: output whose unit journald could not tell (see SyslogIdentifier=).
-        try output.addDisjunction()
-        try output.addMatch("SYSLOG_IDENTIFIER=\(UnitName.shortName(unit))")
-        try output.addMatch("_UID=\(uid)")
+        try own.addDisjunction()
+        try own.addMatch("SYSLOG_IDENTIFIER=\(UnitName.shortName(unit))")
+        try own.addMatch("_UID=\(uid)")
         // The manager's messages about the unit.
         try about.addMatch("USER_UNIT=\(unit)")
         try about.addMatch("_UID=\(uid)")
