@@ -249,7 +249,7 @@ enum ConfigFiles {
         }
         var dropIns: [String: String] = [:]
         for directory in directories.reversed() {
-            for file in fileNames(in: directory + "/" + name + ".d") where file.hasSuffix(".conf") {
+            for file in directoryEntries(directory + "/" + name + ".d") where file.hasSuffix(".conf") {
                 dropIns[file] = directory + "/" + name + ".d/" + file
             }
         }
@@ -257,17 +257,6 @@ enum ConfigFiles {
             if let path = dropIns[file], let text = try? LiveHost().readText(path) { files.append((path, text)) }
         }
         return files
-    }
-
-    static func fileNames(in directory: String) -> [String] {
-        guard let stream = opendir(directory) else { return [] }
-        defer { closedir(stream) }
-        var names: [String] = []
-        while let entry = readdir(stream) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
     }
 }
 

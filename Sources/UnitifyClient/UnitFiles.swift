@@ -42,15 +42,9 @@ public struct UnitFiles: Sendable {
 
     /// The units of the files unitify wrote here, by name.
     public func generatedUnits() -> [String] {
-        guard let dir = opendir(directory) else { return [] }
-        defer { closedir(dir) }
-        var units: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-            guard name.hasSuffix(".service"), let text = read(name), UnitFile.isGeneratedByUnitify(text) else { continue }
-            units.append(name)
-        }
-        return units.sorted()
+        directoryEntries(directory).filter { name in
+            name.hasSuffix(".service") && read(name).map(UnitFile.isGeneratedByUnitify) == true
+        }.sorted()
     }
 
     /// Writes every file or none of the new ones: each goes to a temporary name first, and only
@@ -110,6 +104,18 @@ public struct UnitFiles: Sendable {
     func failure(_ what: String) -> CommandFailure {
         CommandFailure("cannot \(what): \(String(cString: strerror(errno)))")
     }
+}
+
+/// The names in a directory, without `.` and `..`; none when it cannot be read.
+public func directoryEntries(_ directory: String) -> [String] {
+    guard let dir = opendir(directory) else { return [] }
+    defer { closedir(dir) }
+    var names: [String] = []
+    while let entry = readdir(dir) {
+        let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        if name != "." && name != ".." { names.append(name) }
+    }
+    return names
 }
 
 /// The file type bits of `path` itself (not what a link points to); nil when it does not exist.

@@ -371,14 +371,14 @@ enum JournalFiles {
         var result = Access()
         let machine = machineID()
         for root in ["/run/log/journal", "/var/log/journal"] {
-            for name in entries(root) where machine == nil || name == machine {
+            for name in directoryEntries(root) where machine == nil || name == machine {
                 let directory = root + "/" + name
                 guard fileType(directory) == S_IFDIR else { continue }
                 guard Glibc.access(directory, R_OK | X_OK) == 0 else {
                     result.unreadable.append(directory)
                     continue
                 }
-                for file in entries(directory) where file.hasSuffix(".journal") || file.hasSuffix(".journal~") {
+                for file in directoryEntries(directory) where file.hasSuffix(".journal") || file.hasSuffix(".journal~") {
                     let path = directory + "/" + file
                     if Glibc.access(path, R_OK) != 0 {
                         result.unreadable.append(path)
@@ -398,17 +398,6 @@ enum JournalFiles {
         guard fgets(&line, Int32(line.count), file) != nil else { return nil }
         let id = String(decoding: line.prefix { $0 != 0 && $0 != 10 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         return id.count == 32 ? id : nil
-    }
-
-    static func entries(_ directory: String) -> [String] {
-        guard let dir = opendir(directory) else { return [] }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
     }
 
     /// The type of what `path` names, following links as sd-journal does.

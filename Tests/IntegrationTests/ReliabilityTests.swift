@@ -355,7 +355,7 @@ struct ReliabilityTests {
             #expect(lstatKind(link) == S_IFLNK, "\(label): the link was replaced")
             #expect(readFile(target) == before && (content != nil || access(target, F_OK) != 0), "\(label): the target changed")
             created += content == nil ? [] : ["\(label).service"]
-            #expect(Self.entries(outside).sorted() == created.sorted(), "\(label): written outside: \(Self.entries(outside))")
+            #expect(directoryEntries(outside).sorted() == created.sorted(), "\(label): written outside: \(directoryEntries(outside))")
             #expect(Self.strayTemporaryFiles(in: files.directory).isEmpty)
         }
         // uninstall removes the link only.
@@ -381,7 +381,7 @@ struct ReliabilityTests {
         let name = uniqueName("linkdir")
         let result = unitify(["run", "--persistent", "--name", name, "--", "sleep", "300"], environment: ["XDG_CONFIG_HOME": config])
         #expect(result.status != 0 && isOneLine(result.stderr) && result.stderr.contains("symbolic link"), "\(result.stderr)")
-        #expect(Self.entries(outside).isEmpty)
+        #expect(directoryEntries(outside).isEmpty)
         #expect(try Manager.user().status(of: "\(name).service").loadState == "not-found")
     }
 
@@ -433,21 +433,9 @@ struct ReliabilityTests {
 
     // MARK: Helpers
 
-    /// Names in a directory, without . and ..
-    static func entries(_ directory: String) -> [String] {
-        guard let dir = opendir(directory) else { return [] }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
-    }
-
     /// The sockets a process holds open, as `socket:[INODE]`.
     static func sockets(of pid: String) -> [String] {
-        entries("/proc/\(pid)/fd").compactMap { fd in
+        directoryEntries("/proc/\(pid)/fd").compactMap { fd in
             var buffer = [CChar](repeating: 0, count: 256)
             let count = readlink("/proc/\(pid)/fd/\(fd)", &buffer, buffer.count - 1)
             guard count > 0 else { return nil }
@@ -458,7 +446,7 @@ struct ReliabilityTests {
 
     /// unitify's temporary files (`.NAME.unitify-PID`) left in a directory.
     static func strayTemporaryFiles(in directory: String) -> [String] {
-        entries(directory).filter { $0.hasPrefix(".") && $0.contains(".unitify-") }
+        directoryEntries(directory).filter { $0.hasPrefix(".") && $0.contains(".unitify-") }
     }
 }
 
@@ -545,10 +533,10 @@ extension IsolatedTests {
         let manager = try Manager.user()
         let loaded = try names.filter { try manager.status(of: "\($0).service").loadState != "not-found" }
         #expect(loaded.isEmpty, "still loaded: \(loaded.prefix(5))")
-        #expect(Self.entries(transient).filter { $0.hasPrefix(stem) }.isEmpty, "\(Self.entries(transient).filter { $0.hasPrefix(stem) }.prefix(5))")
-        #expect(Self.entries(config).filter { $0.hasPrefix(stem) }.isEmpty)
+        #expect(directoryEntries(transient).filter { $0.hasPrefix(stem) }.isEmpty, "\(directoryEntries(transient).filter { $0.hasPrefix(stem) }.prefix(5))")
+        #expect(directoryEntries(config).filter { $0.hasPrefix(stem) }.isEmpty)
         // Nor anything of unitify's own in the runtime directory (its per-name start locks).
-        let own = Self.entries(runtime + "/unitify").filter { $0.hasPrefix(stem) }
+        let own = directoryEntries(runtime + "/unitify").filter { $0.hasPrefix(stem) }
         let ownLeft = own.count
         #expect(ownLeft == 0, "\(ownLeft) files left in \(runtime)/unitify, e.g. \(own.prefix(3))")
         print("reliability: \(cycles) run/stop cycles in \(ms(elapsed)) ms (\(ms(elapsed / UInt64(cycles))) ms each); manager descriptors \(fdsBefore) → \(fdsAfter), resident \(rssBefore) → \(Self.residentKiB(managerPID)) KiB")
@@ -665,7 +653,7 @@ extension IsolatedTests {
         let install = unitify(["install", name])
         #expect(install.status != 0 && isOneLine(install.stderr) && install.stderr.contains("symbolic link"), "\(install.stderr)")
         _ = unitify(["stop", name])
-        #expect(ReliabilityTests.entries(outside).isEmpty, "\(ReliabilityTests.entries(outside))")
+        #expect(directoryEntries(outside).isEmpty, "\(directoryEntries(outside))")
     }
 
     /// A user whose jobs' journal lines cannot be read gets told so, never an empty answer: first
@@ -688,7 +676,7 @@ extension IsolatedTests {
 
         // A journal file of its own appears once it logs (persistent storage, uid >= 1000).
         _ = run(["setpriv", "--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", "systemd-cat", "-t", "probe", "echo", "probe-line"])
-        let directories = (["/var/log/journal", "/run/log/journal"]).flatMap { root in ReliabilityTests.entries(root).map { "\(root)/\($0)" } }
+        let directories = (["/var/log/journal", "/run/log/journal"]).flatMap { root in directoryEntries(root).map { "\(root)/\($0)" } }
         var own: String?
         #expect(eventually { own = directories.lazy.map { "\($0)/user-\(uid).journal" }.first { access($0, F_OK) == 0 }; return own != nil })
         guard let own else { return }
@@ -713,7 +701,7 @@ extension IsolatedTests {
     }
 
     static func descriptorCount(_ pid: String) -> Int {
-        ReliabilityTests.entries("/proc/\(pid)/fd").count
+        directoryEntries("/proc/\(pid)/fd").count
     }
 
     static func residentKiB(_ pid: String) -> Int {
@@ -721,7 +709,6 @@ extension IsolatedTests {
         return Int(line.filter(\.isNumber)) ?? 0
     }
 
-    static func entries(_ directory: String) -> [String] { ReliabilityTests.entries(directory) }
 }
 
 // MARK: - Helpers
