@@ -68,13 +68,14 @@ struct JournalCommand: ParsableCommand {
         guard ["current", "previous", "all"].contains(runs) else {
             throw InputError("invalid --run '\(runs)': use current, previous or all")
         }
+        let job = query.units.count == 1 ? Self.managerFacts(of: query.units[0], run: runs != "all") : nil
         if runs != "all" {
             guard query.units.count == 1 else { throw InputError("--run \(runs) needs exactly one NAME") }
             let unit = query.units[0]
             let all = try UnitLog.runs(of: unit)
             // The manager knows which run is current; the journal which came before it.
             var current = all.count - 1
-            if let id = try? Manager.user().status(of: unit).invocationID, let known = all.firstIndex(where: { $0.id == id }) {
+            if let id = job?.run, let known = all.firstIndex(where: { $0.id == id }) {
                 current = known
             }
             let index = runs == "current" ? current : current - 1
@@ -85,12 +86,20 @@ struct JournalCommand: ParsableCommand {
             if index + 1 < all.count { query.until = min(query.until ?? .max, all[index].end) }
         }
 
-        if query.units.count == 1, let file = try? Manager.user().logFile(of: query.units[0]) {
+        if let file = job?.logFile {
             try FileLog(path: file, output: .standard).show(lines: query.lines, follow: follow)
             return
         }
         let log = try UnitLog(query)
         try log.printTail()
         if follow { try log.follow() }
+    }
+
+    /// What only the manager knows of one job: its current run (when `run`) and its log file, asked
+    /// over one connection that is closed on return, before any following: a connection nobody
+    /// reads fills with the manager's signals. Nil parts when the manager cannot say.
+    static func managerFacts(of unit: String, run: Bool) -> (run: String?, logFile: String?)? {
+        guard let manager = try? Manager.user() else { return nil }
+        return (run ? try? manager.status(of: unit).invocationID : nil, try? manager.logFile(of: unit))
     }
 }
