@@ -75,10 +75,9 @@ public struct ManagerLocation {
         let caller = Caller.current
         let systemdBooted = pathExists("/run/systemd/system")
         guard let runtime = Environment.value("XDG_RUNTIME_DIR"), !runtime.isEmpty else {
-            let standard = "/run/user/\(caller.uid)"
-            if pathExists(standard + "/systemd/private") {
-                return ManagerLocation(obstacle: .noRuntimeVariable(listeningAt: standard))
-            }
+            // After su, sudo -u, runuser or in cron nobody set the variable, yet the caller's own
+            // manager may well be listening where logind puts it.
+            if let own = ownManager(caller) { return own }
             return ManagerLocation(obstacle: systemdBooted ? .noRuntimeVariable(listeningAt: nil) : .notSystemd(runtimeVariableSet: false))
         }
         var location = ManagerLocation(runtimeDirectory: runtime)
@@ -89,6 +88,8 @@ public struct ManagerLocation {
         }
         // Root may talk to another user's manager; anyone else is refused by it.
         if info.st_uid != caller.uid && caller.uid != 0 {
+            // Inherited through su or sudo: the caller's own directory, when its manager listens.
+            if let own = ownManager(caller) { return own }
             location.obstacle = .runtimeDirectoryOfOtherUser(runtime, owner: info.st_uid)
             return location
         }
@@ -100,6 +101,22 @@ public struct ManagerLocation {
         }
         location.obstacle = systemdBooted ? .noSocket(runtimeDirectory: runtime) : .notSystemd(runtimeVariableSet: true)
         return location
+    }
+
+    /// The caller's manager in `/run/user/UID`, where logind puts it, when the directory and the
+    /// socket there belong to the caller: a socket of someone else's is never trusted.
+    static func ownManager(_ caller: Caller) -> ManagerLocation? {
+        let directory = caller.runtimeDirectory
+        guard ownerOf(directory) == caller.uid else { return nil }
+        for candidate in [directory + "/systemd/private", directory + "/bus"] where ownerOf(candidate) == caller.uid {
+            return ManagerLocation(runtimeDirectory: directory, socket: candidate)
+        }
+        return nil
+    }
+
+    static func ownerOf(_ path: String) -> UInt32? {
+        var info = stat()
+        return lstat(path, &info) == 0 ? info.st_uid : nil
     }
 }
 
@@ -152,16 +169,29 @@ struct Logind {
         }
         do {
             let policy = try killPolicy(bus)
-            guard let userPath = try userObject(bus, uid: caller.uid) else {
-                // logind tracks only users with a session or linger.
-                return Logind(state: .answered(linger: false), killPolicy: policy)
-            }
-            let linger = try property(bus, path: userPath, interface: "org.freedesktop.login1.User", "Linger")?.bool ?? false
+            let linger = try lingers(bus, uid: caller.uid).get()
             return Logind(state: .answered(linger: linger), killPolicy: policy)
         } catch {
-            let reason = error.busErrorName == "org.freedesktop.DBus.Error.ServiceUnknown"
-                ? "logind is not running on the system bus" : "logind: \(error.busErrorMessage ?? String(cString: strerror(error.errno)))"
-            return Logind(state: .unreachable(reason: reason))
+            return Logind(state: .unreachable(reason: reason(error)))
+        }
+    }
+
+    /// Whether logind lets the user linger: its `Linger` property, false for a user logind does
+    /// not track (only users with a session or linger are).
+    static func lingers(_ bus: Bus, uid: UInt32) -> Result<Bool, SystemdError> {
+        Result { () throws(SystemdError) in
+            guard let userPath = try userObject(bus, uid: uid) else { return false }
+            return try property(bus, path: userPath, interface: "org.freedesktop.login1.User", "Linger")?.bool ?? false
+        }
+    }
+
+    /// A logind failure in words.
+    static func reason(_ error: SystemdError) -> String {
+        switch error.busErrorName {
+        case "org.freedesktop.DBus.Error.ServiceUnknown": "logind is not running on the system bus"
+        case "org.freedesktop.DBus.Error.AccessDenied", "org.freedesktop.DBus.Error.InteractiveAuthorizationRequired":
+            "logind says: \(error.busErrorMessage ?? "access denied")"
+        default: "logind: \(error.busErrorMessage ?? String(cString: strerror(error.errno)))"
         }
     }
 
@@ -197,9 +227,14 @@ enum JournalFacts {
     /// Groups whose members journald lets read every journal file (tmpfiles' ACLs add adm and wheel).
     static let readerGroups = ["systemd-journal", "adm", "wheel"]
 
-    static func gather(caller: Caller) -> JournalAccess {
+    /// Where journald keeps entries, as its configuration says.
+    static var storage: JournalStorage {
         let configured = ConfigFiles.read("journald.conf").compactMap { UnitFileText.lastValue(of: "Storage", in: $0.text) }.last
-        let storage = JournalStorage.effective(configured: configured, varLogJournalExists: pathExists("/var/log/journal"))
+        return JournalStorage.effective(configured: configured, varLogJournalExists: pathExists("/var/log/journal"))
+    }
+
+    static func gather(caller: Caller) -> JournalAccess {
+        let storage = Self.storage
         var effective: [String] = []
         var later: [String] = []
         let mine = processGroups()

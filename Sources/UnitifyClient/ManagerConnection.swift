@@ -92,19 +92,14 @@ public struct LiveHost: Host {
 
 extension Manager {
     /// The system manager, for `--system` (root only): its private socket, as systemctl does, then
-    /// the system bus.
-    public static func system() throws -> Manager {
+    /// the system bus (first, with `throughBroker`).
+    public static func system(throughBroker: Bool = false) throws -> Manager {
         guard geteuid() == 0 else { throw InputError("--system needs root: run it with sudo, or leave --system out for your own user manager") }
+        if throughBroker, access("/run/systemd/system", F_OK) == 0, let bus = try? Bus.system() { return Manager(bus: bus) }
         if let bus = try? Bus.connect(address: "unix:path=/run/systemd/private") { return Manager(bus: bus) }
         guard access("/run/systemd/system", F_OK) == 0, let bus = try? Bus.system() else {
             throw ManagerUnreachable(description: "cannot reach the system manager: systemd is not running as PID 1 on this machine; run 'unitify doctor' for details")
         }
         return Manager(bus: bus)
     }
-}
-
-/// The calling user's login name, for linger.
-public func currentUserName() -> String {
-    if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name { return String(cString: name) }
-    return Environment.value("USER") ?? "\(getuid())"
 }

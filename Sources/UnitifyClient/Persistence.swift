@@ -183,38 +183,60 @@ extension Manager {
 }
 
 /// Whether the user's manager outlives their last session and starts at boot (logind's linger).
+/// Without it logind stops `user@UID.service`, and every job in it, `UserStopDelaySec=` after the
+/// last session ends: the one thing nohup does that a user unit would not.
 public enum Linger {
-    public enum State: Equatable {
-        case enabled, disabled
-        /// logind could not be asked and no linger file was found.
-        case unknown(String)
+    /// What `ensure` found or did.
+    public enum Outcome: Equatable {
+        /// On already, or the manager is not logind's (no system bus): nothing stops it at logout.
+        case unneeded
+        /// Off, and now on.
+        case enabled
+        /// Off, and left so on request.
+        case leftOff
+        /// Off, and logind would not turn it on: the reason.
+        case refused(String)
     }
 
-    public static func state(user: String, uid: UInt32) -> State {
-        if access("/var/lib/systemd/linger/\(user)", F_OK) == 0 { return .enabled }
-        guard let bus = try? Bus.system() else { return .unknown("logind is not reachable (no system bus)") }
-        let message = try? bus.methodCall(
-            destination: "org.freedesktop.login1", path: "/org/freedesktop/login1/user/_\(uid)",
-            interface: "org.freedesktop.DBus.Properties", member: "Get")
-        try? message?.append(.string("org.freedesktop.login1.User"), .string("Linger"))
-        guard let message, let reply = try? bus.call(message), let linger = try? reply.read()?.bool else {
-            return access("/var/lib/systemd/linger", F_OK) == 0 ? .disabled : .unknown("logind is not running")
+    /// Turns linger on for the caller when it is off, unless `enable` is false.
+    public static func ensure(enable: Bool) -> Outcome {
+        let caller = Caller.current
+        guard let bus = try? Bus.system() else { return .unneeded }
+        switch Logind.lingers(bus, uid: caller.uid) {
+        case .success(true):
+            return .unneeded
+        case .failure(let error):
+            // logind not answering, yet a linger file: logind starts the manager at boot anyway.
+            if pathExists("/var/lib/systemd/linger/\(caller.user)") { return .unneeded }
+            return .refused(Logind.reason(error))
+        case .success(false):
+            guard enable else { return .leftOff }
         }
-        return linger ? .enabled : .disabled
+        do {
+            let message = try bus.methodCall(
+                destination: Logind.destination, path: Logind.path, interface: "org.freedesktop.login1.Manager", member: "SetUserLinger")
+            try message.append(.uint32(caller.uid), .bool(true), .bool(false))
+            _ = try bus.call(message, timeoutMicroseconds: Logind.timeout)
+            return .enabled
+        } catch {
+            return .refused(Logind.reason(error))
+        }
     }
 
-    /// Asks logind to keep the user's manager running (`SetUserLinger`).
-    public static func enable(uid: UInt32) throws {
-        let bus: Bus
-        do { bus = try Bus.system() } catch {
-            throw CommandFailure("cannot enable linger: logind is not reachable (no system bus); run 'loginctl enable-linger' where logind runs")
-        }
-        let message = try bus.methodCall(
-            destination: "org.freedesktop.login1", path: "/org/freedesktop/login1",
-            interface: "org.freedesktop.login1.Manager", member: "SetUserLinger")
-        try message.append(.uint32(uid), .bool(true), .bool(false))
-        do { _ = try bus.call(message) } catch {
-            throw CommandFailure("cannot enable linger: \(error.busErrorMessage ?? error.description)")
+    /// The lines that tell the caller what `ensure` found, for the job `unit`; nil when all is well
+    /// and nothing changed.
+    public static func report(_ outcome: Outcome, unit: String) -> String? {
+        let user = Caller.current.user
+        let short = UnitName.shortName(unit)
+        switch outcome {
+        case .unneeded:
+            return nil
+        case .enabled:
+            return "enabled linger for \(user): your jobs keep running after you log out, and persistent ones start at boot (undo: loginctl disable-linger \(user))"
+        case .leftOff:
+            return "warning: linger is off for \(user): \(short) stops when your last session ends; run without --no-linger, or 'loginctl enable-linger \(user)', to keep it running"
+        case .refused(let reason):
+            return "warning: \(short) will stop when your last session ends: linger is off for \(user) and cannot be enabled (\(reason)); ask an administrator to run 'loginctl enable-linger \(user)'"
         }
     }
 }

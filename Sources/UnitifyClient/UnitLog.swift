@@ -20,6 +20,8 @@ public struct LogQuery {
     public var maxPriority: Int?
     public var grep: Regex<AnyRegexOutput>?
     public var format: LogFormat = .short
+    /// The user manager's units (matched with the caller's uid), or with `.system` PID 1's.
+    public var scope: ManagerScope = .user
 
     public init() {}
 }
@@ -52,7 +54,9 @@ public final class UnitLog {
         let own = try Journal(flags: .localOnly)
         guard own.hasFiles else { throw Self.unreadable(uid) }
         var handles = [own]
-        if query.units.isEmpty {
+        if query.units.isEmpty, query.scope.isSystem {
+            try own.addMatch("_SYSTEMD_SLICE=\(UnitSpec.slice)")
+        } else if query.units.isEmpty {
             try own.addMatch("_SYSTEMD_USER_SLICE=\(UnitSpec.slice)")
             try own.addMatch("_UID=\(uid)")
         } else {
@@ -62,7 +66,11 @@ public final class UnitLog {
                     try own.addDisjunction()
                     try about.addDisjunction()
                 }
-                try Self.addMatches(unit: unit, uid: uid, own: own, about: about)
+                if query.scope.isSystem {
+                    try Self.addSystemMatches(unit: unit, own: own, about: about)
+                } else {
+                    try Self.addMatches(unit: unit, uid: uid, own: own, about: about)
+                }
             }
             handles.append(about)
         }
@@ -76,16 +84,28 @@ public final class UnitLog {
     }
 
     /// The last `lines` lines of some units.
-    public convenience init(units: [String], lines: Int?, output: Output = .standard) throws {
+    public convenience init(units: [String], lines: Int?, scope: ManagerScope = .user, output: Output = .standard) throws {
         var query = LogQuery()
         query.units = units
         query.lines = lines
+        query.scope = scope
         try self.init(query, output: output)
     }
 
     static func unreadable(_ uid: UInt32) -> CommandFailure {
-        CommandFailure(
-            "cannot read any journal files as uid \(uid): they are readable only by root and the systemd-journal group here; add yourself with 'usermod -aG systemd-journal \(Environment.value("USER") ?? "USER")' and log in again, or run the job with --log-file")
+        CommandFailure("cannot read any journal files as uid \(uid): \(unreadableWhyAndFix(uid))")
+    }
+
+    /// Why a user's own lines are out of reach and the ways out. With volatile storage journald
+    /// writes every user's lines into the one system journal, which only root and the journal
+    /// groups read; persistent storage gives each user (uid >= 1000) a file of their own.
+    static func unreadableWhyAndFix(_ uid: UInt32) -> String {
+        let user = Caller.current.user
+        let group = "add \(user) to the systemd-journal group ('usermod -aG systemd-journal \(user)', then log in again)"
+        if JournalFiles.storage == .volatile {
+            return "journald keeps job output in the volatile system journal (Storage=volatile), which only root and the systemd-journal group can read: set Storage=persistent in /etc/systemd/journald.conf (then \(user) gets a journal file of their own), or \(group), or run the job with --log-file"
+        }
+        return "they are readable only by root and the systemd-journal group here: \(group), or run the job with --log-file"
     }
 
     /// Said when nothing matched although some journal files are closed to this uid and none of
@@ -98,7 +118,7 @@ public final class UnitLog {
         guard let first = access.unreadable.first, !access.ownReadable else { return nil }
         let count = access.unreadable.count
         let files = count == 1 ? "1 journal file here is" : "\(count) journal files here are"
-        return "unitify: no lines to show, but \(files) not readable by uid \(uid) (\(first)\(count > 1 ? ", ..." : "")), and your jobs' lines may be there: add yourself to the systemd-journal group ('usermod -aG systemd-journal \(Environment.value("USER") ?? "USER")', then log in again), or run the job with --log-file"
+        return "unitify: no lines to show, but \(files) not readable by uid \(uid) (\(first)\(count > 1 ? ", ..." : "")), and your jobs' lines may be there: \(unreadableWhyAndFix(uid))"
     }
 
     /// The matches of `journalctl --user-unit` (systemd's `add_matches_for_user_unit_full`) and
@@ -126,6 +146,24 @@ public final class UnitLog {
         try about.addMatch("COREDUMP_USER_UNIT=\(unit)")
         try about.addMatch("_UID=\(uid)")
         if uid != 0 { try about.addMatch("_UID=0") }
+    }
+
+    /// `journalctl -u`'s matches for a system unit (`add_matches_for_unit_full`), and the same
+    /// SYSLOG_IDENTIFIER group as for a user unit.
+    static func addSystemMatches(unit: String, own: Journal, about: Journal) throws(SystemdError) {
+        try own.addMatch("_SYSTEMD_UNIT=\(unit)")
+        try own.addDisjunction()
+        try own.addMatch("SYSLOG_IDENTIFIER=\(UnitName.shortName(unit))")
+        try own.addMatch("_UID=0")
+        // PID 1's messages about the unit.
+        try about.addMatch("UNIT=\(unit)")
+        try about.addMatch("_PID=1")
+        try about.addDisjunction()
+        try about.addMatch("OBJECT_SYSTEMD_UNIT=\(unit)")
+        try about.addMatch("_UID=0")
+        try about.addDisjunction()
+        try about.addMatch("COREDUMP_UNIT=\(unit)")
+        try about.addMatch("_UID=0")
     }
 
     // MARK: Reading
@@ -180,7 +218,7 @@ public final class UnitLog {
     }
 
     func runOfEntry() throws -> String? {
-        try journal.string("_SYSTEMD_INVOCATION_ID") ?? journal.string("USER_INVOCATION_ID")
+        try journal.string("_SYSTEMD_INVOCATION_ID") ?? (query.scope.isSystem ? journal.string("INVOCATION_ID") : journal.string("USER_INVOCATION_ID"))
     }
 
     /// Prints entries as they arrive until SIGINT or SIGTERM, which end the process with status 0.
@@ -224,18 +262,25 @@ public final class UnitLog {
     /// its output may reach the journal before the manager's "Starting" message, but is never
     /// written before the previous run's final "Stopped". (Output of a process that exited at once
     /// carries no ID at all, systemd #2913, so runs go by time, not by ID.)
-    public static func runs(of unit: String, uid: UInt32 = getuid()) throws -> [(id: String, end: UInt64)] {
+    public static func runs(of unit: String, scope: ManagerScope = .user, uid: UInt32 = getuid()) throws -> [(id: String, end: UInt64)] {
         let output = try Journal(flags: .localOnly), manager = try Journal(flags: .localOnly)
-        try output.addMatch("_SYSTEMD_USER_UNIT=\(unit)")
-        try output.addMatch("_UID=\(uid)")
-        try manager.addMatch("USER_UNIT=\(unit)")
-        try manager.addMatch("_UID=\(uid)")
+        if scope.isSystem {
+            try output.addMatch("_SYSTEMD_UNIT=\(unit)")
+            try manager.addMatch("UNIT=\(unit)")
+            try manager.addMatch("_PID=1")
+        } else {
+            try output.addMatch("_SYSTEMD_USER_UNIT=\(unit)")
+            try output.addMatch("_UID=\(uid)")
+            try manager.addMatch("USER_UNIT=\(unit)")
+            try manager.addMatch("_UID=\(uid)")
+        }
         let entries = JournalMerge([output, manager])
         try entries.seekHead()
         var runs: [(id: String, end: UInt64)] = []
         while try entries.next() {
             let journal = entries.current
-            guard let run = try journal.string("_SYSTEMD_INVOCATION_ID") ?? journal.string("USER_INVOCATION_ID") else { continue }
+            guard let run = try journal.string("_SYSTEMD_INVOCATION_ID")
+                ?? (scope.isSystem ? journal.string("INVOCATION_ID") : journal.string("USER_INVOCATION_ID")) else { continue }
             // When the manager logged it, not when journald got to it: journald reads its
             // sockets in its own order, so a native message can land after later stream output.
             let time = try journal.string("_SOURCE_REALTIME_TIMESTAMP").flatMap { UInt64($0) } ?? entries.currentTime
@@ -336,6 +381,8 @@ public final class UnitLog {
     /// user@UID.service; when it drops lines it logs "Suppressed N messages from ...". Say so once
     /// for the time range shown, so a gap is never silent.
     func reportDroppedLines() {
+        // A system unit has a rate-limit budget of its own, and its notices name it; not counted here.
+        guard !query.scope.isSystem else { return }
         guard let first = firstTime, let last = lastTime, let dropped = try? droppedLines(from: first, to: last), dropped > 0 else { return }
         printError(
             "unitify: journald dropped \(dropped) lines of your units in this range under its rate limit (shared by all of uid \(uid)'s units): run the job with --log-file, or raise RateLimitBurst= in journald.conf")
@@ -360,6 +407,8 @@ public final class UnitLog {
 /// The journal files of this machine (`/run/log/journal/MACHINE` and `/var/log/journal/MACHINE`,
 /// as `SD_JOURNAL_LOCAL_ONLY` opens them) as one uid can read them.
 enum JournalFiles {
+    static var storage: JournalStorage { JournalFacts.storage }
+
     struct Access {
         /// Files, or whole directories, this uid cannot read.
         var unreadable: [String] = []

@@ -19,10 +19,11 @@ extension Manager {
     ///
     /// - Parameter keepLoaded: hold a reference to the unit (`AddRef`) so that it stays loaded,
     ///   with its exit status, until this connection closes: what `--wait` needs.
-    public func start(_ spec: UnitSpec, replace: Bool = false, keepLoaded: Bool = false) throws -> UnitStatus {
+    ///   - lockDirectory: where runs of one name on this manager take turns (`ManagerScope.lockDirectory`).
+    public func start(_ spec: UnitSpec, replace: Bool = false, keepLoaded: Bool = false, lockDirectory: String) throws -> UnitStatus {
         // Runs of one name on this machine take turns between looking at a leftover and starting:
         // otherwise two could each clear an exited leftover and both start.
-        let lock = NameLock(spec.name)
+        let lock = NameLock(spec.name, in: lockDirectory)
         defer { lock.release() }
         try subscribe()
         let units = [spec.name] + (spec.timerName.map { [$0] } ?? [])
@@ -286,15 +287,14 @@ extension UnitStatus {
     }
 }
 
-/// An advisory lock per unit name in `$XDG_RUNTIME_DIR/unitify`, held while a run decides and starts.
+/// An advisory lock per unit name in the manager's runtime directory, held while a run decides and starts.
 /// The holder removes the file on release, so names run once leave nothing behind; a waiter that
 /// then gets the lock on the removed file takes the lock again on the file now at the path.
 struct NameLock {
     let path: String
     let fd: Int32
 
-    init(_ unit: String) {
-        let directory = (Environment.value("XDG_RUNTIME_DIR") ?? "/tmp") + "/unitify"
+    init(_ unit: String, in directory: String) {
         mkdir(directory, 0o700)
         path = directory + "/" + unit + ".lock"
         var fd: Int32

@@ -55,7 +55,7 @@ public struct Caller: Sendable, Equatable {
         self.user = user
     }
 
-    var runtimeDirectory: String { "/run/user/\(uid)" }
+    public var runtimeDirectory: String { "/run/user/\(uid)" }
 }
 
 extension Check {

@@ -11,12 +11,11 @@ struct Cat: ParsableCommand {
     @Argument(help: "The job, with or without .service.", completion: .custom(JobNameCompletion.candidates))
     var name: String
 
-    @Flag(help: "Use the system manager and /etc/systemd/system (root only).")
-    var system = false
+    @OptionGroup var scope: ScopeOptions
 
     func run() throws {
         let unit = try UnitName.normalize(name)
-        let files = system ? UnitFiles.system : try UnitFiles.user()
+        let files = try scope.scope.unitFiles()
         let out = Output.standard
         let timer = UnitName.shortName(unit) + ".timer"
         let written = [unit, timer].compactMap { name in files.read(name).map { (files.path(name), $0) } }
@@ -28,7 +27,7 @@ struct Cat: ParsableCommand {
             }
             return
         }
-        let manager = system ? try Manager.system() : try Manager.user()
+        let manager = try scope.scope.manager()
         let spec = try manager.transientSpec(of: unit)
         for (index, (name, text)) in try Manager.unitTexts(spec, commandLine: spec.description, template: nil).enumerated() {
             if index > 0 { out.line() }

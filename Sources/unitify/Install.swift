@@ -19,15 +19,20 @@ struct Install: ParsableCommand {
 
     @OptionGroup var persistence: PersistenceOptions
 
+    @OptionGroup var lingering: LingerOptions
+
+    @OptionGroup var scope: ScopeOptions
+
     func run() throws {
         let unit = try UnitName.normalize(name)
-        let files = try persistence.files()
+        let files = try scope.scope.unitFiles()
         let template = try persistence.templateText()
-        let report = try persistence.manager().install(unit, files: files, template: template)
+        let manager = try scope.scope.manager()
+        lingering.ensure(for: unit, scope: scope.scope)
+        let report = try manager.install(unit, files: files, template: template)
         let out = Output.standard
         out.line("installed \(unit): \(report.files.joined(separator: ", "))")
         out.line("  enabled, \(report.status.state)\(report.status.mainPID == 0 ? "" : " (pid \(report.status.mainPID))"); down for \(report.downtime.short) during the switch")
-        out.line("  remove it with: unitify uninstall \(ShellWords.quote(UnitName.shortName(unit)))")
-        persistence.reportLinger(for: unit)
+        out.line("  remove it with: unitify uninstall \(scope.system ? "--system " : "")\(ShellWords.quote(UnitName.shortName(unit)))")
     }
 }

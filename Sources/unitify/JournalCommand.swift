@@ -40,8 +40,11 @@ struct JournalCommand: ParsableCommand {
     @Option(name: .customLong("run"), help: "Which runs: current, previous or all.")
     var runs: String = "all"
 
+    @OptionGroup var scope: ScopeOptions
+
     func run() throws {
         var query = LogQuery()
+        query.scope = scope.scope
         query.units = try names.map { name throws(InputError) in try UnitName.normalize(name) }
         if lines == "all" {
             query.lines = nil
@@ -68,11 +71,11 @@ struct JournalCommand: ParsableCommand {
         guard ["current", "previous", "all"].contains(runs) else {
             throw InputError("invalid --run '\(runs)': use current, previous or all")
         }
-        let job = query.units.count == 1 ? Self.managerFacts(of: query.units[0], run: runs != "all") : nil
+        let job = query.units.count == 1 ? Self.managerFacts(of: query.units[0], run: runs != "all", scope: scope.scope) : nil
         if runs != "all" {
             guard query.units.count == 1 else { throw InputError("--run \(runs) needs exactly one NAME") }
             let unit = query.units[0]
-            let all = try UnitLog.runs(of: unit)
+            let all = try UnitLog.runs(of: unit, scope: scope.scope)
             // The manager knows which run is current; the journal which came before it.
             var current = all.count - 1
             if let id = job?.run, let known = all.firstIndex(where: { $0.id == id }) {
@@ -98,8 +101,8 @@ struct JournalCommand: ParsableCommand {
     /// What only the manager knows of one job: its current run (when `run`) and its log file, asked
     /// over one connection that is closed on return, before any following: a connection nobody
     /// reads fills with the manager's signals. Nil parts when the manager cannot say.
-    static func managerFacts(of unit: String, run: Bool) -> (run: String?, logFile: String?)? {
-        guard let manager = try? Manager.user() else { return nil }
+    static func managerFacts(of unit: String, run: Bool, scope: ManagerScope) -> (run: String?, logFile: String?)? {
+        guard let manager = try? scope.manager() else { return nil }
         return (run ? try? manager.status(of: unit).invocationID : nil, try? manager.logFile(of: unit))
     }
 }

@@ -1,6 +1,4 @@
 import ArgumentParser
-import Glibc
-import Systemd
 import UnitifyClient
 import UnitifyCore
 
@@ -9,45 +7,24 @@ struct PersistenceOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Render the service file from this Mustache template instead of unitify's.", valueName: "file"))
     var template: String?
 
-    @Flag(help: "Ask logind to let your services run without a session and start at boot.")
-    var linger = false
-
-    @Flag(help: "Use the system manager and /etc/systemd/system (root only).")
-    var system = false
-
     func templateText() throws -> String? {
         try template.map { path throws(InputError) in try LiveHost().readText(path) }
     }
+}
 
-    func manager(throughBroker: Bool = false) throws -> Manager {
-        system ? try Manager.system() : try Manager.user(throughBroker: throughBroker)
-    }
+/// `--no-linger`: a user job outlives logout, as a nohup job does, unless the caller says otherwise.
+struct LingerOptions: ParsableArguments {
+    @Flag(inversion: .prefixedNo, help: "Turn on logind's linger for you when it is off (the default), so that your jobs outlive your logout and persistent ones start at boot; --no-linger leaves it off.")
+    var linger = true
 
-    func files() throws -> UnitFiles {
-        system ? .system : try UnitFiles.user()
-    }
-
-    /// After a unit was made persistent: linger decides whether it survives logout and reboot.
-    func reportLinger(for unit: String) {
-        guard !system else { return }
-        let user = currentUserName()
-        if linger {
-            do {
-                try Linger.enable(uid: getuid())
-                return
-            } catch {
-                printError("unitify: \(error)")
-            }
-        }
-        let short = UnitName.shortName(unit)
-        switch Linger.state(user: user, uid: getuid()) {
-        case .enabled:
-            return
-        case .disabled:
-            printError("unitify: warning: linger is off for \(user): \(short) stops when your last session ends and does not start at boot; run 'loginctl enable-linger \(user)' (or add --linger)")
-        case .unknown(let why):
-            printError("unitify: note: cannot tell whether \(user) lingers (\(why)): without linger \(short) stops at logout and does not start at boot; 'loginctl enable-linger \(user)' turns it on")
-        }
+    /// Before a user job starts: linger decides whether it outlives the caller's last session.
+    /// Says in one line what was found or done, only when it matters.
+    func ensure(for unit: String, scope: ManagerScope, quiet: Bool = false) {
+        guard !scope.isSystem else { return }
+        let outcome = Linger.ensure(enable: linger)
+        guard let line = Linger.report(outcome, unit: unit) else { return }
+        if outcome == .enabled && quiet { return }
+        printError("unitify: \(line)")
     }
 }
 

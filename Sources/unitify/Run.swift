@@ -21,10 +21,14 @@ struct Run: ParsableCommand {
 
     @OptionGroup var job: JobOptions
 
-    @Flag(help: "Write a unit file to ~/.config/systemd/user, enable it and start it: the job survives logout (with linger) and reboot.")
+    @Flag(help: "Write a unit file to ~/.config/systemd/user, enable it and start it: the job also survives reboot.")
     var persistent = false
 
     @OptionGroup var persistence: PersistenceOptions
+
+    @OptionGroup var lingering: LingerOptions
+
+    @OptionGroup var scope: ScopeOptions
 
     @Flag(help: "Stop a running unit of the same name first, and start this one.")
     var replace = false
@@ -56,14 +60,14 @@ struct Run: ParsableCommand {
             printDryRun(spec)
             return
         }
-        guard persistent || !(persistence.system || persistence.linger || persistence.template != nil) else {
-            throw InputError("--system, --linger and --template go with --persistent")
+        guard persistent || persistence.template == nil else {
+            throw InputError("--template goes with --persistent: a transient job has no unit file")
         }
         let status = try startAndWatch(spec)
         report(spec, status)
         if follow {
             // The manager connection is closed by now: following needs only the journal.
-            let log = try UnitLog(units: [spec.name], lines: 10)
+            let log = try UnitLog(units: [spec.name], lines: 10, scope: scope.scope)
             try log.printTail()
             try log.follow()
         }
@@ -72,15 +76,15 @@ struct Run: ParsableCommand {
     /// Starts the job and watches it: until it ends with --wait, for the settle window otherwise.
     func startAndWatch(_ spec: UnitSpec) throws -> UnitStatus {
         let settleWindow = try TimeSpan(parsing: check)
-        let manager = try persistence.manager(throughBroker: wait)
-        warnAboutIgnoredLimits(spec, manager: manager)
+        let manager = try scope.scope.manager(throughBroker: wait)
+        if !scope.system { warnAboutIgnoredLimits(spec, manager: manager) }
+        let texts = persistent ? try Manager.unitTexts(spec, commandLine: typedCommandLine, template: try persistence.templateText()) : []
+        lingering.ensure(for: spec.name, scope: scope.scope, quiet: quiet)
         let started: UnitStatus
         if persistent {
-            let texts = try Manager.unitTexts(spec, commandLine: typedCommandLine, template: try persistence.templateText())
-            started = try manager.startPersistent(spec, texts: texts, files: try persistence.files(), replace: replace)
-            persistence.reportLinger(for: spec.name)
+            started = try manager.startPersistent(spec, texts: texts, files: try scope.scope.unitFiles(), replace: replace)
         } else {
-            started = try manager.start(spec, replace: replace, keepLoaded: wait)
+            started = try manager.start(spec, replace: replace, keepLoaded: wait, lockDirectory: scope.scope.lockDirectory)
         }
         let short = UnitName.shortName(spec.name)
 
@@ -134,7 +138,7 @@ struct Run: ParsableCommand {
         let restarting = status.subState == "auto-restart" || (status.isRunning && status.restarts > 0)
         printError("unitify: \(short) \(restarting ? "is crash-looping" : "failed") within \(check): \(how)")
         printError("last lines of its log:")
-        try? status.printLastLines(10, to: .error)
+        try? status.printLastLines(10, to: .error, scope: scope.scope)
         printError("see 'unitify status \(ShellWords.quote(short))'\(restarting ? ", stop it with 'unitify stop \(ShellWords.quote(short))'" : "")")
         throw ExitCode(1)
     }

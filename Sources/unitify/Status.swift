@@ -20,14 +20,16 @@ struct Status: ParsableCommand {
     @Flag(help: "Print JSON: an array of objects with snake_case keys.")
     var json = false
 
+    @OptionGroup var scope: ScopeOptions
+
     func run() throws {
         guard lines >= 0 else { throw InputError("invalid -n \(lines): give 0 or more lines") }
-        let manager = try Manager.user()
+        let manager = try scope.scope.manager()
         let now = Environment.now()
         let out = Output.standard
         guard !names.isEmpty else {
             // Loaded units in the slice, and persistent ones even when stopped (not loaded).
-            let units = Set(try manager.managedUnits()).union((try? UnitFiles.user().generatedUnits()) ?? [])
+            let units = Set(try manager.managedUnits()).union((try? scope.scope.unitFiles().generatedUnits()) ?? [])
             let statuses = try manager.statuses(of: units.sorted())
             if json {
                 out.line(JSON.encode(statuses.map { StatusRecord($0, now: now) }))
@@ -56,7 +58,7 @@ struct Status: ParsableCommand {
             for line in StatusView.block(status, now: now) { out.line(line) }
             if lines > 0 {
                 out.line()
-                try? status.printLastLines(lines, to: out)
+                try? status.printLastLines(lines, to: out, scope: scope.scope)
             }
         }
         if json { out.line(JSON.encode(records)) }

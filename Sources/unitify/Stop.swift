@@ -10,8 +10,10 @@ struct Stop: ParsableCommand {
     @Argument(help: "The unit, with or without .service.", completion: .custom(JobNameCompletion.candidates))
     var names: [String]
 
+    @OptionGroup var scope: ScopeOptions
+
     func run() throws {
-        let manager = try Manager.user()
+        let manager = try scope.scope.manager()
         for name in names {
             let unit = try UnitName.normalize(name)
             try manager.stop(unit)

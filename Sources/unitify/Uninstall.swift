@@ -16,13 +16,12 @@ struct Uninstall: ParsableCommand {
     @Flag(help: "Remove a unit file that unitify did not write.")
     var force = false
 
-    @Flag(help: "Use the system manager and /etc/systemd/system (root only).")
-    var system = false
+    @OptionGroup var scope: ScopeOptions
 
     func run() throws {
         let unit = try UnitName.normalize(name)
-        let manager = system ? try Manager.system() : try Manager.user()
-        let removed = try manager.uninstall(unit, files: system ? .system : try UnitFiles.user(), force: force)
+        let manager = try scope.scope.manager()
+        let removed = try manager.uninstall(unit, files: try scope.scope.unitFiles(), force: force)
         for path in removed { Output.standard.line("removed \(path)") }
     }
 }

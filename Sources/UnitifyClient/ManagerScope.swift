@@ -1,0 +1,38 @@
+import Glibc
+import Systemd
+import UnitifyCore
+
+/// Whose service manager a command works with: the caller's own user manager, or with `--system`
+/// the system manager (PID 1), its unit files in /etc/systemd/system and its journal fields.
+public enum ManagerScope: Sendable, Equatable {
+    case user
+    case system
+
+    public var isSystem: Bool { self == .system }
+
+    /// A connection to the manager. `throughBroker`: through the user or system bus rather than
+    /// the manager's private socket, for calls that need the broker's client tracking (`AddRef`).
+    public func manager(throughBroker: Bool = false) throws -> Manager {
+        switch self {
+        case .user: try Manager.user(throughBroker: throughBroker)
+        case .system: try Manager.system(throughBroker: throughBroker)
+        }
+    }
+
+    /// Where unit files of this scope are written.
+    public func unitFiles() throws -> UnitFiles {
+        switch self {
+        case .user: try UnitFiles.user()
+        case .system: .system
+        }
+    }
+
+    /// Where runs of one name take turns: beside the manager, so that every caller of the same
+    /// manager finds the same locks (`$XDG_RUNTIME_DIR` may be unset or someone else's).
+    public var lockDirectory: String {
+        switch self {
+        case .user: (ManagerLocation.current().runtimeDirectory ?? "/tmp") + "/unitify"
+        case .system: "/run/unitify"
+        }
+    }
+}
