@@ -103,7 +103,7 @@ public final class UnitLog {
         let user = Caller.current.user
         let group = "add \(user) to the systemd-journal group ('usermod -aG systemd-journal \(user)', then log in again)"
         if JournalFiles.storage == .volatile {
-            return "journald keeps job output in the volatile system journal (Storage=volatile), which only root and the systemd-journal group can read: set Storage=persistent in /etc/systemd/journald.conf (then \(user) gets a journal file of their own), or \(group), or run the job with --log-file"
+            return "journald keeps job output in the volatile system journal (Storage=volatile), which only root and the systemd-journal group read: set Storage=persistent in /etc/systemd/journald.conf (then \(user) gets a journal file of their own), or \(group), or run the job with --log-file"
         }
         return "they are readable only by root and the systemd-journal group here: \(group), or run the job with --log-file"
     }
@@ -111,14 +111,17 @@ public final class UnitLog {
     /// Said when nothing matched although some journal files are closed to this uid and none of
     /// its own is open to it: its jobs' lines may be in those files, and an empty answer would
     /// pass for "the job printed nothing". A readable `user-UID.journal` is where journald puts a
-    /// user's lines on persistent storage, so with one of those an empty answer is a true one.
-    static func unreadableNote(uid: UInt32) -> String? {
+    /// user's lines on persistent storage, so with one of those an empty answer is a true one;
+    /// not with volatile storage, where new lines go to the system journal whatever old files exist.
+    static func linesOutOfReach(uid: UInt32) -> CommandFailure? {
         guard uid == getuid() else { return nil }
         let access = JournalFiles.scan(uid: uid)
-        guard let first = access.unreadable.first, !access.ownReadable else { return nil }
+        let volatile = JournalFiles.storage == .volatile
+        guard let first = access.unreadable.first, !access.ownReadable || volatile else { return nil }
+        if volatile { return CommandFailure("no lines to show: \(unreadableWhyAndFix(uid))") }
         let count = access.unreadable.count
         let files = count == 1 ? "1 journal file here is" : "\(count) journal files here are"
-        return "unitify: no lines to show, but \(files) not readable by uid \(uid) (\(first)\(count > 1 ? ", ..." : "")), and your jobs' lines may be there: \(unreadableWhyAndFix(uid))"
+        return CommandFailure("no lines to show, but \(files) not readable by uid \(uid) (\(first)\(count > 1 ? ", ..." : "")), and your jobs' lines may be there: \(unreadableWhyAndFix(uid))")
     }
 
     /// The matches of `journalctl --user-unit` (systemd's `add_matches_for_user_unit_full`) and
@@ -182,7 +185,7 @@ public final class UnitLog {
         }
         output.flush()
         if query.format != .json { reportDroppedLines() }
-        if printed == 0, let note = Self.unreadableNote(uid: uid) { printError(note) }
+        if printed == 0, let unreadable = Self.linesOutOfReach(uid: uid) { throw unreadable }
         return printed
     }
 

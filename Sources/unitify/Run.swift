@@ -127,9 +127,10 @@ struct Run: ParsableCommand {
         } else {
             out.line("started \(spec.name) (pid \(status.mainPID))")
         }
-        out.line("  logs:   unitify journal \(short) -f")
-        out.line("  status: unitify status \(short)")
-        out.line("  stop:   unitify stop \(short)")
+        let system = scope.system ? "--system " : ""
+        out.line("  logs:   unitify journal \(system)\(short) -f")
+        out.line("  status: unitify status \(system)\(short)")
+        out.line("  stop:   unitify stop \(system)\(short)")
     }
 
     /// The failure nohup hides: how the job ended and its last lines, then a non-zero exit.
@@ -139,7 +140,8 @@ struct Run: ParsableCommand {
         printError("unitify: \(short) \(restarting ? "is crash-looping" : "failed") within \(check): \(how)")
         printError("last lines of its log:")
         try? status.printLastLines(10, to: .error, scope: scope.scope)
-        printError("see 'unitify status \(ShellWords.quote(short))'\(restarting ? ", stop it with 'unitify stop \(ShellWords.quote(short))'" : "")")
+        let name = (scope.system ? "--system " : "") + ShellWords.quote(short)
+        printError("see 'unitify status \(name)'\(restarting ? ", stop it with 'unitify stop \(name)'" : "")")
         throw ExitCode(1)
     }
 
