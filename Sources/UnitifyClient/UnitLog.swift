@@ -311,6 +311,7 @@ public final class UnitLog {
         case .short, .shortIso, .shortPrecise:
             // USER_UNIT first: the manager's own messages carry its scope in _SYSTEMD_USER_UNIT.
             let unit = try query.units.count == 1 ? query.units[0]
+                : query.scope.isSystem ? journal.string("UNIT") ?? journal.string("_SYSTEMD_UNIT") ?? journal.string("OBJECT_SYSTEMD_UNIT") ?? ""
                 : journal.string("USER_UNIT") ?? journal.string("_SYSTEMD_USER_UNIT") ?? journal.string("OBJECT_SYSTEMD_USER_UNIT") ?? ""
             try separateRuns(unit: unit)
             let name = UnitName.shortName(unit)
