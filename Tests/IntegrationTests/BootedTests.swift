@@ -247,10 +247,11 @@ struct BootedMachineTests {
 
     // MARK: 8: the journal as uid 1000
 
-    /// Polls `unitify journal NAME` in alice's session until the job's line is there.
+    /// Starts a job that prints `line`, then polls `unitify journal NAME` in alice's session until
+    /// the line is there; the output, stderr and status are journal's.
     static func readJournal(_ name: String, line: String) -> String {
         """
-        unitify run --name \(name) -- sh -c 'echo \(line); exec sleep 1000' >/dev/null
+        unitify run --name \(name) -- sh -c 'echo \(line); exec sleep 1000' >/dev/null 2>&1
         for i in $(seq 50); do
           out=$(unitify journal \(name) 2>/tmp/journal.err); rc=$?
           case $out in *\(line)*) break;; esac
