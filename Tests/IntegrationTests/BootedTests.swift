@@ -45,6 +45,23 @@ struct BootedMachineTests {
         }
     }
 
+    /// A job started with --no-linger, then installed: install turns linger on, and says so.
+    @Test func installTurnsLingerOn() throws {
+        try withMachine("install") { machine in
+            let session = machine.login("alice", """
+                unitify run --no-linger --name j -- sleep 1000 >/dev/null 2>&1 && unitify install j && \(Self.printPID)
+                """)
+            #expect(session.status == 0, "\(session.stderr)")
+            #expect(session.stderr.occurrences(of: Self.enabledLingerLine("alice")) == 1, "\(session.stderr)")
+            let pid = try #require(session.stdout.marker("PID").flatMap { Int($0) }, "\(session.stdout)")
+
+            #expect(machine.login("bob", "true").status == 0)
+            #expect(machine.waitForManagerStop(uid: 1001), "bob's manager did not stop: the delay never passed")
+            #expect(machine.fileExists("/var/lib/systemd/linger/alice"))
+            #expect(machine.isRunning(pid), "alice's installed job (pid \(pid)) died at logout")
+        }
+    }
+
     @Test func noLingerJobStopsAtLogoutButNohupSurvives() throws {
         try withMachine("nolinger") { machine in
             let session = machine.login("alice", "unitify run --no-linger --name j -- sleep 1000 && \(Self.printPID)")
@@ -238,6 +255,15 @@ struct BootedMachineTests {
             #expect(!machine.fileExists("/etc/systemd/system/s.service"))
             #expect(!machine.fileExists("/etc/systemd/system/multi-user.target.wants/s.service"))
             #expect(machine.systemProperty("s.service", "LoadState") == "not-found")
+
+            // A transient system job: run --system without --persistent.
+            let transient = machine.root("unitify run --system --name t -- sleep 1000")
+            #expect(transient.status == 0, "\(transient.stderr)")
+            #expect(machine.systemProperty("t.service", "ActiveState") == "active")
+            #expect(!machine.fileExists("/etc/systemd/system/t.service"))
+            #expect(machine.root("unitify status --system").stdout.lines.contains { $0.hasPrefix("t ") })
+            #expect(machine.root("unitify stop --system t").status == 0)
+            #expect(machine.systemProperty("t.service", "ActiveState") != "active")
 
             let asAlice = machine.login("alice", "unitify status --system")
             #expect(asAlice.status == 2)
