@@ -7,7 +7,7 @@ PREFIX ?= /usr/local
 # Runs $(1) beside a user manager.
 with_manager = if [ -S "$${XDG_RUNTIME_DIR:-/nonexistent}/systemd/private" ]; then $(1); else scripts/user-session $(1); fi
 
-.PHONY: all deps build test demo clean
+.PHONY: all deps machine-deps build test test-booted demo clean
 
 all: build
 
@@ -22,6 +22,16 @@ deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
+# systemd-nspawn and debootstrap for the booted test machine (scripts/test-machine).
+machine-deps:
+	@missing=""; \
+	command -v systemd-nspawn >/dev/null || missing="$$missing systemd-container"; \
+	command -v debootstrap >/dev/null || missing="$$missing debootstrap"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
 build: deps
 	$(SWIFT) build
 
@@ -29,6 +39,18 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(call with_manager,$(SWIFT) test --skip IsolatedTests)
 	$(call with_manager,env UNITIFY_ISOLATED_TESTS=1 $(SWIFT) test --filter IsolatedTests)
+	$(MAKE) --no-print-directory test-booted
+
+# The booted suite: unitify on a real systemd booted as PID 1 (scripts/test-machine), each test on
+# a machine of its own. Not beside scripts/user-session: the machines have their own systemd. The
+# binary put inside is linked with the Swift runtime (the machine has no Swift). Needs root.
+MACHINE_SCRATCH ?= .build-machine
+MACHINE_BIN = $(MACHINE_SCRATCH)/debug/unitify
+
+test-booted: deps machine-deps
+	$(SWIFT) build --static-swift-stdlib --scratch-path $(MACHINE_SCRATCH) --product unitify
+	scripts/test-machine build-root >/dev/null
+	UNITIFY_BOOTED_TESTS=1 UNITIFY_MACHINE_BIN="$(CURDIR)/$(MACHINE_BIN)" $(SWIFT) test --filter BootedMachineTests
 
 demo: build
 	$(call with_manager,scripts/demo)
