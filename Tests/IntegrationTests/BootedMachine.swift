@@ -126,9 +126,7 @@ func withMachine(_ stem: String, _ body: (TestMachine) throws -> Void) throws {
 }
 
 /// Runs a program to completion, its output captured through files, stdin /dev/null, with every
-/// signal unblocked and at its default. Support's run() passes on the calling thread's signal
-/// mask, and Swift Testing's worker threads block SIGHUP, SIGINT, SIGTERM and more: a nohup job
-/// started under it inside the machine would shrug off logind's SIGTERM.
+/// signal unblocked and at its default (`withCleanSignals`).
 func runClean(_ argv: [String]) -> Completed {
     let scratch = makeTemporaryDirectory()
     defer {
@@ -142,23 +140,10 @@ func runClean(_ argv: [String]) -> Completed {
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
     posix_spawn_file_actions_addopen(&actions, 1, scratch + "/out", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     posix_spawn_file_actions_addopen(&actions, 2, scratch + "/err", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    var attributes = posix_spawnattr_t()
-    posix_spawnattr_init(&attributes)
-    defer { posix_spawnattr_destroy(&attributes) }
-    var none = sigset_t()
-    sigemptyset(&none)
-    var all = sigset_t()
-    sigfillset(&all)
-    sigdelset(&all, SIGKILL)
-    sigdelset(&all, SIGSTOP)
-    posix_spawnattr_setsigmask(&attributes, &none)
-    posix_spawnattr_setsigdefault(&attributes, &all)
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
     var pid: pid_t = 0
     let cArgs = argv.map { strdup($0) } + [nil]
     defer { cArgs.forEach { free($0) } }
-    let spawned = posix_spawnp(&pid, argv[0], &actions, &attributes, cArgs, environ)
+    let spawned = withCleanSignals { attributes in posix_spawnp(&pid, argv[0], &actions, &attributes, cArgs, environ) }
     guard spawned == 0 else {
         return Completed(status: 127, stdout: "", stderr: "posix_spawn \(argv[0]) failed: \(spawned)")
     }

@@ -63,6 +63,25 @@ func run(_ argv: [String], in directory: String? = nil, environment: [String: St
     return Completed(status: exitCode, stdout: readFile(scratch + "/out"), stderr: readFile(scratch + "/err"))
 }
 
+/// Spawn attributes that give the child every signal unblocked and at its default. A child
+/// otherwise inherits the calling thread's mask, and Swift Testing's worker threads block SIGHUP,
+/// SIGINT, SIGTERM and more: a job or a nohup process started from a test would shrug them off.
+func withCleanSignals<Result>(_ body: (inout posix_spawnattr_t) -> Result) -> Result {
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var none = sigset_t()
+    sigemptyset(&none)
+    var all = sigset_t()
+    sigfillset(&all)
+    sigdelset(&all, SIGKILL)
+    sigdelset(&all, SIGSTOP)
+    posix_spawnattr_setsigmask(&attributes, &none)
+    posix_spawnattr_setsigdefault(&attributes, &all)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+    return body(&attributes)
+}
+
 /// posix_spawn and wait; the shell's convention for the status (128 + N for signal N).
 func spawnAndWait(_ argv: [String], environment: [String]? = nil) -> Int32 {
     var pid: pid_t = 0
@@ -72,7 +91,9 @@ func spawnAndWait(_ argv: [String], environment: [String]? = nil) -> Int32 {
         cArgs.forEach { free($0) }
         cEnv?.forEach { free($0) }
     }
-    let spawned = cEnv.map { posix_spawnp(&pid, argv[0], nil, nil, cArgs, $0) } ?? posix_spawnp(&pid, argv[0], nil, nil, cArgs, environ)
+    let spawned = withCleanSignals { attributes in
+        cEnv.map { posix_spawnp(&pid, argv[0], nil, &attributes, cArgs, $0) } ?? posix_spawnp(&pid, argv[0], nil, &attributes, cArgs, environ)
+    }
     precondition(spawned == 0, "posix_spawn \(argv[0]) failed: \(spawned)")
     var status: Int32 = 0
     while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
@@ -89,7 +110,7 @@ func spawnBackground(_ argv: [String], outputPath: String) -> pid_t {
     var pid: pid_t = 0
     let cArgs = argv.map { strdup($0) } + [nil]
     defer { cArgs.forEach { free($0) } }
-    precondition(posix_spawnp(&pid, argv[0], &actions, nil, cArgs, environ) == 0)
+    precondition(withCleanSignals { attributes in posix_spawnp(&pid, argv[0], &actions, &attributes, cArgs, environ) } == 0)
     return pid
 }
 
