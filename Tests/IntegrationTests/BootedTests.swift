@@ -316,6 +316,27 @@ struct BootedMachineTests {
         }
     }
 
+    /// On a booted machine the user manager's own messages carry the `_SYSTEMD_INVOCATION_ID` of
+    /// its init.scope: one start must still read as one run, and a second start as a second.
+    @Test func oneStartIsOneRunInTheJournal() throws {
+        try withMachine("runs") { machine in
+            let session = machine.login("alice", """
+                unitify run --name j -- sh -c 'echo first; exec sleep 1000' >/dev/null 2>&1 || exit 9
+                for i in $(seq 50); do unitify journal j -n all 2>/dev/null | grep -q 'Started j.service' && break; sleep 0.1; done
+                unitify journal j -n all; echo "=== second"
+                unitify run --replace --name j -- sh -c 'echo second; exec sleep 1000' >/dev/null 2>&1 || exit 9
+                for i in $(seq 50); do [ "$(unitify journal j -n all 2>/dev/null | grep -c 'Started j.service')" = 2 ] && break; sleep 0.1; done
+                unitify journal j -n all
+                """)
+            #expect(session.status == 0, "\(session.stderr)")
+            let parts = session.stdout.split(separator: "=== second\n", omittingEmptySubsequences: false)
+            try #require(parts.count == 2, "\(session.stdout)")
+            #expect(parts[0].contains("j[") && parts[0].contains(": first"), "\(parts[0])")
+            #expect(!parts[0].contains("-- j:"), "one start shown as more than one run:\n\(parts[0])")
+            #expect(String(parts[1]).occurrences(of: "-- j:") == 1, "two starts are not two runs:\n\(parts[1])")
+        }
+    }
+
     // MARK: 9: doctor as uid 1000
 
     struct Doctor: Decodable {
