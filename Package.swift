@@ -21,12 +21,12 @@ let package = Package(
         .target(name: "Systemd", dependencies: ["CSystemd"]),
         // Pure logic with no C: the unit model, names, durations, parsing, rendering.
         .target(name: "UnitifyCore"),
-        // Binds the core to a live manager and journal.
+        // unitify's jobs on a live manager and journal (`Jobs`): the only layer the executable talks to.
         .target(name: "UnitifyClient", dependencies: ["Systemd", "UnitifyCore"]),
         .executableTarget(
             name: "unitify",
             dependencies: [
-                "Systemd", "UnitifyClient", "UnitifyCore",
+                "UnitifyClient", "UnitifyCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -17,7 +17,7 @@ public final class FileLog {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             if errno == ENOENT && follow { try self.follow(from: nil) }
-            throw CommandFailure("cannot read the job's log file \(path): \(String(cString: strerror(errno)))")
+            throw UnitifyError.failed("cannot read the job's log file \(path): \(describe(errno: errno))")
         }
         var info = stat()
         fstat(fd, &info)
@@ -121,7 +121,7 @@ extension UnitStatus {
             } else {
                 try UnitLog(units: [unit], lines: lines, scope: scope, output: output).printTail()
             }
-        } catch let failure as CommandFailure {
+        } catch let failure as UnitifyError {
             output.flush()
             printError("unitify: \(failure.description)")
         } catch {

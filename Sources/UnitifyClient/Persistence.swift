@@ -9,29 +9,19 @@ public struct InstallReport {
     public var downtime: TimeSpan
 }
 
-extension Manager {
-    /// The unit files for `spec`: the service, and its timer when it has one. Both are rendered
-    /// before anything is written, so a bad value or template leaves nothing behind.
-    public static func unitTexts(_ spec: UnitSpec, commandLine: String, template: String?) throws(InputError) -> [(unit: String, text: String)] {
-        var texts = [(spec.name, try UnitFile.render(spec, commandLine: commandLine, serviceTemplate: template))]
-        if let timerName = spec.timerName, let timer = try UnitFile.renderTimer(spec, commandLine: commandLine) {
-            texts.append((timerName, timer))
-        }
-        return texts
-    }
-
+extension Jobs {
     /// `run --persistent`: writes the files, reloads, enables and starts, as `systemctl --user
     /// enable --now` would. A unit of that name that is loaded from elsewhere is a clash.
     public func startPersistent(_ spec: UnitSpec, texts: [(unit: String, text: String)], files: UnitFiles, replace: Bool) throws -> UnitStatus {
         for (unit, _) in texts where files.isForeign(unit) {
-            throw CommandFailure("\(files.path(unit)) exists and was not written by unitify: choose another --name, or remove the file")
+            throw UnitifyError.failed("\(files.path(unit)) exists and was not written by unitify: choose another --name, or remove the file")
         }
-        try subscribe()
+        try manager.subscribe()
         for (unit, _) in texts {
             let current = try status(of: unit)
             guard current.loadState != "not-found", current.kind == .transient || current.isRunning else { continue }
             guard replace else {
-                throw CommandFailure("\(UnitName.shortName(unit)) is already \(current.state): add --replace to stop it and start the new one, or choose another --name")
+                throw UnitifyError.failed("\(UnitName.shortName(unit)) is already \(current.state): add --replace to stop it and start the new one, or choose another --name")
             }
             try stop(unit)
         }
@@ -45,12 +35,12 @@ extension Manager {
     /// so it would corrupt the next restart of every other job.
     func enableAndStart(_ paths: [String], main: String) throws -> UnitStatus {
         try reloadIfNeeded(paths.map { String($0[$0.index(after: $0.lastIndex(of: "/")!)...]) })
-        try enableUnitFiles(paths)
-        try subscribe()
-        let result = try waitForJob(try startUnit(main))
+        try manager.enableUnitFiles(paths)
+        try manager.subscribe()
+        let result = try manager.waitForJob(try manager.startUnit(main))
         let status = try status(of: main)
         guard result == "done" || status.lastExit.map({ $0.status < 200 }) == true else {
-            throw CommandFailure("\(UnitName.shortName(main)) did not start: \(status.explanation ?? "the start job ended with '\(result)'"); its file stays in place, see 'unitify status \(UnitName.shortName(main))'")
+            throw UnitifyError.failed("\(UnitName.shortName(main)) did not start: \(status.explanation ?? "the start job ended with '\(result)'"); its file stays in place, see 'unitify status \(UnitName.shortName(main))'")
         }
         return status
     }
@@ -61,16 +51,16 @@ extension Manager {
     /// and started.
     public func install(_ unit: String, files: UnitFiles, template: String?) throws -> InstallReport {
         let spec = try transientSpec(of: unit)
-        let texts = try Self.unitTexts(spec, commandLine: spec.description, template: template)
+        let texts = try UnitFile.texts(spec, commandLine: spec.description, template: template)
         for (name, _) in texts where files.isForeign(name) {
-            throw CommandFailure("\(files.path(name)) exists and was not written by unitify: remove it, or keep the job transient")
+            throw UnitifyError.failed("\(files.path(name)) exists and was not written by unitify: remove it, or keep the job transient")
         }
         try files.write(texts)
         let stopped = monotonicMicroseconds()
-        try subscribe()
+        try manager.subscribe()
         for (name, _) in texts.reversed() {
-            _ = try? waitForJob(try stopUnit(name))
-            try? resetFailedUnit(name)
+            _ = try? manager.waitForJob(try manager.stopUnit(name))
+            try? manager.resetFailedUnit(name)
         }
         // The transient unit (and its file in $XDG_RUNTIME_DIR) must be gone before the
         // persistent one can load.
@@ -89,39 +79,39 @@ extension Manager {
         guard !present.isEmpty else {
             let loaded = try status(of: unit)
             let hint = loaded.kind == .transient ? ": it is a transient job, stop it with 'unitify stop \(UnitName.shortName(unit))'" : ""
-            throw CommandFailure("no unit file for \(UnitName.shortName(unit)) in \(files.directory)\(hint)", exitCode: 4)
+            throw UnitifyError.notFound("no unit file for \(UnitName.shortName(unit)) in \(files.directory)\(hint)")
         }
         if !force, let foreign = present.first(where: files.isForeign) {
-            throw CommandFailure("\(files.path(foreign)) was not written by unitify: add --force to remove it anyway")
+            throw UnitifyError.failed("\(files.path(foreign)) was not written by unitify: add --force to remove it anyway")
         }
-        try subscribe()
+        try manager.subscribe()
         for name in present.reversed() {
-            if let job = try? stopUnit(name) { _ = try? waitForJob(job) }
+            if let job = try? manager.stopUnit(name) { _ = try? manager.waitForJob(job) }
         }
-        try disableUnitFiles(present)
+        try manager.disableUnitFiles(present)
         for name in present { try files.remove(name) }
         // Stopped and reset, the units are unloaded: no daemon-reload needed (see enableAndStart).
-        for name in present { try? resetFailedUnit(name) }
+        for name in present { try? manager.resetFailedUnit(name) }
         return present.map(files.path)
     }
 
     /// The spec of a loaded transient unit of unitify's, read back from its live properties
     /// (and, for its output files, which the bus does not expose, from systemd's transient file).
     public func transientSpec(of unit: String) throws -> UnitSpec {
-        let p = try unitProperties(unit)
+        let p = try manager.unitProperties(unit)
         let short = UnitName.shortName(unit)
         guard p["LoadState"]?.string == "loaded" else {
-            throw CommandFailure("no unit named \(short) is loaded: 'unitify status' lists yours", exitCode: 4)
+            throw UnitifyError.notFound("no unit named \(short) is loaded: 'unitify status' lists yours")
         }
         guard p["Slice"]?.string == UnitSpec.slice else {
-            throw CommandFailure("\(short) was not started by unitify: only its own jobs can be installed")
+            throw UnitifyError.failed("\(short) was not started by unitify: only its own jobs can be installed")
         }
         guard p["Transient"]?.bool == true else {
-            throw CommandFailure("\(short) is already persistent (\(p["FragmentPath"]?.string ?? "")): nothing to install")
+            throw UnitifyError.failed("\(short) is already persistent (\(p["FragmentPath"]?.string ?? "")): nothing to install")
         }
         guard let exec = p["ExecStart"]?.elements?.first?.elements, exec.count > 1,
               let path = exec[0].string, let argv = exec[1].stringArray else {
-            throw CommandFailure("\(short) has no command to install")
+            throw UnitifyError.failed("\(short) has no command to install")
         }
         var spec = UnitSpec(
             name: unit, argv: argv.map { $0.replacing("$$", with: "$") }, executable: path,
@@ -153,7 +143,7 @@ extension Manager {
             }
         }
         if let timer = (p["TriggeredBy"]?.stringArray ?? []).first(where: { $0.hasSuffix(".timer") }) {
-            let t = try unitProperties(timer)
+            let t = try manager.unitProperties(timer)
             var timerSpec = TimerSpec()
             // TimersCalendar is a(sss): base, spec, next elapse; TimersMonotonic a(stt): base, usec, next.
             timerSpec.onCalendar = t["TimersCalendar"]?.elements?.first?.elements?[1].string
@@ -167,8 +157,8 @@ extension Manager {
     }
 
     func reloadIfNeeded(_ units: [String]) throws {
-        for unit in units where try unitProperty(unit, interface: "org.freedesktop.systemd1.Unit", property: "NeedDaemonReload")?.bool == true {
-            try reload()
+        for unit in units where try manager.unitProperty(unit, interface: "org.freedesktop.systemd1.Unit", property: "NeedDaemonReload")?.bool == true {
+            try manager.reload()
             return
         }
     }

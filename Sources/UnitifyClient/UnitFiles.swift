@@ -12,12 +12,12 @@ public struct UnitFiles: Sendable {
     }
 
     /// `$XDG_CONFIG_HOME/systemd/user`, or `~/.config/systemd/user`.
-    public static func user() throws(InputError) -> UnitFiles {
+    public static func user() throws(UnitifyError) -> UnitFiles {
         if let config = Environment.value("XDG_CONFIG_HOME"), config.hasPrefix("/") {
             return UnitFiles(directory: config + "/systemd/user")
         }
         guard let home = Environment.value("HOME"), home.hasPrefix("/") else {
-            throw InputError("HOME is not set: unitify needs it to find ~/.config/systemd/user")
+            throw UnitifyError.usage("HOME is not set: unitify needs it to find ~/.config/systemd/user")
         }
         return UnitFiles(directory: home + "/.config/systemd/user")
     }
@@ -58,7 +58,7 @@ public struct UnitFiles: Sendable {
         defer { for (temporary, _) in staged { unlinkat(dirfd, temporary, 0) } }
         for (unit, text) in files {
             if lstatKind(path(unit)) == S_IFLNK {
-                throw CommandFailure("\(path(unit)) is a symbolic link: unitify does not write through links; remove it first")
+                throw UnitifyError.failed("\(path(unit)) is a symbolic link: unitify does not write through links; remove it first")
             }
             let temporary = ".\(unit).unitify-\(getpid())"
             let fd = openat(dirfd, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
@@ -94,15 +94,15 @@ public struct UnitFiles: Sendable {
             if mkdir(built, 0o755) != 0 && errno != EEXIST { throw failure("create \(built)") }
         }
         guard Environment.fileKind(directory) == .directory else {
-            throw CommandFailure("\(directory) is not a directory: move it away so unitify can create it")
+            throw UnitifyError.failed("\(directory) is not a directory: move it away so unitify can create it")
         }
         if lstatKind(directory) == S_IFLNK {
-            throw CommandFailure("\(directory) is a symbolic link: unitify writes unit files only into a real directory")
+            throw UnitifyError.failed("\(directory) is a symbolic link: unitify writes unit files only into a real directory")
         }
     }
 
-    func failure(_ what: String) -> CommandFailure {
-        CommandFailure("cannot \(what): \(String(cString: strerror(errno)))")
+    func failure(_ what: String) -> UnitifyError {
+        UnitifyError.failed("cannot \(what): \(describe(errno: errno))")
     }
 }
 

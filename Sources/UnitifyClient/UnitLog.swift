@@ -92,8 +92,8 @@ public final class UnitLog {
         try self.init(query, output: output)
     }
 
-    static func unreadable(_ uid: UInt32) -> CommandFailure {
-        CommandFailure("cannot read any journal files as uid \(uid): \(unreadableWhyAndFix(uid))")
+    static func unreadable(_ uid: UInt32) -> UnitifyError {
+        UnitifyError.failed("cannot read any journal files as uid \(uid): \(unreadableWhyAndFix(uid))")
     }
 
     /// Why a user's own lines are out of reach and the ways out. With volatile storage journald
@@ -113,15 +113,15 @@ public final class UnitLog {
     /// pass for "the job printed nothing". A readable `user-UID.journal` is where journald puts a
     /// user's lines on persistent storage, so with one of those an empty answer is a true one;
     /// not with volatile storage, where new lines go to the system journal whatever old files exist.
-    static func linesOutOfReach(uid: UInt32) -> CommandFailure? {
+    static func linesOutOfReach(uid: UInt32) -> UnitifyError? {
         guard uid == getuid() else { return nil }
         let access = JournalFiles.scan(uid: uid)
         let volatile = JournalFiles.storage == .volatile
         guard let first = access.unreadable.first, !access.ownReadable || volatile else { return nil }
-        if volatile { return CommandFailure("no lines to show: \(unreadableWhyAndFix(uid))") }
+        if volatile { return UnitifyError.failed("no lines to show: \(unreadableWhyAndFix(uid))") }
         let count = access.unreadable.count
         let files = count == 1 ? "1 journal file here is" : "\(count) journal files here are"
-        return CommandFailure("no lines to show, but \(files) not readable by uid \(uid) (\(first)\(count > 1 ? ", ..." : "")), and your jobs' lines may be there: \(unreadableWhyAndFix(uid))")
+        return UnitifyError.failed("no lines to show, but \(files) not readable by uid \(uid) (\(first)\(count > 1 ? ", ..." : "")), and your jobs' lines may be there: \(unreadableWhyAndFix(uid))")
     }
 
     /// The matches of `journalctl --user-unit` (systemd's `add_matches_for_user_unit_full`) and

@@ -2,30 +2,19 @@ import Glibc
 import Systemd
 import UnitifyCore
 
-/// A failure to report to the user in one line, with the exit status to leave with.
-public struct CommandFailure: Error, CustomStringConvertible {
-    public var description: String
-    public var exitCode: Int32
-    public init(_ description: String, exitCode: Int32 = 1) {
-        self.description = description
-        self.exitCode = exitCode
-    }
-}
-
-extension Manager {
+extension Jobs {
     /// Starts `spec` (its timer, when it has one) and waits for the start job. A leftover of ours
     /// with the same name (failed, or exited and kept for its status) is cleared first; one still
     /// running is a clash unless `replace`. Nothing stays loaded when the start fails.
     ///
     /// - Parameter keepLoaded: hold a reference to the unit (`AddRef`) so that it stays loaded,
     ///   with its exit status, until this connection closes: what `--wait` needs.
-    ///   - lockDirectory: where runs of one name on this manager take turns (`ManagerScope.lockDirectory`).
-    public func start(_ spec: UnitSpec, replace: Bool = false, keepLoaded: Bool = false, lockDirectory: String) throws -> UnitStatus {
+    public func start(_ spec: UnitSpec, replace: Bool = false, keepLoaded: Bool = false) throws -> UnitStatus {
         // Runs of one name on this machine take turns between looking at a leftover and starting:
         // otherwise two could each clear an exited leftover and both start.
-        let lock = NameLock(spec.name, in: lockDirectory)
+        let lock = NameLock(spec.name, in: scope.lockDirectory)
         defer { lock.release() }
-        try subscribe()
+        try manager.subscribe()
         let units = [spec.name] + (spec.timerName.map { [$0] } ?? [])
         if replace {
             for unit in units { try clearLeftover(unit, owner: spec.name, stopRunning: true) }
@@ -40,12 +29,12 @@ extension Manager {
                 job = started
             case .failure(let error) where error.busErrorName == "org.freedesktop.systemd1.UnitExists":
                 // Someone else started it between our clean-up and our start.
-                throw CommandFailure("\(UnitName.shortName(spec.name)) is already running: add --replace to stop it and start the new one, or choose another --name")
+                throw UnitifyError.failed("\(UnitName.shortName(spec.name)) is already running: add --replace to stop it and start the new one, or choose another --name")
             case .failure(let error):
                 throw error
             }
         }
-        let result = try waitForJob(job ?? "")
+        let result = try manager.waitForJob(job ?? "")
         let main = spec.timerName ?? spec.name
         let status = try status(of: main)
         // A program that ran and then died is a crash for the caller to report with its log; one
@@ -53,11 +42,11 @@ extension Manager {
         let neverRan = status.lastExit.map { $0.kind == .exited && $0.status >= 200 && $0.status < 256 } ?? true
         guard result == "done" || !neverRan else {
             for unit in units {
-                if let job = try? stopUnit(unit) { _ = try? waitForJob(job) }
-                try? resetFailedUnit(unit)
+                if let job = try? manager.stopUnit(unit) { _ = try? manager.waitForJob(job) }
+                try? manager.resetFailedUnit(unit)
             }
             let why = status.explanation ?? "the start job ended with '\(result)'"
-            throw CommandFailure("\(UnitName.shortName(spec.name)) did not start: \(why)")
+            throw UnitifyError.failed("\(UnitName.shortName(spec.name)) did not start: \(why)")
         }
         return status
     }
@@ -66,9 +55,9 @@ extension Manager {
         var service = spec.serviceProperties
         if keepLoaded { service.append(("AddRef", .bool(true))) }
         guard let timerName = spec.timerName, let timer = spec.timerProperties else {
-            return try startTransientUnit(spec.name, properties: service)
+            return try manager.startTransientUnit(spec.name, properties: service)
         }
-        return try startTransientUnit(timerName, properties: timer, auxiliary: [(spec.name, service)])
+        return try manager.startTransientUnit(timerName, properties: timer, auxiliary: [(spec.name, service)])
     }
 
     /// Makes way for a new unit of the same name, or explains why it cannot. Only units in
@@ -76,14 +65,14 @@ extension Manager {
     func clearLeftover(_ unit: String, owner service: String, stopRunning: Bool) throws {
         // One GetAll, so the state is read at one instant: separate Gets could pair the state of
         // a leftover with that of a new unit a concurrent run just started.
-        let leftover = UnitStatus(properties: try unitProperties(unit), unit: unit)
+        let leftover = UnitStatus(properties: try manager.unitProperties(unit), unit: unit)
         guard leftover.loadState != "not-found" else { return }
-        let ours = try unitProperty(service, interface: "org.freedesktop.systemd1.Service", property: "Slice")?.string == UnitSpec.slice
+        let ours = try manager.unitProperty(service, interface: "org.freedesktop.systemd1.Service", property: "Slice")?.string == UnitSpec.slice
         let short = UnitName.shortName(unit)
         guard ours else {
-            throw CommandFailure("a unit named \(short) already exists and was not started by unitify: choose another --name")
+            throw UnitifyError.failed("a unit named \(short) already exists and was not started by unitify: choose another --name")
         }
-        let clash = CommandFailure(
+        let clash = UnitifyError.failed(
             "\(short) is already \(leftover.state): add --replace to stop it and start the new one, or choose another --name")
         let done = leftover.activeState == "inactive" || leftover.activeState == "failed"
             || (leftover.activeState == "active" && leftover.subState == "exited" && leftover.kind != .timer)
@@ -91,29 +80,29 @@ extension Manager {
         if leftover.activeState != "inactive" && leftover.activeState != "failed" {
             // Without --replace, mode "fail": a start job that a concurrent run just queued is not
             // cancelled; the stop fails instead, and this run reports the clash.
-            guard let job = try? stopUnit(unit, mode: stopRunning ? "replace" : "fail") else {
+            guard let job = try? manager.stopUnit(unit, mode: stopRunning ? "replace" : "fail") else {
                 if stopRunning { throw clash }
-                throw CommandFailure("\(short) is already running: add --replace to stop it and start the new one, or choose another --name")
+                throw UnitifyError.failed("\(short) is already running: add --replace to stop it and start the new one, or choose another --name")
             }
-            _ = try waitForJob(job)
+            _ = try manager.waitForJob(job)
         }
-        try? resetFailedUnit(unit)
+        try? manager.resetFailedUnit(unit)
     }
 
     /// Stops a unit (and the timer that starts it) and waits until it is down.
     public func stop(_ unit: String) throws {
         let before = try status(of: unit)
         guard before.loadState != "not-found" else {
-            throw CommandFailure("no unit named \(UnitName.shortName(unit)): 'unitify status' lists yours", exitCode: 4)
+            throw UnitifyError.notFound("no unit named \(UnitName.shortName(unit)): 'unitify status' lists yours")
         }
-        try subscribe()
+        try manager.subscribe()
         var units = [unit]
         if unit.hasSuffix(".service") {
-            units = (try unitProperty(unit, interface: "org.freedesktop.systemd1.Unit", property: "TriggeredBy")?.stringArray ?? []) + units
+            units = (try manager.unitProperty(unit, interface: "org.freedesktop.systemd1.Unit", property: "TriggeredBy")?.stringArray ?? []) + units
         }
         for name in units {
-            _ = try waitForJob(try stopUnit(name))
-            try? resetFailedUnit(name)
+            _ = try manager.waitForJob(try manager.stopUnit(name))
+            try? manager.resetFailedUnit(name)
         }
     }
 
@@ -140,12 +129,12 @@ extension Manager {
     /// deadline (monotonic microseconds) passes.
     func watch(_ unit: String, until deadline: UInt64?, _ done: (UnitStatus) -> Bool) throws -> UnitStatus {
         let path = Manager.unitPath(unit)
-        try watchProperties(of: unit)
+        try manager.watchProperties(of: unit)
         var status = try status(of: unit)
         while !done(status) {
             let now = monotonicMicroseconds()
             if let deadline, now >= deadline { break }
-            guard let message = try bus.nextMessage(timeoutMicroseconds: deadline.map { $0 - now }) else { break }
+            guard let message = try manager.bus.nextMessage(timeoutMicroseconds: deadline.map { $0 - now }) else { break }
             if message.path == path { status = try self.status(of: unit) }
         }
         return status
@@ -160,7 +149,7 @@ extension Manager {
     public func logFile(of unit: String) throws(SystemdError) -> String? {
         let fields = [(interface: "org.freedesktop.systemd1.Service", name: "StandardOutput"),
                       (interface: "org.freedesktop.systemd1.Unit", name: "FragmentPath")]
-        var status = UnitStatus(properties: try unitProperties([unit], fields)[0], unit: unit)
+        var status = UnitStatus(properties: try manager.unitProperties([unit], fields)[0], unit: unit)
         status.completeOutputs()
         return status.logFile
     }
@@ -174,20 +163,20 @@ extension Manager {
     static let timerFields = ["Result", "NextElapseUSecRealtime"].map { (interface: "org.freedesktop.systemd1.Timer", name: $0) }
 
     /// The status of many units: only the properties status shows, asked all at once (see
-    /// `unitProperties(_:_:)`), then the timers of timer-driven services.
+    /// `manager.unitProperties(_:_:)`), then the timers of timer-driven services.
     public func statuses(of units: [String]) throws(SystemdError) -> [UnitStatus] {
         let timers = units.filter { $0.hasSuffix(".timer") }
         let services = units.filter { !$0.hasSuffix(".timer") }
         var byName: [String: UnitStatus] = [:]
         for (group, fields) in [(services, Self.unitFields + Self.serviceFields), (timers, Self.unitFields + Self.timerFields)] where !group.isEmpty {
-            for (unit, properties) in zip(group, try unitProperties(group, fields)) {
+            for (unit, properties) in zip(group, try manager.unitProperties(group, fields)) {
                 byName[unit] = UnitStatus(properties: properties, unit: unit)
             }
         }
         let triggered = services.compactMap { unit in byName[unit]?.triggeredBy.first.map { (unit, $0) } }
         if !triggered.isEmpty {
             let fields = [(interface: "org.freedesktop.systemd1.Unit", name: "ActiveState")] + Self.timerFields
-            for ((unit, _), timer) in zip(triggered, try unitProperties(triggered.map(\.1), fields)) {
+            for ((unit, _), timer) in zip(triggered, try manager.unitProperties(triggered.map(\.1), fields)) {
                 byName[unit]?.kind = .timer
                 byName[unit]?.timerActive = timer["ActiveState"]?.string == "active"
                 byName[unit]?.nextElapse = timer["NextElapseUSecRealtime"]?.uint64.flatMap { $0 == 0 || $0 == .max ? nil : $0 }
@@ -202,17 +191,17 @@ extension Manager {
 
     /// The names of the loaded units in unitify's slice.
     public func managedUnits() throws(SystemdError) -> [String] {
-        let members = try unitProperty(UnitSpec.slice, interface: "org.freedesktop.systemd1.Unit", property: "SliceOf")
+        let members = try manager.unitProperty(UnitSpec.slice, interface: "org.freedesktop.systemd1.Unit", property: "SliceOf")
         return (members?.stringArray ?? []).sorted()
     }
 
     /// The cgroup controllers delegated to this manager (cgroup v2's `cgroup.controllers` of its
     /// own cgroup); without `memory` or `cpu` there, MemoryMax= and CPUQuota= are silently ignored.
     public func delegatedControllers() -> Set<String> {
-        let message = try? bus.methodCall(
-            destination: Self.destination, path: Self.objectPath, interface: "org.freedesktop.DBus.Properties", member: "Get")
-        try? message?.append(.string(Self.interface), .string("ControlGroup"))
-        guard let message, let group = try? bus.call(message).read()?.string else { return [] }
+        let message = try? manager.bus.methodCall(
+            destination: Manager.destination, path: Manager.objectPath, interface: "org.freedesktop.DBus.Properties", member: "Get")
+        try? message?.append(.string(Manager.interface), .string("ControlGroup"))
+        guard let message, let group = try? manager.bus.call(message).read()?.string else { return [] }
         for root in ["/sys/fs/cgroup/unified", "/sys/fs/cgroup"] {
             let path = root + group + "/cgroup.controllers"
             guard let file = fopen(path, "r") else { continue }

@@ -9,7 +9,7 @@ public enum TimePoint: Sendable, Equatable {
     /// Now plus a signed offset in microseconds (`-1h`, `1h ago`, `+5min`).
     case relative(Int64)
 
-    public init(parsing text: String) throws(InputError) {
+    public init(parsing text: String) throws(UnitifyError) {
         let t = text.trimmingSpaces()
         switch t {
         case "now": self = .now; return
@@ -18,7 +18,7 @@ public enum TimePoint: Sendable, Equatable {
         case "tomorrow": self = .midnight(days: 1); return
         default: break
         }
-        let invalid = InputError(
+        let invalid = UnitifyError.usage(
             "invalid time '\(text)': use YYYY-MM-DD [HH:MM[:SS]], today, yesterday, now, -1h, '1h ago' or +5min")
         if let sign = t.first, sign == "-" || sign == "+" {
             guard let span = try? TimeSpan(parsing: String(t.dropFirst())) else { throw invalid }
@@ -50,11 +50,11 @@ public enum TimePoint: Sendable, Equatable {
 public enum Priority {
     public static let names = ["emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"]
 
-    public static func parse(_ text: String) throws(InputError) -> Int {
+    public static func parse(_ text: String) throws(UnitifyError) -> Int {
         if let number = Int(text), (0...7).contains(number) { return number }
         if let index = names.firstIndex(of: text.lowercased()) { return index }
         if text.lowercased() == "error" { return 3 }
         if text.lowercased() == "warn" { return 4 }
-        throw InputError("invalid priority '\(text)': use 0-7 or one of \(names.joined(separator: ", "))")
+        throw UnitifyError.usage("invalid priority '\(text)': use 0-7 or one of \(names.joined(separator: ", "))")
     }
 }

@@ -108,22 +108,32 @@ public enum UnitFile {
 
         """
 
+    /// The unit files for `spec`: the service, and its timer when it has one. Both are rendered
+    /// before anything is written, so a bad value or template leaves nothing behind.
+    public static func texts(_ spec: UnitSpec, commandLine: String, template: String?) throws(UnitifyError) -> [(unit: String, text: String)] {
+        var texts = [(spec.name, try render(spec, commandLine: commandLine, serviceTemplate: template))]
+        if let timerName = spec.timerName, let timer = try renderTimer(spec, commandLine: commandLine) {
+            texts.append((timerName, timer))
+        }
+        return texts
+    }
+
     /// The `.service` file for `spec`. `commandLine` is what the user typed, recorded in the header
     /// comment; `serviceTemplate` is the text of a `--template` file, nil for the default.
-    public static func render(_ spec: UnitSpec, commandLine: String, serviceTemplate: String? = nil) throws(InputError) -> String {
+    public static func render(_ spec: UnitSpec, commandLine: String, serviceTemplate: String? = nil) throws(UnitifyError) -> String {
         let values = try serviceValues(spec, commandLine: commandLine)
         return try renderTemplate(serviceTemplate ?? defaultServiceTemplate, kind: "service", known: serviceVariables, values: values)
     }
 
     /// The `.timer` file for `spec`, nil when the job has no timer.
-    public static func renderTimer(_ spec: UnitSpec, commandLine: String, timerTemplate: String? = nil) throws(InputError) -> String? {
+    public static func renderTimer(_ spec: UnitSpec, commandLine: String, timerTemplate: String? = nil) throws(UnitifyError) -> String? {
         guard let timer = spec.timer else { return nil }
         var values: [String: Any] = try commonValues(spec, commandLine: commandLine)
         values["description"] = displayText("Timer for " + spec.description, specifiers: true)
         if let calendar = timer.onCalendar { values["onCalendar"] = try calendarValue(calendar) }
         if let delay = timer.onActive { values["onActiveSec"] = delay.description }
         guard values["onCalendar"] != nil || values["onActiveSec"] != nil else {
-            throw InputError("a timer needs --on-calendar or --on-active, e.g. --on-calendar daily")
+            throw UnitifyError.usage("a timer needs --on-calendar or --on-active, e.g. --on-calendar daily")
         }
         return try renderTemplate(timerTemplate ?? defaultTimerTemplate, kind: "timer", known: timerVariables, values: values)
     }
@@ -137,16 +147,16 @@ public enum UnitFile {
 
     // MARK: Values
 
-    static func commonValues(_ spec: UnitSpec, commandLine: String) throws(InputError) -> [String: Any] {
-        guard !spec.argv.isEmpty else { throw InputError("the command is empty: give a program to run after --") }
+    static func commonValues(_ spec: UnitSpec, commandLine: String) throws(UnitifyError) -> [String: Any] {
+        guard !spec.argv.isEmpty else { throw UnitifyError.usage("the command is empty: give a program to run after --") }
         return [
             "commandLine": displayText(commandLine, specifiers: false),
             "version": "\(version)",
-            "command": try spec.argv.map { word throws(InputError) in try execWord(word) }.joined(separator: " "),
+            "command": try spec.argv.map { word throws(UnitifyError) in try execWord(word) }.joined(separator: " "),
         ]
     }
 
-    static func serviceValues(_ spec: UnitSpec, commandLine: String) throws(InputError) -> [String: Any] {
+    static func serviceValues(_ spec: UnitSpec, commandLine: String) throws(UnitifyError) -> [String: Any] {
         var values = try commonValues(spec, commandLine: commandLine)
         values["description"] = displayText(spec.description, specifiers: true)
         values["slice"] = UnitSpec.slice
@@ -154,7 +164,7 @@ public enum UnitFile {
         values["syslogIdentifier"] = UnitName.shortName(spec.name).replacing("%", with: "%%")
         values["execStart"] = try execStart(executable: spec.executable, argv: spec.argv)
         values["workingDirectory"] = try pathValue(spec.workingDirectory, setting: "WorkingDirectory")
-        values["environment"] = try spec.environment.map { assignment throws(InputError) in try environmentWord(assignment) }
+        values["environment"] = try spec.environment.map { assignment throws(UnitifyError) in try environmentWord(assignment) }
         if spec.remainsAfterExit { values["remainAfterExit"] = true }
         if spec.restart != .no { values["restart"] = spec.restart.rawValue }
         if let delay = spec.restartDelay { values["restartSec"] = delay.description }
@@ -182,7 +192,7 @@ public enum UnitFile {
         return values
     }
 
-    static func outputValue(_ target: OutputTarget, setting: String) throws(InputError) -> String? {
+    static func outputValue(_ target: OutputTarget, setting: String) throws(UnitifyError) -> String? {
         switch target {
         case .journal: nil
         case .truncate(let path): "truncate:" + (try pathValue(path, setting: setting))
@@ -212,19 +222,19 @@ public enum UnitFile {
 
     /// `ExecStart=@"/path" "argv0" "arg1" …`: the `@` prefix makes the word after the path argv[0],
     /// so argv[0] reaches the program exactly as the user typed it.
-    static func execStart(executable: String, argv: [String]) throws(InputError) -> String {
-        "@" + (try executableWord(executable)) + " " + (try argv.map { word throws(InputError) in try execWord(word) }.joined(separator: " "))
+    static func execStart(executable: String, argv: [String]) throws(UnitifyError) -> String {
+        "@" + (try executableWord(executable)) + " " + (try argv.map { word throws(UnitifyError) in try execWord(word) }.joined(separator: " "))
     }
 
     /// The executable path. systemd refuses one holding a quote, a backslash or a control character
     /// ("Executable name contains special characters", `config_parse_exec`), however it is escaped, so
     /// those are refused here while the user can still act. Specifiers are expanded in the path
     /// (`%`→`%%`) but variables are not: `$` stays single (seen with systemd-analyze verify, 252).
-    static func executableWord(_ path: String) throws(InputError) -> String {
+    static func executableWord(_ path: String) throws(UnitifyError) -> String {
         let shown = display(path)
-        guard path.hasPrefix("/") else { throw InputError("the program path \(shown) is not absolute: give the full path of the program") }
+        guard path.hasPrefix("/") else { throw UnitifyError.usage("the program path \(shown) is not absolute: give the full path of the program") }
         if let bad = path.unicodeScalars.first(where: { $0.value < 0x20 || $0.value == 0x7F || $0 == "\"" || $0 == "'" || $0 == "\\" }) {
-            throw InputError("systemd cannot run \(shown): its path holds \(describe(bad)), which systemd refuses in a program path; rename it or start it through a symlink")
+            throw UnitifyError.usage("systemd cannot run \(shown): its path holds \(describe(bad)), which systemd refuses in a program path; rename it or start it through a symlink")
         }
         try checkNormalized(path, shown: shown, setting: "ExecStart")
         return "\"" + escaped(path, doublingDollars: false) + "\""
@@ -233,19 +243,19 @@ public enum UnitFile {
     /// One argument of `ExecStart=`/`Command=`, as systemd writes it (`unit_concat_strv` with
     /// exec-syntax escaping): double-quoted, C escapes, `%%` and `$$` so that neither specifiers
     /// nor variables are expanded.
-    static func execWord(_ word: String) throws(InputError) -> String {
+    static func execWord(_ word: String) throws(UnitifyError) -> String {
         guard !word.unicodeScalars.contains("\0") else {
-            throw InputError("an argument of the command contains a NUL character, which no program can receive: remove it")
+            throw UnitifyError.usage("an argument of the command contains a NUL character, which no program can receive: remove it")
         }
         return "\"" + escaped(word, doublingDollars: true) + "\""
     }
 
     /// One `Environment=` assignment as a single quoted word. `Environment=` expands specifiers but
     /// not variables, so `$` stays as it is.
-    static func environmentWord(_ assignment: String) throws(InputError) -> String {
+    static func environmentWord(_ assignment: String) throws(UnitifyError) -> String {
         guard !assignment.unicodeScalars.contains("\0") else {
             // Values may be secrets: name the variable only.
-            throw InputError("environment variable \(display(String(assignment.prefix { $0 != "=" }))) contains a NUL character, which no program can receive: remove it")
+            throw UnitifyError.usage("environment variable \(display(String(assignment.prefix { $0 != "=" }))) contains a NUL character, which no program can receive: remove it")
         }
         return "\"" + escaped(assignment, doublingDollars: false) + "\""
     }
@@ -273,33 +283,33 @@ public enum UnitFile {
     /// line literally (no quotes, no C escapes), so a control character cannot be written at all and
     /// is refused; trailing white space would be stripped and a trailing backslash would swallow the
     /// next line, so those are refused too. Specifiers are expanded: `%`→`%%`.
-    static func pathValue(_ path: String, setting: String) throws(InputError) -> String {
+    static func pathValue(_ path: String, setting: String) throws(UnitifyError) -> String {
         let shown = display(path)
-        guard path.hasPrefix("/") else { throw InputError("\(setting)= needs an absolute path, not \(shown): give the full path") }
+        guard path.hasPrefix("/") else { throw UnitifyError.usage("\(setting)= needs an absolute path, not \(shown): give the full path") }
         if let bad = path.unicodeScalars.first(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-            throw InputError("the path \(shown) holds \(describe(bad)), which \(setting)= cannot express: rename it")
+            throw UnitifyError.usage("the path \(shown) holds \(describe(bad)), which \(setting)= cannot express: rename it")
         }
         if let last = path.unicodeScalars.last, last == " " {
-            throw InputError("the path \(shown) ends in a space, which systemd strips from \(setting)=: rename it")
+            throw UnitifyError.usage("the path \(shown) ends in a space, which systemd strips from \(setting)=: rename it")
         }
         if endsInContinuation(path) {
-            throw InputError("the path \(shown) ends in a backslash, which systemd reads as a line continuation in \(setting)=: rename it")
+            throw UnitifyError.usage("the path \(shown) ends in a backslash, which systemd reads as a line continuation in \(setting)=: rename it")
         }
         try checkNormalized(path, shown: shown, setting: setting)
         return path.replacing("%", with: "%%")
     }
 
     /// systemd refuses `..` in a path it checks (`path_simplify_and_warn`).
-    static func checkNormalized(_ path: String, shown: String, setting: String) throws(InputError) {
+    static func checkNormalized(_ path: String, shown: String, setting: String) throws(UnitifyError) {
         if path.split(separator: "/").contains("..") {
-            throw InputError("the path \(shown) contains '..', which systemd refuses in \(setting)=: give it without '..'")
+            throw UnitifyError.usage("the path \(shown) contains '..', which systemd refuses in \(setting)=: give it without '..'")
         }
     }
 
     /// A calendar spec never holds control characters; refusing them keeps `OnCalendar=` on its line.
-    static func calendarValue(_ spec: String) throws(InputError) -> String {
+    static func calendarValue(_ spec: String) throws(UnitifyError) -> String {
         if spec.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) || endsInContinuation(spec) {
-            throw InputError("invalid --on-calendar \(display(spec)): a calendar spec is one line of text, e.g. 'daily' or '*-*-* 03:00:00' (see systemd.time(7))")
+            throw UnitifyError.usage("invalid --on-calendar \(display(spec)): a calendar spec is one line of text, e.g. 'daily' or '*-*-* 03:00:00' (see systemd.time(7))")
         }
         return spec.replacing("%", with: "%%")
     }
@@ -354,15 +364,15 @@ public enum UnitFile {
     /// systemd reads lines of at most 1 MiB (`LONG_LINE_MAX`) and rejects the whole file otherwise.
     static let longestLine = 1 << 20
 
-    static func renderTemplate(_ text: String, kind: String, known: [String], values: [String: Any]) throws(InputError) -> String {
+    static func renderTemplate(_ text: String, kind: String, known: [String], values: [String: Any]) throws(UnitifyError) -> String {
         try checkPlaceholders(text, kind: kind, known: known)
         let rendered = Template.render(text, values)
         guard isGeneratedByUnitify(rendered) else {
-            throw InputError("the \(kind) template has no \(markerSection) section: keep the one of the default template, which is how unitify recognises the files it wrote")
+            throw UnitifyError.usage("the \(kind) template has no \(markerSection) section: keep the one of the default template, which is how unitify recognises the files it wrote")
         }
         for (index, line) in rendered.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
         where line.utf8.count > longestLine {
-            throw InputError("line \(index + 1) of the \(kind) file would be longer than systemd's 1 MiB limit: shorten the command or its environment")
+            throw UnitifyError.usage("line \(index + 1) of the \(kind) file would be longer than systemd's 1 MiB limit: shorten the command or its environment")
         }
         return rendered
     }
@@ -370,7 +380,7 @@ public enum UnitFile {
     /// A template renders an unknown name as nothing; a typo in a `--template` would silently
     /// drop a setting, so every tag is checked against the known placeholders first. Partials,
     /// blocks, pragmas and delimiter changes are refused: unit files need none of them.
-    static func checkPlaceholders(_ text: String, kind: String, known: [String]) throws(InputError) {
+    static func checkPlaceholders(_ text: String, kind: String, known: [String]) throws(UnitifyError) {
         let knownSet = Set(known)
         var open: [String] = []
         var rest = Substring(text)
@@ -379,7 +389,7 @@ public enum UnitFile {
             let triple = rest.first == "{"
             let closing = triple ? "}}}" : "}}"
             guard let end = rest.firstRange(of: closing) else {
-                throw InputError("the \(kind) template has a '{{' that is never closed with '\(closing)'")
+                throw UnitifyError.usage("the \(kind) template has a '{{' that is never closed with '\(closing)'")
             }
             var tag = rest[..<end.lowerBound]
             rest = rest[end.upperBound...]
@@ -394,21 +404,21 @@ public enum UnitFile {
             case "!":
                 continue
             case ">", "<", "$", "=", "%":
-                throw InputError("the \(kind) template uses {{\(sigil!)\(display(name))}}: partials, blocks, pragmas and delimiter changes are not supported; use {{name}}, {{#name}}…{{/name}} and {{^name}}…{{/name}}")
+                throw UnitifyError.usage("the \(kind) template uses {{\(sigil!)\(display(name))}}: partials, blocks, pragmas and delimiter changes are not supported; use {{name}}, {{#name}}…{{/name}} and {{^name}}…{{/name}}")
             default:
                 break
             }
             let isKnown = knownSet.contains(name) || (name == "." && open.last.map(listVariables.contains) == true)
             guard isKnown else {
                 let hint = name == "." ? " ({{.}} only works inside {{#environment}}…{{/environment}})" : ""
-                throw InputError("the \(kind) template uses unknown placeholder '\(display(name))'\(hint): known placeholders are \(known.joined(separator: ", "))")
+                throw UnitifyError.usage("the \(kind) template uses unknown placeholder '\(display(name))'\(hint): known placeholders are \(known.joined(separator: ", "))")
             }
             switch sigil {
             case "#", "^":
                 open.append(name)
             case "/":
                 guard open.last == name else {
-                    throw InputError("the \(kind) template closes {{/\(name)}} where \(open.last.map { "{{#\($0)}}" } ?? "no section") is open: close sections in the order they were opened")
+                    throw UnitifyError.usage("the \(kind) template closes {{/\(name)}} where \(open.last.map { "{{#\($0)}}" } ?? "no section") is open: close sections in the order they were opened")
                 }
                 open.removeLast()
             default:
@@ -416,7 +426,7 @@ public enum UnitFile {
             }
         }
         if let unclosed = open.last {
-            throw InputError("the \(kind) template never closes {{#\(unclosed)}}: add {{/\(unclosed)}}")
+            throw UnitifyError.usage("the \(kind) template never closes {{#\(unclosed)}}: add {{/\(unclosed)}}")
         }
     }
 

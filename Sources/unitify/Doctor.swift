@@ -26,7 +26,7 @@ struct Doctor: ParsableCommand {
         } else {
             render(diagnosis, to: out)
         }
-        if !diagnosis.canWork { throw ExitCode(1) }
+        if !diagnosis.canWork { throw UnitifyError.exit(1) }
     }
 
     /// One line per check, the fix indented under it, then the verdict on the whole.

@@ -77,7 +77,7 @@ struct JobOptions: ParsableArguments {
             throw CleanExit.helpRequest(subcommand)
         }
         if let first = command.first, first.hasPrefix("-"), first != "--" {
-            throw InputError("unknown option '\(first)': see 'unitify run --help' (put the command after --)")
+            throw UnitifyError.usage("unknown option '\(first)': see 'unitify run --help' (put the command after --)")
         }
         var request = JobRequest()
         request.command = command.first == "--" ? Array(command.dropFirst()) : command

@@ -19,7 +19,7 @@ struct ReliabilityTests {
     @Test func tenConcurrentRunsOfOneNameHaveOneWinner() throws {
         let directory = makeTemporaryDirectory()
         defer { removeTree(directory) }
-        let manager = try Manager.user()
+        let manager = try Jobs.user()
         for round in 0..<Self.raceRounds {
             let name = uniqueName("race")
             defer { _ = unitify(["stop", name]) }
@@ -65,7 +65,7 @@ struct ReliabilityTests {
         let name = uniqueName("signal")
         #expect(unitify(["run", "--name", name, "--check", "0", "--", "sleep", "300"]).status == 0)
         defer { _ = unitify(["stop", name]) }
-        let manager = try Manager.user()
+        let manager = try Jobs.user()
         let pid = try manager.status(of: "\(name).service").mainPID
         #expect(pid != 0)
         kill(pid_t(pid), signal)
@@ -87,7 +87,7 @@ struct ReliabilityTests {
         let name = uniqueName("crashloop")
         _ = unitify(["run", "--name", name, "--check", "0"] + options + ["--", "sh", "-c", "echo crashing; exit 3"])
         defer { _ = unitify(["stop", name]) }
-        let manager = try Manager.user()
+        let manager = try Jobs.user()
         #expect(try eventually(within: 20) { try manager.status(of: "\(name).service").activeState == "failed" })
         let block = unitify(["status", name, "-n", "0"])
         #expect(block.status == 3)
@@ -248,7 +248,7 @@ struct ReliabilityTests {
         let files = try UnitFiles.user()
         try files.write(texts)
         defer { for (unit, _) in texts { try? files.remove(unit) } }
-        let manager = try Manager.user()
+        let manager = try userManager()
         for (spec, (_, text)) in zip(accepted, texts) {
             let p = try manager.unitProperties(spec.name)
             let shown = "\(spec.name) from \(spec.argv.map(\.debugDescription)) \(spec.environment.map(\.debugDescription))"
@@ -382,7 +382,7 @@ struct ReliabilityTests {
         let result = unitify(["run", "--persistent", "--name", name, "--", "sleep", "300"], environment: ["XDG_CONFIG_HOME": config])
         #expect(result.status != 0 && isOneLine(result.stderr) && result.stderr.contains("symbolic link"), "\(result.stderr)")
         #expect(directoryEntries(outside).isEmpty)
-        #expect(try Manager.user().status(of: "\(name).service").loadState == "not-found")
+        #expect(try Jobs.user().status(of: "\(name).service").loadState == "not-found")
     }
 
     /// Values from `--env-file` (and `-e`) never leave the unit: `status` in every form shows the
@@ -457,7 +457,7 @@ struct FakeHost: Host {
     var environment: [String] { ["PATH=/usr/local/bin:/usr/bin:/bin", "HOME=\(directory)"] }
     var currentDirectory: String? { directory }
     func fileKind(_ path: String) -> FileKind { LiveHost().fileKind(path) }
-    func readText(_ path: String) throws(InputError) -> String {
+    func readText(_ path: String) throws(UnitifyError) -> String {
         if let text = files[path] { return text }
         return try LiveHost().readText(path)
     }
@@ -474,7 +474,7 @@ extension IsolatedTests {
     func linesJournaldCouldNotTieToTheJobAreShown() throws {
         let journald = pid_t(readFile(String(cString: getenv("UNITIFY_SESSION_DIR")) + "/journald.pid").filter(\.isNumber)) ?? 0
         #expect(journald > 0)
-        let manager = try Manager.user()
+        let manager = try Jobs.user()
         for round in 0..<3 {
             let name = uniqueName("brief\(round)")
             defer { _ = unitify(["stop", name]) }
@@ -530,7 +530,7 @@ extension IsolatedTests {
         }, "the manager held \(fdsBefore) descriptors before and \(fdsAfter) after")
         // A connection of our own only now (and after counting, as it is one more descriptor): one
         // left idle through the churn fills with the manager's signals until the manager drops it.
-        let manager = try Manager.user()
+        let manager = try Jobs.user()
         let loaded = try names.filter { try manager.status(of: "\($0).service").loadState != "not-found" }
         #expect(loaded.isEmpty, "still loaded: \(loaded.prefix(5))")
         #expect(directoryEntries(transient).filter { $0.hasPrefix(stem) }.isEmpty, "\(directoryEntries(transient).filter { $0.hasPrefix(stem) }.prefix(5))")
@@ -560,7 +560,7 @@ extension IsolatedTests {
         try followThroughFault("journald") { name in
             let restart = run(["scripts/user-session", "restart-journald"], in: packageRoot)
             #expect(restart.status == 0, "\(restart.stderr)")
-            let manager = try Manager.user()
+            let manager = try Jobs.user()
             let pid = try manager.status(of: "\(name).service").mainPID
             kill(pid_t(pid), SIGKILL)
             #expect(try eventually { let s = try manager.status(of: "\(name).service"); return s.isRunning && s.mainPID != pid })
@@ -618,7 +618,7 @@ extension IsolatedTests {
         var ended: Int32?
         defer { if ended == nil { kill(waiter, SIGKILL); _ = finish(waiter, within: 5) } }
         // (run's summary waits in its stdout buffer until it exits: watch the manager instead.)
-        #expect(try eventually { try Manager.user().status(of: "\(name).service").isRunning }, "\(readFile(err))")
+        #expect(try eventually { try Jobs.user().status(of: "\(name).service").isRunning }, "\(readFile(err))")
         usleep(200_000)
         let restart = run(["scripts/user-session", "restart-manager"], in: packageRoot)
         #expect(restart.status == 0, "\(restart.stderr)")

@@ -100,7 +100,7 @@ struct RunTests {
         let result = unitify(["run", "--name", name, "--restart", "always", "--restart-sec", "100ms", "--check", "0", "--", "sh", "-c", "exit 1"])
         defer { _ = unitify(["stop", name]) }
         #expect(result.status == 0, "\(result.stderr)")
-        let manager = try Manager.user()
+        let manager = try Jobs.user()
         // systemd's default would give up after 5 starts in 10 s.
         #expect(try eventually(within: 15) { try manager.status(of: "\(name).service").restarts >= 8 })
         #expect(try manager.status(of: "\(name).service").activeState != "failed")
@@ -110,7 +110,7 @@ struct RunTests {
         let name = uniqueName("limited")
         _ = unitify(["run", "--name", name, "--restart", "on-failure", "--restart-sec", "100ms", "--max-restarts", "2", "--within", "30s", "--check", "0", "--", "sh", "-c", "exit 1"])
         defer { _ = unitify(["stop", name]) }
-        let manager = try Manager.user()
+        let manager = try Jobs.user()
         #expect(try eventually { try manager.status(of: "\(name).service").activeState == "failed" })
         #expect(try manager.status(of: "\(name).service").restarts == 2)
         let status = unitify(["status", name, "-n", "0"])
@@ -125,7 +125,7 @@ struct RunTests {
         #expect(scheduled.status == 0, "\(scheduled.stderr)")
         #expect(scheduled.stdout.contains("\(name).timer"))
         #expect(eventually(within: 15) { unitify(["journal", name, "-o", "cat"]).stdout.contains("fired-\(name)") })
-        let status = try Manager.user().status(of: "\(name).service")
+        let status = try Jobs.user().status(of: "\(name).service")
         #expect(status.lastExit?.isSuccess == true)
         #expect(status.kind == .timer)
     }
@@ -134,7 +134,7 @@ struct RunTests {
         let name = uniqueName("again")
         #expect(unitify(["run", "--name", name, "--", "sleep", "300"]).status == 0)
         defer { _ = unitify(["stop", name]) }
-        let manager = try Manager.user()
+        let manager = try Jobs.user()
         let first = try manager.status(of: "\(name).service").mainPID
         let clash = unitify(["run", "--name", name, "--", "sleep", "300"])
         #expect(clash.status != 0)
@@ -156,13 +156,13 @@ struct RunTests {
         let started = unitify(["run", "--name", name, "--json", "--", "sleep", "300"])
         defer { _ = unitify(["stop", name]) }
         #expect(started.stdout.hasPrefix("{\"command\":[\"sleep\",\"300\"],\"invocation_id\":\""))
-        #expect(started.stdout.contains("\"pid\":\(try Manager.user().status(of: "\(name).service").mainPID)"))
+        #expect(started.stdout.contains("\"pid\":\(try Jobs.user().status(of: "\(name).service").mainPID)"))
 
         let dry = uniqueName("dry")
         let printed = unitify(["run", "--name", dry, "--dry-run", "--restart", "always", "--", "sleep", "1"])
         #expect(printed.stdout.contains("Restart=\"always\""))
         #expect(printed.stdout.contains("StartLimitIntervalUSec=0"))
-        #expect(try Manager.user().status(of: "\(dry).service").loadState == "not-found")
+        #expect(try Jobs.user().status(of: "\(dry).service").loadState == "not-found")
 
         let noted = unitify(["run", "--name", uniqueName("nohup"), "--wait", "--", "nohup", "true"])
         #expect(noted.status == 0)
@@ -174,9 +174,9 @@ struct RunTests {
         let result = unitify(["run", "--name", name, "--memory-max", "256M", "--cpu-quota", "50%", "--nice", "5", "--", "sleep", "300"])
         defer { _ = unitify(["stop", name]) }
         #expect(result.status == 0, "\(result.stderr)")
-        let controllers = try Manager.user().delegatedControllers()
+        let controllers = try Jobs.user().delegatedControllers()
         #expect(result.stderr.contains("--memory-max will have no effect") == !controllers.contains("memory"))
-        let nice = run(["sh", "-c", "ps -o ni= -p \(try Manager.user().status(of: "\(name).service").mainPID)"])
+        let nice = run(["sh", "-c", "ps -o ni= -p \(try Jobs.user().status(of: "\(name).service").mainPID)"])
         #expect(nice.stdout.split(whereSeparator: \.isWhitespace).first == "5")
     }
 }
@@ -219,7 +219,7 @@ struct RunBadInputTests {
         #expect(lines.count == 1, "\(label): \(result.stderr)")
         #expect(result.stderr.contains(expected), "\(label): \(result.stderr)")
         #expect(!result.stderr.contains("Fatal error"), "\(label)")
-        #expect(try Manager.user().status(of: "\(name).service").loadState == "not-found", "\(label)")
+        #expect(try Jobs.user().status(of: "\(name).service").loadState == "not-found", "\(label)")
     }
 
     @Test func malformedEnvFileNamesTheLine() {

@@ -19,7 +19,7 @@ struct StatusTests {
         _ = unitify(["run", "--name", exited, "--wait", "--", "true"])
         _ = unitify(["run", "--name", timer, "--on-calendar", "2099-01-01", "--", "true"])
         defer { _ = unitify(["stop", running, failed, restarting, exited, timer]) }
-        let manager = try Manager.user()
+        let manager = try Jobs.user()
         #expect(try eventually { try manager.status(of: "\(restarting).service").subState == "auto-restart" })
 
         let table = unitify(["status"])
@@ -105,7 +105,7 @@ struct JournalTests {
         _ = unitify(["run", "--name", name, "--restart", "on-failure", "--restart-sec", "100ms", "--max-restarts", "3", "--within", "1min", "--check", "0",
                      "--", "sh", "-c", "echo run-$$; exit 7"])
         defer { _ = unitify(["stop", name]) }
-        let manager = try Manager.user()
+        let manager = try Jobs.user()
         #expect(try eventually { try manager.status(of: "\(name).service").activeState == "failed" })
         usleep(300_000)
         let all = unitify(["journal", name, "-n", "all"]).stdout
@@ -120,7 +120,7 @@ struct JournalTests {
         _ = unitify(["run", "--name", name, "--restart", "on-failure", "--restart-sec", "100ms", "--max-restarts", "4", "--within", "1min", "--check", "0",
                      "--", "sh", "-c", "echo start-$$; sleep 0.1; echo end-$$; exit 7"])
         defer { _ = unitify(["stop", name]) }
-        let manager = try Manager.user()
+        let manager = try Jobs.user()
         #expect(try eventually(within: 20) { try manager.status(of: "\(name).service").activeState == "failed" })
         let journalctl = { run(["journalctl", "--user-unit", "\(name).service", "-o", "cat"]).stdout.split(separator: "\n") }
         #expect(eventually { journalctl().filter { $0.hasPrefix("end-") }.count == 4 }, "\(journalctl())")  // 4 starts in the window

@@ -13,7 +13,7 @@ import Testing
 
     @Test(arguments: ["", "abc", "5x", "5sx", "-1s", "1..2s", "s", "1 parsec", "5 5 x"])
     func refuses(_ text: String) {
-        #expect(throws: InputError.self) { try TimeSpan(parsing: text) }
+        #expect(throws: UnitifyError.self) { try TimeSpan(parsing: text) }
     }
 
     @Test func errorNamesTheInputAndTheForms() {
