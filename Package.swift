@@ -31,6 +31,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "UnitifyCoreTests", dependencies: ["UnitifyCore"]),
+        // The client's pure parts (decoding properties, journal ordering), with no bus or daemon.
+        .testTarget(name: "UnitifyClientTests", dependencies: ["UnitifyClient", "Systemd", "UnitifyCore"]),
         .testTarget(name: "IntegrationTests", dependencies: ["UnitifyClient", "Systemd", "UnitifyCore"]),
     ]
 )

@@ -37,12 +37,12 @@ public struct Diagnosis: Encodable {
             do {
                 let connected = Jobs(bus: try Bus.userManager(runtimeDirectory: location.runtimeDirectory ?? ""))
                 jobs = connected
-                access = .reachable(socket: socket, state: connected.manager.managerProperty("SystemState")?.string)
+                access = .reachable(socket: socket, state: (try? connected.manager.property("SystemState"))??.string)
             } catch {
                 access = .connectFailed(socket: socket, reason: describe(errno: error.errno), permissionDenied: error.errno == EACCES)
             }
         }
-        let version = jobs?.manager.managerProperty("Version")?.string
+        let version = (try? jobs?.manager.property("Version"))??.string
         let logind = Logind.ask(caller: caller)
         let lingerFile = pathExists("/var/lib/systemd/linger/\(caller.user)")
         let lingering: Bool? = if case .answered(let linger) = logind.state { linger } else { nil }
@@ -57,17 +57,6 @@ public struct Diagnosis: Encodable {
         checks.append(Check.controllers(layout: CgroupLayout.current, delegated: jobs?.delegatedControllers()))
         checks.append(Check.sessionBus(SessionBus.probe(location.runtimeDirectory)))
         return Diagnosis(uid: caller.uid, user: caller.user, systemdVersion: version, checks: checks)
-    }
-}
-
-extension Manager {
-    /// One property of the manager object (`org.freedesktop.systemd1.Manager`), nil on any error.
-    func managerProperty(_ name: String) -> BusValue? {
-        guard let message = try? bus.methodCall(
-            destination: Self.destination, path: Self.objectPath, interface: "org.freedesktop.DBus.Properties", member: "Get")
-        else { return nil }
-        guard (try? message.append(.string(Self.interface), .string(name))) != nil else { return nil }
-        return try? bus.call(message).read()?.unwrapped
     }
 }
 
@@ -140,9 +129,7 @@ struct Logind {
     }
 
     static func property(_ bus: Bus, path: String, interface: String, _ name: String) throws(SystemdError) -> BusValue? {
-        let message = try bus.methodCall(destination: destination, path: path, interface: "org.freedesktop.DBus.Properties", member: "Get")
-        try message.append(.string(interface), .string(name))
-        return try bus.call(message, timeoutMicroseconds: timeout).read()?.unwrapped
+        try bus.property(destination: destination, path: path, interface: interface, name: name, timeoutMicroseconds: timeout)
     }
 }
 

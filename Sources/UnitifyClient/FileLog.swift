@@ -104,13 +104,6 @@ public final class FileLog {
 }
 
 extension UnitStatus {
-    /// The file the job's stdout goes to, when it was started with --log-file or --stdout.
-    public var logFile: String? {
-        guard let colon = standardOutput.firstIndex(of: ":") else { return nil }
-        let path = String(standardOutput[standardOutput.index(after: colon)...])
-        return path.isEmpty ? nil : path
-    }
-
     /// Prints the job's last lines from wherever they went: its log file or the journal. When
     /// they cannot be read (a journal closed to this user, a log file gone), that is said on
     /// stderr in one line: callers show these lines as an extra, and must not show nothing.

@@ -19,7 +19,7 @@ extension Jobs {
         try manager.subscribe()
         for (unit, _) in texts {
             let current = try status(of: unit)
-            guard current.loadState != "not-found", current.kind == .transient || current.isRunning else { continue }
+            guard !current.isNotFound, current.kind == .transient || current.isRunning else { continue }
             guard replace else {
                 throw UnitifyError.failed("\(UnitName.shortName(unit)) is already \(current.state): add --replace to stop it and start the new one, or choose another --name")
             }
@@ -39,7 +39,7 @@ extension Jobs {
         try manager.subscribe()
         let result = try manager.waitForJob(try manager.startUnit(main))
         let status = try status(of: main)
-        guard result == "done" || status.lastExit.map({ $0.status < 200 }) == true else {
+        guard result == "done" || !status.neverRan else {
             throw UnitifyError.failed("\(UnitName.shortName(main)) did not start: \(status.explanation ?? "the start job ended with '\(result)'"); its file stays in place, see 'unitify status \(UnitName.shortName(main))'")
         }
         return status
@@ -65,7 +65,7 @@ extension Jobs {
         // The transient unit (and its file in $XDG_RUNTIME_DIR) must be gone before the
         // persistent one can load.
         for (name, _) in texts {
-            _ = try watch(name, until: monotonicMicroseconds() + 5_000_000) { $0.loadState == "not-found" || $0.kind != .transient }
+            _ = try watch(name, until: monotonicMicroseconds() + 5_000_000) { $0.isNotFound || $0.kind != .transient }
         }
         let status = try enableAndStart(texts.map { files.path($0.unit) }, main: spec.timerName ?? spec.name)
         return InstallReport(status: status, files: texts.map { files.path($0.unit) }, downtime: TimeSpan(microseconds: monotonicMicroseconds() - stopped))
@@ -100,7 +100,7 @@ extension Jobs {
     public func transientSpec(of unit: String) throws -> UnitSpec {
         let p = try manager.unitProperties(unit)
         let short = UnitName.shortName(unit)
-        guard p["LoadState"]?.string == "loaded" else {
+        guard p["LoadState"]?.string.flatMap(LoadState.init) == .loaded else {
             throw UnitifyError.notFound("no unit named \(short) is loaded: 'unitify status' lists yours")
         }
         guard p["Slice"]?.string == UnitSpec.slice else {
@@ -109,12 +109,11 @@ extension Jobs {
         guard p["Transient"]?.bool == true else {
             throw UnitifyError.failed("\(short) is already persistent (\(p["FragmentPath"]?.string ?? "")): nothing to install")
         }
-        guard let exec = p["ExecStart"]?.elements?.first?.elements, exec.count > 1,
-              let path = exec[0].string, let argv = exec[1].stringArray else {
+        guard let exec = p["ExecStart"].flatMap(ExecCommand.init) else {
             throw UnitifyError.failed("\(short) has no command to install")
         }
         var spec = UnitSpec(
-            name: unit, argv: argv.map { $0.replacing("$$", with: "$") }, executable: path,
+            name: unit, argv: exec.argv, executable: exec.path,
             workingDirectory: p["WorkingDirectory"]?.string ?? "/",
             environment: p["Environment"]?.stringArray ?? [],
             restart: RestartPolicy(rawValue: p["Restart"]?.string ?? "no") ?? .no,
@@ -129,7 +128,7 @@ extension Jobs {
         }
         if let memory = p["MemoryMax"]?.uint64, memory != .max { spec.memoryMax = .bytes(memory) }
         if let quota = p["CPUQuotaPerSecUSec"]?.uint64, quota != .max {
-            spec.cpuQuota = try? CPUQuota(parsing: "\(Double(quota) / 10_000)%")
+            spec.cpuQuota = CPUQuota(microsecondsPerSecond: (quota + 50) / 100 * 100)  // to systemd's 0.01%
         }
         if let nice = p["Nice"]?.int64, nice != 0 { spec.nice = Int32(nice) }
         if let fragment = p["FragmentPath"]?.string, let text = try? LiveHost().readText(fragment) {
@@ -164,11 +163,7 @@ extension Jobs {
     }
 
     static func outputTarget(_ value: String?) -> OutputTarget {
-        guard let value else { return .journal }
-        if value.hasPrefix("append:") { return .append(String(value.dropFirst(7))) }
-        if value.hasPrefix("truncate:") { return .truncate(String(value.dropFirst(9))) }
-        if value.hasPrefix("file:") { return .truncate(String(value.dropFirst(5))) }
-        return .journal
+        value.flatMap(OutputTarget.init(setting:)) ?? .journal
     }
 }
 

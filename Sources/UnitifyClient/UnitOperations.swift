@@ -39,8 +39,7 @@ extension Jobs {
         let status = try status(of: main)
         // A program that ran and then died is a crash for the caller to report with its log; one
         // that never ran (systemd's own exit codes, 200 and up) did not start, and leaves nothing.
-        let neverRan = status.lastExit.map { $0.kind == .exited && $0.status >= 200 && $0.status < 256 } ?? true
-        guard result == "done" || !neverRan else {
+        guard result == "done" || !status.neverRan else {
             for unit in units {
                 if let job = try? manager.stopUnit(unit) { _ = try? manager.waitForJob(job) }
                 try? manager.resetFailedUnit(unit)
@@ -66,7 +65,7 @@ extension Jobs {
         // One GetAll, so the state is read at one instant: separate Gets could pair the state of
         // a leftover with that of a new unit a concurrent run just started.
         let leftover = UnitStatus(properties: try manager.unitProperties(unit), unit: unit)
-        guard leftover.loadState != "not-found" else { return }
+        guard !leftover.isNotFound else { return }
         let ours = try manager.unitProperty(service, interface: "org.freedesktop.systemd1.Service", property: "Slice")?.string == UnitSpec.slice
         let short = UnitName.shortName(unit)
         guard ours else {
@@ -74,10 +73,8 @@ extension Jobs {
         }
         let clash = UnitifyError.failed(
             "\(short) is already \(leftover.state): add --replace to stop it and start the new one, or choose another --name")
-        let done = leftover.activeState == "inactive" || leftover.activeState == "failed"
-            || (leftover.activeState == "active" && leftover.subState == "exited" && leftover.kind != .timer)
-        guard done || stopRunning else { throw clash }
-        if leftover.activeState != "inactive" && leftover.activeState != "failed" {
+        guard leftover.hasEnded || stopRunning else { throw clash }
+        if !leftover.isDown {
             // Without --replace, mode "fail": a start job that a concurrent run just queued is not
             // cancelled; the stop fails instead, and this run reports the clash.
             guard let job = try? manager.stopUnit(unit, mode: stopRunning ? "replace" : "fail") else {
@@ -92,7 +89,7 @@ extension Jobs {
     /// Stops a unit (and the timer that starts it) and waits until it is down.
     public func stop(_ unit: String) throws {
         let before = try status(of: unit)
-        guard before.loadState != "not-found" else {
+        guard !before.isNotFound else {
             throw UnitifyError.notFound("no unit named \(UnitName.shortName(unit)): 'unitify status' lists yours")
         }
         try manager.subscribe()
@@ -109,7 +106,7 @@ extension Jobs {
     /// Watches a freshly started unit for `window`: returns early as soon as it has failed, exited
     /// or begun restarting, so a crash is reported instead of hidden as nohup hides it.
     public func settle(_ unit: String, within window: TimeSpan) throws -> UnitStatus {
-        try watch(unit, until: monotonicMicroseconds() + window.microseconds) { $0.hasEnded || $0.restarts > 0 || $0.subState == "auto-restart" }
+        try watch(unit, until: monotonicMicroseconds() + window.microseconds) { $0.hasSettled }
     }
 
     /// Waits until the job has ended for good. A job whose policy restarts it is given its
@@ -154,13 +151,9 @@ extension Jobs {
         return status.logFile
     }
 
-    static let unitFields = ["Id", "Description", "LoadState", "ActiveState", "SubState", "ActiveEnterTimestamp",
-                             "InvocationID", "TriggeredBy", "Transient", "FragmentPath", "UnitFileState"]
-        .map { (interface: "org.freedesktop.systemd1.Unit", name: $0) }
-    static let serviceFields = ["Result", "MainPID", "NRestarts", "MemoryCurrent", "CPUUsageNSec", "ExecMainCode", "ExecMainStatus",
-                                "ExecStart", "WorkingDirectory", "Restart", "RestartUSec", "StandardOutput", "StandardError", "Environment"]
-        .map { (interface: "org.freedesktop.systemd1.Service", name: $0) }
-    static let timerFields = ["Result", "NextElapseUSecRealtime"].map { (interface: "org.freedesktop.systemd1.Timer", name: $0) }
+    static func fields(_ table: [StatusProperty]) -> [(interface: String, name: String)] {
+        table.map { ($0.interface.rawValue, $0.name) }
+    }
 
     /// The status of many units: only the properties status shows, asked all at once (see
     /// `manager.unitProperties(_:_:)`), then the timers of timer-driven services.
@@ -168,18 +161,18 @@ extension Jobs {
         let timers = units.filter { $0.hasSuffix(".timer") }
         let services = units.filter { !$0.hasSuffix(".timer") }
         var byName: [String: UnitStatus] = [:]
-        for (group, fields) in [(services, Self.unitFields + Self.serviceFields), (timers, Self.unitFields + Self.timerFields)] where !group.isEmpty {
-            for (unit, properties) in zip(group, try manager.unitProperties(group, fields)) {
+        for (group, table) in [(services, StatusProperty.unit + StatusProperty.service), (timers, StatusProperty.unit + StatusProperty.timer)] where !group.isEmpty {
+            for (unit, properties) in zip(group, try manager.unitProperties(group, Self.fields(table))) {
                 byName[unit] = UnitStatus(properties: properties, unit: unit)
             }
         }
         let triggered = services.compactMap { unit in byName[unit]?.triggeredBy.first.map { (unit, $0) } }
         if !triggered.isEmpty {
-            let fields = [(interface: "org.freedesktop.systemd1.Unit", name: "ActiveState")] + Self.timerFields
+            let fields = [(interface: StatusProperty.Interface.unit.rawValue, name: "ActiveState")] + Self.fields(StatusProperty.timer)
             for ((unit, _), timer) in zip(triggered, try manager.unitProperties(triggered.map(\.1), fields)) {
                 byName[unit]?.kind = .timer
-                byName[unit]?.timerActive = timer["ActiveState"]?.string == "active"
-                byName[unit]?.nextElapse = timer["NextElapseUSecRealtime"]?.uint64.flatMap { $0 == 0 || $0 == .max ? nil : $0 }
+                byName[unit]?.timerActive = timer["ActiveState"]?.string.flatMap(ActiveState.init) == .active
+                byName[unit]?.nextElapse = timer["NextElapseUSecRealtime"].flatMap(StatusProperty.nextElapse)
             }
         }
         return units.map { unit in
@@ -198,10 +191,7 @@ extension Jobs {
     /// The cgroup controllers delegated to this manager (cgroup v2's `cgroup.controllers` of its
     /// own cgroup); without `memory` or `cpu` there, MemoryMax= and CPUQuota= are silently ignored.
     public func delegatedControllers() -> Set<String> {
-        let message = try? manager.bus.methodCall(
-            destination: Manager.destination, path: Manager.objectPath, interface: "org.freedesktop.DBus.Properties", member: "Get")
-        try? message?.append(.string(Manager.interface), .string("ControlGroup"))
-        guard let message, let group = try? manager.bus.call(message).read()?.string else { return [] }
+        guard let group = (try? manager.property("ControlGroup"))??.string else { return [] }
         for root in ["/sys/fs/cgroup/unified", "/sys/fs/cgroup"] {
             let path = root + group + "/cgroup.controllers"
             guard let file = fopen(path, "r") else { continue }
@@ -216,63 +206,12 @@ extension Jobs {
 }
 
 extension UnitStatus {
-    /// Maps the manager's properties (`GetAll`) onto the status model.
-    public init(properties p: [String: BusValue], unit: String) {
-        self.init(unit: p["Id"]?.string ?? unit)
-        description = p["Description"]?.string ?? ""
-        loadState = p["LoadState"]?.string ?? ""
-        activeState = p["ActiveState"]?.string ?? ""
-        subState = p["SubState"]?.string ?? ""
-        result = p["Result"]?.string ?? ""
-        mainPID = UInt32(p["MainPID"]?.uint64 ?? 0)
-        activeSince = p["ActiveEnterTimestamp"]?.uint64.flatMap { $0 == 0 ? nil : $0 }
-        restarts = UInt32(p["NRestarts"]?.uint64 ?? 0)
-        memoryBytes = p["MemoryCurrent"]?.uint64.flatMap { $0 == .max ? nil : $0 }
-        cpuNanoseconds = p["CPUUsageNSec"]?.uint64.flatMap { $0 == .max ? nil : $0 }
-        if let code = p["ExecMainCode"]?.int64, let status = p["ExecMainStatus"]?.int64 {
-            lastExit = ProcessExit(code: Int32(truncatingIfNeeded: code), status: Int32(truncatingIfNeeded: status))
-        }
-        // ExecStart reads back as a(sasbttttuii): path, argv, ...
-        if let first = p["ExecStart"]?.elements?.first?.elements, first.count > 1 {
-            command = (first[1].stringArray ?? []).map { $0.replacing("$$", with: "$") }
-        }
-        workingDirectory = p["WorkingDirectory"]?.string.flatMap { $0.isEmpty ? nil : $0 }
-        restartPolicy = p["Restart"]?.string
-        restartDelay = p["RestartUSec"]?.uint64.map { TimeSpan(microseconds: $0) }
-        if case .array(_, let bytes)? = p["InvocationID"], !bytes.isEmpty {
-            invocationID = bytes.compactMap(\.uint64).map { hexByte(UInt8($0)) }.joined()
-        }
-        triggeredBy = p["TriggeredBy"]?.stringArray ?? []
-        standardOutput = Self.stream(p, "StandardOutput")
-        standardError = p["StandardError"]?.string == "inherit" ? standardOutput : Self.stream(p, "StandardError")
-        unitFileState = p["UnitFileState"]?.string ?? ""
-        fragmentPath = p["FragmentPath"]?.string.flatMap { $0.isEmpty ? nil : $0 }
-        environmentKeys = (p["Environment"]?.stringArray ?? []).map { String($0.prefix { $0 != "=" }) }
-        if unit.hasSuffix(".timer") {
-            kind = .timer
-            nextElapse = p["NextElapseUSecRealtime"]?.uint64.flatMap { $0 == 0 || $0 == .max ? nil : $0 }
-        } else if p["Transient"]?.bool == true {
-            kind = .transient
-        } else if let fragment = p["FragmentPath"]?.string, !fragment.isEmpty {
-            kind = .persistent
-        }
-    }
-}
-
-extension UnitStatus {
     /// The bus does not say where a file-backed StandardOutput= points: the unit file does.
     mutating func completeOutputs() {
         guard standardOutput.hasSuffix(":") || standardError.hasSuffix(":"),
               let fragmentPath, let text = try? LiveHost().readText(fragmentPath) else { return }
         standardOutput = UnitFileText.lastValue(of: "StandardOutput", in: text) ?? standardOutput
         standardError = UnitFileText.lastValue(of: "StandardError", in: text) ?? standardOutput
-    }
-
-    /// `journal`, or `append:` for a file: the path is not on the bus, `status(of:)` completes it
-    /// from the unit file.
-    static func stream(_ p: [String: BusValue], _ name: String) -> String {
-        let kind = p[name]?.string ?? "journal"
-        return ["file", "append", "truncate"].contains(kind) ? kind + ":" : kind
     }
 }
 

@@ -48,9 +48,15 @@ public enum MemoryLimit: Equatable, Sendable {
 
 /// `CPUQuota=`: CPU time per second of wall time, as a percentage of one CPU, so 200% is two CPUs.
 public struct CPUQuota: Equatable, Sendable {
-    public var percent: Double
     /// What systemd stores (`CPUQuotaPerSecUSec=`): 20% is 200 ms of CPU per second.
     public var microsecondsPerSecond: UInt64
+
+    public var percent: Double { Double(microsecondsPerSecond) / 10_000 }
+
+    /// The quota as systemd reports it back (`CPUQuotaPerSecUSec`).
+    public init(microsecondsPerSecond: UInt64) {
+        self.microsecondsPerSecond = microsecondsPerSecond
+    }
 
     /// `50%`, `150%`, `12.5%`, or a bare `50` meaning 50%.
     public init(parsing text: String) throws(UnitifyError) {
@@ -64,7 +70,6 @@ public struct CPUQuota: Equatable, Sendable {
         guard permyriad > 0 else {
             throw UnitifyError.usage("invalid CPU quota '\(text)': the quota must be more than 0%, e.g. 50% for half a CPU")
         }
-        percent = Double(permyriad) / 100
         microsecondsPerSecond = permyriad * 100
     }
 }

@@ -74,6 +74,19 @@ public enum OutputTarget: Sendable, Equatable {
         case .truncate(let path), .append(let path): path
         }
     }
+
+    /// A file setting as unit files write it: `append:PATH`, `truncate:PATH`, or `file:PATH`
+    /// (taken as truncate); nil for anything else (`journal`, `inherit`...) and for no path.
+    public init?(setting: String) {
+        for (prefix, make) in [("append:", OutputTarget.append), ("truncate:", OutputTarget.truncate), ("file:", OutputTarget.truncate)]
+        where setting.hasPrefix(prefix) {
+            let path = String(setting.dropFirst(prefix.count))
+            guard !path.isEmpty else { return nil }
+            self = make(path)
+            return
+        }
+        return nil
+    }
 }
 
 /// What starts a timer-driven job: a calendar spec and/or a delay after the timer starts.

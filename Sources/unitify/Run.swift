@@ -91,15 +91,14 @@ struct Run: ParsableCommand {
             report(spec, started)
             Output.standard.flush()  // the summary now, not when the job ends
             let ended = try jobs.waitUntilEnded(spec.name)
-            let code = ended.lastExit?.shellStatus ?? (ended.activeState == "failed" ? 1 : 0)
+            let code = ended.lastExit?.shellStatus ?? (ended.activeState == .failed ? 1 : 0)
             if !quiet { printError("unitify: \(short) \(ended.lastExit?.words ?? "ended")") }
             throw UnitifyError.exit(code)
         }
         var status = started
         if spec.timer == nil, settleWindow.microseconds > 0 {
             status = try jobs.settle(spec.name, within: settleWindow)
-            if status.activeState == "failed" || status.restarts > 0 || status.subState == "auto-restart"
-                || (status.lastExit.map { !$0.isSuccess } ?? false) {
+            if status.looksCrashed {
                 try reportCrash(status, short: short)
             }
         }
@@ -135,7 +134,7 @@ struct Run: ParsableCommand {
     /// The failure nohup hides: how the job ended and its last lines, then a non-zero exit.
     func reportCrash(_ status: UnitStatus, short: String) throws -> Never {
         let how = status.explanation ?? status.lastExit.map { "the program \($0.words)" } ?? status.state
-        let restarting = status.subState == "auto-restart" || (status.isRunning && status.restarts > 0)
+        let restarting = status.isWaitingToRestart || (status.isRunning && status.restarts > 0)
         printError("unitify: \(short) \(restarting ? "is crash-looping" : "failed") within \(check): \(how)")
         printError("last lines of its log:")
         try? status.printLastLines(10, to: .error, scope: scope.scope)

@@ -42,7 +42,7 @@ struct Status: ParsableCommand {
         for (index, name) in names.enumerated() {
             let unit = try UnitName.normalize(name)
             let status = try jobs.status(of: unit)
-            guard status.loadState != "not-found" else {
+            guard !status.isNotFound else {
                 printError("unitify: no unit named \(UnitName.shortName(unit)): 'unitify status' lists yours")
                 exitCode = 4
                 continue

@@ -38,7 +38,7 @@ struct PersistentTests {
         #expect(stat("\(configDirectory)/\(name).service", &info) == 0 && info.st_mode & 0o777 == 0o644)
         #expect(lstat("\(configDirectory)/default.target.wants/\(name).service", &info) == 0)
         let status = try Jobs.user().status(of: "\(name).service")
-        #expect(status.activeState == "active" && status.unitFileState == "enabled" && status.kind == .persistent)
+        #expect(status.activeState == .active && status.unitFileState == "enabled" && status.kind == .persistent)
         #expect(unitify(["status"]).stdout.contains(name))
 
         // Stopped, it is still listed: the file is unitify's.
@@ -79,7 +79,7 @@ struct PersistentTests {
         for suffix in [".service", ".timer"] {
             #expect(access("\(configDirectory)/\(name)\(suffix)", F_OK) != 0)
             #expect(access("\(configDirectory)/timers.target.wants/\(name)\(suffix)", F_OK) != 0)
-            #expect(try Jobs.user().status(of: name + suffix).activeState == "inactive")
+            #expect(try Jobs.user().status(of: name + suffix).activeState == .inactive)
         }
         let missing = unitify(["uninstall", name])
         #expect(missing.status == 4 && missing.stderr.split(separator: "\n").count == 1)

@@ -88,7 +88,7 @@ struct ReliabilityTests {
         _ = unitify(["run", "--name", name, "--check", "0"] + options + ["--", "sh", "-c", "echo crashing; exit 3"])
         defer { _ = unitify(["stop", name]) }
         let manager = try Jobs.user()
-        #expect(try eventually(within: 20) { try manager.status(of: "\(name).service").activeState == "failed" })
+        #expect(try eventually(within: 20) { try manager.status(of: "\(name).service").activeState == .failed })
         let block = unitify(["status", name, "-n", "0"])
         #expect(block.status == 3)
         let why = block.stdout.split(separator: "\n").first { $0.contains("Why:") } ?? ""
@@ -382,7 +382,7 @@ struct ReliabilityTests {
         let result = unitify(["run", "--persistent", "--name", name, "--", "sleep", "300"], environment: ["XDG_CONFIG_HOME": config])
         #expect(result.status != 0 && isOneLine(result.stderr) && result.stderr.contains("symbolic link"), "\(result.stderr)")
         #expect(directoryEntries(outside).isEmpty)
-        #expect(try Jobs.user().status(of: "\(name).service").loadState == "not-found")
+        #expect(try Jobs.user().status(of: "\(name).service").loadState == .notFound)
     }
 
     /// Values from `--env-file` (and `-e`) never leave the unit: `status` in every form shows the
@@ -531,7 +531,7 @@ extension IsolatedTests {
         // A connection of our own only now (and after counting, as it is one more descriptor): one
         // left idle through the churn fills with the manager's signals until the manager drops it.
         let manager = try Jobs.user()
-        let loaded = try names.filter { try manager.status(of: "\($0).service").loadState != "not-found" }
+        let loaded = try names.filter { try manager.status(of: "\($0).service").loadState != .notFound }
         #expect(loaded.isEmpty, "still loaded: \(loaded.prefix(5))")
         #expect(directoryEntries(transient).filter { $0.hasPrefix(stem) }.isEmpty, "\(directoryEntries(transient).filter { $0.hasPrefix(stem) }.prefix(5))")
         #expect(directoryEntries(config).filter { $0.hasPrefix(stem) }.isEmpty)

@@ -103,7 +103,7 @@ struct RunTests {
         let manager = try Jobs.user()
         // systemd's default would give up after 5 starts in 10 s.
         #expect(try eventually(within: 15) { try manager.status(of: "\(name).service").restarts >= 8 })
-        #expect(try manager.status(of: "\(name).service").activeState != "failed")
+        #expect(try manager.status(of: "\(name).service").activeState != .failed)
     }
 
     @Test func maxRestartsEndsInStartLimitHit() throws {
@@ -111,7 +111,7 @@ struct RunTests {
         _ = unitify(["run", "--name", name, "--restart", "on-failure", "--restart-sec", "100ms", "--max-restarts", "2", "--within", "30s", "--check", "0", "--", "sh", "-c", "exit 1"])
         defer { _ = unitify(["stop", name]) }
         let manager = try Jobs.user()
-        #expect(try eventually { try manager.status(of: "\(name).service").activeState == "failed" })
+        #expect(try eventually { try manager.status(of: "\(name).service").activeState == .failed })
         #expect(try manager.status(of: "\(name).service").restarts == 2)
         let status = unitify(["status", name, "-n", "0"])
         #expect(status.status == 3)
@@ -147,7 +147,7 @@ struct RunTests {
         let failed = uniqueName("leftover")
         _ = unitify(["run", "--name", failed, "--check", "0", "--", "false"])
         defer { _ = unitify(["stop", failed]) }
-        #expect(eventually { (try? manager.status(of: "\(failed).service").activeState) == "failed" })
+        #expect(eventually { (try? manager.status(of: "\(failed).service").activeState) == .failed })
         #expect(unitify(["run", "--name", failed, "--", "sleep", "300"]).status == 0)
     }
 
@@ -162,7 +162,7 @@ struct RunTests {
         let printed = unitify(["run", "--name", dry, "--dry-run", "--restart", "always", "--", "sleep", "1"])
         #expect(printed.stdout.contains("Restart=\"always\""))
         #expect(printed.stdout.contains("StartLimitIntervalUSec=0"))
-        #expect(try Jobs.user().status(of: "\(dry).service").loadState == "not-found")
+        #expect(try Jobs.user().status(of: "\(dry).service").loadState == .notFound)
 
         let noted = unitify(["run", "--name", uniqueName("nohup"), "--wait", "--", "nohup", "true"])
         #expect(noted.status == 0)
@@ -219,7 +219,7 @@ struct RunBadInputTests {
         #expect(lines.count == 1, "\(label): \(result.stderr)")
         #expect(result.stderr.contains(expected), "\(label): \(result.stderr)")
         #expect(!result.stderr.contains("Fatal error"), "\(label)")
-        #expect(try Jobs.user().status(of: "\(name).service").loadState == "not-found", "\(label)")
+        #expect(try Jobs.user().status(of: "\(name).service").loadState == .notFound, "\(label)")
     }
 
     @Test func malformedEnvFileNamesTheLine() {

@@ -20,7 +20,7 @@ struct SkeletonTests {
         // The status names the same PID systemd reports, and the job runs where the caller was.
         let manager = try Jobs.user()
         let live = try manager.status(of: "\(name).service")
-        #expect(live.activeState == "active" && live.subState == "running")
+        #expect(live.activeState == .active && live.subState == "running")
         #expect(live.mainPID > 0)
         #expect(started.stdout.contains("(pid \(live.mainPID))"))
         #expect(live.workingDirectory == directory)
@@ -46,7 +46,7 @@ struct SkeletonTests {
         let stopped = unitify(["stop", name])
         #expect(stopped.status == 0, "\(stopped.stderr)")
         let after = try manager.status(of: "\(name).service")
-        #expect(after.activeState != "active")
+        #expect(after.activeState != .active)
         #expect(unitify(["status", name]).status != 0)
     }
 
@@ -71,7 +71,7 @@ struct SkeletonTests {
         #expect(result.stderr.contains("not found on PATH"))
         #expect(result.stdout.isEmpty)
         let status = try Jobs.user().status(of: "\(name).service")
-        #expect(status.loadState == "not-found")
+        #expect(status.loadState == .notFound)
     }
 
     @Test func nameClashIsAClearError() throws {

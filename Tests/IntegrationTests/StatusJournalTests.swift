@@ -106,7 +106,7 @@ struct JournalTests {
                      "--", "sh", "-c", "echo run-$$; exit 7"])
         defer { _ = unitify(["stop", name]) }
         let manager = try Jobs.user()
-        #expect(try eventually { try manager.status(of: "\(name).service").activeState == "failed" })
+        #expect(try eventually { try manager.status(of: "\(name).service").activeState == .failed })
         usleep(300_000)
         let all = unitify(["journal", name, "-n", "all"]).stdout
         #expect(all.contains("-- \(name): the previous run exited with status 7 --"))
@@ -121,7 +121,7 @@ struct JournalTests {
                      "--", "sh", "-c", "echo start-$$; sleep 0.1; echo end-$$; exit 7"])
         defer { _ = unitify(["stop", name]) }
         let manager = try Jobs.user()
-        #expect(try eventually(within: 20) { try manager.status(of: "\(name).service").activeState == "failed" })
+        #expect(try eventually(within: 20) { try manager.status(of: "\(name).service").activeState == .failed })
         let journalctl = { run(["journalctl", "--user-unit", "\(name).service", "-o", "cat"]).stdout.split(separator: "\n") }
         #expect(eventually { journalctl().filter { $0.hasPrefix("end-") }.count == 4 }, "\(journalctl())")  // 4 starts in the window
         let theirs = journalctl()
