@@ -60,79 +60,6 @@ public struct Diagnosis: Encodable {
     }
 }
 
-// MARK: logind
-
-/// What logind says over the system bus, when it can be asked.
-struct Logind {
-    var state: LogindState
-    var killPolicy: LogindKillPolicy?
-
-    static let destination = "org.freedesktop.login1"
-    static let path = "/org/freedesktop/login1"
-    /// logind answers at once or not at all; a bus that activates it should not hold doctor up.
-    static let timeout: UInt64 = 2_000_000
-
-    static func ask(caller: Caller) -> Logind {
-        let bus: Bus
-        do {
-            bus = try Bus.system()
-        } catch {
-            let reason = error.errno == ENOENT || error.errno == ECONNREFUSED
-                ? "no system bus at /run/dbus/system_bus_socket" : "system bus: \(describe(errno: error.errno))"
-            return Logind(state: .unreachable(reason: reason))
-        }
-        do {
-            let policy = try killPolicy(bus)
-            let linger = try lingers(bus, uid: caller.uid).get()
-            return Logind(state: .answered(linger: linger), killPolicy: policy)
-        } catch {
-            return Logind(state: .unreachable(reason: reason(error)))
-        }
-    }
-
-    /// Whether logind lets the user linger: its `Linger` property, false for a user logind does
-    /// not track (only users with a session or linger are).
-    static func lingers(_ bus: Bus, uid: UInt32) -> Result<Bool, SystemdError> {
-        Result { () throws(SystemdError) in
-            guard let userPath = try userObject(bus, uid: uid) else { return false }
-            return try property(bus, path: userPath, interface: "org.freedesktop.login1.User", "Linger")?.bool ?? false
-        }
-    }
-
-    /// A logind failure in words.
-    static func reason(_ error: SystemdError) -> String {
-        switch error.busErrorName {
-        case "org.freedesktop.DBus.Error.ServiceUnknown": "logind is not running on the system bus"
-        case "org.freedesktop.DBus.Error.AccessDenied", "org.freedesktop.DBus.Error.InteractiveAuthorizationRequired":
-            "logind says: \(error.busErrorMessage ?? "access denied")"
-        default: "logind: \(error.busErrorMessage ?? describe(errno: error.errno))"
-        }
-    }
-
-    static func userObject(_ bus: Bus, uid: UInt32) throws(SystemdError) -> String? {
-        let message = try bus.methodCall(destination: destination, path: path, interface: "org.freedesktop.login1.Manager", member: "GetUser")
-        try message.append(.uint32(uid))
-        do {
-            return try bus.call(message, timeoutMicroseconds: timeout).read()?.string
-        } catch where error.busErrorName == "org.freedesktop.login1.NoSuchUser" {
-            return nil
-        }
-    }
-
-    static func killPolicy(_ bus: Bus) throws(SystemdError) -> LogindKillPolicy {
-        let manager = "org.freedesktop.login1.Manager"
-        return LogindKillPolicy(
-            killUserProcesses: try property(bus, path: path, interface: manager, "KillUserProcesses")?.bool,
-            killOnlyUsers: try property(bus, path: path, interface: manager, "KillOnlyUsers")?.stringArray ?? [],
-            killExcludeUsers: try property(bus, path: path, interface: manager, "KillExcludeUsers")?.stringArray ?? [],
-            source: "logind")
-    }
-
-    static func property(_ bus: Bus, path: String, interface: String, _ name: String) throws(SystemdError) -> BusValue? {
-        try bus.property(destination: destination, path: path, interface: interface, name: name, timeoutMicroseconds: timeout)
-    }
-}
-
 // MARK: The journal
 
 enum JournalFacts {
@@ -141,7 +68,7 @@ enum JournalFacts {
 
     /// Where journald keeps entries, as its configuration says.
     static var storage: JournalStorage {
-        let configured = ConfigFiles.read("journald.conf").compactMap { UnitFileText.lastValue(of: "Storage", in: $0.text) }.last
+        let configured = ConfigFiles.read("journald.conf").compactMap { UnitFile.lastValue(of: "Storage", in: $0.text) }.last
         return JournalStorage.effective(configured: configured, varLogJournalExists: pathExists("/var/log/journal"))
     }
 
@@ -181,32 +108,6 @@ enum JournalFacts {
     }
 }
 
-// MARK: Configuration files
-
-/// systemd's configuration files: `/etc/systemd/NAME` (else the vendor copy), then drop-ins
-/// from `NAME.d` directories sorted by file name, a file in `/etc` hiding one of the same name
-/// below `/run` and `/usr` (systemd.syntax(7), "drop-ins").
-enum ConfigFiles {
-    static let directories = ["/etc/systemd", "/run/systemd", "/usr/local/lib/systemd", "/usr/lib/systemd"]
-
-    static func read(_ name: String) -> [(path: String, text: String)] {
-        var files: [(path: String, text: String)] = []
-        if let main = directories.lazy.map({ $0 + "/" + name }).first(where: pathExists), let text = try? LiveHost().readText(main) {
-            files.append((main, text))
-        }
-        var dropIns: [String: String] = [:]
-        for directory in directories.reversed() {
-            for file in directoryEntries(directory + "/" + name + ".d") where file.hasSuffix(".conf") {
-                dropIns[file] = directory + "/" + name + ".d/" + file
-            }
-        }
-        for file in dropIns.keys.sorted() {
-            if let path = dropIns[file], let text = try? LiveHost().readText(path) { files.append((path, text)) }
-        }
-        return files
-    }
-}
-
 // MARK: cgroups and the session bus
 
 extension CgroupLayout {
@@ -228,9 +129,4 @@ extension SessionBus {
             return .refused(path, reason: describe(errno: error.errno))
         }
     }
-}
-
-/// Whether a path exists.
-func pathExists(_ path: String) -> Bool {
-    access(path, F_OK) == 0
 }

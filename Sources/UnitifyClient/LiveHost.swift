@@ -63,3 +63,8 @@ public struct LiveHost: Host {
         return String(decoding: bytes, as: UTF8.self)
     }
 }
+
+/// Whether a path exists.
+func pathExists(_ path: String) -> Bool {
+    access(path, F_OK) == 0
+}

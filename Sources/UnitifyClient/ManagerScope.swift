@@ -10,9 +10,9 @@ public enum ManagerScope: Sendable, Equatable {
     public var isSystem: Bool { self == .system }
 
     /// Where unit files of this scope are written.
-    public func unitFiles() throws -> UnitFiles {
+    public func unitFiles() throws -> UnitFileDirectory {
         switch self {
-        case .user: try UnitFiles.user()
+        case .user: try UnitFileDirectory.user()
         case .system: .system
         }
     }

@@ -65,7 +65,7 @@ struct BadInputTests {
         #expect(result.stderr.contains(expect), "\(label): \(result.stderr)")
         #expect(!result.stderr.contains("Fatal error") && !result.stderr.contains("Stack dump"), "\(label)")
         #expect(try Jobs.user().status(of: "\(name).service").loadState == .notFound, "\(label)")
-        #expect(access("\(try UnitFiles.user().directory)/\(name).service", F_OK) != 0, "\(label)")
+        #expect(access("\(try UnitFileDirectory.user().directory)/\(name).service", F_OK) != 0, "\(label)")
     }
 
     @Test func missingUnitsExitWithFour() {

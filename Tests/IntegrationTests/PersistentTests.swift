@@ -7,7 +7,7 @@ import UnitifyCore
 /// Persistent units against the real manager: files written, enabled, started, and removed.
 @Suite(.enabled(if: Live.enabled, Live.reason))
 struct PersistentTests {
-    var configDirectory: String { (try? UnitFiles.user().directory) ?? "" }
+    var configDirectory: String { (try? UnitFileDirectory.user().directory) ?? "" }
 
     @Test func generatedFilesPassSystemdsOwnVerifier() throws {
         let directory = makeTemporaryDirectory()
@@ -117,7 +117,7 @@ struct PersistentTests {
         defer { removeTree(directory) }
         let jobs = try Jobs.user()
         let manager = try userManager()
-        let files = try UnitFiles.user()
+        let files = try UnitFileDirectory.user()
         let batches = 10, perBatch = 100
         for batch in 0..<batches {
             var expected: [(unit: String, argv: [String], value: String)] = []

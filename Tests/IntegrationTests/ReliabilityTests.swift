@@ -245,7 +245,7 @@ struct ReliabilityTests {
         #expect(verify.status == 0 && verify.stderr.isEmpty && verify.stdout.isEmpty, "\(verify.stdout)\(verify.stderr)")
 
         // The real manager: every value as given, and nothing else.
-        let files = try UnitFiles.user()
+        let files = try UnitFileDirectory.user()
         try files.write(texts)
         defer { for (unit, _) in texts { try? files.remove(unit) } }
         let manager = try userManager()
@@ -303,7 +303,7 @@ struct ReliabilityTests {
     /// Unit files are 0644 whatever the umask, and no temporary file stays behind.
     @Test func unitFilesAre0644UnderAnyUmask() throws {
         let name = uniqueName("mode")
-        let directory = try UnitFiles.user().directory
+        let directory = try UnitFileDirectory.user().directory
         let result = run(["sh", "-c", "umask 077 && exec \"$0\" \"$@\"", unitifyBinary, "run", "--persistent", "--name", name, "--", "sleep", "300"])
         defer { _ = unitify(["uninstall", name]) }
         #expect(result.status == 0, "\(result.stderr)")
@@ -317,7 +317,7 @@ struct ReliabilityTests {
     /// file that looks like unitify's: `run --persistent` and `install` refuse in one line and
     /// write nothing, through the link or beside it. `uninstall` removes the link, not its target.
     @Test func symlinkedUnitFileIsNotFollowed() throws {
-        let files = try UnitFiles.user()
+        let files = try UnitFileDirectory.user()
         let outside = makeTemporaryDirectory()
         defer { removeTree(outside) }
         let ours = try UnitFile.render(UnitSpec(name: "x.service", argv: ["sleep", "1"], executable: "/bin/sleep", workingDirectory: "/"), commandLine: "unitify")
@@ -501,7 +501,7 @@ extension IsolatedTests {
         let stem = uniqueName("churn")
         let runtime = Environment.value("XDG_RUNTIME_DIR") ?? ""
         let transient = runtime + "/systemd/transient"
-        let config = try UnitFiles.user().directory
+        let config = try UnitFileDirectory.user().directory
         // A few cycles first: what the manager opens once, on first use, is not a leak.
         for index in 0..<5 {
             _ = unitify(["run", "--check", "0", "--quiet", "--name", "\(stem)-warmup-\(index)", "--", "sleep", "300"])
@@ -635,7 +635,7 @@ extension IsolatedTests {
     /// A `~/.config/systemd/user` that is a link to elsewhere: refused in one line, nothing written
     /// there. Isolated: it takes the real directory away from the other tests for a moment.
     @Test func symlinkedUserUnitDirectoryIsNotFollowed() throws {
-        let directory = try UnitFiles.user().directory
+        let directory = try UnitFileDirectory.user().directory
         let outside = makeTemporaryDirectory()
         let aside = directory + ".unitify-test-aside"
         _ = spawnAndWait(["mkdir", "-p", directory])

@@ -4,7 +4,7 @@ import UnitifyCore
 /// The directory persistent units live in, and careful writes into it: a temporary file in the
 /// same directory, fsync, rename, mode 0644, never through a symbolic link. A unit file is whole
 /// or absent, never half-written, and never lands outside this directory.
-public struct UnitFiles: Sendable {
+public struct UnitFileDirectory: Sendable {
     public let directory: String
 
     public init(directory: String) {
@@ -12,17 +12,17 @@ public struct UnitFiles: Sendable {
     }
 
     /// `$XDG_CONFIG_HOME/systemd/user`, or `~/.config/systemd/user`.
-    public static func user() throws(UnitifyError) -> UnitFiles {
+    public static func user() throws(UnitifyError) -> UnitFileDirectory {
         if let config = Environment.value("XDG_CONFIG_HOME"), config.hasPrefix("/") {
-            return UnitFiles(directory: config + "/systemd/user")
+            return UnitFileDirectory(directory: config + "/systemd/user")
         }
         guard let home = Environment.value("HOME"), home.hasPrefix("/") else {
             throw UnitifyError.usage("HOME is not set: unitify needs it to find ~/.config/systemd/user")
         }
-        return UnitFiles(directory: home + "/.config/systemd/user")
+        return UnitFileDirectory(directory: home + "/.config/systemd/user")
     }
 
-    public static let system = UnitFiles(directory: "/etc/systemd/system")
+    public static let system = UnitFileDirectory(directory: "/etc/systemd/system")
 
     public func path(_ unit: String) -> String {
         directory + "/" + unit
