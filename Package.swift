@@ -9,6 +9,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
     ],
     targets: [
         // libsystemd's sd-bus and sd-journal, as Debian's libsystemd-dev ships them.
@@ -22,7 +23,10 @@ let package = Package(
         // Pure logic with no C: the unit model, names, durations, parsing, rendering.
         .target(name: "UnitifyCore"),
         // unitify's jobs on a live manager and journal (`Jobs`): the only layer the executable talks to.
-        .target(name: "UnitifyClient", dependencies: ["Systemd", "UnitifyCore"]),
+        .target(
+            name: "UnitifyClient",
+            dependencies: ["Systemd", "UnitifyCore", .product(name: "SystemPackage", package: "swift-system")]
+        ),
         .executableTarget(
             name: "unitify",
             dependencies: [

@@ -1,4 +1,5 @@
 import Glibc
+import SystemPackage
 import Systemd
 import UnitifyCore
 
@@ -35,7 +36,16 @@ extension UnitifyError {
     }
 }
 
-/// An errno value in words: the one place they are turned into text.
+/// An errno value in words: the one place they are turned into text (`Errno`'s description is
+/// `strerror`'s).
 func describe(errno: Int32) -> String {
-    String(cString: strerror(errno))
+    Errno(rawValue: errno).description
+}
+
+/// Calls `body` again while it fails with EINTR; any other failure (-1 and `errno`) is thrown.
+/// For the C calls swift-system has no method for (`flock`, `fsync`...).
+func retryOnInterrupt(_ body: () -> Int32) throws(Errno) {
+    while body() != 0 {
+        guard errno == EINTR else { throw Errno(rawValue: errno) }
+    }
 }

@@ -74,11 +74,8 @@ enum JournalFiles {
     }
 
     static func machineID() -> String? {
-        guard let file = fopen("/etc/machine-id", "r") else { return nil }
-        defer { fclose(file) }
-        var line = [CChar](repeating: 0, count: 64)
-        guard fgets(&line, Int32(line.count), file) != nil else { return nil }
-        let id = String(decoding: line.prefix { $0 != 0 && $0 != 10 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard let text = try? LiveHost().readText("/etc/machine-id") else { return nil }
+        let id = String(text.prefix { $0 != "\n" })
         return id.count == 32 ? id : nil
     }
 

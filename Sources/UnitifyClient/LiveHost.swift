@@ -1,4 +1,5 @@
 import Glibc
+import SystemPackage
 import UnitifyCore
 
 /// The caller's environment, read without Foundation.
@@ -48,19 +49,19 @@ public struct LiveHost: Host {
     public func fileKind(_ path: String) -> FileKind { Environment.fileKind(path) }
 
     public func readText(_ path: String) throws(UnitifyError) -> String {
-        guard let file = fopen(path, "r") else {
-            throw UnitifyError.usage("cannot read \(path): \(describe(errno: errno))")
+        do {
+            let file = try FileDescriptor.open(FilePath(path), .readOnly, options: .closeOnExec)
+            return try file.closeAfter {
+                var bytes: [UInt8] = []
+                var chunk = [UInt8](repeating: 0, count: 65_536)
+                while case let count = try chunk.withUnsafeMutableBytes({ try file.read(into: $0) }), count > 0 {
+                    bytes += chunk[..<count]
+                }
+                return String(decoding: bytes, as: UTF8.self)
+            }
+        } catch {
+            throw UnitifyError.usage("cannot read \(path): \(error)")
         }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let count = fread(&chunk, 1, chunk.count, file)
-            if count <= 0 { break }
-            bytes += chunk[..<count]
-        }
-        if ferror(file) != 0 { throw UnitifyError.usage("cannot read \(path): \(describe(errno: errno))") }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

@@ -62,12 +62,9 @@ extension Jobs {
         guard let group = (try? manager.property("ControlGroup"))??.string else { return [] }
         for root in ["/sys/fs/cgroup/unified", "/sys/fs/cgroup"] {
             let path = root + group + "/cgroup.controllers"
-            guard let file = fopen(path, "r") else { continue }
-            defer { fclose(file) }
-            var line = [CChar](repeating: 0, count: 4096)
-            guard fgets(&line, Int32(line.count), file) != nil else { return [] }
-            let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            return Set(text.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
+            guard let text = try? LiveHost().readText(path) else { continue }
+            let line = text.prefix { $0 != "\n" }
+            return Set(line.split(separator: " ").map(String.init))
         }
         return []
     }

@@ -1,4 +1,5 @@
 import Glibc
+import SystemPackage
 import UnitifyCore
 
 /// The directory persistent units live in, and careful writes into it: a temporary file in the
@@ -64,15 +65,16 @@ public struct UnitFileDirectory: Sendable {
             let fd = openat(dirfd, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
             guard fd >= 0 else { throw failure("create a file in \(directory)") }
             staged.append((temporary, unit))
-            let bytes = Array(text.utf8)
-            var offset = 0
-            while offset < bytes.count {
-                let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
-                if written < 0 && errno == EINTR { continue }
-                guard written > 0 else { close(fd); throw failure("write \(path(unit))") }
-                offset += written
+            let file = FileDescriptor(rawValue: fd)
+            do {
+                try file.closeAfter {
+                    _ = try file.writeAll(text.utf8)
+                    try retryOnInterrupt { fchmod(file.rawValue, 0o644) }
+                    try retryOnInterrupt { fsync(file.rawValue) }
+                }
+            } catch {
+                throw UnitifyError.failed("cannot write \(path(unit)): \(error)")
             }
-            guard fchmod(fd, 0o644) == 0, fsync(fd) == 0, close(fd) == 0 else { throw failure("write \(path(unit))") }
         }
         for (temporary, unit) in staged {
             guard renameat(dirfd, temporary, dirfd, unit) == 0 else { throw failure("write \(path(unit))") }
