@@ -7,7 +7,7 @@ import UnitifyCore
 /// separator between two runs of a unit and a word about lines journald dropped.
 public final class UnitLog {
     /// The entries to show. See `addMatches` for why they come from two handles.
-    let entries: JournalMerge
+    let entries: JournalMerge<Journal>
     /// The current entry's handle: where its fields are read.
     var journal: Journal { entries.current }
     let query: LogQuery

@@ -693,7 +693,7 @@ extension IsolatedTests {
             _ = spawnAndWait(["chmod", "0640", own])
         }
         let partial = asUser(["journal", name])
-        #expect(partial.stdout.isEmpty)
+        #expect(partial.status == 1 && partial.stdout.isEmpty, "status \(partial.status)")
         #expect(isOneLine(partial.stderr) && partial.stderr.contains("not readable by uid \(uid)"), "\(partial.stderr.debugDescription)")
         unlink(copy)
         let removed = asUser(["journal", name, "-n", "all"])

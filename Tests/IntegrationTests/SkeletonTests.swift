@@ -89,6 +89,8 @@ struct SkeletonTests {
         #expect(unitify(["run", "--name", name, "--", "sh", "-c", "echo mine; exec sleep 300"]).status == 0)
         #expect(unitify(["run", "--name", similar, "--", "sh", "-c", "echo theirs; exec sleep 300"]).status == 0)
         defer { _ = unitify(["stop", name, similar]) }
+        // The other unit's line must be in the journal before its absence means anything.
+        #expect(eventually { unitify(["journal", similar, "-n", "all", "-o", "cat"]).stdout.contains("theirs") })
         var lines = ""
         #expect(eventually {
             lines = unitify(["journal", name, "-n", "all", "-o", "cat"]).stdout
