@@ -1,10 +1,5 @@
 import UnitifyCore
 
-/// How journal lines are printed, as journalctl's `-o`.
-public enum LogFormat: String, Sendable, CaseIterable {
-    case short, shortIso = "short-iso", shortPrecise = "short-precise", cat, json
-}
-
 /// What to read from the journal.
 public struct LogQuery {
     /// Full unit names; empty means every unit in unitify's slice.

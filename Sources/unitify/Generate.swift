@@ -18,7 +18,7 @@ struct Generate: ParsableCommand {
         let (spec, notes) = try job.request(for: Self.self).makeSpec(host: LiveHost())
         for note in notes { printError("unitify: note: \(note)") }
         let text = try template.map { path throws(UnitifyError) in try LiveHost().readText(path) }
-        let files = try UnitFile.texts(spec, commandLine: typedCommandLine, template: text)
+        let files = try UnitFile.texts(spec, commandLine: job.typedCommandLine, template: text)
         for (index, (unit, text)) in files.enumerated() {
             if index > 0 { Output.standard.line() }
             Output.standard.line("# \(unit)")

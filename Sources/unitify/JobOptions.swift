@@ -12,7 +12,7 @@ struct JobOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Run this line with /bin/sh -c, for pipes and the like.", valueName: "line"))
     var shell: String?
 
-    @Option(help: "When to restart: no, on-success, on-failure, on-abnormal, on-abort, on-watchdog, always.")
+    @Option(help: "When to restart: \(RestartPolicy.allCases.map(\.rawValue).joined(separator: ", ")).")
     var restart: String?
 
     @Option(name: .customLong("restart-sec"), help: ArgumentHelp("Delay before a restart (default 1s with a policy).", valueName: "duration"))
@@ -68,6 +68,11 @@ struct JobOptions: ParsableArguments {
 
     @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The command to run, after --.", valueName: "command"))
     var command: [String] = []
+
+    /// The command line these options came from, as typed: the comment at the top of a generated file.
+    var typedCommandLine: String {
+        ShellWords.join(["unitify"] + CommandLine.arguments.dropFirst())
+    }
 
     /// The options as a request; an option this command does not know is refused here, since
     /// the command words after it are captured as they are.

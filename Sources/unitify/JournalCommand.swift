@@ -33,10 +33,10 @@ struct JournalCommand: ParsableCommand {
     @Option(name: [.customShort("g"), .customLong("grep")], help: "Only lines whose message matches this regular expression (case-insensitive when all lowercase).")
     var grep: String?
 
-    @Option(name: [.customShort("o"), .customLong("output")], help: "Format: short, short-iso, short-precise, cat, json.")
+    @Option(name: [.customShort("o"), .customLong("output")], help: "Format: \(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
     var output: String = "short"
 
-    @Option(name: .customLong("run"), help: "Which runs: current, previous or all.")
+    @Option(name: .customLong("run"), help: "Which runs: \(Format.alternatives(RunSelection.allCases.map(\.rawValue))).")
     var runs: String = "all"
 
     @OptionGroup var scope: ScopeOptions
@@ -52,10 +52,7 @@ struct JournalCommand: ParsableCommand {
         } else {
             throw UnitifyError.usage("invalid -n '\(lines)': give a number of lines, or 'all'")
         }
-        guard let format = LogFormat(rawValue: output) else {
-            throw UnitifyError.usage("invalid -o '\(output)': use one of \(LogFormat.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        query.format = format
+        query.format = try LogFormat(parsing: output)
         query.since = try since.map { text throws(UnitifyError) in Clock.resolve(try TimePoint(parsing: text)) }
         query.until = try until.map { text throws(UnitifyError) in Clock.resolve(try TimePoint(parsing: text)) }
         if let since = query.since, let until = query.until, since > until {
@@ -67,25 +64,16 @@ struct JournalCommand: ParsableCommand {
             if !grep.contains(where: \.isUppercase) { regex = regex.ignoresCase() }
             query.grep = regex
         }
-        guard ["current", "previous", "all"].contains(runs) else {
-            throw UnitifyError.usage("invalid --run '\(runs)': use current, previous or all")
-        }
-        let job = query.units.count == 1 ? Self.managerFacts(of: query.units[0], run: runs != "all", scope: scope.scope) : nil
-        if runs != "all" {
+        let selection = try RunSelection(parsing: runs)
+        let job = query.units.count == 1 ? Self.managerFacts(of: query.units[0], run: selection != .all, scope: scope.scope) : nil
+        if selection != .all {
             guard query.units.count == 1 else { throw UnitifyError.usage("--run \(runs) needs exactly one NAME") }
             let unit = query.units[0]
-            let all = try UnitLog.runs(of: unit, scope: scope.scope)
-            // The manager knows which run is current; the journal which came before it.
-            var current = all.count - 1
-            if let id = job?.run, let known = all.firstIndex(where: { $0.id == id }) {
-                current = known
-            }
-            let index = runs == "current" ? current : current - 1
-            guard index >= 0, index < all.count else {
+            guard let bounds = selection.bounds(in: try UnitLog.runs(of: unit, scope: scope.scope), currentID: job?.run) else {
                 throw UnitifyError.failed("\(UnitName.shortName(unit)) has no \(runs) run in the journal")
             }
-            if index > 0 { query.since = max(query.since ?? 0, all[index - 1].end + 1) }
-            if index + 1 < all.count { query.until = min(query.until ?? .max, all[index].end) }
+            if let since = bounds.since { query.since = max(query.since ?? 0, since) }
+            if let until = bounds.until { query.until = min(query.until ?? .max, until) }
         }
 
         if let file = job?.logFile {

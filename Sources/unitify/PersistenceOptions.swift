@@ -27,8 +27,3 @@ struct LingerOptions: ParsableArguments {
         printError("unitify: \(line)")
     }
 }
-
-/// The command line as typed, for the comment at the top of a generated file.
-var typedCommandLine: String {
-    ShellWords.join(["unitify"] + CommandLine.arguments.dropFirst())
-}

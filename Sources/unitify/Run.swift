@@ -77,7 +77,7 @@ struct Run: ParsableCommand {
         let settleWindow = try TimeSpan(parsing: check)
         let jobs = try Jobs.connect(scope.scope, throughBroker: wait)
         if !scope.system { warnAboutIgnoredLimits(spec, jobs: jobs) }
-        let texts = persistent ? try UnitFile.texts(spec, commandLine: typedCommandLine, template: try persistence.templateText()) : []
+        let texts = persistent ? try UnitFile.texts(spec, commandLine: job.typedCommandLine, template: try persistence.templateText()) : []
         lingering.ensure(for: spec.name, scope: scope.scope, quiet: quiet)
         let started: UnitStatus
         if persistent {
