@@ -111,24 +111,3 @@ public final class FileLog {
         return (file, info.inode, 0)
     }
 }
-
-extension UnitStatus {
-    /// Prints the job's last lines from wherever they went: its log file or the journal. When
-    /// they cannot be read (a journal closed to this user, a log file gone), that is said on
-    /// stderr in one line: callers show these lines as an extra, and must not show nothing.
-    public func printLastLines(_ lines: Int, to output: Output, scope: ManagerScope = .user) throws {
-        do {
-            if let file = logFile {
-                try FileLog(path: file, output: output).show(lines: lines, follow: false)
-            } else {
-                try UnitLog(units: [unit], lines: lines, scope: scope, output: output).printTail()
-            }
-        } catch let failure as UnitifyError {
-            output.flush()
-            printError("unitify: \(failure.description)")
-        } catch {
-            output.flush()
-            printError("unitify: cannot show the last lines of \(UnitName.shortName(unit)): \(error)")
-        }
-    }
-}

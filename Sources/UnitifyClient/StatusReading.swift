@@ -15,7 +15,7 @@ extension Jobs {
         let fields = [(interface: "org.freedesktop.systemd1.Service", name: "StandardOutput"),
                       (interface: "org.freedesktop.systemd1.Unit", name: "FragmentPath")]
         var status = UnitStatus(properties: try manager.unitProperties([unit], fields)[0], unit: unit)
-        status.completeOutputs()
+        Self.completeOutputs(&status)
         return status.logFile
     }
 
@@ -45,7 +45,7 @@ extension Jobs {
         }
         return units.map { unit in
             var status = byName[unit] ?? UnitStatus(unit: unit)
-            status.completeOutputs()
+            Self.completeOutputs(&status)
             return status
         }
     }
@@ -70,12 +70,12 @@ extension Jobs {
     }
 }
 
-extension UnitStatus {
+extension Jobs {
     /// The bus does not say where a file-backed StandardOutput= points: the unit file does.
-    mutating func completeOutputs() {
-        guard standardOutput.hasSuffix(":") || standardError.hasSuffix(":"),
-              let fragmentPath, let text = try? LiveHost().readText(fragmentPath) else { return }
-        standardOutput = UnitFile.lastValue(of: "StandardOutput", in: text) ?? standardOutput
-        standardError = UnitFile.lastValue(of: "StandardError", in: text) ?? standardOutput
+    static func completeOutputs(_ status: inout UnitStatus) {
+        guard status.standardOutput.hasSuffix(":") || status.standardError.hasSuffix(":"),
+              let fragmentPath = status.fragmentPath, let text = try? LiveHost().readText(fragmentPath) else { return }
+        status.standardOutput = UnitFile.lastValue(of: "StandardOutput", in: text) ?? status.standardOutput
+        status.standardError = UnitFile.lastValue(of: "StandardError", in: text) ?? status.standardOutput
     }
 }

@@ -159,3 +159,24 @@ public final class UnitLog {
     /// How often `follow` looks for new entries while lines are coming (see there).
     static let followPollMicroseconds: UInt64 = 5_000
 }
+
+extension UnitLog {
+    /// Prints a job's last lines from wherever they went: its log file or the journal. When
+    /// they cannot be read (a journal closed to this user, a log file gone), that is said on
+    /// stderr in one line: callers show these lines as an extra, and must not show nothing.
+    public static func printLastLines(of status: UnitStatus, _ lines: Int, to output: Output, scope: ManagerScope = .user) {
+        do {
+            if let file = status.logFile {
+                try FileLog(path: file, output: output).show(lines: lines, follow: false)
+            } else {
+                try UnitLog(units: [status.unit], lines: lines, scope: scope, output: output).printTail()
+            }
+        } catch let failure as UnitifyError {
+            output.flush()
+            printError("unitify: \(failure.description)")
+        } catch {
+            output.flush()
+            printError("unitify: cannot show the last lines of \(UnitName.shortName(status.unit)): \(error)")
+        }
+    }
+}

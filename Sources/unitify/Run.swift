@@ -137,7 +137,7 @@ struct Run: ParsableCommand {
         let restarting = status.isWaitingToRestart || (status.isRunning && status.restarts > 0)
         printError("unitify: \(short) \(restarting ? "is crash-looping" : "failed") within \(check): \(how)")
         printError("last lines of its log:")
-        try? status.printLastLines(10, to: .error, scope: scope.scope)
+        UnitLog.printLastLines(of: status, 10, to: .error, scope: scope.scope)
         let name = (scope.system ? "--system " : "") + ShellWords.quote(short)
         printError("see 'unitify status \(name)'\(restarting ? ", stop it with 'unitify stop \(name)'" : "")")
         throw UnitifyError.exit(1)

@@ -57,7 +57,7 @@ struct Status: ParsableCommand {
             for line in StatusView.block(status, now: now) { out.line(line) }
             if lines > 0 {
                 out.line()
-                try? status.printLastLines(lines, to: out, scope: scope.scope)
+                UnitLog.printLastLines(of: status, lines, to: out, scope: scope.scope)
             }
         }
         if json { out.line(JSON.encode(records)) }
