@@ -18,50 +18,46 @@ extension UnitFile {
 
     /// A template renders an unknown name as nothing; a typo in a `--template` would silently
     /// drop a setting, so every tag is checked against the known placeholders first. Partials,
-    /// blocks, pragmas and delimiter changes are refused: unit files need none of them.
+    /// blocks, pragmas and delimiter changes are refused: unit files need none of them. The tags
+    /// are the renderer's own tokens (`Template.tokenize`), so both read a template alike.
     static func checkPlaceholders(_ text: String, kind: String, known: [String]) throws(UnitifyError) {
         let knownSet = Set(known)
         var open: [String] = []
-        var rest = Substring(text)
-        while let start = rest.firstRange(of: "{{") {
-            rest = rest[start.upperBound...]
-            let triple = rest.first == "{"
-            let closing = triple ? "}}}" : "}}"
-            guard let end = rest.firstRange(of: closing) else {
-                throw UnitifyError.usage("the \(kind) template has a '{{' that is never closed with '\(closing)'")
-            }
-            var tag = rest[..<end.lowerBound]
-            rest = rest[end.upperBound...]
-            if triple { tag = tag.dropFirst() }
-            var sigil: Character? = nil
-            if !triple, let first = tag.first, "#^/&!>$<=%".contains(first) {
-                sigil = first
-                tag = tag.dropFirst()
-            }
-            let name = String(tag).trimmingSpaces()
-            switch sigil {
-            case "!":
-                continue
-            case ">", "<", "$", "=", "%":
-                throw UnitifyError.usage("the \(kind) template uses {{\(sigil!)\(display(name))}}: partials, blocks, pragmas and delimiter changes are not supported; use {{name}}, {{#name}}…{{/name}} and {{^name}}…{{/name}}")
-            default:
-                break
-            }
-            let isKnown = knownSet.contains(name) || (name == "." && open.last.map(listVariables.contains) == true)
-            guard isKnown else {
-                let hint = name == "." ? " ({{.}} only works inside {{#environment}}…{{/environment}})" : ""
-                throw UnitifyError.usage("the \(kind) template uses unknown placeholder '\(display(name))'\(hint): known placeholders are \(known.joined(separator: ", "))")
-            }
-            switch sigil {
-            case "#", "^":
-                open.append(name)
-            case "/":
-                guard open.last == name else {
-                    throw UnitifyError.usage("the \(kind) template closes {{/\(name)}} where \(open.last.map { "{{#\($0)}}" } ?? "no section") is open: close sections in the order they were opened")
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            for token in Template.tokenize(line: line) {
+                let sigil: Character?, name: String
+                switch token {
+                case .text:
+                    continue
+                case .unclosed(let closing):
+                    throw UnitifyError.usage("the \(kind) template has a '{{' that is never closed with '\(closing)'")
+                case .tag(let tagSigil, let tagName):
+                    (sigil, name) = (tagSigil, tagName)
                 }
-                open.removeLast()
-            default:
-                break
+                switch sigil {
+                case "!":
+                    continue
+                case ">", "<", "$", "=", "%":
+                    throw UnitifyError.usage("the \(kind) template uses {{\(sigil!)\(display(name))}}: partials, blocks, pragmas and delimiter changes are not supported; use {{name}}, {{#name}}…{{/name}} and {{^name}}…{{/name}}")
+                default:
+                    break
+                }
+                let isKnown = knownSet.contains(name) || (name == "." && open.last.map(listVariables.contains) == true)
+                guard isKnown else {
+                    let hint = name == "." ? " ({{.}} only works inside {{#environment}}…{{/environment}})" : ""
+                    throw UnitifyError.usage("the \(kind) template uses unknown placeholder '\(display(name))'\(hint): known placeholders are \(known.joined(separator: ", "))")
+                }
+                switch sigil {
+                case "#", "^":
+                    open.append(name)
+                case "/":
+                    guard open.last == name else {
+                        throw UnitifyError.usage("the \(kind) template closes {{/\(name)}} where \(open.last.map { "{{#\($0)}}" } ?? "no section") is open: close sections in the order they were opened")
+                    }
+                    open.removeLast()
+                default:
+                    break
+                }
             }
         }
         if let unclosed = open.last {
