@@ -9,6 +9,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
     ],
     targets: [
         // libsystemd's sd-bus and sd-journal, as Debian's libsystemd-dev ships them.
@@ -21,16 +22,21 @@ let package = Package(
         .target(name: "Systemd", dependencies: ["CSystemd"]),
         // Pure logic with no C: the unit model, names, durations, parsing, rendering.
         .target(name: "UnitifyCore"),
-        // Binds the core to a live manager and journal.
-        .target(name: "UnitifyClient", dependencies: ["Systemd", "UnitifyCore"]),
+        // unitify's jobs on a live manager and journal (`Jobs`): the only layer the executable talks to.
+        .target(
+            name: "UnitifyClient",
+            dependencies: ["Systemd", "UnitifyCore", .product(name: "SystemPackage", package: "swift-system")]
+        ),
         .executableTarget(
             name: "unitify",
             dependencies: [
-                "Systemd", "UnitifyClient", "UnitifyCore",
+                "UnitifyClient", "UnitifyCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "UnitifyCoreTests", dependencies: ["UnitifyCore"]),
+        // The client's pure parts (decoding properties, journal ordering), with no bus or daemon.
+        .testTarget(name: "UnitifyClientTests", dependencies: ["UnitifyClient", "Systemd", "UnitifyCore"]),
         .testTarget(name: "IntegrationTests", dependencies: ["UnitifyClient", "Systemd", "UnitifyCore"]),
     ]
 )

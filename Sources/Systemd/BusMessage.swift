@@ -17,12 +17,6 @@ public final class BusMessage {
     public var interface: String? { sd_bus_message_get_interface(pointer).map { String(cString: $0) } }
     public var path: String? { sd_bus_message_get_path(pointer).map { String(cString: $0) } }
 
-    /// The serial number the bus gave this message when it was sent.
-    var cookie: UInt64? {
-        var value: UInt64 = 0
-        return sd_bus_message_get_cookie(pointer, &value) >= 0 ? value : nil
-    }
-
     /// For a reply: the cookie of the call it answers.
     var replyCookie: UInt64? {
         var value: UInt64 = 0

@@ -11,9 +11,6 @@ public final class Journal {
         public init(rawValue: Int32) { self.rawValue = rawValue }
         /// Only journal files generated on this machine.
         public static let localOnly = OpenFlags(rawValue: Int32(SD_JOURNAL_LOCAL_ONLY))
-        public static let runtimeOnly = OpenFlags(rawValue: Int32(SD_JOURNAL_RUNTIME_ONLY))
-        public static let system = OpenFlags(rawValue: Int32(SD_JOURNAL_SYSTEM))
-        public static let currentUser = OpenFlags(rawValue: Int32(SD_JOURNAL_CURRENT_USER))
     }
 
     /// What `wait` saw.
@@ -50,10 +47,6 @@ public final class Journal {
         try check(sd_journal_add_conjunction(pointer), "add journal conjunction")
     }
 
-    public func flushMatches() {
-        sd_journal_flush_matches(pointer)
-    }
-
     public func seekHead() throws(SystemdError) {
         try check(sd_journal_seek_head(pointer), "seek to the journal's head")
     }
@@ -78,11 +71,6 @@ public final class Journal {
     /// Moves to the previous entry; false at the start.
     public func previous() throws(SystemdError) -> Bool {
         try check(sd_journal_previous(pointer), "read the journal") > 0
-    }
-
-    /// Moves back up to `count` entries; returns how many it moved.
-    public func previous(skip count: UInt64) throws(SystemdError) -> Int {
-        Int(try check(sd_journal_previous_skip(pointer, count), "read the journal"))
     }
 
     /// Calls `body` with the value of `field` in the current entry (the bytes after `FIELD=`),
@@ -134,11 +122,6 @@ public final class Journal {
         try check(sd_journal_get_cursor(pointer, &raw), "read a journal cursor")
         defer { free(raw) }
         return raw.map { String(cString: $0) } ?? ""
-    }
-
-    /// Values larger than this are truncated on read; 0 means never.
-    public func setDataThreshold(_ bytes: Int) throws(SystemdError) {
-        try check(sd_journal_set_data_threshold(pointer, bytes), "set the journal's data threshold")
     }
 
     /// Waits up to `timeoutMicroseconds` (nil: forever) for the journal to change.

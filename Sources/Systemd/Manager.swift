@@ -1,3 +1,6 @@
+internal import CSystemd
+import Glibc
+
 /// The systemd service manager's D-Bus API (org.freedesktop.systemd1(5)): the calls unitify makes,
 /// each one typed, over a `Bus` connected to the manager.
 public final class Manager {
@@ -11,25 +14,19 @@ public final class Manager {
         self.bus = bus
     }
 
-    /// The object path of a unit, derived without a round trip (systemd's `unit_dbus_path_from_name`).
+    /// The object path of a unit, derived without a round trip: systemd's `unit_dbus_path_from_name`,
+    /// which escapes the name as a bus label. The corresponding C function is `sd_bus_path_encode`.
     public static func unitPath(_ unit: String) -> String {
-        objectPath + "/unit/" + labelEscape(unit)
+        var raw: UnsafeMutablePointer<CChar>?
+        // Fails only when out of memory.
+        guard sd_bus_path_encode(objectPath + "/unit", unit, &raw) >= 0, let raw else { fatalError("sd_bus_path_encode: out of memory") }
+        defer { free(raw) }
+        return String(cString: raw)
     }
 
-    /// `bus_label_escape`: every byte outside `[A-Za-z0-9]` becomes `_HH`.
-    static func labelEscape(_ text: String) -> String {
-        if text.isEmpty { return "_" }
-        let hex = Array("0123456789abcdef")
-        var out = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                out += "_" + String(hex[Int(byte >> 4)]) + String(hex[Int(byte & 0xF)])
-            }
-        }
-        return out
+    /// One property of the manager itself (`org.freedesktop.systemd1.Manager`): `Version`, `SystemState`...
+    public func property(_ name: String) throws(SystemdError) -> BusValue? {
+        try bus.property(destination: Self.destination, path: Self.objectPath, interface: Self.interface, name: name)
     }
 
     func managerCall(_ member: String, _ arguments: BusValue...) throws(SystemdError) -> BusMessage {
@@ -50,7 +47,7 @@ public final class Manager {
     /// Asks for `PropertiesChanged` of one unit (on a direct connection they come anyway).
     public func watchProperties(of unit: String) throws(SystemdError) {
         try bus.addMatch(
-            "type='signal',sender='\(Self.destination)',path='\(Self.unitPath(unit))',interface='org.freedesktop.DBus.Properties',member='PropertiesChanged'")
+            "type='signal',sender='\(Self.destination)',path='\(Self.unitPath(unit))',interface='\(Bus.propertiesInterface)',member='PropertiesChanged'")
     }
 
     /// `StartTransientUnit(s name, s mode, a(sv) properties, a(sa(sv)) aux)`; returns the job path.
@@ -99,40 +96,26 @@ public final class Manager {
     /// Every property of every interface of a unit, in one round trip (`GetAll` with an empty
     /// interface, as systemctl show does). An unknown unit comes back with `LoadState=not-found`.
     public func unitProperties(_ name: String) throws(SystemdError) -> [String: BusValue] {
-        let message = try bus.methodCall(
-            destination: Self.destination, path: Self.unitPath(name), interface: "org.freedesktop.DBus.Properties", member: "GetAll")
-        try message.append(.string(""))
-        return try bus.call(message).readProperties()
+        try bus.allProperties(destination: Self.destination, path: Self.unitPath(name))
     }
 
-    /// Chosen properties of many units, each asked with `Get`, all calls pipelined: far less for
-    /// the manager to serialise than `GetAll`, and one round trip of latency for the lot. A
-    /// property the unit does not have (a timer has no `MainPID`) is simply absent.
+    /// Chosen properties of many units, each asked with `Get`, all calls pipelined
+    /// (`Bus.properties`): far less for the manager to serialise than `GetAll`, and one round trip
+    /// of latency for the lot. A property the unit does not have (a timer has no `MainPID`) is
+    /// simply absent.
     public func unitProperties(_ units: [String], _ properties: [(interface: String, name: String)]) throws(SystemdError) -> [[String: BusValue]] {
         var values = [[String: BusValue]](repeating: [:], count: units.count)
         guard !properties.isEmpty else { return values }
-        let paths = units.map(Self.unitPath)
-        try bus.callPipelined(count: units.count * properties.count) { (index) throws(SystemdError) in
-            let (interface, name) = properties[index % properties.count]
-            let message = try bus.methodCall(
-                destination: Self.destination, path: paths[index / properties.count],
-                interface: "org.freedesktop.DBus.Properties", member: "Get")
-            try message.append(.string(interface), .string(name))
-            return message
-        } reply: { (index, result) throws(SystemdError) in
-            if case .success(let reply) = result, let value = try reply.read() {
-                values[index / properties.count][properties[index % properties.count].name] = value.unwrapped
-            }
+        let requests = units.map(Self.unitPath).flatMap { path in properties.map { (path: path, interface: $0.interface, name: $0.name) } }
+        for (index, value) in try bus.properties(destination: Self.destination, requests).enumerated() {
+            if let value { values[index / properties.count][properties[index % properties.count].name] = value }
         }
         return values
     }
 
     /// One property of one interface of a unit.
     public func unitProperty(_ name: String, interface: String, property: String) throws(SystemdError) -> BusValue? {
-        let message = try bus.methodCall(
-            destination: Self.destination, path: Self.unitPath(name), interface: "org.freedesktop.DBus.Properties", member: "Get")
-        try message.append(.string(interface), .string(property))
-        return try bus.call(message).read()?.unwrapped
+        try bus.property(destination: Self.destination, path: Self.unitPath(name), interface: interface, name: property)
     }
 
     /// Waits for `JobRemoved` of `job` and returns its result: `done`, `failed`, `canceled`,

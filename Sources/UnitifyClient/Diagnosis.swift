@@ -32,17 +32,17 @@ public struct Diagnosis: Encodable {
         let caller = Caller.current
         let location = ManagerLocation.current()
         var access = location.obstacle
-        var manager: Manager?
+        var jobs: Jobs?
         if access == nil, let socket = location.socket {
             do {
-                let connected = Manager(bus: try Bus.userManager(runtimeDirectory: location.runtimeDirectory ?? ""))
-                manager = connected
-                access = .reachable(socket: socket, state: connected.managerProperty("SystemState")?.string)
+                let connected = Jobs(bus: try Bus.userManager(runtimeDirectory: location.runtimeDirectory ?? ""))
+                jobs = connected
+                access = .reachable(socket: socket, state: (try? connected.manager.property("SystemState"))??.string)
             } catch {
-                access = .connectFailed(socket: socket, reason: String(cString: strerror(error.errno)), permissionDenied: error.errno == EACCES)
+                access = .connectFailed(socket: socket, reason: describe(errno: error.errno), permissionDenied: error.errno == EACCES)
             }
         }
-        let version = manager?.managerProperty("Version")?.string
+        let version = (try? jobs?.manager.property("Version"))??.string
         let logind = Logind.ask(caller: caller)
         let lingerFile = pathExists("/var/lib/systemd/linger/\(caller.user)")
         let lingering: Bool? = if case .answered(let linger) = logind.state { linger } else { nil }
@@ -54,170 +54,9 @@ public struct Diagnosis: Encodable {
         checks.append(Check.linger(logind.state, lingerFile: lingerFile, caller: caller))
         checks.append(Check.killUserProcesses(logind.killPolicy ?? LogindKillPolicy.parse(ConfigFiles.read("logind.conf")),
                                               lingering: lingering, caller: caller))
-        checks.append(Check.controllers(layout: CgroupLayout.current, delegated: manager?.delegatedControllers()))
+        checks.append(Check.controllers(layout: CgroupLayout.current, delegated: jobs?.delegatedControllers()))
         checks.append(Check.sessionBus(SessionBus.probe(location.runtimeDirectory)))
         return Diagnosis(uid: caller.uid, user: caller.user, systemdVersion: version, checks: checks)
-    }
-}
-
-// MARK: The manager's whereabouts
-
-/// Where the caller's user manager should be listening, judged from `$XDG_RUNTIME_DIR` and the
-/// file system before any connection is tried.
-public struct ManagerLocation {
-    public var runtimeDirectory: String?
-    /// The socket to connect to: the manager's private one, else the user bus.
-    public var socket: String?
-    /// Why connecting is pointless, when a reason shows before trying.
-    public var obstacle: ManagerAccess?
-
-    public static func current() -> ManagerLocation {
-        let caller = Caller.current
-        let systemdBooted = pathExists("/run/systemd/system")
-        guard let runtime = Environment.value("XDG_RUNTIME_DIR"), !runtime.isEmpty else {
-            // After su, sudo -u, runuser or in cron nobody set the variable, yet the caller's own
-            // manager may well be listening where logind puts it.
-            if let own = ownManager(caller) { return own }
-            return ManagerLocation(obstacle: systemdBooted ? .noRuntimeVariable(listeningAt: nil) : .notSystemd(runtimeVariableSet: false))
-        }
-        var location = ManagerLocation(runtimeDirectory: runtime)
-        var info = stat()
-        guard stat(runtime, &info) == 0 else {
-            location.obstacle = systemdBooted ? .runtimeDirectoryMissing(runtime) : .notSystemd(runtimeVariableSet: true)
-            return location
-        }
-        // Root may talk to another user's manager; anyone else is refused by it.
-        if info.st_uid != caller.uid && caller.uid != 0 {
-            // Inherited through su or sudo: the caller's own directory, when its manager listens.
-            if let own = ownManager(caller) { return own }
-            location.obstacle = .runtimeDirectoryOfOtherUser(runtime, owner: info.st_uid)
-            return location
-        }
-        // A manager started outside logind (as in unitify's tests) is reachable through its
-        // socket even where /run/systemd/system is missing: the socket decides, not the boot.
-        for candidate in [runtime + "/systemd/private", runtime + "/bus"] where pathExists(candidate) {
-            location.socket = candidate
-            return location
-        }
-        location.obstacle = systemdBooted ? .noSocket(runtimeDirectory: runtime) : .notSystemd(runtimeVariableSet: true)
-        return location
-    }
-
-    /// The caller's manager in `/run/user/UID`, where logind puts it, when the directory and the
-    /// socket there belong to the caller: a socket of someone else's is never trusted.
-    static func ownManager(_ caller: Caller) -> ManagerLocation? {
-        let directory = caller.runtimeDirectory
-        guard ownerOf(directory) == caller.uid else { return nil }
-        for candidate in [directory + "/systemd/private", directory + "/bus"] where ownerOf(candidate) == caller.uid {
-            return ManagerLocation(runtimeDirectory: directory, socket: candidate)
-        }
-        return nil
-    }
-
-    static func ownerOf(_ path: String) -> UInt32? {
-        var info = stat()
-        return lstat(path, &info) == 0 ? info.st_uid : nil
-    }
-}
-
-extension ManagerUnreachable {
-    init(_ access: ManagerAccess) {
-        self.init(description: Check.unreachableMessage(access, caller: .current))
-    }
-}
-
-extension Caller {
-    /// The real uid of this process and its name in the user database.
-    public static var current: Caller {
-        let uid = getuid()
-        let name = getpwuid(uid).flatMap { $0.pointee.pw_name.map { String(cString: $0) } }
-        return Caller(uid: uid, user: name ?? Environment.value("USER") ?? "\(uid)")
-    }
-}
-
-extension Manager {
-    /// One property of the manager object (`org.freedesktop.systemd1.Manager`), nil on any error.
-    func managerProperty(_ name: String) -> BusValue? {
-        guard let message = try? bus.methodCall(
-            destination: Self.destination, path: Self.objectPath, interface: "org.freedesktop.DBus.Properties", member: "Get")
-        else { return nil }
-        guard (try? message.append(.string(Self.interface), .string(name))) != nil else { return nil }
-        return try? bus.call(message).read()?.unwrapped
-    }
-}
-
-// MARK: logind
-
-/// What logind says over the system bus, when it can be asked.
-struct Logind {
-    var state: LogindState
-    var killPolicy: LogindKillPolicy?
-
-    static let destination = "org.freedesktop.login1"
-    static let path = "/org/freedesktop/login1"
-    /// logind answers at once or not at all; a bus that activates it should not hold doctor up.
-    static let timeout: UInt64 = 2_000_000
-
-    static func ask(caller: Caller) -> Logind {
-        let bus: Bus
-        do {
-            bus = try Bus.system()
-        } catch {
-            let reason = error.errno == ENOENT || error.errno == ECONNREFUSED
-                ? "no system bus at /run/dbus/system_bus_socket" : "system bus: \(String(cString: strerror(error.errno)))"
-            return Logind(state: .unreachable(reason: reason))
-        }
-        do {
-            let policy = try killPolicy(bus)
-            let linger = try lingers(bus, uid: caller.uid).get()
-            return Logind(state: .answered(linger: linger), killPolicy: policy)
-        } catch {
-            return Logind(state: .unreachable(reason: reason(error)))
-        }
-    }
-
-    /// Whether logind lets the user linger: its `Linger` property, false for a user logind does
-    /// not track (only users with a session or linger are).
-    static func lingers(_ bus: Bus, uid: UInt32) -> Result<Bool, SystemdError> {
-        Result { () throws(SystemdError) in
-            guard let userPath = try userObject(bus, uid: uid) else { return false }
-            return try property(bus, path: userPath, interface: "org.freedesktop.login1.User", "Linger")?.bool ?? false
-        }
-    }
-
-    /// A logind failure in words.
-    static func reason(_ error: SystemdError) -> String {
-        switch error.busErrorName {
-        case "org.freedesktop.DBus.Error.ServiceUnknown": "logind is not running on the system bus"
-        case "org.freedesktop.DBus.Error.AccessDenied", "org.freedesktop.DBus.Error.InteractiveAuthorizationRequired":
-            "logind says: \(error.busErrorMessage ?? "access denied")"
-        default: "logind: \(error.busErrorMessage ?? String(cString: strerror(error.errno)))"
-        }
-    }
-
-    static func userObject(_ bus: Bus, uid: UInt32) throws(SystemdError) -> String? {
-        let message = try bus.methodCall(destination: destination, path: path, interface: "org.freedesktop.login1.Manager", member: "GetUser")
-        try message.append(.uint32(uid))
-        do {
-            return try bus.call(message, timeoutMicroseconds: timeout).read()?.string
-        } catch where error.busErrorName == "org.freedesktop.login1.NoSuchUser" {
-            return nil
-        }
-    }
-
-    static func killPolicy(_ bus: Bus) throws(SystemdError) -> LogindKillPolicy {
-        let manager = "org.freedesktop.login1.Manager"
-        return LogindKillPolicy(
-            killUserProcesses: try property(bus, path: path, interface: manager, "KillUserProcesses")?.bool,
-            killOnlyUsers: try property(bus, path: path, interface: manager, "KillOnlyUsers")?.stringArray ?? [],
-            killExcludeUsers: try property(bus, path: path, interface: manager, "KillExcludeUsers")?.stringArray ?? [],
-            source: "logind")
-    }
-
-    static func property(_ bus: Bus, path: String, interface: String, _ name: String) throws(SystemdError) -> BusValue? {
-        let message = try bus.methodCall(destination: destination, path: path, interface: "org.freedesktop.DBus.Properties", member: "Get")
-        try message.append(.string(interface), .string(name))
-        return try bus.call(message, timeoutMicroseconds: timeout).read()?.unwrapped
     }
 }
 
@@ -229,7 +68,7 @@ enum JournalFacts {
 
     /// Where journald keeps entries, as its configuration says.
     static var storage: JournalStorage {
-        let configured = ConfigFiles.read("journald.conf").compactMap { UnitFileText.lastValue(of: "Storage", in: $0.text) }.last
+        let configured = ConfigFiles.read("journald.conf").compactMap { UnitFile.lastValue(of: "Storage", in: $0.text) }.last
         return JournalStorage.effective(configured: configured, varLogJournalExists: pathExists("/var/log/journal"))
     }
 
@@ -269,32 +108,6 @@ enum JournalFacts {
     }
 }
 
-// MARK: Configuration files
-
-/// systemd's configuration files: `/etc/systemd/NAME` (else the vendor copy), then drop-ins
-/// from `NAME.d` directories sorted by file name, a file in `/etc` hiding one of the same name
-/// below `/run` and `/usr` (systemd.syntax(7), "drop-ins").
-enum ConfigFiles {
-    static let directories = ["/etc/systemd", "/run/systemd", "/usr/local/lib/systemd", "/usr/lib/systemd"]
-
-    static func read(_ name: String) -> [(path: String, text: String)] {
-        var files: [(path: String, text: String)] = []
-        if let main = directories.lazy.map({ $0 + "/" + name }).first(where: pathExists), let text = try? LiveHost().readText(main) {
-            files.append((main, text))
-        }
-        var dropIns: [String: String] = [:]
-        for directory in directories.reversed() {
-            for file in directoryEntries(directory + "/" + name + ".d") where file.hasSuffix(".conf") {
-                dropIns[file] = directory + "/" + name + ".d/" + file
-            }
-        }
-        for file in dropIns.keys.sorted() {
-            if let path = dropIns[file], let text = try? LiveHost().readText(path) { files.append((path, text)) }
-        }
-        return files
-    }
-}
-
 // MARK: cgroups and the session bus
 
 extension CgroupLayout {
@@ -313,12 +126,7 @@ extension SessionBus {
             _ = try Bus.userBus(runtimeDirectory: runtimeDirectory)
             return .answers(path)
         } catch {
-            return .refused(path, reason: String(cString: strerror(error.errno)))
+            return .refused(path, reason: describe(errno: error.errno))
         }
     }
-}
-
-/// Whether a path exists.
-func pathExists(_ path: String) -> Bool {
-    access(path, F_OK) == 0
 }

@@ -1,4 +1,5 @@
 import Glibc
+import SystemPackage
 import UnitifyCore
 
 /// A job's log file (`--log-file`), read and followed like the journal: nohup-style file logs are
@@ -12,24 +13,34 @@ public final class FileLog {
         self.output = output
     }
 
+    /// Where following stands in one file: the open file, its inode, and how far it was printed.
+    typealias Place = (file: FileDescriptor, inode: Inode, offset: Int64)
+
     /// Prints the last `lines` lines (all when nil), then follows when asked.
     public func show(lines: Int?, follow: Bool) throws {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            if errno == ENOENT && follow { try self.follow(from: nil) }
-            throw CommandFailure("cannot read the job's log file \(path): \(String(cString: strerror(errno)))")
+        let place: Place
+        do {
+            let file = try FileDescriptor.open(FilePath(path), .readOnly, options: .closeOnExec)
+            do {
+                let info = try Stat(file)
+                place = (file, info.inode, lines.map { tailOffset(file, size: info.size, lines: $0) } ?? 0)
+            } catch {
+                try? file.close()
+                throw error
+            }
+        } catch Errno.noSuchFileOrDirectory where follow {
+            try self.follow(from: nil)
+        } catch {
+            throw UnitifyError.failed("cannot read the job's log file \(path): \(error)")
         }
-        var info = stat()
-        fstat(fd, &info)
-        var offset = lines.map { tailOffset(fd: fd, size: Int64(info.st_size), lines: $0) } ?? 0
-        offset = copy(fd: fd, from: offset)
+        let offset = copy(place.file, from: place.offset)
         output.flush()
-        if follow { try self.follow(from: (fd, info.st_ino, offset)) }
-        close(fd)
+        if follow { try self.follow(from: (place.file, place.inode, offset)) }
+        try? place.file.close()
     }
 
     /// The offset where the last `lines` lines begin, found by reading backwards in blocks.
-    func tailOffset(fd: Int32, size: Int64, lines: Int) -> Int64 {
+    func tailOffset(_ file: FileDescriptor, size: Int64, lines: Int) -> Int64 {
         guard lines > 0 else { return size }
         var position = size
         var newlines = 0
@@ -39,7 +50,7 @@ public final class FileLog {
         while position > 0 {
             let length = Int(min(Int64(block.count), position))
             position -= Int64(length)
-            let count = pread(fd, &block, length, off_t(position))
+            let count = (try? block.withUnsafeMutableBytes { try file.read(fromAbsoluteOffset: position, into: UnsafeMutableRawBufferPointer(rebasing: $0[..<length])) }) ?? 0
             guard count > 0 else { break }
             for index in stride(from: count - 1, through: 0, by: -1) where block[index] == UInt8(ascii: "\n") {
                 if skipFinal && position + Int64(index) == size - 1 { continue }
@@ -52,11 +63,11 @@ public final class FileLog {
     }
 
     /// Copies from `offset` to the end of the file; returns the new offset.
-    func copy(fd: Int32, from offset: Int64) -> Int64 {
+    func copy(_ file: FileDescriptor, from offset: Int64) -> Int64 {
         var position = offset
         var block = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            let count = pread(fd, &block, block.count, off_t(position))
+            let count = (try? block.withUnsafeMutableBytes { try file.read(fromAbsoluteOffset: position, into: $0) }) ?? 0
             guard count > 0 else { return position }
             block.withUnsafeBytes { output.write(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
             position += Int64(count)
@@ -65,7 +76,7 @@ public final class FileLog {
 
     /// Polls every 50 ms: new bytes are printed; a shrunken file was truncated (start over); a
     /// different inode at the path was rotated (finish the old file, then read the new one).
-    func follow(from start: (fd: Int32, inode: UInt, offset: Int64)?) throws -> Never {
+    func follow(from start: Place?) throws -> Never {
         let stop: @convention(c) (Int32) -> Void = { _ in
             Output.standard.flush()
             _exit(0)
@@ -73,18 +84,15 @@ public final class FileLog {
         listenForStop(stop)
         var current = start
         while true {
-            if let (fd, inode, lastOffset) = current {
+            if let (file, inode, lastOffset) = current {
                 var offset = lastOffset
-                var info = stat()
-                fstat(fd, &info)
-                if info.st_size < offset { offset = 0 }
-                offset = copy(fd: fd, from: offset)
-                var atPath = stat()
-                if stat(path, &atPath) == 0, atPath.st_ino != inode {
-                    close(fd)
+                if let size = try? Stat(file).size, size < offset { offset = 0 }
+                offset = copy(file, from: offset)
+                if let atPath = try? Stat(FilePath(path)), atPath.inode != inode {
+                    try? file.close()
                     current = reopen()
                 } else {
-                    current = (fd, inode, offset)
+                    current = (file, inode, offset)
                 }
             } else {
                 current = reopen()
@@ -94,39 +102,12 @@ public final class FileLog {
         }
     }
 
-    func reopen() -> (fd: Int32, inode: UInt, offset: Int64)? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        var info = stat()
-        fstat(fd, &info)
-        return (fd, info.st_ino, 0)
-    }
-}
-
-extension UnitStatus {
-    /// The file the job's stdout goes to, when it was started with --log-file or --stdout.
-    public var logFile: String? {
-        guard let colon = standardOutput.firstIndex(of: ":") else { return nil }
-        let path = String(standardOutput[standardOutput.index(after: colon)...])
-        return path.isEmpty ? nil : path
-    }
-
-    /// Prints the job's last lines from wherever they went: its log file or the journal. When
-    /// they cannot be read (a journal closed to this user, a log file gone), that is said on
-    /// stderr in one line: callers show these lines as an extra, and must not show nothing.
-    public func printLastLines(_ lines: Int, to output: Output, scope: ManagerScope = .user) throws {
-        do {
-            if let file = logFile {
-                try FileLog(path: file, output: output).show(lines: lines, follow: false)
-            } else {
-                try UnitLog(units: [unit], lines: lines, scope: scope, output: output).printTail()
-            }
-        } catch let failure as CommandFailure {
-            output.flush()
-            printError("unitify: \(failure.description)")
-        } catch {
-            output.flush()
-            printError("unitify: cannot show the last lines of \(UnitName.shortName(unit)): \(error)")
+    func reopen() -> Place? {
+        guard let file = try? FileDescriptor.open(FilePath(path), .readOnly, options: .closeOnExec) else { return nil }
+        guard let info = try? Stat(file) else {
+            try? file.close()
+            return nil
         }
+        return (file, info.inode, 0)
     }
 }

@@ -6,7 +6,7 @@ import UnitifyCore
 /// silent: any failure completes nothing rather than printing into the command line.
 public enum JobNameCompletion {
     @Sendable public static func candidates(_ words: [String], _ index: Int, _ prefix: String) -> [String] {
-        guard let manager = try? Manager.user(), let units = try? manager.managedUnits() else { return [] }
+        guard let jobs = try? Jobs.user(), let units = try? jobs.managedUnits() else { return [] }
         return units.map(UnitName.shortName).filter { $0.hasPrefix(prefix) }
     }
 }

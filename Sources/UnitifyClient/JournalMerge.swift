@@ -1,5 +1,22 @@
 import Systemd
 
+/// What `JournalMerge` needs of a journal handle: `Journal`, or one in memory in the tests.
+protocol JournalHandle: AnyObject {
+    func seekHead() throws(SystemdError)
+    func seekTail() throws(SystemdError)
+    func seek(realtimeMicroseconds: UInt64) throws(SystemdError)
+    func seek(cursor: String) throws(SystemdError)
+    func next() throws(SystemdError) -> Bool
+    func previous() throws(SystemdError) -> Bool
+    func realtimeMicroseconds() throws(SystemdError) -> UInt64
+    func cursor() throws(SystemdError) -> String
+    func wait(timeoutMicroseconds: UInt64?) throws(SystemdError) -> Journal.Change
+    func fileDescriptor() throws(SystemdError) -> Int32
+    @discardableResult func process() throws(SystemdError) -> Journal.Change
+}
+
+extension Journal: JournalHandle {}
+
 /// Several journal handles read as one, in time order.
 ///
 /// sd-journal evaluates every OR-ed match group again at every step, so a group that rarely
@@ -7,10 +24,10 @@ import Systemd
 /// its own the rare group costs something only when it has an entry. Each handle steps through its
 /// own matches; this yields the nearest entry of any of them: by wall-clock time, then by sequence
 /// number. An entry that several handles match is yielded once.
-final class JournalMerge {
-    let handles: [Journal]
+final class JournalMerge<Handle: JournalHandle> {
+    let handles: [Handle]
     /// The handle of the current entry: read its fields there.
-    private(set) var current: Journal
+    private(set) var current: Handle
     /// The current entry's wall-clock time in microseconds since the epoch.
     private(set) var currentTime: UInt64 = 0
     private var forward = true
@@ -29,7 +46,7 @@ final class JournalMerge {
     /// reads and writes these, and a class's array would pay a run-time exclusivity check each time.
     private let places: UnsafeMutableBufferPointer<Place>
 
-    init(_ handles: [Journal]) {
+    init(_ handles: [Handle]) {
         precondition(!handles.isEmpty)
         self.handles = handles
         current = handles[0]

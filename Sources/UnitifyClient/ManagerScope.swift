@@ -1,5 +1,4 @@
 import Glibc
-import Systemd
 import UnitifyCore
 
 /// Whose service manager a command works with: the caller's own user manager, or with `--system`
@@ -10,19 +9,10 @@ public enum ManagerScope: Sendable, Equatable {
 
     public var isSystem: Bool { self == .system }
 
-    /// A connection to the manager. `throughBroker`: through the user or system bus rather than
-    /// the manager's private socket, for calls that need the broker's client tracking (`AddRef`).
-    public func manager(throughBroker: Bool = false) throws -> Manager {
-        switch self {
-        case .user: try Manager.user(throughBroker: throughBroker)
-        case .system: try Manager.system(throughBroker: throughBroker)
-        }
-    }
-
     /// Where unit files of this scope are written.
-    public func unitFiles() throws -> UnitFiles {
+    public func unitFiles() throws -> UnitFileDirectory {
         switch self {
-        case .user: try UnitFiles.user()
+        case .user: try UnitFileDirectory.user()
         case .system: .system
         }
     }

@@ -1,4 +1,5 @@
 import Glibc
+import SystemPackage
 
 /// Standard output written in large blocks (line by line on a terminal), quiet on a closed pipe:
 /// `unitify journal x | head -1` ends with status 0 and no complaint.
@@ -45,15 +46,12 @@ public final class Output {
 
     /// Writes everything out; exits 0 when the reader has gone away.
     public func flush() {
-        var offset = 0
-        while offset < buffer.count {
-            let written = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                if errno == EPIPE { _exit(0) }
-                break
-            }
-            offset += written
+        do {
+            _ = try buffer.withUnsafeBytes { try FileDescriptor(rawValue: fd).writeAll($0) }
+        } catch Errno.brokenPipe {
+            _exit(0)
+        } catch {
+            // Nowhere left to say it: the rest is dropped, as before.
         }
         buffer.removeAll(keepingCapacity: true)
     }

@@ -3,7 +3,7 @@
 public enum EnvironmentFile {
     /// The assignments of `text` as `KEY=VALUE`, in order. `path` only names the file in errors.
     /// Messages never quote a value: these files hold secrets.
-    public static func parse(_ text: String, path: String) throws(InputError) -> [String] {
+    public static func parse(_ text: String, path: String) throws(UnitifyError) -> [String] {
         var body = Substring(text)
         if body.first == "\u{FEFF}" { body = body.dropFirst() }
         var assignments: [String] = []
@@ -16,10 +16,10 @@ public enum EnvironmentFile {
                 line = line.dropFirst(6).drop(while: { $0 == " " || $0 == "\t" })
             }
             guard let equals = line.firstIndex(of: "="), case let key = String(line[..<equals]).trimmingSpaces(), !key.isEmpty else {
-                throw InputError("invalid line \(number) in \(path): expected KEY=VALUE")
+                throw UnitifyError.usage("invalid line \(number) in \(path): expected KEY=VALUE")
             }
             guard validateName(key) else {
-                throw InputError("invalid variable name '\(key)' at line \(number) in \(path): use letters, digits and _, not starting with a digit")
+                throw UnitifyError.usage("invalid variable name '\(key)' at line \(number) in \(path): use letters, digits and _, not starting with a digit")
             }
             let value = try Self.value(Substring(String(line[equals...].dropFirst()).trimmingSpaces()), line: number, path: path)
             assignments.append(key + "=" + value)
@@ -34,7 +34,7 @@ public enum EnvironmentFile {
     }
 
     /// Quotes keep spaces and `#`; unquoted, ` #` starts a comment, as in dotenv and compose files.
-    static func value(_ text: Substring, line: Int, path: String) throws(InputError) -> String {
+    static func value(_ text: Substring, line: Int, path: String) throws(UnitifyError) -> String {
         guard let quote = text.first, quote == "\"" || quote == "'" else {
             var end = text.endIndex
             var index = text.startIndex
@@ -68,11 +68,11 @@ public enum EnvironmentFile {
             value.append(c)
         }
         guard closed else {
-            throw InputError("invalid line \(line) in \(path): the value's opening \(quote) is not closed on that line; close it, and write line breaks as \\n inside double quotes")
+            throw UnitifyError.usage("invalid line \(line) in \(path): the value's opening \(quote) is not closed on that line; close it, and write line breaks as \\n inside double quotes")
         }
         let after = String(rest).trimmingSpaces()
         guard after.isEmpty || after.hasPrefix("#") else {
-            throw InputError("invalid line \(line) in \(path): text follows the closing \(quote); put the whole value inside the quotes")
+            throw UnitifyError.usage("invalid line \(line) in \(path): text follows the closing \(quote); put the whole value inside the quotes")
         }
         return value
     }

@@ -70,4 +70,10 @@ public enum Format {
             return line
         }
     }
+
+    /// `a`, `a or b`, `a, b or c`: a closed set of choices in a sentence.
+    public static func alternatives(_ choices: [String]) -> String {
+        guard let last = choices.last else { return "" }
+        return choices.count == 1 ? last : choices.dropLast().joined(separator: ", ") + " or " + last
+    }
 }

@@ -1,5 +1,5 @@
-/// JSON string literals, written by hand for the journal's `-o json` fast path (one object per
-/// entry, where an encoder's per-value overhead shows).
+/// JSON string literals, for `JSON` and for the journal's `-o json` fast path (one object per
+/// entry, written directly, where even a small encoder's per-value overhead shows).
 public enum JSONText {
     public static func quote(_ text: String) -> String {
         var out = "\""
@@ -10,6 +10,8 @@ public enum JSONText {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
             case _ where scalar.value < 0x20:
                 out += "\\u00" + hexByte(UInt8(scalar.value))
             default: out.unicodeScalars.append(scalar)

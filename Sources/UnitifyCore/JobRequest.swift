@@ -6,7 +6,7 @@ public protocol Host {
     var currentDirectory: String? { get }
     func fileKind(_ path: String) -> FileKind
     /// The text of a file, or an error naming the file and what went wrong.
-    func readText(_ path: String) throws(InputError) -> String
+    func readText(_ path: String) throws(UnitifyError) -> String
 }
 
 extension Host {
@@ -53,16 +53,16 @@ public struct JobRequest: Sendable, Equatable {
     public typealias Notes = [String]
 
     /// Validates every option and builds the unit; the first problem is thrown as one line.
-    public func makeSpec(host: some Host) throws(InputError) -> (UnitSpec, Notes) {
+    public func makeSpec(host: some Host) throws(UnitifyError) -> (UnitSpec, Notes) {
         var notes: Notes = []
         let sources = [!command.isEmpty, line != nil, shell != nil].filter { $0 }.count
         guard sources == 1 else {
-            throw InputError(sources == 0
+            throw UnitifyError.usage(sources == 0
                 ? "no command given: put it after --, e.g. unitify run -- ./server --port 8080, or use --line 'nohup …'"
                 : "give the command one way only: after --, with --line, or with --shell")
         }
         guard let callerDirectory = host.currentDirectory else {
-            throw InputError("the current directory no longer exists: cd somewhere that does, or give -C DIR")
+            throw UnitifyError.usage("the current directory no longer exists: cd somewhere that does, or give -C DIR")
         }
 
         var argv = command
@@ -82,13 +82,13 @@ public struct JobRequest: Sendable, Equatable {
             input = parsed.standardInput
             description = line
         } else if let shell {
-            guard !shell.trimmingSpaces().isEmpty else { throw InputError("--shell needs a command line, e.g. --shell 'make 2>&1 | tee build.log'") }
+            guard !shell.trimmingSpaces().isEmpty else { throw UnitifyError.usage("--shell needs a command line, e.g. --shell 'make 2>&1 | tee build.log'") }
             argv = ["/bin/sh", "-c", shell]
             description = shell
         } else if argv.first == "nohup" {
             argv.removeFirst()
             notes.append("dropped 'nohup': systemd already keeps the job running after you log out")
-            guard !argv.isEmpty else { throw InputError("no command after nohup: put the program to run after --") }
+            guard !argv.isEmpty else { throw UnitifyError.usage("no command after nohup: put the program to run after --") }
         }
 
         var directory = callerDirectory
@@ -97,8 +97,8 @@ public struct JobRequest: Sendable, Equatable {
         }
         switch host.fileKind(directory) {
         case .directory: break
-        case .missing: throw InputError("working directory \(directory) does not exist: create it or give another with -C")
-        default: throw InputError("\(directory) is not a directory: give a directory with -C")
+        case .missing: throw UnitifyError.usage("working directory \(directory) does not exist: create it or give another with -C")
+        default: throw UnitifyError.usage("\(directory) is not a directory: give a directory with -C")
         }
 
         let callerPath = host.value("PATH") ?? "/usr/local/bin:/usr/bin:/bin"
@@ -123,11 +123,11 @@ public struct JobRequest: Sendable, Equatable {
         // systemd drops, with a log line nobody reads, an assignment whose value holds a control
         // character other than tab and newline (env_value_is_valid).
         if let bad = environment.first(where: { $0.unicodeScalars.contains { $0.value < 0x20 && $0 != "\t" && $0 != "\n" || $0.value == 0x7F } }) {
-            throw InputError("the value of \(Self.key(bad)) contains a control character, which systemd does not accept in the environment")
+            throw UnitifyError.usage("the value of \(Self.key(bad)) contains a control character, which systemd does not accept in the environment")
         }
 
-        let policy = try restart.map { text throws(InputError) in try RestartPolicy(parsing: text) } ?? .no
-        let delay = try restartDelay.map { text throws(InputError) in try TimeSpan(parsing: text) }
+        let policy = try restart.map { text throws(UnitifyError) in try RestartPolicy(parsing: text) } ?? .no
+        let delay = try restartDelay.map { text throws(UnitifyError) in try TimeSpan(parsing: text) }
         var unit = UnitSpec(
             name: try UnitName.normalize(name ?? UnitName.derive(from: shell.map(Self.roughWords) ?? argv)),
             argv: argv, executable: executable, workingDirectory: directory, environment: environment,
@@ -136,12 +136,12 @@ public struct JobRequest: Sendable, Equatable {
             restartDelay: delay ?? (policy == .no ? nil : .seconds(1)),
             description: description)
         unit.startLimit = try startLimit(policy: policy)
-        unit.memoryMax = try memoryMax.map { text throws(InputError) in try MemoryLimit(parsing: text) }
-        unit.cpuQuota = try cpuQuota.map { text throws(InputError) in try CPUQuota(parsing: text) }
-        unit.nice = try nice.map { text throws(InputError) in try parseNice(text) }
+        unit.memoryMax = try memoryMax.map { text throws(UnitifyError) in try MemoryLimit(parsing: text) }
+        unit.cpuQuota = try cpuQuota.map { text throws(UnitifyError) in try CPUQuota(parsing: text) }
+        unit.nice = try nice.map { text throws(UnitifyError) in try parseNice(text) }
 
         if let logFile {
-            guard stdout == nil, stderr == nil else { throw InputError("--log-file sets both streams: use it alone, or --stdout and --stderr") }
+            guard stdout == nil, stderr == nil else { throw UnitifyError.usage("--log-file sets both streams: use it alone, or --stdout and --stderr") }
             output = .append(ProgramResolver.absolute(logFile, relativeTo: directory))
             error = output
         }
@@ -153,50 +153,50 @@ public struct JobRequest: Sendable, Equatable {
             guard let path = target.path else { continue }
             let parent = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
             guard host.fileKind(parent.isEmpty ? "/" : parent) == .directory else {
-                throw InputError("cannot write \(path): directory \(parent) does not exist")
+                throw UnitifyError.usage("cannot write \(path): directory \(parent) does not exist")
             }
-            guard host.fileKind(path) != .directory else { throw InputError("cannot write \(path): it is a directory") }
+            guard host.fileKind(path) != .directory else { throw UnitifyError.usage("cannot write \(path): it is a directory") }
         }
         unit.standardOutput = output
         unit.standardError = error
         unit.standardInput = input.map { ProgramResolver.absolute($0, relativeTo: directory) }
         if let path = unit.standardInput, host.fileKind(path) == .missing {
-            throw InputError("input file \(path) does not exist")
+            throw UnitifyError.usage("input file \(path) does not exist")
         }
 
         if onCalendar != nil || onActive != nil {
             if let spec = onCalendar, spec.trimmingSpaces().isEmpty {
-                throw InputError("--on-calendar needs a calendar spec, e.g. 'daily' or '*-*-* 03:00:00' (see systemd.time(7))")
+                throw UnitifyError.usage("--on-calendar needs a calendar spec, e.g. 'daily' or '*-*-* 03:00:00' (see systemd.time(7))")
             }
             unit.timer = TimerSpec(
-                onCalendar: onCalendar, onActive: try onActive.map { text throws(InputError) in try TimeSpan(parsing: text) })
+                onCalendar: onCalendar, onActive: try onActive.map { text throws(UnitifyError) in try TimeSpan(parsing: text) })
         }
         return (unit, notes)
     }
 
-    func startLimit(policy: RestartPolicy) throws(InputError) -> StartLimit? {
+    func startLimit(policy: RestartPolicy) throws(UnitifyError) -> StartLimit? {
         guard let maxRestarts else {
-            if within != nil { throw InputError("--within goes with --max-restarts: e.g. --max-restarts 5 --within 1min") }
+            if within != nil { throw UnitifyError.usage("--within goes with --max-restarts: e.g. --max-restarts 5 --within 1min") }
             // Without a limit `always` means always, as with pm2.
             return policy == .always ? .unlimited : nil
         }
         guard let burst = UInt32(maxRestarts), burst > 0 else {
-            throw InputError("invalid --max-restarts '\(maxRestarts)': give a whole number of restarts, 1 or more")
+            throw UnitifyError.usage("invalid --max-restarts '\(maxRestarts)': give a whole number of restarts, 1 or more")
         }
-        let interval = try within.map { text throws(InputError) in try TimeSpan(parsing: text) } ?? .seconds(10)
-        guard interval.microseconds > 0 else { throw InputError("--within must be longer than 0") }
+        let interval = try within.map { text throws(UnitifyError) in try TimeSpan(parsing: text) } ?? .seconds(10)
+        guard interval.microseconds > 0 else { throw UnitifyError.usage("--within must be longer than 0") }
         return .limit(burst: burst, interval: interval)
     }
 
     /// `-e KEY=VALUE`, or `-e KEY` to copy the caller's value.
-    static func assignment(_ text: String, host: some Host) throws(InputError) -> String {
+    static func assignment(_ text: String, host: some Host) throws(UnitifyError) -> String {
         let key = Self.key(text)
         guard EnvironmentFile.validateName(key) else {
-            throw InputError("invalid -e '\(text)': the name must be letters, digits and _, not starting with a digit (KEY=VALUE)")
+            throw UnitifyError.usage("invalid -e '\(text)': the name must be letters, digits and _, not starting with a digit (KEY=VALUE)")
         }
         if text.contains("=") { return text }
         guard let value = host.value(key) else {
-            throw InputError("-e \(key): \(key) is not set in your environment; give a value with -e \(key)=VALUE")
+            throw UnitifyError.usage("-e \(key): \(key) is not set in your environment; give a value with -e \(key)=VALUE")
         }
         return "\(key)=\(value)"
     }

@@ -9,7 +9,7 @@ public enum TimePoint: Sendable, Equatable {
     /// Now plus a signed offset in microseconds (`-1h`, `1h ago`, `+5min`).
     case relative(Int64)
 
-    public init(parsing text: String) throws(InputError) {
+    public init(parsing text: String) throws(UnitifyError) {
         let t = text.trimmingSpaces()
         switch t {
         case "now": self = .now; return
@@ -18,7 +18,7 @@ public enum TimePoint: Sendable, Equatable {
         case "tomorrow": self = .midnight(days: 1); return
         default: break
         }
-        let invalid = InputError(
+        let invalid = UnitifyError.usage(
             "invalid time '\(text)': use YYYY-MM-DD [HH:MM[:SS]], today, yesterday, now, -1h, '1h ago' or +5min")
         if let sign = t.first, sign == "-" || sign == "+" {
             guard let span = try? TimeSpan(parsing: String(t.dropFirst())) else { throw invalid }
@@ -50,11 +50,50 @@ public enum TimePoint: Sendable, Equatable {
 public enum Priority {
     public static let names = ["emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"]
 
-    public static func parse(_ text: String) throws(InputError) -> Int {
+    public static func parse(_ text: String) throws(UnitifyError) -> Int {
         if let number = Int(text), (0...7).contains(number) { return number }
         if let index = names.firstIndex(of: text.lowercased()) { return index }
         if text.lowercased() == "error" { return 3 }
         if text.lowercased() == "warn" { return 4 }
-        throw InputError("invalid priority '\(text)': use 0-7 or one of \(names.joined(separator: ", "))")
+        throw UnitifyError.usage("invalid priority '\(text)': use 0-7 or one of \(names.joined(separator: ", "))")
+    }
+}
+
+/// How journal lines are printed, as journalctl's `-o`.
+public enum LogFormat: String, Sendable, CaseIterable {
+    case short, shortIso = "short-iso", shortPrecise = "short-precise", cat, json
+
+    public init(parsing text: String) throws(UnitifyError) {
+        guard let format = Self(rawValue: text) else {
+            throw UnitifyError.usage("invalid -o '\(text)': use one of \(Self.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        self = format
+    }
+}
+
+/// Which runs of one unit `journal --run` shows.
+public enum RunSelection: String, Sendable, CaseIterable {
+    case current, previous, all
+
+    public init(parsing text: String) throws(UnitifyError) {
+        guard let selection = Self(rawValue: text) else {
+            throw UnitifyError.usage("invalid --run '\(text)': use \(Format.alternatives(Self.allCases.map(\.rawValue)))")
+        }
+        self = selection
+    }
+
+    /// The time bounds of the selected run, given the unit's runs in the journal (oldest first:
+    /// each run's invocation ID and the time of its last entry) and the ID of the run the manager
+    /// calls current (nil, or one the journal lacks: the last). A run is the time after the
+    /// previous run's last entry up to its own last entry; the first has no lower bound and the
+    /// last no upper one. Nil when there is no such run.
+    public func bounds(in runs: [(id: String, end: UInt64)], currentID: String?) -> (since: UInt64?, until: UInt64?)? {
+        guard self != .all else { return (nil, nil) }
+        // The manager knows which run is current; the journal which came before it.
+        var current = runs.count - 1
+        if let currentID, let known = runs.firstIndex(where: { $0.id == currentID }) { current = known }
+        let index = self == .current ? current : current - 1
+        guard index >= 0, index < runs.count else { return nil }
+        return (index > 0 ? runs[index - 1].end + 1 : nil, index + 1 < runs.count ? runs[index].end : nil)
     }
 }

@@ -9,13 +9,13 @@ public enum MemoryLimit: Equatable, Sendable {
     static let multipliers: [Character: UInt64] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40, "P": 1 << 50, "E": 1 << 60]
 
     /// `512M`, `1.5G`, `1048576` (bytes), `50%`, or `infinity` for no limit.
-    public init(parsing text: String) throws(InputError) {
+    public init(parsing text: String) throws(UnitifyError) {
         let trimmed = text.trimmingSpaces()
         if trimmed == "infinity" { self = .bytes(.max); return }
         if trimmed.hasSuffix("%") {
             guard let number = DecimalNumber(trimmed.dropLast()) else { throw Self.invalid(text) }
             guard let permyriad = number.scaled(by: 100, rounded: true), permyriad <= 10_000 else {
-                throw InputError("invalid memory size '\(text)': a percentage of RAM is at most 100%")
+                throw UnitifyError.usage("invalid memory size '\(text)': a percentage of RAM is at most 100%")
             }
             guard permyriad > 0 else { throw Self.zero(text) }
             self = .percent(permyriad: UInt32(permyriad))
@@ -31,48 +31,53 @@ public enum MemoryLimit: Equatable, Sendable {
         }
         guard let number = DecimalNumber(digits), let multiplier else { throw Self.invalid(text) }
         guard let bytes = number.scaled(by: multiplier) else {
-            throw InputError("invalid memory size '\(text)': too large; use infinity for no limit")
+            throw UnitifyError.usage("invalid memory size '\(text)': too large; use infinity for no limit")
         }
         guard bytes > 0 else { throw Self.zero(text) }
         self = .bytes(bytes)
     }
 
-    static func invalid(_ text: String) -> InputError {
-        InputError("invalid memory size '\(text)': use a number with K, M, G or T (e.g. 512M), or a percentage of RAM (e.g. 50%)")
+    static func invalid(_ text: String) -> UnitifyError {
+        UnitifyError.usage("invalid memory size '\(text)': use a number with K, M, G or T (e.g. 512M), or a percentage of RAM (e.g. 50%)")
     }
 
-    static func zero(_ text: String) -> InputError {
-        InputError("invalid memory size '\(text)': the limit must be more than 0, e.g. 512M or 50%")
+    static func zero(_ text: String) -> UnitifyError {
+        UnitifyError.usage("invalid memory size '\(text)': the limit must be more than 0, e.g. 512M or 50%")
     }
 }
 
 /// `CPUQuota=`: CPU time per second of wall time, as a percentage of one CPU, so 200% is two CPUs.
 public struct CPUQuota: Equatable, Sendable {
-    public var percent: Double
     /// What systemd stores (`CPUQuotaPerSecUSec=`): 20% is 200 ms of CPU per second.
     public var microsecondsPerSecond: UInt64
 
+    public var percent: Double { Double(microsecondsPerSecond) / 10_000 }
+
+    /// The quota as systemd reports it back (`CPUQuotaPerSecUSec`).
+    public init(microsecondsPerSecond: UInt64) {
+        self.microsecondsPerSecond = microsecondsPerSecond
+    }
+
     /// `50%`, `150%`, `12.5%`, or a bare `50` meaning 50%.
-    public init(parsing text: String) throws(InputError) {
+    public init(parsing text: String) throws(UnitifyError) {
         let trimmed = text.trimmingSpaces()
         guard let number = DecimalNumber(trimmed.hasSuffix("%") ? trimmed.dropLast() : Substring(trimmed)) else {
-            throw InputError("invalid CPU quota '\(text)': use a percentage of one CPU, e.g. 50% for half a CPU or 200% for two")
+            throw UnitifyError.usage("invalid CPU quota '\(text)': use a percentage of one CPU, e.g. 50% for half a CPU or 200% for two")
         }
         guard let permyriad = number.scaled(by: 100, rounded: true), permyriad <= UInt32.max else {
-            throw InputError("invalid CPU quota '\(text)': too large; give a percentage of one CPU, e.g. 400% for four CPUs")
+            throw UnitifyError.usage("invalid CPU quota '\(text)': too large; give a percentage of one CPU, e.g. 400% for four CPUs")
         }
         guard permyriad > 0 else {
-            throw InputError("invalid CPU quota '\(text)': the quota must be more than 0%, e.g. 50% for half a CPU")
+            throw UnitifyError.usage("invalid CPU quota '\(text)': the quota must be more than 0%, e.g. 50% for half a CPU")
         }
-        percent = Double(permyriad) / 100
         microsecondsPerSecond = permyriad * 100
     }
 }
 
 /// `Nice=`: from -20, served first, to 19, served last, as nice(1) counts.
-public func parseNice(_ text: String) throws(InputError) -> Int32 {
+public func parseNice(_ text: String) throws(UnitifyError) -> Int32 {
     guard let value = Int32(text.trimmingSpaces()), (-20...19).contains(value) else {
-        throw InputError("invalid nice level '\(text)': use a whole number from -20 (served first) to 19 (served last)")
+        throw UnitifyError.usage("invalid nice level '\(text)': use a whole number from -20 (served first) to 19 (served last)")
     }
     return value
 }

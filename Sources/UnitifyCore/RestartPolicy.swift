@@ -8,9 +8,9 @@ public enum RestartPolicy: String, Sendable, CaseIterable {
     case onWatchdog = "on-watchdog"
     case always
 
-    public init(parsing text: String) throws(InputError) {
+    public init(parsing text: String) throws(UnitifyError) {
         guard let policy = RestartPolicy(rawValue: text) else {
-            throw InputError("invalid restart policy '\(text)': use one of \(Self.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw UnitifyError.usage("invalid restart policy '\(text)': use one of \(Self.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         self = policy
     }

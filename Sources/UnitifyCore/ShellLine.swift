@@ -38,9 +38,9 @@ public struct ShellLine: Sendable, Equatable {
 
     /// Parses one line; throws for anything that needs a shell, naming `--shell`, and for lines
     /// a shell would reject too (an unclosed quote, a redirection without a file, no command).
-    public static func parse(_ line: String) throws(InputError) -> ShellLine {
+    public static func parse(_ line: String) throws(UnitifyError) -> ShellLine {
         guard !line.trimmingSpaces().isEmpty else {
-            throw InputError("the command line is empty: give one such as 'nohup ./server > server.log 2>&1 &'")
+            throw UnitifyError.usage("the command line is empty: give one such as 'nohup ./server > server.log 2>&1 &'")
         }
         var lexer = ShellLexer(line)
         try lexer.run()
@@ -97,7 +97,7 @@ struct ShellLexer {
         s = Array(line.unicodeScalars)
     }
 
-    mutating func run() throws(InputError) {
+    mutating func run() throws(UnitifyError) {
         while i < s.count {
             let c = s[i]
             switch c {
@@ -113,7 +113,7 @@ struct ShellLexer {
                 while i < s.count, s[i] != "\n" { i += 1 }
             case "\\":
                 guard i + 1 < s.count else {
-                    throw InputError("the line '\(ShellLine.display(line))' ends with a backslash: join the continued line to it, or remove the \\")
+                    throw UnitifyError.usage("the line '\(ShellLine.display(line))' ends with a backslash: join the continued line to it, or remove the \\")
                 }
                 // Backslash-newline continues the line, also with a Windows line ending.
                 if s[i + 1] == "\r", i + 2 < s.count, s[i + 2] == "\n" {
@@ -215,7 +215,7 @@ struct ShellLexer {
         self.word = nil
     }
 
-    mutating func readSingleQuoted() throws(InputError) {
+    mutating func readSingleQuoted() throws(UnitifyError) {
         markQuoted()
         i += 1
         while i < s.count, s[i] != "'" {
@@ -223,13 +223,13 @@ struct ShellLexer {
             i += 1
         }
         guard i < s.count else {
-            throw InputError("unclosed single quote (') in '\(ShellLine.display(line))': add the closing quote, or write a literal ' as \\'")
+            throw UnitifyError.usage("unclosed single quote (') in '\(ShellLine.display(line))': add the closing quote, or write a literal ' as \\'")
         }
         i += 1
     }
 
     /// Inside double quotes a backslash escapes only `$`, a backquote, `"`, `\` and a newline.
-    mutating func readDoubleQuoted() throws(InputError) {
+    mutating func readDoubleQuoted() throws(UnitifyError) {
         markQuoted()
         i += 1
         while i < s.count, s[i] != "\"" {
@@ -245,7 +245,7 @@ struct ShellLexer {
             i += 1
         }
         guard i < s.count else {
-            throw InputError("unclosed double quote (\") in '\(ShellLine.display(line))': add the closing quote, or write a literal \" as \\\"")
+            throw UnitifyError.usage("unclosed double quote (\") in '\(ShellLine.display(line))': add the closing quote, or write a literal \" as \\\"")
         }
         i += 1
     }
@@ -351,7 +351,7 @@ struct ShellLineParser {
     let lexer: ShellLexer
     var tokens: [ShellToken]
     var needs: [ShellNeed]
-    var errors: [InputError] = []
+    var errors: [UnitifyError] = []
     /// Left out of the `--shell` suggestion: `nohup` and the trailing `&` would end the unit at once.
     var dropped: [Range<Int>] = []
     var result = ShellLine(argv: [])
@@ -362,7 +362,7 @@ struct ShellLineParser {
         needs = lexer.needs
     }
 
-    mutating func parse() throws(InputError) -> ShellLine {
+    mutating func parse() throws(UnitifyError) -> ShellLine {
         // Line breaks around the command separate nothing.
         while tokens.last?.matches("\n") == true { tokens.removeLast() }
         while tokens.first?.matches("\n") == true { tokens.removeFirst() }
@@ -389,7 +389,7 @@ struct ShellLineParser {
                 guard position < tokens.count, !tokens[position].isOperator else {
                     let example = token.text == "<" ? "input.txt" : token.descriptor == "2" && token.text == ">&" ? "1" : "out.log"
                     let written = (token.descriptor ?? "") + token.text
-                    errors.append(InputError("the redirection '\(written)' has no file after it: write one, e.g. \(written)\(example)"))
+                    errors.append(UnitifyError.usage("the redirection '\(written)' has no file after it: write one, e.g. \(written)\(example)"))
                     continue
                 }
                 redirect(token, to: tokens[position])
@@ -430,18 +430,18 @@ struct ShellLineParser {
             }
             if let first = rest.first, first.isAssignment {
                 let program = rest.dropFirst().first?.text ?? "./server"
-                errors.append(InputError(
+                errors.append(UnitifyError.usage(
                     "nohup runs '\(first.text)' as a program, not as a variable: put it before nohup, e.g. \(ShellWords.quote(first.text)) nohup \(ShellWords.quote(program))"))
             }
         }
         result.argv = rest.map(\.text)
 
         if let need = needs.min(by: { $0.offset < $1.offset }) {
-            throw InputError("\(need.what) needs a shell: use --shell \(suggestion())\(need.otherwise)")
+            throw UnitifyError.usage("\(need.what) needs a shell: use --shell \(suggestion())\(need.otherwise)")
         }
         if let error = errors.first { throw error }
         guard !result.argv.isEmpty else {
-            throw InputError("no command to run in '\(ShellLine.display(lexer.line))': add the program, e.g. 'nohup ./server > server.log 2>&1 &'")
+            throw UnitifyError.usage("no command to run in '\(ShellLine.display(lexer.line))': add the program, e.g. 'nohup ./server > server.log 2>&1 &'")
         }
         return result
     }
@@ -460,12 +460,12 @@ struct ShellLineParser {
                 return
             }
             guard op.descriptor == nil else {
-                errors.append(InputError("the redirection '\(written)\(path)' needs a descriptor number after >&: write \(op.descriptor!)> \(ShellWords.quote(path)) to send it to a file"))
+                errors.append(UnitifyError.usage("the redirection '\(written)\(path)' needs a descriptor number after >&: write \(op.descriptor!)> \(ShellWords.quote(path)) to send it to a file"))
                 return
             }
         }
         guard !path.isEmpty else {
-            errors.append(InputError("the redirection '\(written)' has an empty file name: write a file name after it"))
+            errors.append(UnitifyError.usage("the redirection '\(written)' has an empty file name: write a file name after it"))
             return
         }
         switch (op.text, op.descriptor) {

@@ -46,7 +46,7 @@ public enum StatusView {
         if let exit = status.lastExit { facts.append(("Last exit", exit.words)) }
         if !status.command.isEmpty { facts.append(("Command", ShellWords.join(status.command))) }
         if let directory = status.workingDirectory { facts.append(("Directory", directory)) }
-        if let policy = status.restartPolicy { facts.append(("Restart", policy)) }
+        if let policy = status.restartPolicy { facts.append(("Restart", policy.rawValue)) }
         let output = status.standardOutput == status.standardError
             ? status.standardOutput : "stdout \(status.standardOutput), stderr \(status.standardError)"
         facts.append(("Output", output))
@@ -99,10 +99,10 @@ public struct StatusRecord: Encodable, Sendable {
         name = UnitName.shortName(s.unit)
         unit = s.unit
         state = s.state
-        load_state = s.loadState
-        active_state = s.activeState
+        load_state = s.loadState?.rawValue ?? ""
+        active_state = s.activeState?.rawValue ?? ""
         sub_state = s.subState
-        result = s.result
+        result = s.result?.rawValue ?? ""
         explanation = s.explanation
         pid = s.mainPID == 0 ? nil : s.mainPID
         active_since_us = s.activeSince
@@ -114,7 +114,7 @@ public struct StatusRecord: Encodable, Sendable {
         kind = s.kind.rawValue
         command = s.command
         working_directory = s.workingDirectory
-        restart = s.restartPolicy
+        restart = s.restartPolicy?.rawValue
         stdout = s.standardOutput
         stderr = s.standardError
         environment_keys = s.environmentKeys

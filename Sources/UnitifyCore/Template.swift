@@ -5,7 +5,7 @@
 ///
 /// Written here rather than taken from swift-mustache, which imports all of Foundation and would
 /// double every command's start-up time and memory for two small templates.
-/// Tags are validated beforehand (`UnitFile.checkPlaceholders`).
+/// Tags are validated beforehand (`UnitFile.checkPlaceholders`), over the same tokens.
 enum Template {
     indirect enum Node {
         case text(Substring)
@@ -22,7 +22,12 @@ enum Template {
 
     enum Token {
         case text(Substring)
+        /// A tag's sigil (`#`, `^`, `/`, `!`; `&` and a triple mustache are none) and its name.
+        /// The sigils of what unit files have no use for (`>`, `<`, `$`, `=`, `%`) are kept so
+        /// that the check can refuse them.
         case tag(Character?, String)
+        /// A `{{` with no closing `}}` (or `}}}`) on its line.
+        case unclosed(closing: String)
     }
 
     static func tokenize(_ text: String) -> [Token] {
@@ -47,12 +52,15 @@ enum Template {
             if open.lowerBound > rest.startIndex { tokens.append(.text(rest[..<open.lowerBound])) }
             rest = rest[open.upperBound...]
             let triple = rest.first == "{"
-            guard let close = rest.firstRange(of: triple ? "}}}" : "}}") else { break }
+            guard let close = rest.firstRange(of: triple ? "}}}" : "}}") else {
+                tokens.append(.unclosed(closing: triple ? "}}}" : "}}"))
+                return tokens
+            }
             var tag = rest[..<close.lowerBound]
             rest = rest[close.upperBound...]
             if triple { tag = tag.dropFirst() }
             var sigil: Character?
-            if !triple, let first = tag.first, "#^/&!".contains(first) {
+            if !triple, let first = tag.first, "#^/&!><$=%".contains(first) {
                 sigil = first == "&" ? nil : first
                 tag = tag.dropFirst()
             }
@@ -86,6 +94,7 @@ enum Template {
             case .tag(let sigil, let name) where sigil == "#" || sigil == "^":
                 nodes.append(.section(name, inverted: sigil == "^", parse(&tokens, closing: name)))
             case .tag(_, let name): nodes.append(.value(name))
+            case .unclosed: continue
             }
         }
         return nodes

@@ -26,8 +26,8 @@ public struct TimeSpan: Sendable, Hashable, Comparable, CustomStringConvertible 
         ("years", 31_557_600e6), ("year", 31_557_600e6), ("y", 31_557_600e6),
     ]
 
-    /// Parses `text`; throws `InputError` naming the accepted forms.
-    public init(parsing text: String) throws(InputError) {
+    /// Parses `text`; throws `UnitifyError` naming the accepted forms.
+    public init(parsing text: String) throws(UnitifyError) {
         let trimmed = text.trimmingSpaces()
         if trimmed == "infinity" { self = .infinity; return }
         var rest = Substring(trimmed)
@@ -55,8 +55,8 @@ public struct TimeSpan: Sendable, Hashable, Comparable, CustomStringConvertible 
         microseconds = UInt64(total.rounded())
     }
 
-    static func invalid(_ text: String) -> InputError {
-        InputError("invalid duration '\(text)': write a number with a unit, like 500ms, 2s, 1min 30s or 1h")
+    static func invalid(_ text: String) -> UnitifyError {
+        UnitifyError.usage("invalid duration '\(text)': write a number with a unit, like 500ms, 2s, 1min 30s or 1h")
     }
 
     /// The way systemd prints spans: `1min 30s`, `200ms`, `infinity`.

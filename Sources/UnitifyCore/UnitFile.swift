@@ -1,4 +1,3 @@
-
 /// A `UnitSpec` as persistent unit files: what `unitify generate` prints and `run --persistent`
 /// writes to `~/.config/systemd/user/NAME.service` (and `NAME.timer`).
 ///
@@ -108,22 +107,32 @@ public enum UnitFile {
 
         """
 
+    /// The unit files for `spec`: the service, and its timer when it has one. Both are rendered
+    /// before anything is written, so a bad value or template leaves nothing behind.
+    public static func texts(_ spec: UnitSpec, commandLine: String, template: String?) throws(UnitifyError) -> [(unit: String, text: String)] {
+        var texts = [(spec.name, try render(spec, commandLine: commandLine, serviceTemplate: template))]
+        if let timerName = spec.timerName, let timer = try renderTimer(spec, commandLine: commandLine) {
+            texts.append((timerName, timer))
+        }
+        return texts
+    }
+
     /// The `.service` file for `spec`. `commandLine` is what the user typed, recorded in the header
     /// comment; `serviceTemplate` is the text of a `--template` file, nil for the default.
-    public static func render(_ spec: UnitSpec, commandLine: String, serviceTemplate: String? = nil) throws(InputError) -> String {
+    public static func render(_ spec: UnitSpec, commandLine: String, serviceTemplate: String? = nil) throws(UnitifyError) -> String {
         let values = try serviceValues(spec, commandLine: commandLine)
         return try renderTemplate(serviceTemplate ?? defaultServiceTemplate, kind: "service", known: serviceVariables, values: values)
     }
 
     /// The `.timer` file for `spec`, nil when the job has no timer.
-    public static func renderTimer(_ spec: UnitSpec, commandLine: String, timerTemplate: String? = nil) throws(InputError) -> String? {
+    public static func renderTimer(_ spec: UnitSpec, commandLine: String, timerTemplate: String? = nil) throws(UnitifyError) -> String? {
         guard let timer = spec.timer else { return nil }
         var values: [String: Any] = try commonValues(spec, commandLine: commandLine)
         values["description"] = displayText("Timer for " + spec.description, specifiers: true)
         if let calendar = timer.onCalendar { values["onCalendar"] = try calendarValue(calendar) }
         if let delay = timer.onActive { values["onActiveSec"] = delay.description }
         guard values["onCalendar"] != nil || values["onActiveSec"] != nil else {
-            throw InputError("a timer needs --on-calendar or --on-active, e.g. --on-calendar daily")
+            throw UnitifyError.usage("a timer needs --on-calendar or --on-active, e.g. --on-calendar daily")
         }
         return try renderTemplate(timerTemplate ?? defaultTimerTemplate, kind: "timer", known: timerVariables, values: values)
     }
@@ -137,16 +146,16 @@ public enum UnitFile {
 
     // MARK: Values
 
-    static func commonValues(_ spec: UnitSpec, commandLine: String) throws(InputError) -> [String: Any] {
-        guard !spec.argv.isEmpty else { throw InputError("the command is empty: give a program to run after --") }
+    static func commonValues(_ spec: UnitSpec, commandLine: String) throws(UnitifyError) -> [String: Any] {
+        guard !spec.argv.isEmpty else { throw UnitifyError.usage("the command is empty: give a program to run after --") }
         return [
             "commandLine": displayText(commandLine, specifiers: false),
             "version": "\(version)",
-            "command": try spec.argv.map { word throws(InputError) in try execWord(word) }.joined(separator: " "),
+            "command": try spec.argv.map { word throws(UnitifyError) in try execWord(word) }.joined(separator: " "),
         ]
     }
 
-    static func serviceValues(_ spec: UnitSpec, commandLine: String) throws(InputError) -> [String: Any] {
+    static func serviceValues(_ spec: UnitSpec, commandLine: String) throws(UnitifyError) -> [String: Any] {
         var values = try commonValues(spec, commandLine: commandLine)
         values["description"] = displayText(spec.description, specifiers: true)
         values["slice"] = UnitSpec.slice
@@ -154,7 +163,7 @@ public enum UnitFile {
         values["syslogIdentifier"] = UnitName.shortName(spec.name).replacing("%", with: "%%")
         values["execStart"] = try execStart(executable: spec.executable, argv: spec.argv)
         values["workingDirectory"] = try pathValue(spec.workingDirectory, setting: "WorkingDirectory")
-        values["environment"] = try spec.environment.map { assignment throws(InputError) in try environmentWord(assignment) }
+        values["environment"] = try spec.environment.map { assignment throws(UnitifyError) in try environmentWord(assignment) }
         if spec.remainsAfterExit { values["remainAfterExit"] = true }
         if spec.restart != .no { values["restart"] = spec.restart.rawValue }
         if let delay = spec.restartDelay { values["restartSec"] = delay.description }
@@ -182,7 +191,7 @@ public enum UnitFile {
         return values
     }
 
-    static func outputValue(_ target: OutputTarget, setting: String) throws(InputError) -> String? {
+    static func outputValue(_ target: OutputTarget, setting: String) throws(UnitifyError) -> String? {
         switch target {
         case .journal: nil
         case .truncate(let path): "truncate:" + (try pathValue(path, setting: setting))
@@ -207,352 +216,17 @@ public enum UnitFile {
         let digits = fraction < 10 ? "0\(fraction)" : (fraction % 10 == 0 ? "\(fraction / 10)" : "\(fraction)")
         return "\(permyriad / 100).\(digits)%"
     }
+}
 
-    // MARK: Escaping
-
-    /// `ExecStart=@"/path" "argv0" "arg1" …`: the `@` prefix makes the word after the path argv[0],
-    /// so argv[0] reaches the program exactly as the user typed it.
-    static func execStart(executable: String, argv: [String]) throws(InputError) -> String {
-        "@" + (try executableWord(executable)) + " " + (try argv.map { word throws(InputError) in try execWord(word) }.joined(separator: " "))
-    }
-
-    /// The executable path. systemd refuses one holding a quote, a backslash or a control character
-    /// ("Executable name contains special characters", `config_parse_exec`), however it is escaped, so
-    /// those are refused here while the user can still act. Specifiers are expanded in the path
-    /// (`%`→`%%`) but variables are not: `$` stays single (seen with systemd-analyze verify, 252).
-    static func executableWord(_ path: String) throws(InputError) -> String {
-        let shown = display(path)
-        guard path.hasPrefix("/") else { throw InputError("the program path \(shown) is not absolute: give the full path of the program") }
-        if let bad = path.unicodeScalars.first(where: { $0.value < 0x20 || $0.value == 0x7F || $0 == "\"" || $0 == "'" || $0 == "\\" }) {
-            throw InputError("systemd cannot run \(shown): its path holds \(describe(bad)), which systemd refuses in a program path; rename it or start it through a symlink")
+extension UnitFile {
+    /// The last value of `key` in unit-file text (later assignments win), with systemd's `%%`
+    /// undone: how settings the D-Bus API does not expose (where a file-backed StandardOutput=
+    /// points) are read back from the files systemd writes for transient units.
+    public static func lastValue(of key: String, in text: String) -> String? {
+        var value: String?
+        for line in text.split(separator: "\n") where line.hasPrefix(key + "=") {
+            value = String(line.dropFirst(key.count + 1)).replacing("%%", with: "%")
         }
-        try checkNormalized(path, shown: shown, setting: "ExecStart")
-        return "\"" + escaped(path, doublingDollars: false) + "\""
-    }
-
-    /// One argument of `ExecStart=`/`Command=`, as systemd writes it (`unit_concat_strv` with
-    /// exec-syntax escaping): double-quoted, C escapes, `%%` and `$$` so that neither specifiers
-    /// nor variables are expanded.
-    static func execWord(_ word: String) throws(InputError) -> String {
-        guard !word.unicodeScalars.contains("\0") else {
-            throw InputError("an argument of the command contains a NUL character, which no program can receive: remove it")
-        }
-        return "\"" + escaped(word, doublingDollars: true) + "\""
-    }
-
-    /// One `Environment=` assignment as a single quoted word. `Environment=` expands specifiers but
-    /// not variables, so `$` stays as it is.
-    static func environmentWord(_ assignment: String) throws(InputError) -> String {
-        guard !assignment.unicodeScalars.contains("\0") else {
-            // Values may be secrets: name the variable only.
-            throw InputError("environment variable \(display(String(assignment.prefix { $0 != "=" }))) contains a NUL character, which no program can receive: remove it")
-        }
-        return "\"" + escaped(assignment, doublingDollars: false) + "\""
-    }
-
-    /// The body of a double-quoted word. Control characters become C escapes, so the word stays on
-    /// its line; non-ASCII passes through as UTF-8.
-    static func escaped(_ text: String, doublingDollars: Bool) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "%": out += "%%"
-            case "$" where doublingDollars: out += "$$"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F: out += "\\x" + hexByte(UInt8(scalar.value))
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
-
-    /// A path for `WorkingDirectory=`, `StandardOutput=append:`… These settings take the rest of the
-    /// line literally (no quotes, no C escapes), so a control character cannot be written at all and
-    /// is refused; trailing white space would be stripped and a trailing backslash would swallow the
-    /// next line, so those are refused too. Specifiers are expanded: `%`→`%%`.
-    static func pathValue(_ path: String, setting: String) throws(InputError) -> String {
-        let shown = display(path)
-        guard path.hasPrefix("/") else { throw InputError("\(setting)= needs an absolute path, not \(shown): give the full path") }
-        if let bad = path.unicodeScalars.first(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-            throw InputError("the path \(shown) holds \(describe(bad)), which \(setting)= cannot express: rename it")
-        }
-        if let last = path.unicodeScalars.last, last == " " {
-            throw InputError("the path \(shown) ends in a space, which systemd strips from \(setting)=: rename it")
-        }
-        if endsInContinuation(path) {
-            throw InputError("the path \(shown) ends in a backslash, which systemd reads as a line continuation in \(setting)=: rename it")
-        }
-        try checkNormalized(path, shown: shown, setting: setting)
-        return path.replacing("%", with: "%%")
-    }
-
-    /// systemd refuses `..` in a path it checks (`path_simplify_and_warn`).
-    static func checkNormalized(_ path: String, shown: String, setting: String) throws(InputError) {
-        if path.split(separator: "/").contains("..") {
-            throw InputError("the path \(shown) contains '..', which systemd refuses in \(setting)=: give it without '..'")
-        }
-    }
-
-    /// A calendar spec never holds control characters; refusing them keeps `OnCalendar=` on its line.
-    static func calendarValue(_ spec: String) throws(InputError) -> String {
-        if spec.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) || endsInContinuation(spec) {
-            throw InputError("invalid --on-calendar \(display(spec)): a calendar spec is one line of text, e.g. 'daily' or '*-*-* 03:00:00' (see systemd.time(7))")
-        }
-        return spec.replacing("%", with: "%%")
-    }
-
-    /// Text for people (`Description=`, the header comment): it need not round-trip, so control
-    /// characters are shown as C escapes rather than refused, and a trailing odd backslash is doubled
-    /// so that it cannot join the next line. `Description=` expands specifiers; a comment does not.
-    static func displayText(_ text: String, specifiers: Bool) -> String {
-        var out = display(text)
-        if specifiers { out = out.replacing("%", with: "%%") }
-        if endsInContinuation(out) { out += "\\" }
-        return out
-    }
-
-    /// `text` with control characters as C escapes: one line, safe in messages and comments.
-    static func display(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F: out += "\\x" + hexByte(UInt8(scalar.value))
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
-
-    static func describe(_ scalar: Unicode.Scalar) -> String {
-        switch scalar {
-        case "\"": "a double quote"
-        case "'": "a single quote"
-        case "\\": "a backslash"
-        case "\n": "a newline"
-        default: "the control character \\x" + hexByte(UInt8(truncatingIfNeeded: scalar.value))
-        }
-    }
-
-    /// systemd joins a line that ends in an odd run of backslashes with the next line.
-    static func endsInContinuation(_ text: String) -> Bool {
-        var count = 0
-        for scalar in text.unicodeScalars.reversed() {
-            guard scalar == "\\" else { break }
-            count += 1
-        }
-        return count % 2 == 1
-    }
-
-    // MARK: Templates
-
-    /// systemd reads lines of at most 1 MiB (`LONG_LINE_MAX`) and rejects the whole file otherwise.
-    static let longestLine = 1 << 20
-
-    static func renderTemplate(_ text: String, kind: String, known: [String], values: [String: Any]) throws(InputError) -> String {
-        try checkPlaceholders(text, kind: kind, known: known)
-        let rendered = Template.render(text, values)
-        guard isGeneratedByUnitify(rendered) else {
-            throw InputError("the \(kind) template has no \(markerSection) section: keep the one of the default template, which is how unitify recognises the files it wrote")
-        }
-        for (index, line) in rendered.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
-        where line.utf8.count > longestLine {
-            throw InputError("line \(index + 1) of the \(kind) file would be longer than systemd's 1 MiB limit: shorten the command or its environment")
-        }
-        return rendered
-    }
-
-    /// A template renders an unknown name as nothing; a typo in a `--template` would silently
-    /// drop a setting, so every tag is checked against the known placeholders first. Partials,
-    /// blocks, pragmas and delimiter changes are refused: unit files need none of them.
-    static func checkPlaceholders(_ text: String, kind: String, known: [String]) throws(InputError) {
-        let knownSet = Set(known)
-        var open: [String] = []
-        var rest = Substring(text)
-        while let start = rest.firstRange(of: "{{") {
-            rest = rest[start.upperBound...]
-            let triple = rest.first == "{"
-            let closing = triple ? "}}}" : "}}"
-            guard let end = rest.firstRange(of: closing) else {
-                throw InputError("the \(kind) template has a '{{' that is never closed with '\(closing)'")
-            }
-            var tag = rest[..<end.lowerBound]
-            rest = rest[end.upperBound...]
-            if triple { tag = tag.dropFirst() }
-            var sigil: Character? = nil
-            if !triple, let first = tag.first, "#^/&!>$<=%".contains(first) {
-                sigil = first
-                tag = tag.dropFirst()
-            }
-            let name = String(tag).trimmingSpaces()
-            switch sigil {
-            case "!":
-                continue
-            case ">", "<", "$", "=", "%":
-                throw InputError("the \(kind) template uses {{\(sigil!)\(display(name))}}: partials, blocks, pragmas and delimiter changes are not supported; use {{name}}, {{#name}}…{{/name}} and {{^name}}…{{/name}}")
-            default:
-                break
-            }
-            let isKnown = knownSet.contains(name) || (name == "." && open.last.map(listVariables.contains) == true)
-            guard isKnown else {
-                let hint = name == "." ? " ({{.}} only works inside {{#environment}}…{{/environment}})" : ""
-                throw InputError("the \(kind) template uses unknown placeholder '\(display(name))'\(hint): known placeholders are \(known.joined(separator: ", "))")
-            }
-            switch sigil {
-            case "#", "^":
-                open.append(name)
-            case "/":
-                guard open.last == name else {
-                    throw InputError("the \(kind) template closes {{/\(name)}} where \(open.last.map { "{{#\($0)}}" } ?? "no section") is open: close sections in the order they were opened")
-                }
-                open.removeLast()
-            default:
-                break
-            }
-        }
-        if let unclosed = open.last {
-            throw InputError("the \(kind) template never closes {{#\(unclosed)}}: add {{/\(unclosed)}}")
-        }
-    }
-
-    // MARK: Reading back
-
-    /// The words of an `ExecStart=` (or `Command=`) value, unescaped as systemd reads them
-    /// (`extract_first_word` with `EXTRACT_UNQUOTE|EXTRACT_CUNESCAPE`, then `%%`→`%` and `$$`→`$`).
-    /// Prefix characters before the first word (`@`, `-`, `:`, `+`, `!`) are dropped; after a prefix
-    /// the first word is the executable path, where `$` is literal. Returns nil for what unitify
-    /// never writes: bad quoting or escapes, a specifier, a variable reference.
-    public static func unescapeExecWords(_ value: String) -> [String]? {
-        var bytes = Substring(value).utf8[...]
-        var hasPrefix = false
-        while let first = bytes.first, "@-:+!".utf8.contains(first) {
-            hasPrefix = true
-            bytes = bytes.dropFirst()
-        }
-        guard let words = splitWords(bytes) else { return nil }
-        var result: [String] = []
-        for (index, word) in words.enumerated() {
-            guard let literal = undoExpansion(word, dollars: !(hasPrefix && index == 0)) else { return nil }
-            result.append(literal)
-        }
-        return result
-    }
-
-    /// The assignments of an `Environment=` value, unescaped as systemd reads them (`%%`→`%`; `$` is literal).
-    public static func unescapeEnvironmentWords(_ value: String) -> [String]? {
-        guard let words = splitWords(Substring(value).utf8[...]) else { return nil }
-        var result: [String] = []
-        for word in words {
-            guard let literal = undoExpansion(word, dollars: false) else { return nil }
-            result.append(literal)
-        }
-        return result
-    }
-
-    /// `%%`→`%` and, when `dollars`, `$$`→`$`; nil for a lone `%` or `$`, which systemd would expand.
-    static func undoExpansion(_ word: [UInt8], dollars: Bool) -> String? {
-        var out: [UInt8] = []
-        var index = 0
-        while index < word.count {
-            let byte = word[index]
-            if byte == UInt8(ascii: "%") || (dollars && byte == UInt8(ascii: "$")) {
-                guard index + 1 < word.count, word[index + 1] == byte else { return nil }
-                index += 1
-            }
-            out.append(byte)
-            index += 1
-        }
-        return String(validating: out, as: UTF8.self)
-    }
-
-    /// systemd's `extract_first_word` over a whole value, with quotes removed and C escapes decoded.
-    static func splitWords(_ input: Substring.UTF8View.SubSequence) -> [[UInt8]]? {
-        let bytes = Array(input)
-        let separators: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D]
-        var words: [[UInt8]] = []
-        var index = 0
-        while true {
-            while index < bytes.count, separators.contains(bytes[index]) { index += 1 }
-            guard index < bytes.count else { return words }
-            var word: [UInt8] = []
-            var quote: UInt8? = nil
-            while index < bytes.count {
-                let byte = bytes[index]
-                if byte == UInt8(ascii: "\\") {
-                    guard let (decoded, length) = unescapeOne(bytes, at: index + 1) else { return nil }
-                    word += decoded
-                    index += 1 + length
-                } else if let open = quote {
-                    if byte == open { quote = nil } else { word.append(byte) }
-                    index += 1
-                } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
-                    quote = byte
-                    index += 1
-                } else if separators.contains(byte) {
-                    break
-                } else {
-                    word.append(byte)
-                    index += 1
-                }
-            }
-            guard quote == nil else { return nil }
-            words.append(word)
-        }
-    }
-
-    /// systemd's `cunescape_one`: the bytes one escape stands for and how many bytes it took after
-    /// the backslash. NUL is refused, as systemd refuses it.
-    static func unescapeOne(_ bytes: [UInt8], at index: Int) -> ([UInt8], Int)? {
-        guard index < bytes.count else { return nil }
-        func hex(_ count: Int) -> UInt32? {
-            guard index + count < bytes.count else { return nil }
-            var value: UInt32 = 0
-            for byte in bytes[(index + 1)...(index + count)] {
-                guard let digit = hexDigit(byte) else { return nil }
-                value = value << 4 | digit
-            }
-            return value
-        }
-        let simple: [UInt8: UInt8] = [
-            UInt8(ascii: "a"): 0x07, UInt8(ascii: "b"): 0x08, UInt8(ascii: "f"): 0x0C, UInt8(ascii: "n"): 0x0A,
-            UInt8(ascii: "r"): 0x0D, UInt8(ascii: "t"): 0x09, UInt8(ascii: "v"): 0x0B, UInt8(ascii: "\\"): 0x5C,
-            UInt8(ascii: "\""): 0x22, UInt8(ascii: "'"): 0x27, UInt8(ascii: "s"): 0x20,
-        ]
-        let kind = bytes[index]
-        if let byte = simple[kind] { return ([byte], 1) }
-        switch kind {
-        case UInt8(ascii: "x"):
-            guard let value = hex(2), value != 0 else { return nil }
-            return ([UInt8(value)], 3)
-        case UInt8(ascii: "u"), UInt8(ascii: "U"):
-            let count = kind == UInt8(ascii: "u") ? 4 : 8
-            guard let value = hex(count), value != 0, let scalar = Unicode.Scalar(value) else { return nil }
-            return (Array(String(Character(scalar)).utf8), 1 + count)
-        case UInt8(ascii: "0")...UInt8(ascii: "7"):
-            guard index + 2 < bytes.count else { return nil }
-            var value: UInt32 = 0
-            for byte in bytes[index...(index + 2)] {
-                guard (UInt8(ascii: "0")...UInt8(ascii: "7")).contains(byte) else { return nil }
-                value = value << 3 | UInt32(byte - UInt8(ascii: "0"))
-            }
-            guard value != 0, value <= 255 else { return nil }
-            return ([UInt8(value)], 3)
-        default:
-            return nil
-        }
-    }
-
-    static func hexDigit(_ byte: UInt8) -> UInt32? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(byte - UInt8(ascii: "0"))
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt32(byte - UInt8(ascii: "a") + 10)
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt32(byte - UInt8(ascii: "A") + 10)
-        default: nil
-        }
+        return value
     }
 }

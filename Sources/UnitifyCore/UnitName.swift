@@ -8,8 +8,8 @@ public enum UnitName {
 
     /// `server`, `server.service` → `server.service`; `daily.timer` stays a timer.
     /// Throws for an empty name or one too long for systemd.
-    public static func normalize(_ name: String, defaultSuffix: String = ".service") throws(InputError) -> String {
-        guard !name.isEmpty else { throw InputError("the unit name is empty: give a name such as --name web") }
+    public static func normalize(_ name: String, defaultSuffix: String = ".service") throws(UnitifyError) -> String {
+        guard !name.isEmpty else { throw UnitifyError.usage("the unit name is empty: give a name such as --name web") }
         let suffixes = [".service", ".timer"]
         let full: String
         if let suffix = suffixes.first(where: { name.hasSuffix($0) && name.count > $0.count }) {
@@ -18,7 +18,7 @@ public enum UnitName {
             full = escape(name) + defaultSuffix
         }
         guard full.utf8.count <= maxLength else {
-            throw InputError("the unit name '\(name)' is too long: systemd allows \(maxLength) bytes, suffix included")
+            throw UnitifyError.usage("the unit name '\(name)' is too long: systemd allows \(maxLength) bytes, suffix included")
         }
         return full
     }

@@ -74,6 +74,19 @@ public enum OutputTarget: Sendable, Equatable {
         case .truncate(let path), .append(let path): path
         }
     }
+
+    /// A file setting as unit files write it: `append:PATH`, `truncate:PATH`, or `file:PATH`
+    /// (taken as truncate); nil for anything else (`journal`, `inherit`...) and for no path.
+    public init?(setting: String) {
+        for (prefix, make) in [("append:", OutputTarget.append), ("truncate:", OutputTarget.truncate), ("file:", OutputTarget.truncate)]
+        where setting.hasPrefix(prefix) {
+            let path = String(setting.dropFirst(prefix.count))
+            guard !path.isEmpty else { return nil }
+            self = make(path)
+            return
+        }
+        return nil
+    }
 }
 
 /// What starts a timer-driven job: a calendar spec and/or a delay after the timer starts.
@@ -97,15 +110,15 @@ public enum FileKind: Sendable {
 public enum ProgramResolver {
     public static func resolve(
         _ program: String, searchPath: String, workingDirectory: String, probe: (String) -> FileKind
-    ) throws(InputError) -> String {
-        guard !program.isEmpty else { throw InputError("the command is empty: give a program to run after --") }
+    ) throws(UnitifyError) -> String {
+        guard !program.isEmpty else { throw UnitifyError.usage("the command is empty: give a program to run after --") }
         if program.contains("/") {
             let path = absolute(program, relativeTo: workingDirectory)
             switch probe(path) {
             case .executable: return path
-            case .missing: throw InputError("program '\(program)' not found: \(path) does not exist")
-            case .directory: throw InputError("'\(program)' is a directory, not a program: name the file to run")
-            case .notExecutable: throw InputError("'\(program)' is not executable: run 'chmod +x \(program)' or name its interpreter, e.g. sh \(program)")
+            case .missing: throw UnitifyError.usage("program '\(program)' not found: \(path) does not exist")
+            case .directory: throw UnitifyError.usage("'\(program)' is a directory, not a program: name the file to run")
+            case .notExecutable: throw UnitifyError.usage("'\(program)' is not executable: run 'chmod +x \(program)' or name its interpreter, e.g. sh \(program)")
             }
         }
         var sawNonExecutable: String?
@@ -119,9 +132,9 @@ public enum ProgramResolver {
             }
         }
         if let sawNonExecutable {
-            throw InputError("'\(program)' is not executable (\(sawNonExecutable)): run 'chmod +x \(sawNonExecutable)'")
+            throw UnitifyError.usage("'\(program)' is not executable (\(sawNonExecutable)): run 'chmod +x \(sawNonExecutable)'")
         }
-        throw InputError("program '\(program)' not found on PATH: check the spelling, or give its path (e.g. ./\(program))")
+        throw UnitifyError.usage("program '\(program)' not found on PATH: check the spelling, or give its path (e.g. ./\(program))")
     }
 
     /// `path` made absolute against `base`, with `.` and `..` components folded.

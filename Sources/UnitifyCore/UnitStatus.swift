@@ -1,4 +1,6 @@
-/// A unit's state as `status` shows it, read from the manager's properties.
+/// A unit's state as `status` shows it, read from the manager's properties (see
+/// `UnitStatus(properties:unit:)` in UnitifyClient for the table of them). The predicates that
+/// decide what the state means (ended, crashed, restarting) are written here once.
 public struct UnitStatus: Sendable, Equatable {
     public enum Kind: String, Sendable {
         case transient, persistent, timer, other
@@ -6,11 +8,13 @@ public struct UnitStatus: Sendable, Equatable {
 
     public var unit: String
     public var description = ""
-    public var loadState = ""
-    public var activeState = ""
+    /// Nil when the manager did not say (or said something this version does not know).
+    public var loadState: LoadState?
+    public var activeState: ActiveState?
+    /// The unit type's own state: `running`, `exited`, `auto-restart`, `dead`, `waiting`...
     public var subState = ""
-    /// systemd's `Result`: `success`, `exit-code`, `signal`, `start-limit-hit`, `oom-kill`...
-    public var result = ""
+    /// How the last run ended: `success`, `exit-code`, `signal`, `start-limit-hit`, `oom-kill`...
+    public var result: UnitResult?
     public var mainPID: UInt32 = 0
     /// When the unit last became active, microseconds since the epoch.
     public var activeSince: UInt64?
@@ -20,7 +24,7 @@ public struct UnitStatus: Sendable, Equatable {
     public var lastExit: ProcessExit?
     public var command: [String] = []
     public var workingDirectory: String?
-    public var restartPolicy: String?
+    public var restartPolicy: RestartPolicy?
     public var restartDelay: TimeSpan?
     public var invocationID: String?
     public var kind: Kind = .other
@@ -42,54 +46,67 @@ public struct UnitStatus: Sendable, Equatable {
 
     public init(unit: String) { self.unit = unit }
 
+    var isTimer: Bool { unit.hasSuffix(".timer") }
+
+    /// Whether the manager knows no unit of this name.
+    public var isNotFound: Bool { loadState == .notFound }
+
     /// The state in words: running, restarting, failed, exited, stopped, waiting for timer.
     public var state: String {
+        if isNotFound { return "not found" }
         switch activeState {
-        case _ where loadState == "not-found": return "not found"
-        case "inactive" where timerActive:
+        case .inactive where timerActive:
             return "waiting for timer"
-        case "active":
-            if unit.hasSuffix(".timer") { return subState == "waiting" ? "waiting for timer" : subState }
-            return subState == "exited" ? "exited" : (subState == "running" ? "running" : subState)
-        case "activating": return subState == "auto-restart" ? "restarting" : "starting"
-        case "deactivating": return "stopping"
-        case "failed": return "failed"
-        case "inactive": return lastExit?.isSuccess == true && result == "success" ? "exited" : "stopped"
-        default: return activeState
+        case .active:
+            if isTimer { return subState == "waiting" ? "waiting for timer" : subState }
+            return subState
+        case .activating: return isWaitingToRestart ? "restarting" : "starting"
+        case .deactivating: return "stopping"
+        case .failed: return "failed"
+        case .inactive: return lastExit?.isSuccess == true && result == .success ? "exited" : "stopped"
+        case let other?: return other.rawValue
+        case nil: return ""
         }
     }
 
-    public var isRunning: Bool { activeState == "active" || activeState == "reloading" }
+    public var isRunning: Bool { activeState == .active || activeState == .reloading }
+
+    /// Down: stopped or failed, nothing left to stop.
+    public var isDown: Bool { activeState == .inactive || activeState == .failed }
+
+    /// A service whose program exited while systemd keeps the unit active (RemainAfterExit=).
+    var exitedButKept: Bool { activeState == .active && subState == "exited" && !isTimer }
+
+    /// Between two runs: the program ended and systemd waits `RestartSec=` to start it again.
+    public var isWaitingToRestart: Bool { subState == "auto-restart" }
+
+    /// The job has ended and is not about to be restarted: failed, or exited and kept for its
+    /// status, or gone inactive.
+    public var hasEnded: Bool { isDown || exitedButKept }
+
+    /// What the watch after a start waits for: an end, or a sign that the job is crash-looping.
+    public var hasSettled: Bool { hasEnded || restarts > 0 || isWaitingToRestart }
+
+    /// The signs of a crash soon after a start, which `run` reports with the job's last lines.
+    public var looksCrashed: Bool {
+        activeState == .failed || restarts > 0 || isWaitingToRestart || (lastExit.map { !$0.isSuccess } ?? false)
+    }
+
+    /// The start job's process never ran the program: systemd's own exit codes (200 and up) say
+    /// it failed before (EXEC, CHDIR...), and no exit at all says nothing ran.
+    public var neverRan: Bool {
+        lastExit.map { $0.kind == .exited && $0.status >= 200 && $0.status < 256 } ?? true
+    }
 
     /// Failed although its policy restarts on this result: systemd stopped restarting because of
     /// the start limit. (Result= keeps the crash's own result, e.g. exit-code, in that case.)
     public var gaveUpRestarting: Bool {
-        guard activeState == "failed", restarts > 0, let policy = restartPolicy else { return false }
-        switch policy {
-        case "always": return true
-        case "on-failure": return result != "success"
-        case "on-abnormal": return ["signal", "core-dump", "timeout", "watchdog"].contains(result)
-        case "on-abort": return ["signal", "core-dump"].contains(result)
-        default: return false
-        }
+        activeState == .failed && restarts > 0 && (restartPolicy?.restarts(after: result) ?? false)
     }
 
     /// Whether systemd's policy restarts the job after it ended with this result.
     public var restartsOnThisResult: Bool {
-        switch restartPolicy ?? "no" {
-        case "always": true
-        case "on-failure": result != "success"
-        case "on-success": result == "success"
-        case "on-abnormal": ["signal", "core-dump", "timeout", "watchdog"].contains(result)
-        case "on-abort": ["signal", "core-dump"].contains(result)
-        default: false
-        }
-    }
-
-    /// The job has ended and is not about to be restarted: failed, or exited and kept for its
-    /// status, or gone inactive.
-    public var hasEnded: Bool {
-        activeState == "failed" || activeState == "inactive" || (activeState == "active" && subState == "exited" && !unit.hasSuffix(".timer"))
+        (restartPolicy ?? .no).restarts(after: result)
     }
 
     /// Uptime at `now` (microseconds since the epoch) while the unit is up.
@@ -98,22 +115,28 @@ public struct UnitStatus: Sendable, Equatable {
         return TimeSpan(microseconds: now - since)
     }
 
+    /// The file the job's stdout goes to, when it was started with --log-file or --stdout.
+    public var logFile: String? {
+        OutputTarget(setting: standardOutput)?.path
+    }
+
     /// Why the unit is not running, in words, with what to do about it; nil when there is nothing to say.
     public var explanation: String? {
-        switch result {
-        case _ where gaveUpRestarting, "start-limit-hit":
+        if gaveUpRestarting || result == .startLimitHit {
             return "crashed \(restarts) times and hit the start limit, so systemd gave up: fix the crash (see its log below), or allow more with --max-restarts N --within DURATION"
-        case "oom-kill":
+        }
+        switch result {
+        case .oomKill:
             return "killed by the kernel's OOM killer: it ran out of memory"
-        case "timeout":
+        case .timeout:
             return "timed out"
-        case "exit-code", "signal", "core-dump":
+        case .exitCode, .signal, .coreDump:
             return lastExit.map { "the program \($0.words)" }
-        case "success", "":
-            guard activeState == "inactive" || subState == "exited", let lastExit, !lastExit.isSuccess else { return nil }
+        case .success, nil:
+            guard activeState == .inactive || subState == "exited", let lastExit, !lastExit.isSuccess else { return nil }
             return "the program \(lastExit.words)"
-        default:
-            return "failed: \(result)"
+        case let other?:
+            return "failed: \(other.rawValue)"
         }
     }
 }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Systemd
 import UnitifyClient
 import UnitifyCore
 
@@ -27,9 +26,9 @@ struct Cat: ParsableCommand {
             }
             return
         }
-        let manager = try scope.scope.manager()
-        let spec = try manager.transientSpec(of: unit)
-        for (index, (name, text)) in try Manager.unitTexts(spec, commandLine: spec.description, template: nil).enumerated() {
+        let jobs = try Jobs.connect(scope.scope)
+        let spec = try jobs.transientSpec(of: unit)
+        for (index, (name, text)) in try UnitFile.texts(spec, commandLine: spec.description, template: nil).enumerated() {
             if index > 0 { out.line() }
             out.line("# \(files.path(name)) (not written: the job is transient; 'unitify install \(UnitName.shortName(unit))' writes it)")
             out.write(text.hasSuffix("\n") ? text : text + "\n")

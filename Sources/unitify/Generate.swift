@@ -1,5 +1,4 @@
 import ArgumentParser
-import Systemd
 import UnitifyClient
 import UnitifyCore
 
@@ -18,8 +17,8 @@ struct Generate: ParsableCommand {
     func run() throws {
         let (spec, notes) = try job.request(for: Self.self).makeSpec(host: LiveHost())
         for note in notes { printError("unitify: note: \(note)") }
-        let text = try template.map { path throws(InputError) in try LiveHost().readText(path) }
-        let files = try Manager.unitTexts(spec, commandLine: typedCommandLine, template: text)
+        let text = try template.map { path throws(UnitifyError) in try LiveHost().readText(path) }
+        let files = try UnitFile.texts(spec, commandLine: job.typedCommandLine, template: text)
         for (index, (unit, text)) in files.enumerated() {
             if index > 0 { Output.standard.line() }
             Output.standard.line("# \(unit)")

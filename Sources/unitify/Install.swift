@@ -1,5 +1,4 @@
 import ArgumentParser
-import Systemd
 import UnitifyClient
 import UnitifyCore
 
@@ -27,9 +26,9 @@ struct Install: ParsableCommand {
         let unit = try UnitName.normalize(name)
         let files = try scope.scope.unitFiles()
         let template = try persistence.templateText()
-        let manager = try scope.scope.manager()
+        let jobs = try Jobs.connect(scope.scope)
         lingering.ensure(for: unit, scope: scope.scope)
-        let report = try manager.install(unit, files: files, template: template)
+        let report = try jobs.install(unit, files: files, template: template)
         let out = Output.standard
         out.line("installed \(unit): \(report.files.joined(separator: ", "))")
         out.line("  enabled, \(report.status.state)\(report.status.mainPID == 0 ? "" : " (pid \(report.status.mainPID))"); down for \(report.downtime.short) during the switch")

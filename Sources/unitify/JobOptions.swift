@@ -12,7 +12,7 @@ struct JobOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Run this line with /bin/sh -c, for pipes and the like.", valueName: "line"))
     var shell: String?
 
-    @Option(help: "When to restart: no, on-success, on-failure, on-abnormal, on-abort, on-watchdog, always.")
+    @Option(help: "When to restart: \(RestartPolicy.allCases.map(\.rawValue).joined(separator: ", ")).")
     var restart: String?
 
     @Option(name: .customLong("restart-sec"), help: ArgumentHelp("Delay before a restart (default 1s with a policy).", valueName: "duration"))
@@ -69,6 +69,11 @@ struct JobOptions: ParsableArguments {
     @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The command to run, after --.", valueName: "command"))
     var command: [String] = []
 
+    /// The command line these options came from, as typed: the comment at the top of a generated file.
+    var typedCommandLine: String {
+        ShellWords.join(["unitify"] + CommandLine.arguments.dropFirst())
+    }
+
     /// The options as a request; an option this command does not know is refused here, since
     /// the command words after it are captured as they are.
     func request(for subcommand: ParsableCommand.Type) throws -> JobRequest {
@@ -77,7 +82,7 @@ struct JobOptions: ParsableArguments {
             throw CleanExit.helpRequest(subcommand)
         }
         if let first = command.first, first.hasPrefix("-"), first != "--" {
-            throw InputError("unknown option '\(first)': see 'unitify run --help' (put the command after --)")
+            throw UnitifyError.usage("unknown option '\(first)': see 'unitify run --help' (put the command after --)")
         }
         var request = JobRequest()
         request.command = command.first == "--" ? Array(command.dropFirst()) : command

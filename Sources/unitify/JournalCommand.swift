@@ -1,5 +1,4 @@
 import ArgumentParser
-import Systemd
 import UnitifyClient
 import UnitifyCore
 
@@ -34,10 +33,10 @@ struct JournalCommand: ParsableCommand {
     @Option(name: [.customShort("g"), .customLong("grep")], help: "Only lines whose message matches this regular expression (case-insensitive when all lowercase).")
     var grep: String?
 
-    @Option(name: [.customShort("o"), .customLong("output")], help: "Format: short, short-iso, short-precise, cat, json.")
+    @Option(name: [.customShort("o"), .customLong("output")], help: "Format: \(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
     var output: String = "short"
 
-    @Option(name: .customLong("run"), help: "Which runs: current, previous or all.")
+    @Option(name: .customLong("run"), help: "Which runs: \(Format.alternatives(RunSelection.allCases.map(\.rawValue))).")
     var runs: String = "all"
 
     @OptionGroup var scope: ScopeOptions
@@ -45,48 +44,36 @@ struct JournalCommand: ParsableCommand {
     func run() throws {
         var query = LogQuery()
         query.scope = scope.scope
-        query.units = try names.map { name throws(InputError) in try UnitName.normalize(name) }
+        query.units = try names.map { name throws(UnitifyError) in try UnitName.normalize(name) }
         if lines == "all" {
             query.lines = nil
         } else if let n = Int(lines), n >= 0 {
             query.lines = n
         } else {
-            throw InputError("invalid -n '\(lines)': give a number of lines, or 'all'")
+            throw UnitifyError.usage("invalid -n '\(lines)': give a number of lines, or 'all'")
         }
-        guard let format = LogFormat(rawValue: output) else {
-            throw InputError("invalid -o '\(output)': use one of \(LogFormat.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        query.format = format
-        query.since = try since.map { text throws(InputError) in Clock.resolve(try TimePoint(parsing: text)) }
-        query.until = try until.map { text throws(InputError) in Clock.resolve(try TimePoint(parsing: text)) }
+        query.format = try LogFormat(parsing: output)
+        query.since = try since.map { text throws(UnitifyError) in Clock.resolve(try TimePoint(parsing: text)) }
+        query.until = try until.map { text throws(UnitifyError) in Clock.resolve(try TimePoint(parsing: text)) }
         if let since = query.since, let until = query.until, since > until {
-            throw InputError("--since is after --until: nothing can match")
+            throw UnitifyError.usage("--since is after --until: nothing can match")
         }
-        query.maxPriority = try priority.map { text throws(InputError) in try Priority.parse(text) }
+        query.maxPriority = try priority.map { text throws(UnitifyError) in try Priority.parse(text) }
         if let grep {
-            guard var regex = try? Regex(grep) else { throw InputError("invalid -g '\(grep)': not a regular expression") }
+            guard var regex = try? Regex(grep) else { throw UnitifyError.usage("invalid -g '\(grep)': not a regular expression") }
             if !grep.contains(where: \.isUppercase) { regex = regex.ignoresCase() }
             query.grep = regex
         }
-        guard ["current", "previous", "all"].contains(runs) else {
-            throw InputError("invalid --run '\(runs)': use current, previous or all")
-        }
-        let job = query.units.count == 1 ? Self.managerFacts(of: query.units[0], run: runs != "all", scope: scope.scope) : nil
-        if runs != "all" {
-            guard query.units.count == 1 else { throw InputError("--run \(runs) needs exactly one NAME") }
+        let selection = try RunSelection(parsing: runs)
+        let job = query.units.count == 1 ? Self.managerFacts(of: query.units[0], run: selection != .all, scope: scope.scope) : nil
+        if selection != .all {
+            guard query.units.count == 1 else { throw UnitifyError.usage("--run \(runs) needs exactly one NAME") }
             let unit = query.units[0]
-            let all = try UnitLog.runs(of: unit, scope: scope.scope)
-            // The manager knows which run is current; the journal which came before it.
-            var current = all.count - 1
-            if let id = job?.run, let known = all.firstIndex(where: { $0.id == id }) {
-                current = known
+            guard let bounds = selection.bounds(in: try UnitLog.runs(of: unit, scope: scope.scope), currentID: job?.run) else {
+                throw UnitifyError.failed("\(UnitName.shortName(unit)) has no \(runs) run in the journal")
             }
-            let index = runs == "current" ? current : current - 1
-            guard index >= 0, index < all.count else {
-                throw CommandFailure("\(UnitName.shortName(unit)) has no \(runs) run in the journal")
-            }
-            if index > 0 { query.since = max(query.since ?? 0, all[index - 1].end + 1) }
-            if index + 1 < all.count { query.until = min(query.until ?? .max, all[index].end) }
+            if let since = bounds.since { query.since = max(query.since ?? 0, since) }
+            if let until = bounds.until { query.until = min(query.until ?? .max, until) }
         }
 
         if let file = job?.logFile {
@@ -102,7 +89,7 @@ struct JournalCommand: ParsableCommand {
     /// over one connection that is closed on return, before any following: a connection nobody
     /// reads fills with the manager's signals. Nil parts when the manager cannot say.
     static func managerFacts(of unit: String, run: Bool, scope: ManagerScope) -> (run: String?, logFile: String?)? {
-        guard let manager = try? scope.manager() else { return nil }
-        return (run ? try? manager.status(of: unit).invocationID : nil, try? manager.logFile(of: unit))
+        guard let jobs = try? Jobs.connect(scope) else { return nil }
+        return (run ? try? jobs.status(of: unit).invocationID : nil, try? jobs.logFile(of: unit))
     }
 }

@@ -8,7 +8,7 @@ struct PersistenceOptions: ParsableArguments {
     var template: String?
 
     func templateText() throws -> String? {
-        try template.map { path throws(InputError) in try LiveHost().readText(path) }
+        try template.map { path throws(UnitifyError) in try LiveHost().readText(path) }
     }
 }
 
@@ -26,9 +26,4 @@ struct LingerOptions: ParsableArguments {
         if outcome == .enabled && quiet { return }
         printError("unitify: \(line)")
     }
-}
-
-/// The command line as typed, for the comment at the top of a generated file.
-var typedCommandLine: String {
-    ShellWords.join(["unitify"] + CommandLine.arguments.dropFirst())
 }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Systemd
 import UnitifyClient
 import UnitifyCore
 
@@ -53,7 +52,7 @@ struct Run: ParsableCommand {
 
     func run() throws {
         _ = try TimeSpan(parsing: check)  // a bad --check is bad input before anything starts
-        guard !(wait && follow) else { throw InputError("--wait and --follow exclude each other: pick one") }
+        guard !(wait && follow) else { throw UnitifyError.usage("--wait and --follow exclude each other: pick one") }
         let (spec, notes) = try job.request(for: Self.self).makeSpec(host: LiveHost())
         for note in notes where !quiet { printError("unitify: note: \(note)") }
         if dryRun {
@@ -61,7 +60,7 @@ struct Run: ParsableCommand {
             return
         }
         guard persistent || persistence.template == nil else {
-            throw InputError("--template goes with --persistent: a transient job has no unit file")
+            throw UnitifyError.usage("--template goes with --persistent: a transient job has no unit file")
         }
         let status = try startAndWatch(spec)
         report(spec, status)
@@ -76,31 +75,30 @@ struct Run: ParsableCommand {
     /// Starts the job and watches it: until it ends with --wait, for the settle window otherwise.
     func startAndWatch(_ spec: UnitSpec) throws -> UnitStatus {
         let settleWindow = try TimeSpan(parsing: check)
-        let manager = try scope.scope.manager(throughBroker: wait)
-        if !scope.system { warnAboutIgnoredLimits(spec, manager: manager) }
-        let texts = persistent ? try Manager.unitTexts(spec, commandLine: typedCommandLine, template: try persistence.templateText()) : []
+        let jobs = try Jobs.connect(scope.scope, throughBroker: wait)
+        if !scope.system { warnAboutIgnoredLimits(spec, jobs: jobs) }
+        let texts = persistent ? try UnitFile.texts(spec, commandLine: job.typedCommandLine, template: try persistence.templateText()) : []
         lingering.ensure(for: spec.name, scope: scope.scope, quiet: quiet)
         let started: UnitStatus
         if persistent {
-            started = try manager.startPersistent(spec, texts: texts, files: try scope.scope.unitFiles(), replace: replace)
+            started = try jobs.startPersistent(spec, texts: texts, files: try scope.scope.unitFiles(), replace: replace)
         } else {
-            started = try manager.start(spec, replace: replace, keepLoaded: wait, lockDirectory: scope.scope.lockDirectory)
+            started = try jobs.start(spec, replace: replace, keepLoaded: wait)
         }
         let short = UnitName.shortName(spec.name)
 
         if wait {
             report(spec, started)
             Output.standard.flush()  // the summary now, not when the job ends
-            let ended = try manager.waitUntilEnded(spec.name)
-            let code = ended.lastExit?.shellStatus ?? (ended.activeState == "failed" ? 1 : 0)
+            let ended = try jobs.waitUntilEnded(spec.name)
+            let code = ended.lastExit?.shellStatus ?? (ended.activeState == .failed ? 1 : 0)
             if !quiet { printError("unitify: \(short) \(ended.lastExit?.words ?? "ended")") }
-            throw ExitCode(code)
+            throw UnitifyError.exit(code)
         }
         var status = started
         if spec.timer == nil, settleWindow.microseconds > 0 {
-            status = try manager.settle(spec.name, within: settleWindow)
-            if status.activeState == "failed" || status.restarts > 0 || status.subState == "auto-restart"
-                || (status.lastExit.map { !$0.isSuccess } ?? false) {
+            status = try jobs.settle(spec.name, within: settleWindow)
+            if status.looksCrashed {
                 try reportCrash(status, short: short)
             }
         }
@@ -136,20 +134,20 @@ struct Run: ParsableCommand {
     /// The failure nohup hides: how the job ended and its last lines, then a non-zero exit.
     func reportCrash(_ status: UnitStatus, short: String) throws -> Never {
         let how = status.explanation ?? status.lastExit.map { "the program \($0.words)" } ?? status.state
-        let restarting = status.subState == "auto-restart" || (status.isRunning && status.restarts > 0)
+        let restarting = status.isWaitingToRestart || (status.isRunning && status.restarts > 0)
         printError("unitify: \(short) \(restarting ? "is crash-looping" : "failed") within \(check): \(how)")
         printError("last lines of its log:")
-        try? status.printLastLines(10, to: .error, scope: scope.scope)
+        UnitLog.printLastLines(of: status, 10, to: .error, scope: scope.scope)
         let name = (scope.system ? "--system " : "") + ShellWords.quote(short)
         printError("see 'unitify status \(name)'\(restarting ? ", stop it with 'unitify stop \(name)'" : "")")
-        throw ExitCode(1)
+        throw UnitifyError.exit(1)
     }
 
     /// MemoryMax= and CPUQuota= do nothing without the controller delegated to the user manager
     /// (systemd #9641): say so rather than let systemd ignore them silently.
-    func warnAboutIgnoredLimits(_ spec: UnitSpec, manager: Manager) {
+    func warnAboutIgnoredLimits(_ spec: UnitSpec, jobs: Jobs) {
         guard spec.memoryMax != nil || spec.cpuQuota != nil else { return }
-        let controllers = manager.delegatedControllers()
+        let controllers = jobs.delegatedControllers()
         if spec.memoryMax != nil, !controllers.contains("memory") {
             printError("unitify: warning: --memory-max will have no effect: the memory controller is not delegated to your user manager")
         }

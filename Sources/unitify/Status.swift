@@ -1,5 +1,4 @@
 import ArgumentParser
-import Systemd
 import UnitifyClient
 import UnitifyCore
 
@@ -23,14 +22,14 @@ struct Status: ParsableCommand {
     @OptionGroup var scope: ScopeOptions
 
     func run() throws {
-        guard lines >= 0 else { throw InputError("invalid -n \(lines): give 0 or more lines") }
-        let manager = try scope.scope.manager()
+        guard lines >= 0 else { throw UnitifyError.usage("invalid -n \(lines): give 0 or more lines") }
+        let jobs = try Jobs.connect(scope.scope)
         let now = Environment.now()
         let out = Output.standard
         guard !names.isEmpty else {
             // Loaded units in the slice, and persistent ones even when stopped (not loaded).
-            let units = Set(try manager.managedUnits()).union((try? scope.scope.unitFiles().generatedUnits()) ?? [])
-            let statuses = try manager.statuses(of: units.sorted())
+            let units = Set(try jobs.managedUnits()).union((try? scope.scope.unitFiles().generatedUnits()) ?? [])
+            let statuses = try jobs.statuses(of: units.sorted())
             if json {
                 out.line(JSON.encode(statuses.map { StatusRecord($0, now: now) }))
             } else {
@@ -42,8 +41,8 @@ struct Status: ParsableCommand {
         var records: [StatusRecord] = []
         for (index, name) in names.enumerated() {
             let unit = try UnitName.normalize(name)
-            let status = try manager.status(of: unit)
-            guard status.loadState != "not-found" else {
+            let status = try jobs.status(of: unit)
+            guard !status.isNotFound else {
                 printError("unitify: no unit named \(UnitName.shortName(unit)): 'unitify status' lists yours")
                 exitCode = 4
                 continue
@@ -58,10 +57,10 @@ struct Status: ParsableCommand {
             for line in StatusView.block(status, now: now) { out.line(line) }
             if lines > 0 {
                 out.line()
-                try? status.printLastLines(lines, to: out, scope: scope.scope)
+                UnitLog.printLastLines(of: status, lines, to: out, scope: scope.scope)
             }
         }
         if json { out.line(JSON.encode(records)) }
-        if exitCode != 0 { throw ExitCode(exitCode) }
+        if exitCode != 0 { throw UnitifyError.exit(exitCode) }
     }
 }

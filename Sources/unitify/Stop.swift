@@ -1,5 +1,4 @@
 import ArgumentParser
-import Systemd
 import UnitifyClient
 import UnitifyCore
 
@@ -13,10 +12,10 @@ struct Stop: ParsableCommand {
     @OptionGroup var scope: ScopeOptions
 
     func run() throws {
-        let manager = try scope.scope.manager()
+        let jobs = try Jobs.connect(scope.scope)
         for name in names {
             let unit = try UnitName.normalize(name)
-            try manager.stop(unit)
+            try jobs.stop(unit)
             Output.standard.line("stopped \(UnitName.shortName(unit))")
         }
     }

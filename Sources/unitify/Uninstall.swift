@@ -1,5 +1,4 @@
 import ArgumentParser
-import Systemd
 import UnitifyClient
 import UnitifyCore
 
@@ -20,8 +19,8 @@ struct Uninstall: ParsableCommand {
 
     func run() throws {
         let unit = try UnitName.normalize(name)
-        let manager = try scope.scope.manager()
-        let removed = try manager.uninstall(unit, files: try scope.scope.unitFiles(), force: force)
+        let jobs = try Jobs.connect(scope.scope)
+        let removed = try jobs.uninstall(unit, files: try scope.scope.unitFiles(), force: force)
         for path in removed { Output.standard.line("removed \(path)") }
     }
 }

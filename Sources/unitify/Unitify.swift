@@ -1,6 +1,4 @@
 import ArgumentParser
-import Glibc
-import Systemd
 import UnitifyClient
 import UnitifyCore
 
@@ -21,29 +19,19 @@ struct Unitify: ParsableCommand {
     )
 
     /// Parses, runs, and reports any failure as one line on stderr with a meaningful exit status,
-    /// never a stack trace.
+    /// never a stack trace: unitify's own errors by their code (`UnitifyError`), the argument
+    /// parser's as usage errors with a pointer to the help.
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
             Output.standard.flush()
-        } catch let exit as ExitCode {
-            Output.standard.flush()
-            Unitify.exit(withError: exit)
-        } catch let failure as CommandFailure {
-            printError("unitify: \(failure.description)")
-            exit(withError: ExitCode(failure.exitCode))
-        } catch let input as InputError {
-            printError("unitify: \(input.message)")
-            exit(withError: ExitCode(2))
-        } catch let systemd as SystemdError {
-            printError("unitify: \(Self.explain(systemd))")
-            exit(withError: ExitCode(1))
-        } catch let unreachable as ManagerUnreachable {
-            printError("unitify: \(unreachable.description)")
-            exit(withError: ExitCode(1))
         } catch {
+            if let failure = UnitifyError(recognizing: error) {
+                if failure.message.isEmpty { Output.standard.flush() } else { printError("unitify: \(failure.message)") }
+                exit(withError: ExitCode(failure.exitStatus))
+            }
             let code = exitCode(for: error)
             if code == .success || error is CleanExit {
                 exit(withError: error)  // --help, --version
@@ -54,19 +42,6 @@ struct Unitify: ParsableCommand {
             let help = "unitify " + (subcommand.map { $0 + " " } ?? "") + "--help"
             printError("unitify: \(message.replacing("Error: ", with: ""))\(isUsage ? " (see '\(help)')" : "")")
             exit(withError: ExitCode(isUsage ? 2 : 1))
-        }
-    }
-
-    /// A libsystemd failure in words: the manager's own message for a D-Bus error, and for a
-    /// broken connection what most likely happened.
-    static func explain(_ error: SystemdError) -> String {
-        switch error.errno {
-        case ECONNRESET, ENOTCONN, EPIPE, ECONNREFUSED, ESHUTDOWN:
-            return "lost the connection to your systemd user manager (it stopped or restarted) during \(error.operation); run 'unitify doctor' if it persists"
-        case ETIMEDOUT:
-            return "systemd did not answer in time during \(error.operation)"
-        default:
-            return error.busErrorMessage.map { "\(error.operation): \($0)" } ?? error.description
         }
     }
 }

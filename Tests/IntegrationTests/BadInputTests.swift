@@ -64,8 +64,8 @@ struct BadInputTests {
         #expect(result.stderr.hasPrefix("unitify: "), "\(label): \(result.stderr)")
         #expect(result.stderr.contains(expect), "\(label): \(result.stderr)")
         #expect(!result.stderr.contains("Fatal error") && !result.stderr.contains("Stack dump"), "\(label)")
-        #expect(try Manager.user().status(of: "\(name).service").loadState == "not-found", "\(label)")
-        #expect(access("\(try UnitFiles.user().directory)/\(name).service", F_OK) != 0, "\(label)")
+        #expect(try Jobs.user().status(of: "\(name).service").loadState == .notFound, "\(label)")
+        #expect(access("\(try UnitFileDirectory.user().directory)/\(name).service", F_OK) != 0, "\(label)")
     }
 
     @Test func missingUnitsExitWithFour() {

@@ -7,7 +7,7 @@ import UnitifyCore
 /// Persistent units against the real manager: files written, enabled, started, and removed.
 @Suite(.enabled(if: Live.enabled, Live.reason))
 struct PersistentTests {
-    var configDirectory: String { (try? UnitFiles.user().directory) ?? "" }
+    var configDirectory: String { (try? UnitFileDirectory.user().directory) ?? "" }
 
     @Test func generatedFilesPassSystemdsOwnVerifier() throws {
         let directory = makeTemporaryDirectory()
@@ -37,8 +37,8 @@ struct PersistentTests {
         var info = stat()
         #expect(stat("\(configDirectory)/\(name).service", &info) == 0 && info.st_mode & 0o777 == 0o644)
         #expect(lstat("\(configDirectory)/default.target.wants/\(name).service", &info) == 0)
-        let status = try Manager.user().status(of: "\(name).service")
-        #expect(status.activeState == "active" && status.unitFileState == "enabled" && status.kind == .persistent)
+        let status = try Jobs.user().status(of: "\(name).service")
+        #expect(status.activeState == .active && status.unitFileState == "enabled" && status.kind == .persistent)
         #expect(unitify(["status"]).stdout.contains(name))
 
         // Stopped, it is still listed: the file is unitify's.
@@ -62,7 +62,7 @@ struct PersistentTests {
         #expect(file.contains("Environment=\"GREETING=hello world\""))
         #expect(file.contains("Restart=on-failure\nRestartSec=3s"))
         #expect(file.contains("StandardOutput=append:\(directory)/job.log"))
-        let status = try Manager.user().status(of: "\(name).service")
+        let status = try Jobs.user().status(of: "\(name).service")
         #expect(status.kind == .persistent && status.isRunning && status.unitFileState == "enabled", "\(status)")
         #expect(eventually { readFile(directory + "/job.log") == "hello world\nhello world\n" }, "\(readFile(directory + "/job.log"))")
 
@@ -79,7 +79,7 @@ struct PersistentTests {
         for suffix in [".service", ".timer"] {
             #expect(access("\(configDirectory)/\(name)\(suffix)", F_OK) != 0)
             #expect(access("\(configDirectory)/timers.target.wants/\(name)\(suffix)", F_OK) != 0)
-            #expect(try Manager.user().status(of: name + suffix).activeState == "inactive")
+            #expect(try Jobs.user().status(of: name + suffix).activeState == .inactive)
         }
         let missing = unitify(["uninstall", name])
         #expect(missing.status == 4 && missing.stderr.split(separator: "\n").count == 1)
@@ -115,8 +115,9 @@ struct PersistentTests {
         var random = SeededRandom(seed: 0x756e_6974_6966_79)
         let directory = makeTemporaryDirectory()
         defer { removeTree(directory) }
-        let manager = try Manager.user()
-        let files = try UnitFiles.user()
+        let jobs = try Jobs.user()
+        let manager = try userManager()
+        let files = try UnitFileDirectory.user()
         let batches = 10, perBatch = 100
         for batch in 0..<batches {
             var expected: [(unit: String, argv: [String], value: String)] = []
@@ -139,7 +140,7 @@ struct PersistentTests {
             for (unit, _, _) in expected { _ = try manager.startUnit(unit) }
             for (index, item) in expected.enumerated() {
                 let out = "\(directory)/\(batch)-\(index)"
-                #expect(eventually { access(out + ".value", F_OK) == 0 && (try? manager.status(of: item.unit).hasEnded) == true }, "\(item.unit)")
+                #expect(eventually { access(out + ".value", F_OK) == 0 && (try? jobs.status(of: item.unit).hasEnded) == true }, "\(item.unit)")
                 let args = readFile(out + ".args").split(separator: "\0", omittingEmptySubsequences: false).dropLast().map(String.init)
                 #expect(args == item.argv, "argv of \(item.unit): \(item.argv.map(\.debugDescription))")
                 #expect(readFile(out + ".value") == item.value, "value of \(item.unit): \(item.value.debugDescription)")
@@ -195,10 +196,10 @@ struct IsolatedTests {
         let name = uniqueName("reboot")
         #expect(unitify(["run", "--persistent", "--name", name, "--", "sleep", "300"]).status == 0)
         defer { _ = unitify(["uninstall", name]) }
-        let before = try Manager.user().status(of: "\(name).service").mainPID
+        let before = try Jobs.user().status(of: "\(name).service").mainPID
         let restart = run(["scripts/user-session", "restart-manager"], in: packageRoot)
         #expect(restart.status == 0, "\(restart.stderr)")
-        let after = try Manager.user().status(of: "\(name).service")
+        let after = try Jobs.user().status(of: "\(name).service")
         #expect(after.isRunning)
         #expect(after.mainPID != before && after.mainPID != 0)
     }

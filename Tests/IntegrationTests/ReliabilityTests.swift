@@ -19,7 +19,7 @@ struct ReliabilityTests {
     @Test func tenConcurrentRunsOfOneNameHaveOneWinner() throws {
         let directory = makeTemporaryDirectory()
         defer { removeTree(directory) }
-        let manager = try Manager.user()
+        let manager = try Jobs.user()
         for round in 0..<Self.raceRounds {
             let name = uniqueName("race")
             defer { _ = unitify(["stop", name]) }
@@ -65,7 +65,7 @@ struct ReliabilityTests {
         let name = uniqueName("signal")
         #expect(unitify(["run", "--name", name, "--check", "0", "--", "sleep", "300"]).status == 0)
         defer { _ = unitify(["stop", name]) }
-        let manager = try Manager.user()
+        let manager = try Jobs.user()
         let pid = try manager.status(of: "\(name).service").mainPID
         #expect(pid != 0)
         kill(pid_t(pid), signal)
@@ -87,8 +87,8 @@ struct ReliabilityTests {
         let name = uniqueName("crashloop")
         _ = unitify(["run", "--name", name, "--check", "0"] + options + ["--", "sh", "-c", "echo crashing; exit 3"])
         defer { _ = unitify(["stop", name]) }
-        let manager = try Manager.user()
-        #expect(try eventually(within: 20) { try manager.status(of: "\(name).service").activeState == "failed" })
+        let manager = try Jobs.user()
+        #expect(try eventually(within: 20) { try manager.status(of: "\(name).service").activeState == .failed })
         let block = unitify(["status", name, "-n", "0"])
         #expect(block.status == 3)
         let why = block.stdout.split(separator: "\n").first { $0.contains("Why:") } ?? ""
@@ -245,10 +245,10 @@ struct ReliabilityTests {
         #expect(verify.status == 0 && verify.stderr.isEmpty && verify.stdout.isEmpty, "\(verify.stdout)\(verify.stderr)")
 
         // The real manager: every value as given, and nothing else.
-        let files = try UnitFiles.user()
+        let files = try UnitFileDirectory.user()
         try files.write(texts)
         defer { for (unit, _) in texts { try? files.remove(unit) } }
-        let manager = try Manager.user()
+        let manager = try userManager()
         for (spec, (_, text)) in zip(accepted, texts) {
             let p = try manager.unitProperties(spec.name)
             let shown = "\(spec.name) from \(spec.argv.map(\.debugDescription)) \(spec.environment.map(\.debugDescription))"
@@ -303,7 +303,7 @@ struct ReliabilityTests {
     /// Unit files are 0644 whatever the umask, and no temporary file stays behind.
     @Test func unitFilesAre0644UnderAnyUmask() throws {
         let name = uniqueName("mode")
-        let directory = try UnitFiles.user().directory
+        let directory = try UnitFileDirectory.user().directory
         let result = run(["sh", "-c", "umask 077 && exec \"$0\" \"$@\"", unitifyBinary, "run", "--persistent", "--name", name, "--", "sleep", "300"])
         defer { _ = unitify(["uninstall", name]) }
         #expect(result.status == 0, "\(result.stderr)")
@@ -317,7 +317,7 @@ struct ReliabilityTests {
     /// file that looks like unitify's: `run --persistent` and `install` refuse in one line and
     /// write nothing, through the link or beside it. `uninstall` removes the link, not its target.
     @Test func symlinkedUnitFileIsNotFollowed() throws {
-        let files = try UnitFiles.user()
+        let files = try UnitFileDirectory.user()
         let outside = makeTemporaryDirectory()
         defer { removeTree(outside) }
         let ours = try UnitFile.render(UnitSpec(name: "x.service", argv: ["sleep", "1"], executable: "/bin/sleep", workingDirectory: "/"), commandLine: "unitify")
@@ -382,7 +382,7 @@ struct ReliabilityTests {
         let result = unitify(["run", "--persistent", "--name", name, "--", "sleep", "300"], environment: ["XDG_CONFIG_HOME": config])
         #expect(result.status != 0 && isOneLine(result.stderr) && result.stderr.contains("symbolic link"), "\(result.stderr)")
         #expect(directoryEntries(outside).isEmpty)
-        #expect(try Manager.user().status(of: "\(name).service").loadState == "not-found")
+        #expect(try Jobs.user().status(of: "\(name).service").loadState == .notFound)
     }
 
     /// Values from `--env-file` (and `-e`) never leave the unit: `status` in every form shows the
@@ -457,7 +457,7 @@ struct FakeHost: Host {
     var environment: [String] { ["PATH=/usr/local/bin:/usr/bin:/bin", "HOME=\(directory)"] }
     var currentDirectory: String? { directory }
     func fileKind(_ path: String) -> FileKind { LiveHost().fileKind(path) }
-    func readText(_ path: String) throws(InputError) -> String {
+    func readText(_ path: String) throws(UnitifyError) -> String {
         if let text = files[path] { return text }
         return try LiveHost().readText(path)
     }
@@ -474,7 +474,7 @@ extension IsolatedTests {
     func linesJournaldCouldNotTieToTheJobAreShown() throws {
         let journald = pid_t(readFile(String(cString: getenv("UNITIFY_SESSION_DIR")) + "/journald.pid").filter(\.isNumber)) ?? 0
         #expect(journald > 0)
-        let manager = try Manager.user()
+        let manager = try Jobs.user()
         for round in 0..<3 {
             let name = uniqueName("brief\(round)")
             defer { _ = unitify(["stop", name]) }
@@ -501,7 +501,7 @@ extension IsolatedTests {
         let stem = uniqueName("churn")
         let runtime = Environment.value("XDG_RUNTIME_DIR") ?? ""
         let transient = runtime + "/systemd/transient"
-        let config = try UnitFiles.user().directory
+        let config = try UnitFileDirectory.user().directory
         // A few cycles first: what the manager opens once, on first use, is not a leak.
         for index in 0..<5 {
             _ = unitify(["run", "--check", "0", "--quiet", "--name", "\(stem)-warmup-\(index)", "--", "sleep", "300"])
@@ -530,8 +530,8 @@ extension IsolatedTests {
         }, "the manager held \(fdsBefore) descriptors before and \(fdsAfter) after")
         // A connection of our own only now (and after counting, as it is one more descriptor): one
         // left idle through the churn fills with the manager's signals until the manager drops it.
-        let manager = try Manager.user()
-        let loaded = try names.filter { try manager.status(of: "\($0).service").loadState != "not-found" }
+        let manager = try Jobs.user()
+        let loaded = try names.filter { try manager.status(of: "\($0).service").loadState != .notFound }
         #expect(loaded.isEmpty, "still loaded: \(loaded.prefix(5))")
         #expect(directoryEntries(transient).filter { $0.hasPrefix(stem) }.isEmpty, "\(directoryEntries(transient).filter { $0.hasPrefix(stem) }.prefix(5))")
         #expect(directoryEntries(config).filter { $0.hasPrefix(stem) }.isEmpty)
@@ -560,7 +560,7 @@ extension IsolatedTests {
         try followThroughFault("journald") { name in
             let restart = run(["scripts/user-session", "restart-journald"], in: packageRoot)
             #expect(restart.status == 0, "\(restart.stderr)")
-            let manager = try Manager.user()
+            let manager = try Jobs.user()
             let pid = try manager.status(of: "\(name).service").mainPID
             kill(pid_t(pid), SIGKILL)
             #expect(try eventually { let s = try manager.status(of: "\(name).service"); return s.isRunning && s.mainPID != pid })
@@ -618,7 +618,7 @@ extension IsolatedTests {
         var ended: Int32?
         defer { if ended == nil { kill(waiter, SIGKILL); _ = finish(waiter, within: 5) } }
         // (run's summary waits in its stdout buffer until it exits: watch the manager instead.)
-        #expect(try eventually { try Manager.user().status(of: "\(name).service").isRunning }, "\(readFile(err))")
+        #expect(try eventually { try Jobs.user().status(of: "\(name).service").isRunning }, "\(readFile(err))")
         usleep(200_000)
         let restart = run(["scripts/user-session", "restart-manager"], in: packageRoot)
         #expect(restart.status == 0, "\(restart.stderr)")
@@ -635,7 +635,7 @@ extension IsolatedTests {
     /// A `~/.config/systemd/user` that is a link to elsewhere: refused in one line, nothing written
     /// there. Isolated: it takes the real directory away from the other tests for a moment.
     @Test func symlinkedUserUnitDirectoryIsNotFollowed() throws {
-        let directory = try UnitFiles.user().directory
+        let directory = try UnitFileDirectory.user().directory
         let outside = makeTemporaryDirectory()
         let aside = directory + ".unitify-test-aside"
         _ = spawnAndWait(["mkdir", "-p", directory])
@@ -693,7 +693,7 @@ extension IsolatedTests {
             _ = spawnAndWait(["chmod", "0640", own])
         }
         let partial = asUser(["journal", name])
-        #expect(partial.stdout.isEmpty)
+        #expect(partial.status == 1 && partial.stdout.isEmpty, "status \(partial.status)")
         #expect(isOneLine(partial.stderr) && partial.stderr.contains("not readable by uid \(uid)"), "\(partial.stderr.debugDescription)")
         unlink(copy)
         let removed = asUser(["journal", name, "-n", "all"])

@@ -18,9 +18,9 @@ struct SkeletonTests {
         #expect(started.stdout.contains("started \(name).service (pid "))
 
         // The status names the same PID systemd reports, and the job runs where the caller was.
-        let manager = try Manager.user()
+        let manager = try Jobs.user()
         let live = try manager.status(of: "\(name).service")
-        #expect(live.activeState == "active" && live.subState == "running")
+        #expect(live.activeState == .active && live.subState == "running")
         #expect(live.mainPID > 0)
         #expect(started.stdout.contains("(pid \(live.mainPID))"))
         #expect(live.workingDirectory == directory)
@@ -46,7 +46,7 @@ struct SkeletonTests {
         let stopped = unitify(["stop", name])
         #expect(stopped.status == 0, "\(stopped.stderr)")
         let after = try manager.status(of: "\(name).service")
-        #expect(after.activeState != "active")
+        #expect(after.activeState != .active)
         #expect(unitify(["status", name]).status != 0)
     }
 
@@ -55,7 +55,7 @@ struct SkeletonTests {
         let started = unitify(["run", "--name", name, "--restart", "always", "--restart-sec", "200ms", "--check", "0", "--", "sh", "-c", "exit 3"])
         defer { _ = unitify(["stop", name]) }
         #expect(started.status == 0, "\(started.stderr)")
-        let manager = try Manager.user()
+        let manager = try Jobs.user()
         var restarts: UInt32 = 0
         #expect(try eventually {
             restarts = try manager.status(of: "\(name).service").restarts
@@ -70,8 +70,8 @@ struct SkeletonTests {
         #expect(result.stderr.split(separator: "\n").count == 1)
         #expect(result.stderr.contains("not found on PATH"))
         #expect(result.stdout.isEmpty)
-        let status = try Manager.user().status(of: "\(name).service")
-        #expect(status.loadState == "not-found")
+        let status = try Jobs.user().status(of: "\(name).service")
+        #expect(status.loadState == .notFound)
     }
 
     @Test func nameClashIsAClearError() throws {
@@ -89,6 +89,8 @@ struct SkeletonTests {
         #expect(unitify(["run", "--name", name, "--", "sh", "-c", "echo mine; exec sleep 300"]).status == 0)
         #expect(unitify(["run", "--name", similar, "--", "sh", "-c", "echo theirs; exec sleep 300"]).status == 0)
         defer { _ = unitify(["stop", name, similar]) }
+        // The other unit's line must be in the journal before its absence means anything.
+        #expect(eventually { unitify(["journal", similar, "-n", "all", "-o", "cat"]).stdout.contains("theirs") })
         var lines = ""
         #expect(eventually {
             lines = unitify(["journal", name, "-n", "all", "-o", "cat"]).stdout
@@ -102,7 +104,7 @@ struct SkeletonTests {
 @Suite(.enabled(if: Live.enabled, Live.reason))
 struct WrapperTests {
     @Test func readsManagerProperties() throws {
-        let manager = try Manager.user()
+        let manager = try userManager()
         let message = try manager.bus.methodCall(
             destination: Manager.destination, path: Manager.objectPath, interface: "org.freedesktop.DBus.Properties", member: "Get")
         try message.append(.string(Manager.interface), .string("Version"))
@@ -111,7 +113,7 @@ struct WrapperTests {
     }
 
     @Test func busErrorsKeepTheirName() throws {
-        let manager = try Manager.user()
+        let manager = try userManager()
         #expect {
             _ = try manager.stopUnit("no-such-unit-\(getpid()).mount")
         } throws: { error in

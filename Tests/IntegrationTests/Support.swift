@@ -7,7 +7,7 @@ import UnitifyClient
 /// reachable; under CI=true they run anyway and fail, so a broken set-up can never pass as green.
 enum Live {
     static let isCI = getenv("CI").map { String(cString: $0) == "true" } ?? false
-    static let managerReachable = (try? Manager.user()) != nil
+    static let managerReachable = (try? Jobs.user()) != nil
     static let enabled = isCI || managerReachable
     static let reason: Comment = "no systemd user manager is reachable: run the tests under scripts/user-session (make test does)"
 }
@@ -153,4 +153,10 @@ func eventually(within seconds: Double = 10, _ condition: () throws -> Bool) ret
         usleep(50_000)
     }
     return try condition()
+}
+
+/// The wrapper's own `Manager` on the caller's user manager, for tests that drive systemd below
+/// what `Jobs` offers (raw properties, starting a unit by name).
+func userManager() throws -> Manager {
+    try Manager(bus: Bus.userManager(runtimeDirectory: ManagerLocation.current().runtimeDirectory ?? ""))
 }

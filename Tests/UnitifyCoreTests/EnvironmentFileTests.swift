@@ -49,11 +49,11 @@ import Testing
         ("A='secret' more", "invalid line 1 in /p/.env: text follows the closing '; put the whole value inside the quotes"),
     ] as [(String, String)])
     func refuses(_ text: String, _ message: String) {
-        #expect(throws: InputError(message)) { try EnvironmentFile.parse(text, path: "/p/.env") }
+        #expect(throws: UnitifyError.usage(message)) { try EnvironmentFile.parse(text, path: "/p/.env") }
     }
 
     @Test func errorsNeverShowValues() {
-        let error = #expect(throws: InputError.self) { try EnvironmentFile.parse("TOKEN=\"hunter2", path: "/p/.env") }
+        let error = #expect(throws: UnitifyError.self) { try EnvironmentFile.parse("TOKEN=\"hunter2", path: "/p/.env") }
         #expect(error?.message.contains("hunter2") == false)
     }
 

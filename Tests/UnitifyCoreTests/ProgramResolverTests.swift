@@ -27,10 +27,10 @@ import Testing
     }
 
     @Test func explainsFailures() {
-        #expect(throws: InputError("program 'nope' not found on PATH: check the spelling, or give its path (e.g. ./nope)")) { try resolve("nope") }
-        #expect(throws: InputError.self) { try resolve("./data") }
-        #expect(throws: InputError.self) { try resolve("./notes.txt") }
-        #expect(throws: InputError.self) { try resolve("./missing") }
-        #expect(throws: InputError.self) { try resolve("") }
+        #expect(throws: UnitifyError.usage("program 'nope' not found on PATH: check the spelling, or give its path (e.g. ./nope)")) { try resolve("nope") }
+        #expect(throws: UnitifyError.self) { try resolve("./data") }
+        #expect(throws: UnitifyError.self) { try resolve("./notes.txt") }
+        #expect(throws: UnitifyError.self) { try resolve("./missing") }
+        #expect(throws: UnitifyError.self) { try resolve("") }
     }
 }

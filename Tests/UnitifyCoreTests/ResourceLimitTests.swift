@@ -20,16 +20,16 @@ import Testing
         "%", "50%%", "0%", "0.001%", "101%", "100.01%", "-5%", "16E", "99999999999999999999", "99999999999999999999%",
     ])
     func refusesMemory(_ text: String) {
-        #expect(throws: InputError.self) { try MemoryLimit(parsing: text) }
+        #expect(throws: UnitifyError.self) { try MemoryLimit(parsing: text) }
     }
 
     @Test func memoryErrorsSayWhatToWrite() {
-        #expect(throws: InputError("invalid memory size 'lots': use a number with K, M, G or T (e.g. 512M), or a percentage of RAM (e.g. 50%)")) {
+        #expect(throws: UnitifyError.usage("invalid memory size 'lots': use a number with K, M, G or T (e.g. 512M), or a percentage of RAM (e.g. 50%)")) {
             try MemoryLimit(parsing: "lots")
         }
-        #expect(throws: InputError("invalid memory size '0': the limit must be more than 0, e.g. 512M or 50%")) { try MemoryLimit(parsing: "0") }
-        #expect(throws: InputError("invalid memory size '150%': a percentage of RAM is at most 100%")) { try MemoryLimit(parsing: "150%") }
-        #expect(throws: InputError("invalid memory size '16E': too large; use infinity for no limit")) { try MemoryLimit(parsing: "16E") }
+        #expect(throws: UnitifyError.usage("invalid memory size '0': the limit must be more than 0, e.g. 512M or 50%")) { try MemoryLimit(parsing: "0") }
+        #expect(throws: UnitifyError.usage("invalid memory size '150%': a percentage of RAM is at most 100%")) { try MemoryLimit(parsing: "150%") }
+        #expect(throws: UnitifyError.usage("invalid memory size '16E': too large; use infinity for no limit")) { try MemoryLimit(parsing: "16E") }
     }
 
     @Test(arguments: [
@@ -44,14 +44,14 @@ import Testing
 
     @Test(arguments: ["0", "0%", "0.001%", "", "fast", "-5%", "%", "1e3%", "50%%", "5 0%", "99999999999%"])
     func refusesCPUQuota(_ text: String) {
-        #expect(throws: InputError.self) { try CPUQuota(parsing: text) }
+        #expect(throws: UnitifyError.self) { try CPUQuota(parsing: text) }
     }
 
     @Test func cpuQuotaErrorsSayWhatToWrite() {
-        #expect(throws: InputError("invalid CPU quota 'fast': use a percentage of one CPU, e.g. 50% for half a CPU or 200% for two")) {
+        #expect(throws: UnitifyError.usage("invalid CPU quota 'fast': use a percentage of one CPU, e.g. 50% for half a CPU or 200% for two")) {
             try CPUQuota(parsing: "fast")
         }
-        #expect(throws: InputError("invalid CPU quota '0%': the quota must be more than 0%, e.g. 50% for half a CPU")) { try CPUQuota(parsing: "0%") }
+        #expect(throws: UnitifyError.usage("invalid CPU quota '0%': the quota must be more than 0%, e.g. 50% for half a CPU")) { try CPUQuota(parsing: "0%") }
     }
 
     @Test(arguments: [("-20", -20), ("19", 19), ("0", 0), ("+5", 5), (" 10 ", 10), ("-1", -1)] as [(String, Int32)])
@@ -61,7 +61,7 @@ import Testing
 
     @Test(arguments: ["-21", "20", "x", "", "1.5", "5x", "99999999999"])
     func refusesNice(_ text: String) {
-        #expect(throws: InputError("invalid nice level '\(text)': use a whole number from -20 (served first) to 19 (served last)")) {
+        #expect(throws: UnitifyError.usage("invalid nice level '\(text)': use a whole number from -20 (served first) to 19 (served last)")) {
             try parseNice(text)
         }
     }

@@ -152,7 +152,7 @@ import Testing
         ("./a \\\n | ./b", "use --shell with the whole line in quotes"),
     ] as [(String, String)])
     func refersToShell(_ line: String, _ message: String) {
-        let error = #expect(throws: InputError.self) { try ShellLine.parse(line) }
+        let error = #expect(throws: UnitifyError.self) { try ShellLine.parse(line) }
         #expect(error?.message.contains(message) == true, "\(error?.message ?? "no error")")
         #expect(error?.message.contains("--shell") == true)
         #expect(error?.message.contains("\n") == false)
@@ -186,7 +186,7 @@ import Testing
         ("./server \\", "the line './server \\' ends with a backslash: join the continued line to it, or remove the \\"),
     ] as [(String, String)])
     func refuses(_ line: String, _ message: String) {
-        let error = #expect(throws: InputError.self) { try ShellLine.parse(line) }
+        let error = #expect(throws: UnitifyError.self) { try ShellLine.parse(line) }
         #expect(error?.message.hasPrefix(message) == true, "\(error?.message ?? "no error")")
         #expect(error?.message.contains("--shell") == false)
         #expect(error?.message.contains("\n") == false)

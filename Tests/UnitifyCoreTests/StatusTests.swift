@@ -4,10 +4,10 @@ import Testing
 @Suite struct StatusTests {
     func status(_ active: String, _ sub: String, result: String = "success", exit: ProcessExit? = nil) -> UnitStatus {
         var s = UnitStatus(unit: "job.service")
-        s.loadState = "loaded"
-        s.activeState = active
+        s.loadState = .loaded
+        s.activeState = ActiveState(rawValue: active)
         s.subState = sub
-        s.result = result
+        s.result = UnitResult(rawValue: result)
         s.lastExit = exit
         return s
     }

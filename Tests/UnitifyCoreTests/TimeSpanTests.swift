@@ -13,7 +13,7 @@ import Testing
 
     @Test(arguments: ["", "abc", "5x", "5sx", "-1s", "1..2s", "s", "1 parsec", "5 5 x"])
     func refuses(_ text: String) {
-        #expect(throws: InputError.self) { try TimeSpan(parsing: text) }
+        #expect(throws: UnitifyError.self) { try TimeSpan(parsing: text) }
     }
 
     @Test func errorNamesTheInputAndTheForms() {
@@ -28,5 +28,25 @@ import Testing
         #expect(TimeSpan.milliseconds(1_234).short == "1.2s")
         #expect(TimeSpan.seconds(3_725).short == "1h 2min")
         #expect(TimeSpan.seconds(45).short == "45s")
+    }
+}
+
+/// `journal --run`: which slice of the journal each selection is.
+@Suite struct RunSelectionTests {
+    let runs: [(id: String, end: UInt64)] = [("a", 100), ("b", 200), ("c", 300)]
+
+    @Test func boundsOfEachRun() throws {
+        #expect(RunSelection.all.bounds(in: runs, currentID: nil).map { [$0.since, $0.until] } == [nil, nil])
+        #expect(RunSelection.current.bounds(in: runs, currentID: nil).map { [$0.since, $0.until] } == [201, nil])
+        #expect(RunSelection.previous.bounds(in: runs, currentID: nil).map { [$0.since, $0.until] } == [101, 200])
+        // The manager's current run wins over the journal's last one.
+        #expect(RunSelection.current.bounds(in: runs, currentID: "b").map { [$0.since, $0.until] } == [101, 200])
+        #expect(RunSelection.previous.bounds(in: runs, currentID: "b").map { [$0.since, $0.until] } == [nil, 100])
+        #expect(RunSelection.previous.bounds(in: runs, currentID: "a") == nil)
+        #expect(RunSelection.current.bounds(in: [], currentID: nil) == nil)
+        #expect(try RunSelection(parsing: "previous") == .previous)
+        #expect(throws: UnitifyError.usage("invalid --run 'latest': use current, previous or all")) { try RunSelection(parsing: "latest") }
+        #expect(throws: UnitifyError.usage("invalid -o 'yaml': use one of short, short-iso, short-precise, cat, json")) { try LogFormat(parsing: "yaml") }
+        #expect(Format.alternatives(["a"]) == "a" && Format.alternatives(["a", "b", "c"]) == "a, b or c")
     }
 }

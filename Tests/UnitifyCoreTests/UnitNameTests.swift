@@ -37,8 +37,8 @@ import Testing
     }
 
     @Test func refusesEmptyAndOverlongNames() {
-        #expect(throws: InputError.self) { try UnitName.normalize("") }
-        #expect(throws: InputError.self) { try UnitName.normalize(String(repeating: "x", count: 250)) }
+        #expect(throws: UnitifyError.self) { try UnitName.normalize("") }
+        #expect(throws: UnitifyError.self) { try UnitName.normalize(String(repeating: "x", count: 250)) }
     }
 
     @Test func shortName() {

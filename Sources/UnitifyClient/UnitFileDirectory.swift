@@ -1,10 +1,11 @@
 import Glibc
+import SystemPackage
 import UnitifyCore
 
 /// The directory persistent units live in, and careful writes into it: a temporary file in the
 /// same directory, fsync, rename, mode 0644, never through a symbolic link. A unit file is whole
 /// or absent, never half-written, and never lands outside this directory.
-public struct UnitFiles: Sendable {
+public struct UnitFileDirectory: Sendable {
     public let directory: String
 
     public init(directory: String) {
@@ -12,17 +13,17 @@ public struct UnitFiles: Sendable {
     }
 
     /// `$XDG_CONFIG_HOME/systemd/user`, or `~/.config/systemd/user`.
-    public static func user() throws(InputError) -> UnitFiles {
+    public static func user() throws(UnitifyError) -> UnitFileDirectory {
         if let config = Environment.value("XDG_CONFIG_HOME"), config.hasPrefix("/") {
-            return UnitFiles(directory: config + "/systemd/user")
+            return UnitFileDirectory(directory: config + "/systemd/user")
         }
         guard let home = Environment.value("HOME"), home.hasPrefix("/") else {
-            throw InputError("HOME is not set: unitify needs it to find ~/.config/systemd/user")
+            throw UnitifyError.usage("HOME is not set: unitify needs it to find ~/.config/systemd/user")
         }
-        return UnitFiles(directory: home + "/.config/systemd/user")
+        return UnitFileDirectory(directory: home + "/.config/systemd/user")
     }
 
-    public static let system = UnitFiles(directory: "/etc/systemd/system")
+    public static let system = UnitFileDirectory(directory: "/etc/systemd/system")
 
     public func path(_ unit: String) -> String {
         directory + "/" + unit
@@ -58,21 +59,22 @@ public struct UnitFiles: Sendable {
         defer { for (temporary, _) in staged { unlinkat(dirfd, temporary, 0) } }
         for (unit, text) in files {
             if lstatKind(path(unit)) == S_IFLNK {
-                throw CommandFailure("\(path(unit)) is a symbolic link: unitify does not write through links; remove it first")
+                throw UnitifyError.failed("\(path(unit)) is a symbolic link: unitify does not write through links; remove it first")
             }
             let temporary = ".\(unit).unitify-\(getpid())"
             let fd = openat(dirfd, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
             guard fd >= 0 else { throw failure("create a file in \(directory)") }
             staged.append((temporary, unit))
-            let bytes = Array(text.utf8)
-            var offset = 0
-            while offset < bytes.count {
-                let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
-                if written < 0 && errno == EINTR { continue }
-                guard written > 0 else { close(fd); throw failure("write \(path(unit))") }
-                offset += written
+            let file = FileDescriptor(rawValue: fd)
+            do {
+                try file.closeAfter {
+                    _ = try file.writeAll(text.utf8)
+                    try retryOnInterrupt { fchmod(file.rawValue, 0o644) }
+                    try retryOnInterrupt { fsync(file.rawValue) }
+                }
+            } catch {
+                throw UnitifyError.failed("cannot write \(path(unit)): \(error)")
             }
-            guard fchmod(fd, 0o644) == 0, fsync(fd) == 0, close(fd) == 0 else { throw failure("write \(path(unit))") }
         }
         for (temporary, unit) in staged {
             guard renameat(dirfd, temporary, dirfd, unit) == 0 else { throw failure("write \(path(unit))") }
@@ -94,15 +96,15 @@ public struct UnitFiles: Sendable {
             if mkdir(built, 0o755) != 0 && errno != EEXIST { throw failure("create \(built)") }
         }
         guard Environment.fileKind(directory) == .directory else {
-            throw CommandFailure("\(directory) is not a directory: move it away so unitify can create it")
+            throw UnitifyError.failed("\(directory) is not a directory: move it away so unitify can create it")
         }
         if lstatKind(directory) == S_IFLNK {
-            throw CommandFailure("\(directory) is a symbolic link: unitify writes unit files only into a real directory")
+            throw UnitifyError.failed("\(directory) is a symbolic link: unitify writes unit files only into a real directory")
         }
     }
 
-    func failure(_ what: String) -> CommandFailure {
-        CommandFailure("cannot \(what): \(String(cString: strerror(errno)))")
+    func failure(_ what: String) -> UnitifyError {
+        UnitifyError.failed("cannot \(what): \(describe(errno: errno))")
     }
 }
 

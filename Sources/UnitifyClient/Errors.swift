@@ -1,0 +1,51 @@
+import Glibc
+import SystemPackage
+import Systemd
+import UnitifyCore
+
+extension UnitifyError {
+    /// Any failure the client lets through, as the one error type: a `UnitifyError` as it is, a
+    /// libsystemd failure in words (the manager's own message for a D-Bus error, and for a broken
+    /// connection what most likely happened). Nil for errors that are not unitify's (the argument
+    /// parser's), which the caller reports its own way.
+    public init?(recognizing error: any Error) {
+        switch error {
+        case let error as UnitifyError:
+            self = error
+        case let error as SystemdError:
+            self = .failed(Self.explain(error))
+        default:
+            return nil
+        }
+    }
+
+    static func explain(_ error: SystemdError) -> String {
+        switch error.errno {
+        case ECONNRESET, ENOTCONN, EPIPE, ECONNREFUSED, ESHUTDOWN:
+            return "lost the connection to your systemd user manager (it stopped or restarted) during \(error.operation); run 'unitify doctor' if it persists"
+        case ETIMEDOUT:
+            return "systemd did not answer in time during \(error.operation)"
+        default:
+            return error.busErrorMessage.map { "\(error.operation): \($0)" } ?? error.description
+        }
+    }
+
+    /// Why the user's manager cannot be reached, with the way out (see `Check.unreachableMessage`).
+    static func unreachable(_ access: ManagerAccess) -> UnitifyError {
+        .unreachable(Check.unreachableMessage(access, caller: .current))
+    }
+}
+
+/// An errno value in words: the one place they are turned into text (`Errno`'s description is
+/// `strerror`'s).
+func describe(errno: Int32) -> String {
+    Errno(rawValue: errno).description
+}
+
+/// Calls `body` again while it fails with EINTR; any other failure (-1 and `errno`) is thrown.
+/// For the C calls swift-system has no method for (`flock`, `fsync`...).
+func retryOnInterrupt(_ body: () -> Int32) throws(Errno) {
+    while body() != 0 {
+        guard errno == EINTR else { throw Errno(rawValue: errno) }
+    }
+}

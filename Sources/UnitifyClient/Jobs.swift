@@ -1,0 +1,61 @@
+import Glibc
+import Systemd
+import UnitifyCore
+
+/// unitify's jobs on one service manager: every operation the commands perform (start, stop,
+/// status, persist...) over one connection to that manager. The connection is made outside, so
+/// the same operations run over any bus that reaches a manager: the caller's own user manager
+/// (`user()`), the system manager (`system()`), or one a caller connected itself (`init(bus:)`).
+/// The connection closes when the last reference to this goes away.
+public final class Jobs {
+    /// The manager's D-Bus API, over the bus this was given.
+    let manager: Manager
+    /// Whose manager it is: where its unit files, locks and journal lines are.
+    public let scope: ManagerScope
+
+    /// Jobs on the manager at the other end of `bus`.
+    public init(bus: Bus, scope: ManagerScope = .user) {
+        manager = Manager(bus: bus)
+        self.scope = scope
+    }
+
+    /// A connection to the manager of `scope`. `throughBroker`: through the user or system bus
+    /// rather than the manager's private socket, for calls that need the broker's client tracking
+    /// (`AddRef`).
+    public static func connect(_ scope: ManagerScope, throughBroker: Bool = false) throws(UnitifyError) -> Jobs {
+        switch scope {
+        case .user: try user(throughBroker: throughBroker)
+        case .system: try system(throughBroker: throughBroker)
+        }
+    }
+
+    /// The calling user's service manager, found through `$XDG_RUNTIME_DIR` (`ManagerLocation`),
+    /// with the usual ways this fails explained instead of a bare errno.
+    ///
+    /// - Parameter throughBroker: connect through the user bus rather than the manager's private
+    ///   socket, for calls that need the broker's client tracking (`AddRef`).
+    public static func user(throughBroker: Bool = false) throws(UnitifyError) -> Jobs {
+        let location = ManagerLocation.current()
+        if let obstacle = location.obstacle { throw UnitifyError.unreachable(obstacle) }
+        let runtime = location.runtimeDirectory ?? ""
+        do {
+            if throughBroker, let bus = try? Bus.userBus(runtimeDirectory: runtime) { return Jobs(bus: bus) }
+            return Jobs(bus: try Bus.userManager(runtimeDirectory: runtime))
+        } catch {
+            throw UnitifyError.unreachable(.connectFailed(
+                socket: location.socket ?? runtime, reason: describe(errno: error.errno), permissionDenied: error.errno == EACCES))
+        }
+    }
+
+    /// The system manager, for `--system` (root only): its private socket, as systemctl does, then
+    /// the system bus (first, with `throughBroker`).
+    public static func system(throughBroker: Bool = false) throws(UnitifyError) -> Jobs {
+        guard geteuid() == 0 else { throw UnitifyError.usage("--system needs root: run it with sudo, or leave --system out for your own user manager") }
+        if throughBroker, access("/run/systemd/system", F_OK) == 0, let bus = try? Bus.system() { return Jobs(bus: bus, scope: .system) }
+        if let bus = try? Bus.connect(address: "unix:path=/run/systemd/private") { return Jobs(bus: bus, scope: .system) }
+        guard access("/run/systemd/system", F_OK) == 0, let bus = try? Bus.system() else {
+            throw UnitifyError.unreachable("cannot reach the system manager: systemd is not running as PID 1 on this machine; run 'unitify doctor' for details")
+        }
+        return Jobs(bus: bus, scope: .system)
+    }
+}

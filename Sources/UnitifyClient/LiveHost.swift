@@ -1,0 +1,71 @@
+import Glibc
+import SystemPackage
+import UnitifyCore
+
+/// The caller's environment, read without Foundation.
+public enum Environment {
+    public static func value(_ name: String) -> String? {
+        getenv(name).map { String(cString: $0) }
+    }
+
+    public static func currentDirectory() -> String? {
+        guard let raw = getcwd(nil, 0) else { return nil }
+        defer { free(raw) }
+        return String(cString: raw)
+    }
+
+    /// What a path is, for resolving programs and checking directories.
+    public static func fileKind(_ path: String) -> FileKind {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return .missing }
+        if info.st_mode & S_IFMT == S_IFDIR { return .directory }
+        return access(path, X_OK) == 0 ? .executable : .notExecutable
+    }
+
+    /// Microseconds since the epoch.
+    public static func now() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000 + UInt64(ts.tv_nsec) / 1_000
+    }
+}
+
+/// The calling process as `JobRequest` sees it.
+public struct LiveHost: Host {
+    public init() {}
+
+    public var environment: [String] {
+        var result: [String] = []
+        var index = 0
+        while let entry = environ[index] {
+            result.append(String(cString: entry))
+            index += 1
+        }
+        return result
+    }
+
+    public var currentDirectory: String? { Environment.currentDirectory() }
+
+    public func fileKind(_ path: String) -> FileKind { Environment.fileKind(path) }
+
+    public func readText(_ path: String) throws(UnitifyError) -> String {
+        do {
+            let file = try FileDescriptor.open(FilePath(path), .readOnly, options: .closeOnExec)
+            return try file.closeAfter {
+                var bytes: [UInt8] = []
+                var chunk = [UInt8](repeating: 0, count: 65_536)
+                while case let count = try chunk.withUnsafeMutableBytes({ try file.read(into: $0) }), count > 0 {
+                    bytes += chunk[..<count]
+                }
+                return String(decoding: bytes, as: UTF8.self)
+            }
+        } catch {
+            throw UnitifyError.usage("cannot read \(path): \(error)")
+        }
+    }
+}
+
+/// Whether a path exists.
+func pathExists(_ path: String) -> Bool {
+    access(path, F_OK) == 0
+}

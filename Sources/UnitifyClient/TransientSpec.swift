@@ -1,0 +1,69 @@
+import Glibc
+import Systemd
+import UnitifyCore
+
+extension Jobs {
+    /// The spec of a loaded transient unit of unitify's, read back from its live properties
+    /// (and, for its output files, which the bus does not expose, from systemd's transient file).
+    public func transientSpec(of unit: String) throws -> UnitSpec {
+        let p = try manager.unitProperties(unit)
+        let short = UnitName.shortName(unit)
+        guard p["LoadState"]?.string.flatMap(LoadState.init) == .loaded else {
+            throw UnitifyError.notFound("no unit named \(short) is loaded: 'unitify status' lists yours")
+        }
+        guard p["Slice"]?.string == UnitSpec.slice else {
+            throw UnitifyError.failed("\(short) was not started by unitify: only its own jobs can be installed")
+        }
+        guard p["Transient"]?.bool == true else {
+            throw UnitifyError.failed("\(short) is already persistent (\(p["FragmentPath"]?.string ?? "")): nothing to install")
+        }
+        guard let exec = p["ExecStart"].flatMap(ExecCommand.init) else {
+            throw UnitifyError.failed("\(short) has no command to install")
+        }
+        var spec = UnitSpec(
+            name: unit, argv: exec.argv, executable: exec.path,
+            workingDirectory: p["WorkingDirectory"]?.string ?? "/",
+            environment: p["Environment"]?.stringArray ?? [],
+            restart: RestartPolicy(rawValue: p["Restart"]?.string ?? "no") ?? .no,
+            description: p["Description"]?.string)
+        if spec.restart != .no { spec.restartDelay = p["RestartUSec"]?.uint64.map { TimeSpan(microseconds: $0) } }
+        let burst = UInt32(p["StartLimitBurst"]?.uint64 ?? 5)
+        let interval = p["StartLimitIntervalUSec"]?.uint64 ?? 10_000_000
+        if interval == 0 {
+            spec.startLimit = .unlimited
+        } else if burst != 5 || interval != 10_000_000 {
+            spec.startLimit = .limit(burst: burst, interval: TimeSpan(microseconds: interval))
+        }
+        if let memory = p["MemoryMax"]?.uint64, memory != .max { spec.memoryMax = .bytes(memory) }
+        if let quota = p["CPUQuotaPerSecUSec"]?.uint64, quota != .max {
+            spec.cpuQuota = CPUQuota(microsecondsPerSecond: (quota + 50) / 100 * 100)  // to systemd's 0.01%
+        }
+        if let nice = p["Nice"]?.int64, nice != 0 { spec.nice = Int32(nice) }
+        if let fragment = p["FragmentPath"]?.string, let text = try? LiveHost().readText(fragment) {
+            spec.standardOutput = Self.outputTarget(UnitFile.lastValue(of: "StandardOutput", in: text))
+            spec.standardError = Self.outputTarget(UnitFile.lastValue(of: "StandardError", in: text))
+            if spec.standardError == .journal, UnitFile.lastValue(of: "StandardError", in: text) == nil {
+                spec.standardError = spec.standardOutput
+            }
+            if let input = UnitFile.lastValue(of: "StandardInput", in: text), input.hasPrefix("file:") {
+                spec.standardInput = String(input.dropFirst(5))
+            }
+        }
+        if let timer = (p["TriggeredBy"]?.stringArray ?? []).first(where: { $0.hasSuffix(".timer") }) {
+            let t = try manager.unitProperties(timer)
+            var timerSpec = TimerSpec()
+            // TimersCalendar is a(sss): base, spec, next elapse; TimersMonotonic a(stt): base, usec, next.
+            timerSpec.onCalendar = t["TimersCalendar"]?.elements?.first?.elements?[1].string
+            if let monotonic = t["TimersMonotonic"]?.elements?.first(where: { $0.elements?.first?.string == "OnActiveUSec" }),
+               let usec = monotonic.elements?[1].uint64 {
+                timerSpec.onActive = TimeSpan(microseconds: usec)
+            }
+            spec.timer = timerSpec
+        }
+        return spec
+    }
+
+    static func outputTarget(_ value: String?) -> OutputTarget {
+        value.flatMap(OutputTarget.init(setting:)) ?? .journal
+    }
+}

@@ -1,0 +1,110 @@
+// The facts `unitify doctor` judges, as plain values: gathered from the machine by UnitifyClient,
+// built by hand in tests.
+
+/// Whether the user's service manager can be reached, and if not, the first reason found.
+public enum ManagerAccess: Sendable, Equatable {
+    case reachable(socket: String, state: String?)
+    /// `XDG_RUNTIME_DIR` is unset or empty, the classic state after `su` or `sudo -u`;
+    /// `listeningAt` is `/run/user/UID` when a manager answers there anyway.
+    case noRuntimeVariable(listeningAt: String?)
+    /// No `/run/systemd/system`: systemd is not the init system, so no user manager exists.
+    case notSystemd(runtimeVariableSet: Bool)
+    case runtimeDirectoryMissing(String)
+    /// The directory belongs to someone else: inherited through `su` or `sudo`.
+    case runtimeDirectoryOfOtherUser(String, owner: UInt32)
+    case noSocket(runtimeDirectory: String)
+    case connectFailed(socket: String, reason: String, permissionDenied: Bool)
+}
+
+/// Who is asking: most fixes name the user or the uid.
+public struct Caller: Sendable, Equatable {
+    public var uid: UInt32
+    public var user: String
+    public init(uid: UInt32, user: String) {
+        self.uid = uid
+        self.user = user
+    }
+
+    public var runtimeDirectory: String { "/run/user/\(uid)" }
+}
+
+/// What unitify asks of systemd, by the version that brought it (systemd's NEWS).
+public struct SystemdFeature: Sendable {
+    public var version: Int
+    public var what: String
+    /// unitify cannot start any job without it.
+    public var essential: Bool
+
+    public static let all: [SystemdFeature] = [
+        SystemdFeature(version: 240, what: "Type=exec, which makes a program that cannot start fail the start (every run)", essential: true),
+        SystemdFeature(version: 240, what: "append: output, for --log-file, --stdout and --stderr", essential: false),
+        SystemdFeature(version: 240, what: "AddRef, which keeps a job's exit status for run --wait", essential: false),
+        SystemdFeature(version: 248, what: "truncate: output, for '>' redirections in --line", essential: false),
+        SystemdFeature(version: 249, what: "SliceOf, for the table of every job in 'status' and job-name completion", essential: false),
+    ]
+
+    /// "252" from the manager's `Version` property, e.g. `252.39-1~deb12u2` or `v255-rc1`.
+    public static func majorVersion(_ text: String) -> Int? {
+        Int(String(text.drop { !$0.isNumber }.prefix { $0.isNumber }))
+    }
+}
+
+public enum JournalStorage: String, Sendable {
+    /// `/var/log/journal`: survives reboots, and holds per-user files for uid >= 1000.
+    case persistent
+    /// `/run/log/journal`: lost at reboot, one system file readable by root and the journal groups.
+    case volatile
+    case none
+
+    /// journald's rule: `auto` is persistent when `/var/log/journal` exists.
+    public static func effective(configured: String?, varLogJournalExists: Bool) -> JournalStorage {
+        switch configured?.lowercased() {
+        case "persistent": .persistent
+        case "volatile": .volatile
+        case "none": .none
+        default: varLogJournalExists ? .persistent : .volatile
+        }
+    }
+}
+
+/// What decides whether the caller can read its units' lines.
+public struct JournalAccess: Sendable, Equatable {
+    public var storage: JournalStorage
+    /// The journal-reading groups (systemd-journal, adm, wheel) this process is in.
+    public var groups: [String]
+    /// Groups the user was added to after this login began: not effective until the next one.
+    public var groupsAfterLogin: [String]
+    /// Whether any journal file could be opened.
+    public var readsFiles: Bool
+
+    public init(storage: JournalStorage, groups: [String], groupsAfterLogin: [String], readsFiles: Bool) {
+        self.storage = storage
+        self.groups = groups
+        self.groupsAfterLogin = groupsAfterLogin
+        self.readsFiles = readsFiles
+    }
+}
+
+/// What logind says (or would say) about the caller.
+public enum LogindState: Sendable, Equatable {
+    /// logind answered on the system bus.
+    case answered(linger: Bool)
+    /// No system bus or no logind on it: linger cannot act, whatever the file says.
+    case unreachable(reason: String)
+}
+
+public enum CgroupLayout: String, Sendable {
+    /// cgroup v2 only: controllers can be delegated to user managers.
+    case unified
+    /// v1 controllers plus an empty v2 tree: nothing can be delegated.
+    case hybrid
+    case legacy
+}
+
+/// The session bus broker in `$XDG_RUNTIME_DIR/bus`.
+public enum SessionBus: Sendable, Equatable {
+    case answers(String)
+    case missing(String)
+    case refused(String, reason: String)
+    case unknown
+}
