@@ -262,8 +262,18 @@ struct BootedMachineTests {
             #expect(machine.systemProperty("t.service", "ActiveState") == "active")
             #expect(!machine.fileExists("/etc/systemd/system/t.service"))
             #expect(machine.root("unitify status --system").stdout.lines.contains { $0.hasPrefix("t ") })
+
+            // install --system makes it persistent under PID 1: a file, enabled, running from it.
+            let installed = machine.root("unitify install --system t")
+            #expect(installed.status == 0 && installed.stdout.contains("unitify uninstall --system t"), "\(installed.stdout)\(installed.stderr)")
+            #expect(machine.fileExists("/etc/systemd/system/t.service"))
+            #expect(machine.systemProperty("t.service", "UnitFileState") == "enabled")
+            #expect(machine.systemProperty("t.service", "FragmentPath") == "/etc/systemd/system/t.service")
+            #expect(machine.systemProperty("t.service", "ActiveState") == "active")
             #expect(machine.root("unitify stop --system t").status == 0)
             #expect(machine.systemProperty("t.service", "ActiveState") != "active")
+            #expect(machine.root("unitify uninstall --system t").status == 0)
+            #expect(!machine.fileExists("/etc/systemd/system/t.service"))
 
             let asAlice = machine.login("alice", "unitify status --system")
             #expect(asAlice.status == 2)
