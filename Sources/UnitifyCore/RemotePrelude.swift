@@ -1,0 +1,75 @@
+/// The POSIX sh that unitify runs on a remote host through ssh, with nothing of unitify's there:
+/// it finds the user's manager and connects its own stdin and stdout to it with
+/// `systemd-stdio-bridge`, after one line that tells unitify what it found.
+///
+/// - `XDG_RUNTIME_DIR` is unset after sudo or with sshd's `UsePAM=no`: `/run/user/UID` then.
+/// - The user bus when the broker runs (dbus-user-session), else the manager's private socket,
+///   which takes a direct (peer) connection, no `Hello`.
+/// - Never `systemd-stdio-bridge --user`: in systemd 252 it connects to the system bus whatever
+///   its manual says; `--bus-path` names the socket.
+/// - Linger: without it the remote job dies when unitify's ssh session ends.
+public enum RemotePrelude {
+    /// The first word of the line, and the version of its format.
+    public static let marker = "unitify-remote 1"
+
+    /// The script, for `ssh HOST -- sh -c SCRIPT`.
+    public static func script(bridge: String = "systemd-stdio-bridge") -> String {
+        """
+        uid=$(id -u) user=$(id -un) rt=${XDG_RUNTIME_DIR:-/run/user/$(id -u)}
+        [ -O "$rt" ] || rt=/run/user/$uid
+        linger=no; [ -e "/var/lib/systemd/linger/$user" ] && linger=yes
+        if [ -S "$rt/bus" ]; then bus=$rt/bus client=yes
+        elif [ -S "$rt/systemd/private" ]; then bus=$rt/systemd/private client=no
+        else echo "\(marker) error=no-manager uid=$uid user=$user linger=$linger rt=$rt"; exit 3; fi
+        command -v \(bridge) >/dev/null 2>&1 || { echo "\(marker) error=no-bridge uid=$uid user=$user linger=$linger rt=$rt"; exit 127; }
+        echo "\(marker) uid=$uid user=$user linger=$linger client=$client bus=$bus"
+        exec \(bridge) --bus-path="unix:path=$bus"
+        """
+    }
+
+    /// What the remote end found: the line before the bus traffic starts.
+    public struct Answer: Sendable, Equatable {
+        public enum Problem: String, Sendable {
+            /// No socket of a manager in the runtime directory: no manager runs for the user.
+            case noManager = "no-manager"
+            /// `systemd-stdio-bridge` is not on the remote PATH.
+            case noBridge = "no-bridge"
+        }
+
+        public var uid: UInt32
+        public var user: String
+        public var lingers: Bool
+        /// The socket the bridge connects to.
+        public var bus: String?
+        /// Whether that socket is a broker's (a bus client says `Hello`) or the manager's own.
+        public var throughBroker: Bool
+        public var problem: Problem?
+        public var runtimeDirectory: String?
+    }
+
+    /// Reads the prelude's line; nil when it is not one (another program's output, a MOTD).
+    public static func parse(_ line: String) -> Answer? {
+        guard line.hasPrefix(marker + " ") else { return nil }
+        // KEY=value words; the path that ends the line (bus= or rt=) may hold spaces.
+        var fields: [String: String] = [:]
+        var rest = line.dropFirst(marker.count + 1)
+        while !rest.isEmpty {
+            guard let equals = rest.firstIndex(of: "=") else { return nil }
+            let key = String(rest[..<equals])
+            let valueStart = rest.index(after: equals)
+            let end = key == "bus" || key == "rt" ? rest.endIndex : (rest[valueStart...].firstIndex(of: " ") ?? rest.endIndex)
+            fields[key] = String(rest[valueStart..<end])
+            rest = end == rest.endIndex ? "" : rest[rest.index(after: end)...]
+        }
+        guard let uidText = fields["uid"], let uid = UInt32(uidText), let user = fields["user"] else { return nil }
+        var problem: Answer.Problem?
+        if let error = fields["error"] {
+            guard let known = Answer.Problem(rawValue: error) else { return nil }
+            problem = known
+        } else if fields["bus"] == nil {
+            return nil
+        }
+        return Answer(uid: uid, user: user, lingers: fields["linger"] == "yes", bus: fields["bus"],
+                      throughBroker: fields["client"] == "yes", problem: problem, runtimeDirectory: fields["rt"])
+    }
+}
