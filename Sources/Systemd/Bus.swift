@@ -9,7 +9,7 @@ public final class Bus {
     /// for `nextMessage` so that no caller misses one.
     private var stashed: [BusMessage] = []
 
-    private init(adopting pointer: OpaquePointer) {
+    init(adopting pointer: OpaquePointer) {
         self.pointer = pointer
     }
 

@@ -1,0 +1,277 @@
+import Glibc
+import Systemd
+import UnitifyCore
+
+/// Why a remote host could not be worked with, in one line that names the host and the way out.
+public struct RemoteFailure: Error, CustomStringConvertible {
+    public var host: RemoteHost
+    public var reason: String
+
+    public var description: String { "\(host): \(reason)" }
+}
+
+/// Another host's user manager, reached with the system's own OpenSSH client, so that the user's
+/// `~/.ssh/config`, known hosts, agent and jump hosts apply as they do for `ssh`. Nothing of
+/// unitify's runs there: `RemotePrelude` finds the manager and `systemd-stdio-bridge` relays.
+///
+/// unitify spawns ssh itself on a socketpair, rather than handing sd-bus a `unixexec:` address,
+/// so that a failure keeps ssh's exit status and its words instead of becoming `ENOTCONN` on the
+/// first call.
+public struct SSHConnection {
+    public var host: RemoteHost
+    /// Seconds for ssh to connect and the prelude to answer.
+    public var timeout: Int
+    /// Where the per-host ControlMaster sockets live (`$XDG_RUNTIME_DIR/unitify/ssh`): every
+    /// channel of a command, and of the commands in the next minute, reuses one connection.
+    public var controlDirectory: String
+
+    /// An ssh_config to use instead of the user's (`-F`), from `UNITIFY_SSH_CONFIG`.
+    public var configFile: String?
+
+    public init(host: RemoteHost, timeout: Int = 10, controlDirectory: String, configFile: String? = nil) {
+        self.host = host
+        self.timeout = timeout
+        self.controlDirectory = controlDirectory
+        self.configFile = configFile
+    }
+
+    /// ssh's arguments for running `remoteCommand` (one string, which the remote login shell runs).
+    public func arguments(remoteCommand: String) -> [String] {
+        var words = ["ssh", "-xT"] + (configFile.map { ["-F", $0] } ?? []) + [
+                     "-o", "BatchMode=yes",
+                     "-o", "ConnectTimeout=\(timeout)",
+                     "-o", "ServerAliveInterval=5", "-o", "ServerAliveCountMax=3",
+                     "-o", "ControlMaster=auto", "-o", "ControlPersist=60",
+                     "-o", "ControlPath=\(controlDirectory)/cm-%C"]
+        if let port = host.port { words += ["-p", "\(port)"] }
+        if let user = host.user { words += ["-l", user] }
+        return words + ["--", host.host, remoteCommand]
+    }
+
+    /// A bus to the user's manager on the host, and what the prelude found there.
+    public func connectManager() throws(RemoteFailure) -> (RemoteSession, RemotePrelude.Answer) {
+        let script = RemotePrelude.script().split(separator: "\n").joined(separator: "; ")
+        let session = try RemoteSession.spawn(arguments(remoteCommand: "exec /bin/sh -c " + ShellWords.quote(script)), host: host)
+        let line = session.readLine(timeoutSeconds: timeout + 5)
+        guard let line, let answer = RemotePrelude.parse(line) else {
+            throw RemoteFailure(host: host, reason: session.failure(unexpected: line))
+        }
+        if let problem = answer.problem {
+            session.end()
+            switch problem {
+            case .noManager:
+                throw RemoteFailure(host: host, reason: "no systemd user manager runs for \(answer.user) there (nothing listens in \(answer.runtimeDirectory ?? "/run/user/\(answer.uid)")): log in there once, or as root there 'loginctl enable-linger \(answer.user)'")
+            case .noBridge:
+                throw RemoteFailure(host: host, reason: "systemd-stdio-bridge is not on the PATH there: unitify needs systemd 209 or later on the remote host")
+            }
+        }
+        do {
+            try session.attachBus(throughBroker: answer.throughBroker)
+        } catch {
+            throw RemoteFailure(host: host, reason: session.failure(unexpected: nil, busError: error))
+        }
+        return (session, answer)
+    }
+
+    /// Runs a command there (argv, quoted for the remote shell) with its stdout on a pipe, for
+    /// `journalctl -o export` and for writing unit files through stdin.
+    public func command(_ argv: [String]) throws(RemoteFailure) -> RemoteSession {
+        try RemoteSession.spawn(arguments(remoteCommand: ShellWords.join(argv)), host: host)
+    }
+}
+
+/// One ssh process and the socket unitify talks to it through. Ending it closes the socket and
+/// reaps ssh.
+public final class RemoteSession {
+    public let host: RemoteHost
+    let pid: pid_t
+    /// Our end of the socketpair: ssh's stdin and stdout. Owned by `bus` once attached.
+    var socket: Int32
+    /// ssh's stderr, read once ssh has ended to put its failure into words.
+    let errors: Int32
+    public private(set) var bus: Bus?
+    var exitStatus: Int32?
+
+    init(host: RemoteHost, pid: pid_t, socket: Int32, errors: Int32) {
+        self.host = host
+        self.pid = pid
+        self.socket = socket
+        self.errors = errors
+    }
+
+    deinit {
+        end()
+        close(errors)
+    }
+
+    static func spawn(_ argv: [String], host: RemoteHost) throws(RemoteFailure) -> RemoteSession {
+        var pair: [Int32] = [-1, -1]
+        var errorPipe: [Int32] = [-1, -1]
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else {
+            throw RemoteFailure(host: host, reason: "cannot make a socket for ssh: \(String(cString: strerror(errno)))")
+        }
+        // A second socketpair rather than pipe2, which Glibc's module does not export.
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &errorPipe) == 0 else {
+            let why = String(cString: strerror(errno))
+            close(pair[0])
+            close(pair[1])
+            throw RemoteFailure(host: host, reason: "cannot make a socket for ssh: \(why)")
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, pair[1], 0)
+        posix_spawn_file_actions_adddup2(&actions, pair[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errorPipe[1], 2)
+        var pid: pid_t = 0
+        let cArguments = argv.map { strdup($0) } + [nil]
+        defer { cArguments.forEach { free($0) } }
+        let spawned = posix_spawnp(&pid, argv[0], &actions, nil, cArguments, environ)
+        close(pair[1])
+        close(errorPipe[1])
+        guard spawned == 0 else {
+            close(pair[0])
+            close(errorPipe[0])
+            let why = spawned == ENOENT ? "ssh is not installed here (the OpenSSH client: apt-get install openssh-client)" : "cannot start ssh: \(String(cString: strerror(spawned)))"
+            throw RemoteFailure(host: host, reason: why)
+        }
+        return RemoteSession(host: host, pid: pid, socket: pair[0], errors: errorPipe[0])
+    }
+
+    /// One line from the remote end, read a byte at a time so that nothing after it is taken
+    /// from the bus stream; nil on end of stream or timeout.
+    func readLine(timeoutSeconds: Int) -> String? {
+        let deadline = monotonicMicroseconds() + UInt64(timeoutSeconds) * 1_000_000
+        var bytes: [UInt8] = []
+        var byte: UInt8 = 0
+        while bytes.count < 4096 {
+            let now = monotonicMicroseconds()
+            guard now < deadline else { return nil }
+            var poller = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&poller, 1, Int32((deadline - now) / 1_000))
+            if ready < 0 && errno == EINTR { continue }
+            guard ready > 0 else { return nil }
+            let count = read(socket, &byte, 1)
+            if count < 0 && errno == EINTR { continue }
+            guard count == 1 else { return nil }
+            if byte == 10 { return String(decoding: bytes, as: UTF8.self) }
+            bytes.append(byte)
+        }
+        return nil
+    }
+
+    func attachBus(throughBroker: Bool) throws(SystemdError) {
+        let fd = socket
+        socket = -1
+        bus = try Bus.connect(fd: fd, busClient: throughBroker, description: "the user manager on \(host)")
+    }
+
+    /// Closes the stream and waits for ssh (a few seconds, then SIGKILL).
+    public func end() {
+        bus?.close()
+        bus = nil
+        if socket >= 0 {
+            close(socket)
+            socket = -1
+        }
+        _ = waitForExit(seconds: 5, killAfter: true)
+    }
+
+    /// ssh's exit status, once it has ended; nil while it runs after `seconds`.
+    func waitForExit(seconds: Int, killAfter: Bool) -> Int32? {
+        if let exitStatus { return exitStatus }
+        let deadline = monotonicMicroseconds() + UInt64(seconds) * 1_000_000
+        var status: Int32 = 0
+        while true {
+            let result = waitpid(pid, &status, WNOHANG)
+            if result == pid {
+                exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+                return exitStatus
+            }
+            if result < 0 && errno != EINTR { return nil }
+            if monotonicMicroseconds() >= deadline {
+                guard killAfter else { return nil }
+                kill(pid, SIGKILL)
+                waitpid(pid, &status, 0)
+                exitStatus = 128 + SIGKILL
+                return exitStatus
+            }
+            usleep(10_000)
+        }
+    }
+
+    /// What ssh said on stderr, once it has ended.
+    func errorText() -> String {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        let flags = fcntl(errors, F_GETFL)
+        _ = fcntl(errors, F_SETFL, flags | O_NONBLOCK)
+        while true {
+            let count = read(errors, &chunk, chunk.count)
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { break }
+            bytes += chunk[..<count]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The failure in words, from ssh's exit status and stderr.
+    func failure(unexpected line: String?, busError: SystemdError? = nil) -> String {
+        if socket >= 0 {
+            close(socket)
+            socket = -1
+        }
+        bus?.close()
+        bus = nil
+        let status = waitForExit(seconds: 5, killAfter: true)
+        let said = exitStatus == nil ? "" : errorText()
+        return SSHFailure.explain(status: status, stderr: said, host: host, unexpectedLine: line, busError: busError?.description)
+    }
+}
+
+/// ssh's failures in words (OpenSSH's own messages), each with the way out.
+enum SSHFailure {
+    static func explain(status: Int32?, stderr: String, host: RemoteHost, unexpectedLine: String?, busError: String?) -> String {
+        let lines = stderr.split(separator: "\n").map { String($0).trimmingCharacters() }.filter { !$0.isEmpty && !$0.hasPrefix("Warning: Permanently added") }
+        let text = lines.joined(separator: " ")
+        let port = host.port.map(String.init) ?? "22"
+        if text.contains("Host key verification failed") || text.contains("REMOTE HOST IDENTIFICATION HAS CHANGED") {
+            return "its host key is not known here (or changed): check it and add it to ~/.ssh/known_hosts, e.g. with 'ssh \(host)' once"
+        }
+        if text.contains("Permission denied") {
+            return "ssh authentication was refused (\(text.components(after: "Permission denied"))): unitify never asks for a password; use a key ('ssh-copy-id \(host)') or an agent"
+        }
+        if text.contains("Connection refused") { return "refused the connection on port \(port): is sshd running there?" }
+        if text.contains("timed out") { return "did not answer ssh in time (port \(port)): is the host up and reachable?" }
+        if text.contains("No route to host") || text.contains("Network is unreachable") { return "cannot be reached: \(lines.last ?? "no route")" }
+        if text.contains("Could not resolve hostname") { return "unknown host name: not in DNS, /etc/hosts or ~/.ssh/config" }
+        if let unexpectedLine, status == nil || status == 0 {
+            return "the remote shell printed '\(unexpectedLine.prefix(80))' where unitify expected its prelude's answer: does a login script print to stdout?"
+        }
+        if let busError { return "the bus through ssh failed: \(busError)" + (lines.last.map { " (ssh: \($0))" } ?? "") }
+        if status == 127 { return "no /bin/sh there (exit status 127)" }
+        guard let last = lines.last else {
+            return status.map { "ssh ended with status \($0) and said nothing" } ?? "ssh did not answer in time"
+        }
+        return "ssh: \(last)"
+    }
+}
+
+extension String {
+    /// Without leading and trailing white space.
+    func trimmingCharacters() -> String {
+        var s = Substring(self)
+        while let first = s.first, first.isWhitespace { s = s.dropFirst() }
+        while let last = s.last, last.isWhitespace { s = s.dropLast() }
+        return String(s)
+    }
+
+    /// What follows `marker`, without a leading space or parenthesis and a trailing period.
+    func components(after marker: String) -> String {
+        guard let range = firstRange(of: marker) else { return self }
+        var rest = Substring(self[range.upperBound...])
+        while let first = rest.first, first == " " || first == "(" { rest = rest.dropFirst() }
+        while let last = rest.last, last == "." || last == ")" { rest = rest.dropLast() }
+        return String(rest)
+    }
+}

@@ -1,0 +1,162 @@
+import Glibc
+import Systemd
+import Testing
+import UnitifyClient
+import UnitifyCore
+
+/// A real sshd on 127.0.0.1 beside the private user manager, with keys, host key and client
+/// config of its own (passed to ssh with -F, as `UNITIFY_SSH_CONFIG` does): the far end of a
+/// remote connection is OpenSSH, /bin/sh and systemd-stdio-bridge, nothing of unitify's.
+final class TestSSHServer {
+    let directory = makeTemporaryDirectory()
+    let port: UInt16
+    var pid: pid_t = 0
+
+    /// - Parameter runtimeDirectory: what sshd's sessions get as XDG_RUNTIME_DIR (pam_systemd
+    ///   would set it on a real host); nil for none, as with `UsePAM=no`.
+    init(runtimeDirectory: String?) throws {
+        port = UInt16.random(in: 20_000...40_000)
+        let d = directory
+        try #require(spawnAndWait(["sh", "-c", """
+            mkdir -p /run/sshd && chmod 755 \(d) &&
+            ssh-keygen -q -t ed25519 -N '' -f \(d)/host_key &&
+            ssh-keygen -q -t ed25519 -N '' -f \(d)/client_key &&
+            ssh-keygen -q -t ed25519 -N '' -f \(d)/stranger_key &&
+            cp \(d)/client_key.pub \(d)/authorized_keys &&
+            printf '[127.0.0.1]:\(port) %s\\n' "$(cut -d' ' -f1,2 \(d)/host_key.pub)" > \(d)/known_hosts &&
+            : > \(d)/empty_known_hosts
+            """]) == 0)
+        var config = """
+            ListenAddress 127.0.0.1
+            Port \(port)
+            HostKey \(d)/host_key
+            PidFile \(d)/sshd.pid
+            AuthorizedKeysFile \(d)/authorized_keys
+            StrictModes no
+            UsePAM no
+            PermitRootLogin prohibit-password
+            LogLevel ERROR
+
+            """
+        if let runtimeDirectory { config += "SetEnv XDG_RUNTIME_DIR=\(runtimeDirectory)\n" }
+        try write(config, to: d + "/sshd_config")
+        for (name, key, known) in [("good", "client_key", "known_hosts"), ("stranger", "stranger_key", "known_hosts"),
+                                    ("unknown", "client_key", "empty_known_hosts")] {
+            try write("""
+                Host *
+                  HostName 127.0.0.1
+                  User root
+                  IdentityFile \(d)/\(key)
+                  IdentitiesOnly yes
+                  UserKnownHostsFile \(d)/\(known)
+                  StrictHostKeyChecking yes
+                  GlobalKnownHostsFile /dev/null
+
+                """, to: "\(d)/ssh_config_\(name)")
+        }
+        pid = spawnBackground(["/usr/sbin/sshd", "-D", "-e", "-f", d + "/sshd_config"], outputPath: d + "/sshd.log")
+        let listening = eventually(within: 10) {
+            run(["sh", "-c", "ss -ltn 'sport = :\(port)' | grep -q LISTEN"]).status == 0
+        }
+        try #require(listening, "sshd did not listen: \(readFile(d + "/sshd.log"))")
+    }
+
+    deinit {
+        kill(pid, SIGTERM)
+        _ = waitForExit(pid)
+        removeTree(directory)
+    }
+
+    func connection(_ config: String = "good", port: UInt16? = nil) -> SSHConnection {
+        let control = directory + "/control-" + config
+        mkdir(control, 0o700)
+        return SSHConnection(host: RemoteHost(host: "127.0.0.1", port: port ?? self.port), timeout: 5,
+                             controlDirectory: control, configFile: "\(directory)/ssh_config_\(config)")
+    }
+
+    func write(_ text: String, to path: String) throws {
+        let file = try #require(fopen(path, "w"))
+        fputs(text, file)
+        fclose(file)
+    }
+}
+
+@Suite(.serialized, .enabled(if: Live.enabled, Live.reason))
+struct RemoteTests {
+    static var runtimeDirectory: String { String(cString: getenv("XDG_RUNTIME_DIR")) }
+
+    @Test func reachesTheUserManagerThroughSSH() throws {
+        let server = try TestSSHServer(runtimeDirectory: Self.runtimeDirectory)
+        let name = uniqueName("remote")
+        let started = unitify(["run", "--name", name, "--", "sleep", "300"])
+        defer { _ = unitify(["stop", name]) }
+        try #require(started.status == 0, "\(started.stderr)")
+        let local = try Manager.user().status(of: "\(name).service")
+
+        let (session, answer) = try server.connection().connectManager()
+        #expect(answer.uid == getuid())
+        #expect(answer.bus?.hasPrefix(Self.runtimeDirectory) == true)
+        let remote = Manager(bus: try #require(session.bus))
+        let seen = try remote.status(of: "\(name).service")
+        #expect(seen.mainPID == local.mainPID && seen.mainPID != 0)
+        #expect(try remote.managedUnits().contains("\(name).service"))
+        let ending = monotonicMicroseconds()
+        session.end()
+        // ssh sees the stream end and exits at once, not after end()'s 5 s grace and SIGKILL.
+        #expect(monotonicMicroseconds() - ending < 2_000_000)
+    }
+
+    @Test func aSecondConnectionReusesTheMaster() throws {
+        let server = try TestSSHServer(runtimeDirectory: Self.runtimeDirectory)
+        let connection = server.connection()
+        let (first, _) = try connection.connectManager()
+        defer { first.end() }
+        let control = try #require(directoryEntries(connection.controlDirectory).first { $0.hasPrefix("cm-") })
+        let before = monotonicMicroseconds()
+        let (second, _) = try connection.connectManager()
+        let reconnect = monotonicMicroseconds() - before
+        second.end()
+        #expect(!control.isEmpty)
+        // Through a live master there is no key exchange: well under the ~0.8 s of a new connection.
+        #expect(reconnect < 700_000, "second connect took \(reconnect) µs")
+    }
+
+    @Test func refusedConnectionIsSaidInWords() throws {
+        let server = try TestSSHServer(runtimeDirectory: Self.runtimeDirectory)
+        // A port on which nothing listens: the server's own port plus one is not bound by it.
+        var closed = server.port &+ 1
+        while run(["sh", "-c", "ss -ltn 'sport = :\(closed)' | grep -q LISTEN"]).status == 0 { closed &+= 1 }
+        #expect {
+            _ = try server.connection(port: closed).connectManager()
+        } throws: { error in
+            "\(error)".contains("refused the connection on port \(closed)")
+        }
+    }
+
+    @Test func unknownHostKeyIsSaidInWords() throws {
+        let server = try TestSSHServer(runtimeDirectory: Self.runtimeDirectory)
+        #expect {
+            _ = try server.connection("unknown").connectManager()
+        } throws: { error in
+            "\(error)".contains("host key is not known") && "\(error)".hasPrefix("127.0.0.1:\(server.port): ")
+        }
+    }
+
+    @Test func refusedAuthenticationIsSaidInWords() throws {
+        let server = try TestSSHServer(runtimeDirectory: Self.runtimeDirectory)
+        #expect {
+            _ = try server.connection("stranger").connectManager()
+        } throws: { error in
+            "\(error)".contains("authentication was refused") && "\(error)".contains("never asks for a password")
+        }
+    }
+
+    @Test func noManagerThereIsSaidInWords() throws {
+        let server = try TestSSHServer(runtimeDirectory: "/nonexistent-runtime")
+        #expect {
+            _ = try server.connection().connectManager()
+        } throws: { error in
+            "\(error)".contains("no systemd user manager runs for root")
+        }
+    }
+}
