@@ -1,0 +1,85 @@
+import Glibc
+import Systemd
+import UnitifyCore
+
+/// A user's job output on another host, read with that host's own `journalctl -o export` over
+/// ssh. Following survives a dropped connection: it reconnects and goes on after the cursor of
+/// the last entry it delivered, so no line is lost or shown twice.
+public struct RemoteJournal {
+    public var connection: SSHConnection
+    /// The remote user's uid (the prelude's answer): the journal's `_UID` of their jobs.
+    public var uid: UInt32
+    public var units: [String]
+    /// How long a follow keeps trying to reconnect before it gives up.
+    public var reconnectSeconds = 60
+
+    public init(connection: SSHConnection, uid: UInt32, units: [String]) {
+        self.connection = connection
+        self.uid = uid
+        self.units = units
+    }
+
+    /// Delivers the last `lines` entries (all when nil), then with `follow` every new one, until
+    /// `deliver` returns false, the `deadline` (monotonic microseconds) passes or, without
+    /// `follow`, the entries end. `reconnected` hears of each dropped connection that was resumed.
+    public func stream(lines: Int?, follow: Bool, deadline: UInt64? = nil, reconnected: (String) -> Void = { _ in },
+                       deliver: (JournalExportReader.Entry) -> Bool) throws(RemoteFailure) {
+        var cursor: String?
+        var lostSince: UInt64?
+        while true {
+            let argv = RemoteJournalCommand.arguments(units: units, uid: uid, lines: lines, follow: follow, afterCursor: cursor)
+            let session = try connection.command(argv)
+            var reader = JournalExportReader()
+            var delivered = false
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                if let deadline {
+                    let now = monotonicMicroseconds()
+                    guard now < deadline else {
+                        session.end()
+                        return
+                    }
+                    var poller = pollfd(fd: session.socket, events: Int16(POLLIN), revents: 0)
+                    if poll(&poller, 1, Int32(min((deadline - now) / 1_000, 1_000))) == 0 { continue }
+                }
+                let count = read(session.socket, &buffer, buffer.count)
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0 else { break }
+                let entries: [JournalExportReader.Entry]
+                do {
+                    entries = try reader.feed(buffer[..<count])
+                } catch {
+                    throw RemoteFailure(host: connection.host, reason: "journalctl there: \(error)")
+                }
+                for entry in entries {
+                    cursor = entry.cursor ?? cursor
+                    delivered = true
+                    if !deliver(entry) {
+                        session.end()
+                        return
+                    }
+                }
+            }
+            let status = session.waitForExit(seconds: 5, killAfter: true)
+            let said = session.errorText()
+            if said.contains("insufficient permissions") || said.contains("No journal files were opened") {
+                throw RemoteFailure(host: connection.host, reason: "cannot read the journal there (insufficient permissions): the remote user needs persistent journal storage or the systemd-journal group, or the job --log-file")
+            }
+            // journalctl ended by itself: everything was read.
+            if status == 0 && !follow { return }
+            guard follow else {
+                throw RemoteFailure(host: connection.host, reason: SSHFailure.explain(status: status, stderr: said, host: connection.host, unexpectedLine: nil, busError: nil))
+            }
+            // The connection dropped while following: resume after the last entry.
+            if delivered { lostSince = nil }
+            let now = monotonicMicroseconds()
+            let since = lostSince ?? now
+            lostSince = since
+            guard now - since < UInt64(reconnectSeconds) * 1_000_000 else {
+                throw RemoteFailure(host: connection.host, reason: "lost the connection and could not get it back within \(reconnectSeconds)s: \(SSHFailure.explain(status: status, stderr: said, host: connection.host, unexpectedLine: nil, busError: nil))")
+            }
+            reconnected("lost the connection (ssh status \(status.map(String.init) ?? "?")); resuming after the last line")
+            usleep(now - since < 2_000_000 ? 200_000 : 1_000_000)
+        }
+    }
+}
