@@ -73,10 +73,32 @@ public struct SSHConnection {
         return (session, answer)
     }
 
-    /// Runs a command there (argv, quoted for the remote shell) with its stdout on a pipe, for
-    /// `journalctl -o export` and for writing unit files through stdin.
+    /// Runs a command there (argv, quoted for the remote shell), its stdin and stdout on the
+    /// session's socket: for `journalctl -o export` and for writing unit files through stdin.
     public func command(_ argv: [String]) throws(RemoteFailure) -> RemoteSession {
         try RemoteSession.spawn(arguments(remoteCommand: ShellWords.join(argv)), host: host)
+    }
+
+    /// Writes `text` to `path` there, mode 0644, atomically (a temporary file beside it, renamed
+    /// over it) and never through a symbolic link at `path`, as unit files are written locally.
+    public func writeFile(_ path: String, _ text: String) throws(RemoteFailure) {
+        guard let slash = path.lastIndex(of: "/"), path.hasPrefix("/") else {
+            throw RemoteFailure(host: host, reason: "'\(path)' is not an absolute path")
+        }
+        let directory = String(path[..<slash])
+        let script = """
+            set -e; umask 022; d=$1; f=$2; mkdir -p -- "$d"
+            if [ -L "$d/$f" ]; then echo "$d/$f is a symbolic link: unitify does not write through it" >&2; exit 3; fi
+            t=$(mktemp "$d/.$f.XXXXXX"); trap 'rm -f -- "$t"' EXIT
+            cat > "$t"; chmod 0644 "$t"; mv -f -- "$t" "$d/$f"; trap - EXIT
+            """
+        let session = try command(["sh", "-c", script, "sh", directory, String(path[path.index(after: slash)...])])
+        try session.send(Array(text.utf8))
+        let status = session.waitForExit(seconds: timeout + 5, killAfter: true)
+        guard status == 0 else {
+            let said = session.errorText().split(separator: "\n").last.map(String.init)
+            throw RemoteFailure(host: host, reason: "cannot write \(path): \(said ?? "ssh ended with status \(status.map(String.init) ?? "?")")")
+        }
     }
 }
 
@@ -158,6 +180,20 @@ public final class RemoteSession {
             bytes.append(byte)
         }
         return nil
+    }
+
+    /// Writes `bytes` to the remote command's stdin, then ends it (the command reads end of file).
+    func send(_ bytes: [UInt8]) throws(RemoteFailure) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { write(socket, $0.baseAddress, $0.count) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else {
+                throw RemoteFailure(host: host, reason: failure(unexpected: nil))
+            }
+            offset += written
+        }
+        shutdown(socket, Int32(SHUT_WR))
     }
 
     func attachBus(throughBroker: Bool) throws(SystemdError) {

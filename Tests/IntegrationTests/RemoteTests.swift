@@ -211,4 +211,25 @@ struct RemoteTests {
         #expect(killed && drops >= 1)
         #expect(ticks == Array(1...60))
     }
+
+    @Test func writesAFileAtomicallyAndNeverThroughALink() throws {
+        let server = try TestSSHServer(runtimeDirectory: Self.runtimeDirectory)
+        let directory = makeTemporaryDirectory()
+        defer { removeTree(directory) }
+        let connection = server.connection()
+        let text = "[Service]\nExecStart=/bin/echo \"it's $HOME\" %h\n"
+        try connection.writeFile("\(directory)/units/job.service", text)
+        #expect(readFile("\(directory)/units/job.service") == text)
+        var info = stat()
+        #expect(stat("\(directory)/units/job.service", &info) == 0 && info.st_mode & 0o777 == 0o644)
+        #expect(directoryEntries("\(directory)/units") == ["job.service"])  // no temporary file left
+
+        symlink("/etc/hostname", "\(directory)/units/link.service")
+        #expect {
+            try connection.writeFile("\(directory)/units/link.service", text)
+        } throws: { error in
+            "\(error)".contains("is a symbolic link")
+        }
+        #expect(readFile("/etc/hostname") != text)
+    }
 }
