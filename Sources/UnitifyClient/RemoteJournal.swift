@@ -23,7 +23,7 @@ public struct RemoteJournal {
     /// `deliver` returns false, the `deadline` (monotonic microseconds) passes or, without
     /// `follow`, the entries end. `reconnected` hears of each dropped connection that was resumed.
     public func stream(lines: Int?, follow: Bool, deadline: UInt64? = nil, reconnected: (String) -> Void = { _ in },
-                       deliver: (JournalExportReader.Entry) -> Bool) throws(RemoteFailure) {
+                       deliver: (JournalExportReader.Entry) -> Bool) throws(UnitifyError) {
         var cursor: String?
         var lostSince: UInt64?
         while true {
@@ -49,7 +49,7 @@ public struct RemoteJournal {
                 do {
                     entries = try reader.feed(buffer[..<count])
                 } catch {
-                    throw RemoteFailure(host: connection.host, reason: "journalctl there: \(error)")
+                    throw UnitifyError.remote(connection.host, "journalctl there: \(error)")
                 }
                 for entry in entries {
                     cursor = entry.cursor ?? cursor
@@ -63,12 +63,12 @@ public struct RemoteJournal {
             let status = session.waitForExit(seconds: 5, killAfter: true)
             let said = session.errorText()
             if said.contains("insufficient permissions") || said.contains("No journal files were opened") {
-                throw RemoteFailure(host: connection.host, reason: "cannot read the journal there (insufficient permissions): the remote user needs persistent journal storage or the systemd-journal group, or the job --log-file")
+                throw UnitifyError.remote(connection.host, "cannot read the journal there (insufficient permissions): the remote user needs persistent journal storage or the systemd-journal group, or the job --log-file")
             }
             // journalctl ended by itself: everything was read.
             if status == 0 && !follow { return }
             guard follow else {
-                throw RemoteFailure(host: connection.host, reason: SSHFailure.explain(status: status, stderr: said, host: connection.host, unexpectedLine: nil, busError: nil))
+                throw UnitifyError.remote(connection.host, SSHFailure.explain(status: status, stderr: said, host: connection.host, unexpectedLine: nil, busError: nil))
             }
             // The connection dropped while following: resume after the last entry.
             if delivered { lostSince = nil }
@@ -76,7 +76,7 @@ public struct RemoteJournal {
             let since = lostSince ?? now
             lostSince = since
             guard now - since < UInt64(reconnectSeconds) * 1_000_000 else {
-                throw RemoteFailure(host: connection.host, reason: "lost the connection and could not get it back within \(reconnectSeconds)s: \(SSHFailure.explain(status: status, stderr: said, host: connection.host, unexpectedLine: nil, busError: nil))")
+                throw UnitifyError.remote(connection.host, "lost the connection and could not get it back within \(reconnectSeconds)s: \(SSHFailure.explain(status: status, stderr: said, host: connection.host, unexpectedLine: nil, busError: nil))")
             }
             reconnected("lost the connection (ssh status \(status.map(String.init) ?? "?")); resuming after the last line")
             usleep(now - since < 2_000_000 ? 200_000 : 1_000_000)

@@ -2,12 +2,11 @@ import Glibc
 import Systemd
 import UnitifyCore
 
-/// Why a remote host could not be worked with, in one line that names the host and the way out.
-public struct RemoteFailure: Error, CustomStringConvertible {
-    public var host: RemoteHost
-    public var reason: String
-
-    public var description: String { "\(host): \(reason)" }
+extension UnitifyError {
+    /// Why a remote host could not be worked with, in one line that names the host and the way out.
+    static func remote(_ host: RemoteHost, _ reason: String) -> UnitifyError {
+        .unreachable("\(host): \(reason)")
+    }
 }
 
 /// Another host's user manager, reached with the system's own OpenSSH client, so that the user's
@@ -49,41 +48,41 @@ public struct SSHConnection {
     }
 
     /// A bus to the user's manager on the host, and what the prelude found there.
-    public func connectManager() throws(RemoteFailure) -> (RemoteSession, RemotePrelude.Answer) {
+    public func connectManager() throws(UnitifyError) -> (RemoteSession, RemotePrelude.Answer) {
         let script = RemotePrelude.script().split(separator: "\n").joined(separator: "; ")
         let session = try RemoteSession.spawn(arguments(remoteCommand: "exec /bin/sh -c " + ShellWords.quote(script)), host: host)
         let line = session.readLine(timeoutSeconds: timeout + 5)
         guard let line, let answer = RemotePrelude.parse(line) else {
-            throw RemoteFailure(host: host, reason: session.failure(unexpected: line))
+            throw UnitifyError.remote(host, session.failure(unexpected: line))
         }
         if let problem = answer.problem {
             session.end()
             switch problem {
             case .noManager:
-                throw RemoteFailure(host: host, reason: "no systemd user manager runs for \(answer.user) there (nothing listens in \(answer.runtimeDirectory ?? "/run/user/\(answer.uid)")): log in there once, or as root there 'loginctl enable-linger \(answer.user)'")
+                throw UnitifyError.remote(host, "no systemd user manager runs for \(answer.user) there (nothing listens in \(answer.runtimeDirectory ?? "/run/user/\(answer.uid)")): log in there once, or as root there 'loginctl enable-linger \(answer.user)'")
             case .noBridge:
-                throw RemoteFailure(host: host, reason: "systemd-stdio-bridge is not on the PATH there: unitify needs systemd 209 or later on the remote host")
+                throw UnitifyError.remote(host, "systemd-stdio-bridge is not on the PATH there: unitify needs systemd 209 or later on the remote host")
             }
         }
         do {
             try session.attachBus(throughBroker: answer.throughBroker)
         } catch {
-            throw RemoteFailure(host: host, reason: session.failure(unexpected: nil, busError: error))
+            throw UnitifyError.remote(host, session.failure(unexpected: nil, busError: error))
         }
         return (session, answer)
     }
 
     /// Runs a command there (argv, quoted for the remote shell), its stdin and stdout on the
     /// session's socket: for `journalctl -o export` and for writing unit files through stdin.
-    public func command(_ argv: [String]) throws(RemoteFailure) -> RemoteSession {
+    public func command(_ argv: [String]) throws(UnitifyError) -> RemoteSession {
         try RemoteSession.spawn(arguments(remoteCommand: ShellWords.join(argv)), host: host)
     }
 
     /// Writes `text` to `path` there, mode 0644, atomically (a temporary file beside it, renamed
     /// over it) and never through a symbolic link at `path`, as unit files are written locally.
-    public func writeFile(_ path: String, _ text: String) throws(RemoteFailure) {
+    public func writeFile(_ path: String, _ text: String) throws(UnitifyError) {
         guard let slash = path.lastIndex(of: "/"), path.hasPrefix("/") else {
-            throw RemoteFailure(host: host, reason: "'\(path)' is not an absolute path")
+            throw UnitifyError.remote(host, "'\(path)' is not an absolute path")
         }
         let directory = String(path[..<slash])
         let script = """
@@ -97,7 +96,7 @@ public struct SSHConnection {
         let status = session.waitForExit(seconds: timeout + 5, killAfter: true)
         guard status == 0 else {
             let said = session.errorText().split(separator: "\n").last.map(String.init)
-            throw RemoteFailure(host: host, reason: "cannot write \(path): \(said ?? "ssh ended with status \(status.map(String.init) ?? "?")")")
+            throw UnitifyError.remote(host, "cannot write \(path): \(said ?? "ssh ended with status \(status.map(String.init) ?? "?")")")
         }
     }
 }
@@ -126,18 +125,18 @@ public final class RemoteSession {
         close(errors)
     }
 
-    static func spawn(_ argv: [String], host: RemoteHost) throws(RemoteFailure) -> RemoteSession {
+    static func spawn(_ argv: [String], host: RemoteHost) throws(UnitifyError) -> RemoteSession {
         var pair: [Int32] = [-1, -1]
         var errorPipe: [Int32] = [-1, -1]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else {
-            throw RemoteFailure(host: host, reason: "cannot make a socket for ssh: \(String(cString: strerror(errno)))")
+            throw UnitifyError.remote(host, "cannot make a socket for ssh: \(describe(errno: errno))")
         }
         // A second socketpair rather than pipe2, which Glibc's module does not export.
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &errorPipe) == 0 else {
-            let why = String(cString: strerror(errno))
+            let why = describe(errno: errno)
             close(pair[0])
             close(pair[1])
-            throw RemoteFailure(host: host, reason: "cannot make a socket for ssh: \(why)")
+            throw UnitifyError.remote(host, "cannot make a socket for ssh: \(why)")
         }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -154,8 +153,8 @@ public final class RemoteSession {
         guard spawned == 0 else {
             close(pair[0])
             close(errorPipe[0])
-            let why = spawned == ENOENT ? "ssh is not installed here (the OpenSSH client: apt-get install openssh-client)" : "cannot start ssh: \(String(cString: strerror(spawned)))"
-            throw RemoteFailure(host: host, reason: why)
+            let why = spawned == ENOENT ? "ssh is not installed here (the OpenSSH client: apt-get install openssh-client)" : "cannot start ssh: \(describe(errno: spawned))"
+            throw UnitifyError.remote(host, why)
         }
         return RemoteSession(host: host, pid: pid, socket: pair[0], errors: errorPipe[0])
     }
@@ -183,13 +182,13 @@ public final class RemoteSession {
     }
 
     /// Writes `bytes` to the remote command's stdin, then ends it (the command reads end of file).
-    func send(_ bytes: [UInt8]) throws(RemoteFailure) {
+    func send(_ bytes: [UInt8]) throws(UnitifyError) {
         var offset = 0
         while offset < bytes.count {
             let written = bytes[offset...].withUnsafeBytes { write(socket, $0.baseAddress, $0.count) }
             if written < 0 && errno == EINTR { continue }
             guard written > 0 else {
-                throw RemoteFailure(host: host, reason: failure(unexpected: nil))
+                throw UnitifyError.remote(host, failure(unexpected: nil))
             }
             offset += written
         }

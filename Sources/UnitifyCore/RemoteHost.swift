@@ -19,9 +19,9 @@ public struct RemoteHost: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// One `[USER@]HOST[:PORT]`.
-    public init(parsing text: String) throws(InputError) {
-        func bad(_ why: String) -> InputError {
-            InputError("invalid host '\(text)': \(why); write [USER@]HOST[:PORT], e.g. web1, alice@web1:2222 or [::1]:22")
+    public init(parsing text: String) throws(UnitifyError) {
+        func bad(_ why: String) -> UnitifyError {
+            .usage("invalid host '\(text)': \(why); write [USER@]HOST[:PORT], e.g. web1, alice@web1:2222 or [::1]:22")
         }
         var rest = Substring(text)
         if let at = rest.lastIndex(of: "@") {
@@ -64,12 +64,12 @@ public struct RemoteHost: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Every host of repeated, comma-separated `--host` values, in order, each once.
-    public static func list(_ values: [String]) throws(InputError) -> [RemoteHost] {
+    public static func list(_ values: [String]) throws(UnitifyError) -> [RemoteHost] {
         var hosts: [RemoteHost] = []
         for value in values {
             for part in value.split(separator: ",", omittingEmptySubsequences: false) {
                 let word = String(part).trimmingSpaces()
-                guard !word.isEmpty else { throw InputError("invalid --host '\(value)': an empty host between commas") }
+                guard !word.isEmpty else { throw .usage("invalid --host '\(value)': an empty host between commas") }
                 let host = try RemoteHost(parsing: word)
                 if !hosts.contains(host) { hosts.append(host) }
             }

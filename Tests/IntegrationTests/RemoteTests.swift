@@ -96,12 +96,12 @@ struct RemoteTests {
         let started = unitify(["run", "--name", name, "--", "sleep", "300"])
         defer { _ = unitify(["stop", name]) }
         try #require(started.status == 0, "\(started.stderr)")
-        let local = try Manager.user().status(of: "\(name).service")
+        let local = try Jobs.user().status(of: "\(name).service")
 
         let (session, answer) = try server.connection().connectManager()
         #expect(answer.uid == getuid())
         #expect(answer.bus?.hasPrefix(Self.runtimeDirectory) == true)
-        let remote = Manager(bus: try #require(session.bus))
+        let remote = Jobs(bus: try #require(session.bus))
         let seen = try remote.status(of: "\(name).service")
         #expect(seen.mainPID == local.mainPID && seen.mainPID != 0)
         #expect(try remote.managedUnits().contains("\(name).service"))

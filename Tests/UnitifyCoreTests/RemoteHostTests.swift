@@ -27,7 +27,7 @@ import Testing
         #expect {
             try RemoteHost(parsing: text)
         } throws: { error in
-            let message = (error as? InputError)?.message ?? ""
+            let message = (error as? UnitifyError)?.message ?? ""
             return message.contains(why) && message.contains("[USER@]HOST[:PORT]") && !message.contains("\n")
         }
     }
@@ -35,7 +35,7 @@ import Testing
     @Test func listsRepeatedAndCommaSeparatedHostsOnceEach() throws {
         let hosts = try RemoteHost.list(["web1,web2", "db1", "web1", " web3 "])
         #expect(hosts.map(\.description) == ["web1", "web2", "db1", "web3"])
-        #expect(throws: InputError.self) { try RemoteHost.list(["web1,,web2"]) }
+        #expect(throws: UnitifyError.self) { try RemoteHost.list(["web1,,web2"]) }
         #expect(try RemoteHost.list([]).isEmpty)
     }
 }
