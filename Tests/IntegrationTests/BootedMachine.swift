@@ -20,13 +20,15 @@ struct MachineFailure: Error, CustomStringConvertible {
 final class TestMachine: Sendable {
     let name: String
 
-    /// Boots a machine of its own, named after the test.
-    init(_ stem: String) throws {
+    /// Boots a machine of its own, named after the test; with `sshPort`, its sshd listens on
+    /// 127.0.0.1 at that port (a remote host for the tests).
+    init(_ stem: String, sshPort: UInt16? = nil) throws {
         guard let binary = getenv("UNITIFY_MACHINE_BIN").map({ String(cString: $0) }) else {
             throw MachineFailure(description: "UNITIFY_MACHINE_BIN is not set: the unitify to put in the machine (make test-booted builds it)")
         }
         name = "t-\(stem)-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
-        let booted = runClean(["timeout", "--kill-after=5", "90", Booted.script, "boot", name, "--unitify", binary])
+        let ssh = sshPort.map { ["--ssh-port", "\($0)"] } ?? []
+        let booted = runClean(["timeout", "--kill-after=5", "90", Booted.script, "boot", name, "--unitify", binary] + ssh)
         guard booted.status == 0 else {
             destroy()
             throw MachineFailure(description: "machine \(name) did not boot (status \(booted.status)):\n\(booted.stderr)")
@@ -119,8 +121,8 @@ final class TestMachine: Sendable {
 }
 
 /// Boots a machine, runs `body` on it and destroys it, whatever happens in between.
-func withMachine(_ stem: String, _ body: (TestMachine) throws -> Void) throws {
-    let machine = try TestMachine(stem)
+func withMachine(_ stem: String, sshPort: UInt16? = nil, _ body: (TestMachine) throws -> Void) throws {
+    let machine = try TestMachine(stem, sshPort: sshPort)
     defer { machine.destroy() }
     try body(machine)
 }
