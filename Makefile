@@ -11,12 +11,16 @@ with_manager = if [ -S "$${XDG_RUNTIME_DIR:-/nonexistent}/systemd/private" ]; th
 
 all: build
 
-# libsystemd-dev for the build; systemd and dbus-user-session for the private user manager.
+# libsystemd-dev for the build; systemd and dbus-user-session for the private user manager; the
+# OpenSSH client (remote hosts) and server and iproute2's ss for the remote-host tests.
 deps:
 	@missing=""; \
 	pkg-config --exists libsystemd 2>/dev/null || missing="$$missing libsystemd-dev pkg-config"; \
 	[ -x /lib/systemd/systemd ] || missing="$$missing systemd"; \
 	dpkg -s dbus-user-session >/dev/null 2>&1 || missing="$$missing dbus-user-session"; \
+	command -v ssh >/dev/null || missing="$$missing openssh-client"; \
+	[ -x /usr/sbin/sshd ] || missing="$$missing openssh-server"; \
+	command -v ss >/dev/null || missing="$$missing iproute2"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
