@@ -2,12 +2,13 @@
 public enum StatusView {
     public static let columns = ["NAME", "STATE", "PID", "UPTIME", "RESTARTS", "MEMORY", "CPU", "LAST EXIT", "KIND", "COMMAND"]
 
-    /// One row per unit; when `width` is given, COMMAND is cut so that a row fits.
-    public static func table(_ statuses: [UnitStatus], now: UInt64, width: Int? = nil) -> [String] {
+    /// One row per unit; when `width` is given, COMMAND is cut so that a row fits. With `hosts`
+    /// (one per status: where it runs), a HOST column comes first.
+    public static func table(_ statuses: [UnitStatus], now: UInt64, width: Int? = nil, hosts: [String]? = nil) -> [String] {
         guard !statuses.isEmpty else { return ["no jobs: start one with 'unitify run -- COMMAND'"] }
-        var rows = [columns]
-        for status in statuses {
-            rows.append([
+        var rows = [(hosts == nil ? [] : ["HOST"]) + columns]
+        for (index, status) in statuses.enumerated() {
+            rows.append((hosts.map { [$0[index]] } ?? []) + [
                 UnitName.shortName(status.unit),
                 status.state,
                 status.mainPID == 0 ? "-" : "\(status.mainPID)",
@@ -69,6 +70,8 @@ public struct StatusRecord: Encodable, Sendable {
         public var text: String
     }
 
+    /// The host it runs on, for `status --host`; absent for this machine's.
+    public var host: String?
     public var name: String
     public var unit: String
     public var state: String
@@ -95,7 +98,8 @@ public struct StatusRecord: Encodable, Sendable {
     public var next_elapse_us: UInt64?
     public var invocation_id: String?
 
-    public init(_ s: UnitStatus, now: UInt64) {
+    public init(_ s: UnitStatus, now: UInt64, host: String? = nil) {
+        self.host = host
         name = UnitName.shortName(s.unit)
         unit = s.unit
         state = s.state

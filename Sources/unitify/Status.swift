@@ -21,8 +21,15 @@ struct Status: ParsableCommand {
 
     @OptionGroup var scope: ScopeOptions
 
+    @OptionGroup var remote: HostOptions
+
     func run() throws {
         guard lines >= 0 else { throw UnitifyError.usage("invalid -n \(lines): give 0 or more lines") }
+        let hosts = try remote.remoteHosts()
+        if !hosts.isEmpty {
+            guard !scope.system else { throw UnitifyError.usage("--system and --host exclude each other: on another host unitify works with your user manager there") }
+            return try fleetTable(hosts)
+        }
         let jobs = try Jobs.connect(scope.scope)
         let now = Environment.now()
         let out = Output.standard
@@ -62,5 +69,38 @@ struct Status: ParsableCommand {
         }
         if json { out.line(JSON.encode(records)) }
         if exitCode != 0 { throw UnitifyError.exit(exitCode) }
+    }
+
+    /// `--host`: one table of every host's jobs (or the named ones), a HOST column first; a host
+    /// that fails is said in one line and the others are shown. Exit status 1 when one failed, 4
+    /// when a named job is on no host.
+    func fleetTable(_ hosts: [RemoteHost]) throws {
+        let units = try names.map { name throws(UnitifyError) in try UnitName.normalize(name) }
+        let results = Fleet(hosts: hosts).each { _, jobs, _ in
+            try jobs.statuses(of: units.isEmpty ? jobs.managedUnits() : units).filter { !$0.isNotFound }
+        }
+        let now = Environment.now()
+        var rows: [(host: String, status: UnitStatus)] = []
+        var failed = false
+        for (host, result) in results {
+            switch result {
+            case .success(let statuses): rows += statuses.map { (host.description, $0) }
+            case .failure(let error):
+                printError("unitify: \(error.message)")
+                failed = true
+            }
+        }
+        let out = Output.standard
+        if json {
+            out.line(JSON.encode(rows.map { StatusRecord($0.status, now: now, host: $0.host) }))
+        } else if !rows.isEmpty || !failed {
+            for line in StatusView.table(rows.map(\.status), now: now, width: out.terminalWidth, hosts: rows.map(\.host)) { out.line(line) }
+        }
+        if failed { throw UnitifyError.exit(1) }
+        let missing = units.filter { unit in !rows.contains { $0.status.unit == unit } }
+        if !missing.isEmpty {
+            printError("unitify: no unit named \(missing.map(UnitName.shortName).joined(separator: ", ")) on \(hosts.map(\.description).joined(separator: ", "))")
+            throw UnitifyError.exit(4)
+        }
     }
 }

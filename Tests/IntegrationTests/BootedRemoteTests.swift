@@ -79,4 +79,42 @@ struct BootedRemoteTests {
             #expect(try Jobs(bus: try #require(bobSession.bus)).managedUnits().isEmpty)
         }
     }
+
+    /// Two booted hosts, each with its own alice, manager and job: `unitify status --host` shows
+    /// both in one table; with one host powered off, that host is one line and the other is shown.
+    @Test func aFleetOfTwoBootedHosts() throws {
+        let ports = [Self.freePort(), Self.freePort()]
+        try withMachine("fleet1", sshPort: ports[0]) { web1 in
+            try withMachine("fleet2", sshPort: ports[1]) { web2 in
+                let (directory, config) = try Self.client(for: web1, port: ports[0], users: ["alice"])
+                defer { removeTree(directory) }
+                let (other, _) = try Self.client(for: web2, port: ports[1], users: ["alice"])
+                defer { removeTree(other) }
+                // One client key and known_hosts for both hosts.
+                _ = runClean(["sh", "-c", "cat \(other)/known_hosts >> \(directory)/known_hosts"])
+                let key = readFile(directory + "/key.pub").trimmed
+                #expect(web2.root("echo '\(key)' > ~alice/.ssh/authorized_keys").status == 0)
+                var pids: [String] = []
+                for machine in [web1, web2] {
+                    let started = machine.login("alice", "unitify run --name web -- sleep 1000 >/dev/null && systemctl --user show -p MainPID --value web.service")
+                    try #require(started.status == 0, "\(started.stderr)")
+                    pids.append(started.stdout.trimmed)
+                }
+                let hosts = ports.map { "alice@127.0.0.1:\($0)" }
+                let environment = "UNITIFY_SSH_CONFIG=\(config) "
+                let table = runClean(["sh", "-c", environment + "\(unitifyBinary) status --host \(hosts.joined(separator: ","))"])
+                #expect(table.status == 0, "\(table.stderr)")
+                for (host, pid) in zip(hosts, pids) {
+                    #expect(table.stdout.lines.contains { $0.hasPrefix(host + " ") && $0.contains(" web ") && $0.contains(" running ") && $0.contains(" \(pid) ") },
+                            "\(host) pid \(pid):\n\(table.stdout)")
+                }
+
+                web2.destroy()
+                let partly = runClean(["sh", "-c", environment + "\(unitifyBinary) status --host \(hosts.joined(separator: ","))"])
+                #expect(partly.status == 1)
+                #expect(partly.stderr.lines.count == 1 && partly.stderr.hasPrefix("unitify: \(hosts[1]): "), "\(partly.stderr)")
+                #expect(partly.stdout.lines.contains { $0.hasPrefix(hosts[0] + " ") && $0.contains(" web ") }, "\(partly.stdout)")
+            }
+        }
+    }
 }

@@ -232,4 +232,41 @@ struct RemoteTests {
         }
         #expect(readFile("/etc/hostname") != text)
     }
+
+    /// `status --host` over two sshds (both reach this manager, as two hosts would their own) and a
+    /// port where nothing listens: one table with a HOST column, and the dead host in one line.
+    @Test func statusOfAFleetInOneTable() throws {
+        let first = try TestSSHServer(runtimeDirectory: Self.runtimeDirectory)
+        let second = try TestSSHServer(runtimeDirectory: Self.runtimeDirectory)
+        let name = uniqueName("fleet")
+        let started = unitify(["run", "--name", name, "--", "sleep", "300"])
+        defer { _ = unitify(["stop", name]) }
+        try #require(started.status == 0, "\(started.stderr)")
+        // One ssh_config for both: the same client key is authorized on each.
+        _ = spawnAndWait(["sh", "-c", "cp \(first.directory)/client_key.pub \(second.directory)/authorized_keys && cat \(second.directory)/known_hosts >> \(first.directory)/known_hosts"])
+        let environment = ["UNITIFY_SSH_CONFIG": "\(first.directory)/ssh_config_good"]
+        let hosts = "127.0.0.1:\(first.port),127.0.0.1:\(second.port)"
+
+        let table = unitify(["status", "--host", hosts], environment: environment)
+        #expect(table.status == 0, "\(table.stderr)")
+        let rows = table.stdout.split(separator: "\n").map(String.init)
+        #expect(rows.first?.hasPrefix("HOST") == true && rows.first?.contains("NAME") == true, "\(table.stdout)")
+        for port in [first.port, second.port] {
+            #expect(rows.contains { $0.hasPrefix("127.0.0.1:\(port) ") && $0.contains(" \(name) ") && $0.contains("running") }, "\(table.stdout)")
+        }
+
+        let named = unitify(["status", "--host", hosts, "--json", name], environment: environment)
+        #expect(named.status == 0, "\(named.stderr)")
+        #expect(named.stdout.contains("\"host\":\"127.0.0.1:\(first.port)\"") && named.stdout.contains("\"host\":\"127.0.0.1:\(second.port)\""), "\(named.stdout)")
+
+        var closed = second.port &+ 1
+        while run(["sh", "-c", "ss -ltn 'sport = :\(closed)' | grep -q LISTEN"]).status == 0 { closed &+= 1 }
+        let partly = unitify(["status", "--host", "127.0.0.1:\(first.port)", "--host", "127.0.0.1:\(closed)"], environment: environment)
+        #expect(partly.status == 1)
+        #expect(partly.stderr == "unitify: 127.0.0.1:\(closed): refused the connection on port \(closed): is sshd running there?\n", "\(partly.stderr)")
+        #expect(partly.stdout.contains("127.0.0.1:\(first.port) ") && partly.stdout.contains(name), "the live host is still shown: \(partly.stdout)")
+
+        let bad = unitify(["status", "--host", "-oProxyCommand=x"], environment: environment)
+        #expect(bad.status == 2 && bad.stderr.contains("is not a host name") && bad.stdout.isEmpty, "\(bad.stderr)")
+    }
 }

@@ -1,0 +1,81 @@
+import Dispatch
+import Glibc
+import Systemd
+import UnitifyCore
+
+/// unitify's jobs on other hosts, each reached with the system's ssh (`SSHConnection`), all hosts
+/// worked on at once, each with its own timeout: a fleet of N hosts costs about one.
+public struct Fleet: Sendable {
+    public var hosts: [RemoteHost]
+    /// Seconds for each host's ssh to connect and its prelude to answer.
+    public var timeout: Int
+    /// `UNITIFY_SSH_CONFIG`: an ssh_config to use instead of the user's own (`ssh -F`).
+    public var configFile: String?
+
+    public init(hosts: [RemoteHost], timeout: Int = 10, configFile: String? = Environment.value("UNITIFY_SSH_CONFIG")) {
+        self.hosts = hosts
+        self.timeout = timeout
+        self.configFile = configFile
+    }
+
+    /// Where the per-host ssh masters listen: beside the caller's manager, else in /tmp, in a
+    /// directory only the caller can enter.
+    public static var controlDirectory: String {
+        let base = ManagerLocation.current().runtimeDirectory ?? "/tmp/unitify-\(getuid())"
+        for directory in [base, base + "/unitify", base + "/unitify/ssh"] { mkdir(directory, 0o700) }
+        return base + "/unitify/ssh"
+    }
+
+    public func connection(to host: RemoteHost) -> SSHConnection {
+        SSHConnection(host: host, timeout: timeout, controlDirectory: Self.controlDirectory, configFile: configFile)
+    }
+
+    /// `body` with each host's jobs, every host at once; the results in the order of `hosts`.
+    public func each<T: Sendable>(_ body: @escaping @Sendable (RemoteHost, Jobs, RemotePrelude.Answer) throws -> T) -> [(host: RemoteHost, result: Result<T, UnitifyError>)] {
+        let results = Results<T>(count: hosts.count)
+        let fleet = self
+        DispatchQueue.concurrentPerform(iterations: hosts.count) { index in
+            let host = fleet.hosts[index]
+            let result: Result<T, UnitifyError>
+            do {
+                let (session, answer) = try fleet.connection(to: host).connectManager()
+                defer { session.end() }
+                guard let bus = session.bus else { throw UnitifyError.remote(host, "no bus") }
+                result = .success(try body(host, Jobs(bus: bus), answer))
+            } catch let error as UnitifyError {
+                result = .failure(error)
+            } catch let error as SystemdError {
+                result = .failure(.remote(host, "\(error)"))
+            } catch {
+                result = .failure(.remote(host, "\(error)"))
+            }
+            results.set(index, result)
+        }
+        return zip(hosts, results.values).map { ($0, $1!) }
+    }
+}
+
+/// One slot per host, each filled once by its own thread.
+private final class Results<T>: @unchecked Sendable {
+    private var slots: [Result<T, UnitifyError>?]
+    private var lock = pthread_mutex_t()
+
+    init(count: Int) {
+        slots = Array(repeating: nil, count: count)
+        pthread_mutex_init(&lock, nil)
+    }
+
+    deinit { pthread_mutex_destroy(&lock) }
+
+    func set(_ index: Int, _ value: Result<T, UnitifyError>) {
+        pthread_mutex_lock(&lock)
+        slots[index] = value
+        pthread_mutex_unlock(&lock)
+    }
+
+    var values: [Result<T, UnitifyError>?] {
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
+        return slots
+    }
+}
