@@ -54,7 +54,7 @@ MACHINE_BIN = $(MACHINE_SCRATCH)/debug/unitify
 test-booted: deps machine-deps
 	$(SWIFT) build --static-swift-stdlib --scratch-path $(MACHINE_SCRATCH) --product unitify
 	scripts/test-machine build-root >/dev/null
-	UNITIFY_BOOTED_TESTS=1 UNITIFY_MACHINE_BIN="$(CURDIR)/$(MACHINE_BIN)" $(SWIFT) test --filter BootedMachineTests
+	UNITIFY_BOOTED_TESTS=1 UNITIFY_MACHINE_BIN="$(CURDIR)/$(MACHINE_BIN)" $(SWIFT) test --filter "BootedMachineTests|BootedRemoteTests"
 
 demo: build
 	$(call with_manager,scripts/demo)
