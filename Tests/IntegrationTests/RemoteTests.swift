@@ -266,7 +266,7 @@ struct RemoteTests {
         #expect(partly.stderr == "unitify: 127.0.0.1:\(closed): refused the connection on port \(closed): is sshd running there?\n", "\(partly.stderr)")
         #expect(partly.stdout.contains("127.0.0.1:\(first.port) ") && partly.stdout.contains(name), "the live host is still shown: \(partly.stdout)")
 
-        let bad = unitify(["status", "--host", "-oProxyCommand=x"], environment: environment)
+        let bad = unitify(["status", "--host=-oProxyCommand=x"], environment: environment)
         #expect(bad.status == 2 && bad.stderr.contains("is not a host name") && bad.stdout.isEmpty, "\(bad.stderr)")
     }
 }
