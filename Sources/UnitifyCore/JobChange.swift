@@ -1,0 +1,54 @@
+/// `restart NAME [run's options]`: the job's own spec with the options given replacing what they
+/// set, the command kept. An option restart cannot change (the command, the name, a schedule) is
+/// refused in one line before anything is stopped.
+public enum JobChange {
+    /// The options of `request` that were given, laid over `spec`. Values are checked exactly as
+    /// `run` checks them (the same `makeSpec`), relative to the caller's directory.
+    ///
+    /// - `-e`/`--env-file` add to the job's environment, replacing a variable of the same name.
+    /// - `--restart` sets the policy and, unless given too, systemd's delay and start limit as
+    ///   `run` would; `--restart-sec`, `--max-restarts`/`--within` alone change only themselves.
+    /// - `--log-file`, `--stdout`, `--stderr`, `-C`, `--memory-max`, `--cpu-quota`, `--nice` replace.
+    public static func apply(_ request: JobRequest, to spec: UnitSpec, host: some Host) throws -> UnitSpec {
+        let refused: [(Bool, String)] = [
+            (!request.command.isEmpty, "a command"), (request.line != nil, "--line"), (request.shell != nil, "--shell"),
+            (request.name != nil, "--name"), (request.onCalendar != nil, "--on-calendar"), (request.onActive != nil, "--on-active"),
+            (request.keepEnvironment, "--keep-env"), (!request.carryPath, "--no-path"), (!request.unbuffered, "--buffered"),
+        ]
+        if let (_, what) = refused.first(where: \.0) {
+            throw UnitifyError.usage("\(what) does not apply to restart, which keeps the job's command and name: use 'unitify run --replace --name \(UnitName.shortName(spec.name)) ...' for a new one")
+        }
+        var probe = request
+        // The job's own program, by its absolute path: nothing to resolve against the caller's PATH.
+        probe.command = [spec.executable] + spec.argv.dropFirst()
+        probe.directory = request.directory ?? spec.workingDirectory
+        probe.carryPath = false
+        probe.unbuffered = false
+        probe.name = spec.name
+        let (given, _) = try probe.makeSpec(host: host)
+
+        var changed = spec
+        if request.directory != nil { changed.workingDirectory = given.workingDirectory }
+        if !request.env.isEmpty || !request.envFiles.isEmpty {
+            changed.environment = JobRequest.lastAssignmentWins(spec.environment + given.environment)
+        }
+        if request.restart != nil {
+            changed.restart = given.restart
+            changed.restartDelay = given.restartDelay
+            if request.maxRestarts == nil { changed.startLimit = given.startLimit }
+        }
+        if request.restartDelay != nil { changed.restartDelay = given.restartDelay }
+        if request.maxRestarts != nil { changed.startLimit = given.startLimit }
+        if request.memoryMax != nil { changed.memoryMax = given.memoryMax }
+        if request.cpuQuota != nil { changed.cpuQuota = given.cpuQuota }
+        if request.nice != nil { changed.nice = given.nice }
+        if request.logFile != nil || request.stdout != nil { changed.standardOutput = given.standardOutput }
+        if request.logFile != nil || request.stderr != nil { changed.standardError = given.standardError }
+        return changed
+    }
+
+    /// Whether `request` asks for any change at all: without one, restart only replaces the process.
+    public static func isEmpty(_ request: JobRequest) -> Bool {
+        request == JobRequest()
+    }
+}
