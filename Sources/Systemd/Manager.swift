@@ -74,6 +74,17 @@ public final class Manager {
         try managerCall("StartUnit", .string(name), .string(mode)).read()?.string ?? ""
     }
 
+    /// `RestartUnit(s name, s mode)`: stops the unit if it runs, then starts it; returns the job path.
+    public func restartUnit(_ name: String, mode: String = "replace") throws(SystemdError) -> String {
+        try managerCall("RestartUnit", .string(name), .string(mode)).read()?.string ?? ""
+    }
+
+    /// `KillUnit(s name, s whom, i signal)`: sends `signal` to the unit's processes; `whom` is
+    /// `all` (every process in its cgroup), `main` or `control`.
+    public func killUnit(_ name: String, whom: String, signal: Int32) throws(SystemdError) {
+        _ = try managerCall("KillUnit", .string(name), .string(whom), .int32(signal))
+    }
+
     /// `Reload()`: re-reads unit files; the reply comes once the reload is done.
     public func reload() throws(SystemdError) {
         _ = try managerCall("Reload")

@@ -12,11 +12,16 @@ public final class Jobs {
     let manager: Manager
     /// Whose manager it is: where its unit files, locks and journal lines are.
     public let scope: ManagerScope
+    /// Whether the manager runs on this machine, so that its jobs' processes are in this /proc
+    /// (for accounting the manager does not report): true for `user()` and `system()`, not for a
+    /// bus that reaches another host.
+    public let isLocal: Bool
 
-    /// Jobs on the manager at the other end of `bus`.
-    public init(bus: Bus, scope: ManagerScope = .user) {
+    /// Jobs on the manager at the other end of `bus`; `isLocal` when that manager is on this machine.
+    public init(bus: Bus, scope: ManagerScope = .user, isLocal: Bool = false) {
         manager = Manager(bus: bus)
         self.scope = scope
+        self.isLocal = isLocal
     }
 
     /// A connection to the manager of `scope`. `throughBroker`: through the user or system bus
@@ -39,8 +44,8 @@ public final class Jobs {
         if let obstacle = location.obstacle { throw UnitifyError.unreachable(obstacle) }
         let runtime = location.runtimeDirectory ?? ""
         do {
-            if throughBroker, let bus = try? Bus.userBus(runtimeDirectory: runtime) { return Jobs(bus: bus) }
-            return Jobs(bus: try Bus.userManager(runtimeDirectory: runtime))
+            if throughBroker, let bus = try? Bus.userBus(runtimeDirectory: runtime) { return Jobs(bus: bus, isLocal: true) }
+            return Jobs(bus: try Bus.userManager(runtimeDirectory: runtime), isLocal: true)
         } catch {
             throw UnitifyError.unreachable(.connectFailed(
                 socket: location.socket ?? runtime, reason: describe(errno: error.errno), permissionDenied: error.errno == EACCES))
@@ -51,11 +56,11 @@ public final class Jobs {
     /// the system bus (first, with `throughBroker`).
     public static func system(throughBroker: Bool = false) throws(UnitifyError) -> Jobs {
         guard geteuid() == 0 else { throw UnitifyError.usage("--system needs root: run it with sudo, or leave --system out for your own user manager") }
-        if throughBroker, access("/run/systemd/system", F_OK) == 0, let bus = try? Bus.system() { return Jobs(bus: bus, scope: .system) }
-        if let bus = try? Bus.connect(address: "unix:path=/run/systemd/private") { return Jobs(bus: bus, scope: .system) }
+        if throughBroker, access("/run/systemd/system", F_OK) == 0, let bus = try? Bus.system() { return Jobs(bus: bus, scope: .system, isLocal: true) }
+        if let bus = try? Bus.connect(address: "unix:path=/run/systemd/private") { return Jobs(bus: bus, scope: .system, isLocal: true) }
         guard access("/run/systemd/system", F_OK) == 0, let bus = try? Bus.system() else {
             throw UnitifyError.unreachable("cannot reach the system manager: systemd is not running as PID 1 on this machine; run 'unitify doctor' for details")
         }
-        return Jobs(bus: bus, scope: .system)
+        return Jobs(bus: bus, scope: .system, isLocal: true)
     }
 }

@@ -30,7 +30,12 @@ extension Jobs {
             case .success(let started):
                 job = started
             case .failure(let error) where error.busErrorName == "org.freedesktop.systemd1.UnitExists":
-                // Someone else started it between our clean-up and our start.
+                // A persistent job's unit file claims the name, or someone else started it
+                // between our clean-up and our start.
+                if let existing = try? status(of: spec.name), existing.kind == .persistent, existing.isDown {
+                    let short = UnitName.shortName(spec.name)
+                    throw UnitifyError.failed("\(short) is installed and stopped: 'unitify start \(short)' starts it (or 'unitify remove \(short)' first, to run a new job of that name)")
+                }
                 throw UnitifyError.failed("\(UnitName.shortName(spec.name)) is already running: add --replace to stop it and start the new one, or choose another --name")
             case .failure(let error):
                 throw error

@@ -24,12 +24,16 @@ extension Jobs {
     }
 
     /// The status of many units: only the properties status shows, asked all at once (see
-    /// `manager.unitProperties(_:_:)`), then the timers of timer-driven services.
-    public func statuses(of units: [String]) throws(SystemdError) -> [UnitStatus] {
+    /// `manager.unitProperties(_:_:)`), then the timers of timer-driven services. Memory, CPU time
+    /// and tasks the manager does not report are counted from /proc (`CgroupUsage`).
+    ///
+    /// - Parameter tasks: ask for `TasksCurrent` too (the status table, which shows no tasks, does
+    ///   without: one Get less per unit).
+    public func statuses(of units: [String], tasks: Bool = true) throws(SystemdError) -> [UnitStatus] {
         let timers = units.filter { $0.hasSuffix(".timer") }
         let services = units.filter { !$0.hasSuffix(".timer") }
         var byName: [String: UnitStatus] = [:]
-        for (group, table) in [(services, StatusProperty.unit + StatusProperty.service), (timers, StatusProperty.unit + StatusProperty.timer)] where !group.isEmpty {
+        for (group, table) in [(services, StatusProperty.unit + StatusProperty.service + (tasks ? [StatusProperty.tasks] : [])), (timers, StatusProperty.unit + StatusProperty.timer)] where !group.isEmpty {
             for (unit, properties) in zip(group, try manager.unitProperties(group, Self.fields(table))) {
                 byName[unit] = UnitStatus(properties: properties, unit: unit)
             }
@@ -43,10 +47,20 @@ extension Jobs {
                 byName[unit]?.nextElapse = timer["NextElapseUSecRealtime"].flatMap(StatusProperty.nextElapse)
             }
         }
+        // The unit's cgroup is derived from the slice's (one Get, not one per unit): every job of
+        // unitify's is in its slice.
+        var sliceGroup: String??
         return units.map { unit in
             var status = byName[unit] ?? UnitStatus(unit: unit)
             Self.completeOutputs(&status)
-            return status
+            guard isLocal, status.memoryBytes == nil || status.cpuNanoseconds == nil || (tasks && status.tasks == nil),
+                  !status.isDown, !status.isNotFound else { return status }
+            if sliceGroup == nil {
+                sliceGroup = .some((try? manager.unitProperty(UnitSpec.slice, interface: "org.freedesktop.systemd1.Slice", property: "ControlGroup"))??.string)
+            }
+            guard let group = sliceGroup ?? nil else { return status }
+            status.controlGroup = group + "/" + unit
+            return status.completingAccounting()
         }
     }
 

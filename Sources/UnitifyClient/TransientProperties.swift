@@ -45,6 +45,7 @@ extension UnitSpec {
         properties += Self.outputProperties("StandardOutput", standardOutput)
         properties += Self.outputProperties("StandardError", standardError)
         if let standardInput { properties.append(("StandardInputFile", .string(standardInput))) }
+        for (setting, unit) in ExitHook.dependencies(of: self, hooks: hooks) { properties.append((setting, .strings([unit]))) }
         return properties
     }
 

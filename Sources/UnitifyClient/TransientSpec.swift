@@ -5,7 +5,8 @@ import UnitifyCore
 extension Jobs {
     /// The spec of a loaded transient unit of unitify's, read back from its live properties
     /// (and, for its output files, which the bus does not expose, from systemd's transient file).
-    public func transientSpec(of unit: String) throws -> UnitSpec {
+    /// `allowPersistent`: a persistent one too, from its live properties and its unit file.
+    public func transientSpec(of unit: String, allowPersistent: Bool = false) throws -> UnitSpec {
         let p = try manager.unitProperties(unit)
         let short = UnitName.shortName(unit)
         guard p["LoadState"]?.string.flatMap(LoadState.init) == .loaded else {
@@ -14,7 +15,7 @@ extension Jobs {
         guard p["Slice"]?.string == UnitSpec.slice else {
             throw UnitifyError.failed("\(short) was not started by unitify: only its own jobs can be installed")
         }
-        guard p["Transient"]?.bool == true else {
+        guard p["Transient"]?.bool == true || allowPersistent else {
             throw UnitifyError.failed("\(short) is already persistent (\(p["FragmentPath"]?.string ?? "")): nothing to install")
         }
         guard let exec = p["ExecStart"].flatMap(ExecCommand.init) else {

@@ -66,6 +66,9 @@ struct StatusProperty: Sendable {
         },
     ]
 
+    /// Asked only where tasks are shown (`status NAME`, `--json`, `top`): the table does without.
+    static let tasks = StatusProperty(.service, "TasksCurrent", "t") { s, v in s.tasks = counter(v) }
+
     static let timer: [StatusProperty] = [
         StatusProperty(.timer, "Result", "s") { s, v in s.result = v.string.flatMap(UnitResult.init) },
         StatusProperty(.timer, "NextElapseUSecRealtime", "t") { s, v in s.nextElapse = nextElapse(v) },

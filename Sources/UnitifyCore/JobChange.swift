@@ -8,7 +8,8 @@ public enum JobChange {
     /// - `-e`/`--env-file` add to the job's environment, replacing a variable of the same name.
     /// - `--restart` sets the policy and, unless given too, systemd's delay and start limit as
     ///   `run` would; `--restart-sec`, `--max-restarts`/`--within` alone change only themselves.
-    /// - `--log-file`, `--stdout`, `--stderr`, `-C`, `--memory-max`, `--cpu-quota`, `--nice` replace.
+    /// - `--log-file`, `--stdout`, `--stderr`, `-C`, `--memory-max`, `--cpu-quota`, `--nice`,
+    ///   `--on-exit`, `--on-failure` replace.
     public static func apply(_ request: JobRequest, to spec: UnitSpec, host: some Host) throws -> UnitSpec {
         let refused: [(Bool, String)] = [
             (!request.command.isEmpty, "a command"), (request.line != nil, "--line"), (request.shell != nil, "--shell"),
@@ -44,6 +45,8 @@ public enum JobChange {
         if request.nice != nil { changed.nice = given.nice }
         if request.logFile != nil || request.stdout != nil { changed.standardOutput = given.standardOutput }
         if request.logFile != nil || request.stderr != nil { changed.standardError = given.standardError }
+        if request.onExit != nil { changed.hooks.onExit = given.hooks.onExit }
+        if request.onFailure != nil { changed.hooks.onFailure = given.hooks.onFailure }
         return changed
     }
 

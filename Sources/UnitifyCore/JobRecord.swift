@@ -31,12 +31,11 @@
 public struct JobRecord: Sendable, Equatable {
     public static let version = 1
 
+    /// The job, its exit hooks included.
     public var spec: UnitSpec
-    public var hooks: ExitHooks
 
-    public init(spec: UnitSpec, hooks: ExitHooks = ExitHooks()) {
+    public init(spec: UnitSpec) {
         self.spec = spec
-        self.hooks = hooks
     }
 
     public func encoded() -> String {
@@ -69,8 +68,8 @@ public struct JobRecord: Sendable, Equatable {
         add("stdin", spec.standardInput)
         add("on_calendar", spec.timer?.onCalendar)
         add("on_active_usec", spec.timer?.onActive.map { "\($0.microseconds)" })
-        add("on_exit", hooks.onExit)
-        add("on_failure", hooks.onFailure)
+        add("on_exit", spec.hooks.onExit)
+        add("on_failure", spec.hooks.onFailure)
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -130,7 +129,8 @@ public struct JobRecord: Sendable, Equatable {
         if one("on_calendar") != nil || onActive != nil {
             spec.timer = TimerSpec(onCalendar: one("on_calendar"), onActive: onActive)
         }
-        self.init(spec: spec, hooks: ExitHooks(onExit: one("on_exit"), onFailure: one("on_failure")))
+        spec.hooks = ExitHooks(onExit: one("on_exit"), onFailure: one("on_failure"))
+        self.init(spec: spec)
     }
 
     static func damaged(_ path: String, _ what: String) -> UnitifyError {

@@ -43,6 +43,9 @@ public struct JobRequest: Sendable, Equatable {
     public var stderr: String?
     public var onCalendar: String?
     public var onActive: String?
+    /// Shell commands for when the job ends (`--on-exit`) or fails (`--on-failure`).
+    public var onExit: String?
+    public var onFailure: String?
 
     public init() {}
 
@@ -171,6 +174,10 @@ public struct JobRequest: Sendable, Equatable {
             unit.timer = TimerSpec(
                 onCalendar: onCalendar, onActive: try onActive.map { text throws(UnitifyError) in try TimeSpan(parsing: text) })
         }
+        for (flag, command) in [("--on-exit", onExit), ("--on-failure", onFailure)] where command?.trimmingSpaces().isEmpty == true {
+            throw UnitifyError.usage("\(flag) needs a shell command, e.g. \(flag) 'echo \"$MONITOR_UNIT ended: $MONITOR_SERVICE_RESULT\" >> ~/jobs.log'")
+        }
+        unit.hooks = ExitHooks(onExit: onExit, onFailure: onFailure)
         return (unit, notes)
     }
 

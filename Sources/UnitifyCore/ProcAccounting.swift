@@ -24,23 +24,34 @@ public struct ProcStat: Sendable, Equatable {
     /// Parses one `stat` line. The command name is the text between the first `(` and the *last*
     /// `)`: a process can name itself `a) R (b`, so splitting on spaces would shift every field.
     public init?(parsing text: some StringProtocol) {
-        let bytes = Array(text.utf8)
+        self.init(bytes: Array(text.utf8))
+    }
+
+    /// The same from the file's bytes, without a string per field: `status` of a thousand jobs
+    /// reads a thousand of these.
+    public init?(bytes: [UInt8]) {
         guard let open = bytes.firstIndex(of: UInt8(ascii: "(")),
               let close = bytes.lastIndex(of: UInt8(ascii: ")")), close > open,
-              let pid = Int32(String(decoding: bytes[..<open], as: UTF8.self).trimmingSpaces()) else { return nil }
-        let rest = bytes[(close + 1)...].split(whereSeparator: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") })
-        // rest[0] is field 3 (state); field N is rest[N - 3].
-        func field(_ number: Int) -> UInt64? {
-            let index = number - 3
-            guard index < rest.count else { return nil }
-            return UInt64(String(decoding: rest[index], as: UTF8.self))
+              let pid = Self.number(bytes[..<open].drop { $0 == UInt8(ascii: " ") }.prefix { $0 != UInt8(ascii: " ") }) else { return nil }
+        // Fields 3 (state) to 24 (rss), after the ") ".
+        var fields: [ArraySlice<UInt8>] = []
+        fields.reserveCapacity(22)
+        var index = close + 1
+        while fields.count < 22 {
+            while index < bytes.count, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\n") { index += 1 }
+            guard index < bytes.count else { return nil }
+            let start = index
+            while index < bytes.count, bytes[index] != UInt8(ascii: " "), bytes[index] != UInt8(ascii: "\n") { index += 1 }
+            fields.append(bytes[start..<index])
         }
-        guard rest.count >= 22, let state = String(decoding: rest[0], as: UTF8.self).first,
-              let parent = field(4), let utime = field(14), let stime = field(15),
-              let cutime = field(16), let cstime = field(17), let threads = field(20), let rss = field(24) else { return nil }
-        self.pid = pid
+        // Field N is fields[N - 3].
+        guard fields[0].count == 1, let state = fields[0].first, let parent = Self.number(fields[1]),
+              let utime = Self.number(fields[11]), let stime = Self.number(fields[12]),
+              let cutime = Self.number(fields[13]), let cstime = Self.number(fields[14]),
+              let threads = Self.number(fields[17]), let rss = Self.number(fields[21]) else { return nil }
+        self.pid = Int32(truncatingIfNeeded: pid)
         comm = String(decoding: bytes[(open + 1)..<close], as: UTF8.self)
-        self.state = state
+        self.state = Character(Unicode.Scalar(state))
         parentPID = Int32(truncatingIfNeeded: parent)
         userTicks = utime
         systemTicks = stime
@@ -48,12 +59,29 @@ public struct ProcStat: Sendable, Equatable {
         self.threads = threads
         residentPages = rss
     }
+
+    /// A decimal number of digits only; nil for anything else, or one too large.
+    static func number(_ digits: some Collection<UInt8>) -> UInt64? {
+        guard !digits.isEmpty, digits.count <= 19 else { return nil }
+        var value: UInt64 = 0
+        for digit in digits {
+            guard digit >= UInt8(ascii: "0"), digit <= UInt8(ascii: "9") else { return nil }
+            value = value * 10 + UInt64(digit - UInt8(ascii: "0"))
+        }
+        return value
+    }
 }
 
 /// The pids in a `cgroup.procs` file: one decimal number a line.
 public enum CgroupProcs {
     public static func pids(_ text: some StringProtocol) -> [Int32] {
-        text.split(whereSeparator: { $0 == "\n" }).compactMap { Int32(String($0).trimmingSpaces()) }.filter { $0 > 0 }
+        pids(bytes: Array(text.utf8))
+    }
+
+    public static func pids(bytes: [UInt8]) -> [Int32] {
+        bytes.split(separator: UInt8(ascii: "\n")).compactMap { line in
+            ProcStat.number(line).flatMap { $0 > 0 && $0 <= UInt64(Int32.max) ? Int32($0) : nil }
+        }
     }
 }
 

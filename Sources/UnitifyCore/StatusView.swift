@@ -3,8 +3,10 @@ public enum StatusView {
     public static let columns = ["NAME", "STATE", "PID", "UPTIME", "RESTARTS", "MEMORY", "CPU", "LAST EXIT", "KIND", "COMMAND"]
 
     /// One row per unit; when `width` is given, COMMAND is cut so that a row fits. With `hosts`
-    /// (one per status: where it runs), a HOST column comes first.
-    public static func table(_ statuses: [UnitStatus], now: UInt64, width: Int? = nil, hosts: [String]? = nil) -> [String] {
+    /// (one per status: where it runs), a HOST column comes first. `legend` adds the line that
+    /// explains `~` when a number is estimated (for a terminal: a script reading the table gets
+    /// one line per unit).
+    public static func table(_ statuses: [UnitStatus], now: UInt64, width: Int? = nil, hosts: [String]? = nil, legend: Bool = false) -> [String] {
         guard !statuses.isEmpty else { return ["no jobs: start one with 'unitify run -- COMMAND'"] }
         var rows = [(hosts == nil ? [] : ["HOST"]) + columns]
         for (index, status) in statuses.enumerated() {
@@ -14,20 +16,21 @@ public enum StatusView {
                 status.mainPID == 0 ? "-" : "\(status.mainPID)",
                 status.uptime(now: now)?.short ?? "-",
                 "\(status.restarts)",
-                status.memoryBytes.map(Format.bytes) ?? "-",
+                TopView.mark(status.memoryBytes.map(Format.bytes), status.estimated.contains(.memory)),
                 cpuTime(status),
                 status.lastExit?.short ?? "-",
                 status.kind.rawValue,
                 ShellWords.join(status.command),
             ])
         }
-        let lines = Format.table(rows)
+        var lines = Format.table(rows)
+        if legend, statuses.contains(where: { !$0.estimated.isEmpty }) { lines.append(TopView.estimateFootnote) }
         guard let width else { return lines }
         return lines.map { Format.truncate($0, to: width) }
     }
 
     static func cpuTime(_ status: UnitStatus) -> String {
-        status.cpuNanoseconds.map { TimeSpan(microseconds: $0 / 1_000).short } ?? "-"
+        TopView.mark(status.cpuNanoseconds.map { TimeSpan(microseconds: $0 / 1_000).short }, status.estimated.contains(.cpu))
     }
 
     /// Everything known about one unit, one fact per line.
@@ -42,12 +45,16 @@ public enum StatusView {
         if let explanation = status.explanation { facts.append(("Why", explanation)) }
         if status.mainPID != 0 { facts.append(("PID", "\(status.mainPID)")) }
         facts.append(("Restarts", "\(status.restarts)"))
-        facts.append(("Memory", status.memoryBytes.map(Format.bytes) ?? "-"))
+        facts.append(("Memory", TopView.mark(status.memoryBytes.map(Format.bytes), status.estimated.contains(.memory))))
         facts.append(("CPU", cpuTime(status)))
+        if let tasks = status.tasks { facts.append(("Tasks", TopView.mark("\(tasks)", status.estimated.contains(.tasks)))) }
+        if let note = status.accounting.estimateNote { facts.append(("Accounting", note)) }
         if let exit = status.lastExit { facts.append(("Last exit", exit.words)) }
         if !status.command.isEmpty { facts.append(("Command", ShellWords.join(status.command))) }
         if let directory = status.workingDirectory { facts.append(("Directory", directory)) }
         if let policy = status.restartPolicy { facts.append(("Restart", policy.rawValue)) }
+        if let command = status.hooks.onExit { facts.append(("On exit", command)) }
+        if let command = status.hooks.onFailure { facts.append(("On failure", command)) }
         let output = status.standardOutput == status.standardError
             ? status.standardOutput : "stdout \(status.standardOutput), stderr \(status.standardError)"
         facts.append(("Output", output))
@@ -86,6 +93,11 @@ public struct StatusRecord: Encodable, Sendable {
     public var restarts: UInt32
     public var memory_bytes: UInt64?
     public var cpu_ns: UInt64?
+    public var tasks: UInt64?
+    /// `memory`, `cpu`, `tasks`: those counted from /proc because the manager reports none.
+    public var estimated: [String]
+    public var on_exit: String?
+    public var on_failure: String?
     public var last_exit: Exit?
     public var kind: String
     public var command: [String]
@@ -114,6 +126,10 @@ public struct StatusRecord: Encodable, Sendable {
         restarts = s.restarts
         memory_bytes = s.memoryBytes
         cpu_ns = s.cpuNanoseconds
+        tasks = s.tasks
+        estimated = s.estimated.names
+        on_exit = s.hooks.onExit
+        on_failure = s.hooks.onFailure
         last_exit = s.lastExit.map { Exit(kind: "\($0.kind)", status: $0.status, text: $0.words) }
         kind = s.kind.rawValue
         command = s.command

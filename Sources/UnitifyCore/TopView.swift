@@ -74,8 +74,8 @@ public enum TopView {
     /// Marks a number taken from /proc rather than from the cgroup's own accounting.
     public static let estimateMark = "~"
 
-    /// The lines of one frame. `live` adds the header with the keys (the terminal view); `width`
-    /// and `height` cut the frame to the terminal.
+    /// The lines of one frame. `live` adds the header with the keys and the legend of `~` (the
+    /// terminal view); `width` and `height` cut the frame to the terminal.
     public static func frame(_ rows: [TopRow], sort: TopSort, live: Bool = false, width: Int? = nil, height: Int? = nil) -> [String] {
         var lines: [String] = []
         if live {
@@ -97,7 +97,8 @@ public enum TopView {
             ])
         }
         var body = Format.table(table)
-        let footer = rows.contains { !$0.estimated.isEmpty } ? [estimateFootnote] : []
+        // The legend for people at a terminal; plain frames stay one line per job for scripts.
+        let footer = live && rows.contains { !$0.estimated.isEmpty } ? [estimateFootnote] : []
         if let height {
             let room = max(height - lines.count - footer.count, 2)
             if body.count > room { body = Array(body.prefix(room - 1)) + ["… \(body.count - room + 1) more"] }

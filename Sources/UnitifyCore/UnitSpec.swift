@@ -27,6 +27,8 @@ public struct UnitSpec: Sendable, Equatable {
     public var standardInput: String?
     /// When set, a `.timer` unit starts the service instead of starting it now.
     public var timer: TimerSpec?
+    /// Commands to run when the job ends (`--on-exit`, `--on-failure`; see `ExitHook`).
+    public var hooks = ExitHooks()
 
     public init(
         name: String, argv: [String], executable: String, workingDirectory: String,
@@ -44,8 +46,9 @@ public struct UnitSpec: Sendable, Equatable {
     }
 
     /// A job that is not restarted stays loaded as "exited" after it ends, so `status` can still
-    /// say how it ended; a restarted or timer-driven one must go inactive for systemd to start it again.
-    public var remainsAfterExit: Bool { restart == .no && timer == nil }
+    /// say how it ended; a restarted or timer-driven one must go inactive for systemd to start it
+    /// again, and one with an exit hook for systemd to run `OnSuccess=` (which waits for inactive).
+    public var remainsAfterExit: Bool { restart == .no && timer == nil && hooks.isEmpty }
 
     /// The timer's name when there is one: `name.timer` beside `name.service`.
     public var timerName: String? {

@@ -43,6 +43,18 @@ public struct UnitStatus: Sendable, Equatable {
     public var fragmentPath: String?
     /// Environment variable names only: values (from --env-file, say) may be secrets.
     public var environmentKeys: [String] = []
+    /// The unit's cgroup, where /proc accounting finds its processes.
+    public var controlGroup: String?
+    /// Processes and threads (`TasksCurrent`).
+    public var tasks: UInt64?
+    /// Which of memory, CPU time and tasks come from /proc (the manager reported none), and
+    /// over how many processes.
+    public var estimated: Accounting.Estimated = []
+    public var accountedProcesses: Int?
+    /// A stopped transient job the manager has forgotten and unitify's record keeps (`JobRecord`).
+    public var isRecorded = false
+    /// The commands run when it ends (from the record).
+    public var hooks = ExitHooks()
 
     public init(unit: String) { self.unit = unit }
 
@@ -53,7 +65,7 @@ public struct UnitStatus: Sendable, Equatable {
 
     /// The state in words: running, restarting, failed, exited, stopped, waiting for timer.
     public var state: String {
-        if isNotFound { return "not found" }
+        if isNotFound { return isRecorded ? "stopped" : "not found" }
         switch activeState {
         case .inactive where timerActive:
             return "waiting for timer"
@@ -70,6 +82,26 @@ public struct UnitStatus: Sendable, Equatable {
     }
 
     public var isRunning: Bool { activeState == .active || activeState == .reloading }
+
+    /// Whether there is such a job: a unit the manager knows, or a record of a stopped one.
+    public var exists: Bool { !isNotFound || isRecorded }
+
+    /// Memory, CPU time and tasks with what is estimated.
+    public var accounting: Accounting {
+        get {
+            var accounting = Accounting(memoryBytes: memoryBytes, cpuNanoseconds: cpuNanoseconds, tasks: tasks)
+            accounting.estimated = estimated
+            accounting.processes = accountedProcesses
+            return accounting
+        }
+        set {
+            memoryBytes = newValue.memoryBytes
+            cpuNanoseconds = newValue.cpuNanoseconds
+            tasks = newValue.tasks
+            estimated = newValue.estimated
+            accountedProcesses = newValue.processes
+        }
+    }
 
     /// Down: stopped or failed, nothing left to stop.
     public var isDown: Bool { activeState == .inactive || activeState == .failed }

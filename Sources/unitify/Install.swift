@@ -29,6 +29,9 @@ struct Install: ParsableCommand {
         let jobs = try Jobs.connect(scope.scope)
         lingering.ensure(for: unit, scope: scope.scope)
         let report = try jobs.install(unit, files: files, template: template)
+        if jobs.forgetTransientRecord(unit) {
+            printError("unitify: note: the unit file does not carry the job's --on-exit/--on-failure commands: they no longer run")
+        }
         let out = Output.standard
         out.line("installed \(unit): \(report.files.joined(separator: ", "))")
         out.line("  enabled, \(report.status.state)\(report.status.mainPID == 0 ? "" : " (pid \(report.status.mainPID))"); down for \(report.downtime.short) during the switch")

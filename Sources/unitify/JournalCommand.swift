@@ -8,8 +8,10 @@ struct JournalCommand: ParsableCommand {
         abstract: "Show jobs' output from the journal (or their log file), and follow it.",
         discussion: """
             With no NAME, every unitify job's lines are interleaved in time, each prefixed by its \
-            name. A job started with --log-file is read from that file.
-            """
+            name. A job started with --log-file is read from that file. A NAME that is no job \
+            and has no lines is an error (exit status 4); one with old lines shows them.
+            """,
+        aliases: ["logs"]
     )
 
     @Argument(help: "Units, with or without .service; none for every unitify job.", completion: .custom(JobNameCompletion.candidates))
@@ -81,8 +83,19 @@ struct JournalCommand: ParsableCommand {
             return
         }
         let log = try UnitLog(query)
-        try log.printTail()
+        let printed = try log.printTail()
+        if printed == 0, !query.units.isEmpty, let unknown = Self.unknownJobs(query.units, scope: scope.scope), unknown.count == query.units.count {
+            let shown = unknown.map { UnitName.shortName($0) }.joined(separator: ", ")
+            throw UnitifyError.notFound("no unit named \(shown), and no lines of \(unknown.count == 1 ? "it" : "them") in the journal: 'unitify status' lists your jobs")
+        }
         if follow { try log.follow() }
+    }
+
+    /// Those of `units` that are no job at all: no unit or unit file (the manager would load
+    /// it), no record. Nil when the manager cannot say.
+    static func unknownJobs(_ units: [String], scope: ManagerScope) -> [String]? {
+        guard let jobs = try? Jobs.connect(scope), let statuses = try? jobs.jobStatuses(of: units) else { return nil }
+        return statuses.filter { !$0.exists }.map(\.unit)
     }
 
     /// What only the manager knows of one job: its current run (when `run`) and its log file, asked

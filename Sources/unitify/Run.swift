@@ -62,6 +62,9 @@ struct Run: ParsableCommand {
         guard persistent || persistence.template == nil else {
             throw UnitifyError.usage("--template goes with --persistent: a transient job has no unit file")
         }
+        if persistent && !spec.hooks.isEmpty {
+            throw UnitifyError.usage("--on-exit and --on-failure are for transient jobs for now: leave out --persistent, or add OnFailure= to the unit file yourself")
+        }
         let status = try startAndWatch(spec)
         report(spec, status)
         if follow {
@@ -72,9 +75,10 @@ struct Run: ParsableCommand {
         }
     }
 
+    var reporting: StartReport { StartReport(check: check, json: json, quiet: quiet, scope: scope.scope) }
+
     /// Starts the job and watches it: until it ends with --wait, for the settle window otherwise.
     func startAndWatch(_ spec: UnitSpec) throws -> UnitStatus {
-        let settleWindow = try TimeSpan(parsing: check)
         let jobs = try Jobs.connect(scope.scope, throughBroker: wait)
         if !scope.system { warnAboutIgnoredLimits(spec, jobs: jobs) }
         let texts = persistent ? try UnitFile.texts(spec, commandLine: job.typedCommandLine, template: try persistence.templateText()) : []
@@ -83,7 +87,7 @@ struct Run: ParsableCommand {
         if persistent {
             started = try jobs.startPersistent(spec, texts: texts, files: try scope.scope.unitFiles(), replace: replace)
         } else {
-            started = try jobs.start(spec, replace: replace, keepLoaded: wait)
+            started = try jobs.startTransient(spec, replace: replace, keepLoaded: wait)
         }
         let short = UnitName.shortName(spec.name)
 
@@ -95,52 +99,12 @@ struct Run: ParsableCommand {
             if !quiet { printError("unitify: \(short) \(ended.lastExit?.words ?? "ended")") }
             throw UnitifyError.exit(code)
         }
-        var status = started
-        if spec.timer == nil, settleWindow.microseconds > 0 {
-            status = try jobs.settle(spec.name, within: settleWindow)
-            if status.looksCrashed {
-                try reportCrash(status, short: short)
-            }
-        }
-        return status
+        return try reporting.settle(StartReport.Started(spec), started, jobs: jobs)
     }
 
     /// The summary on stdout: what started, and how to see it again.
     func report(_ spec: UnitSpec, _ status: UnitStatus) {
-        let out = Output.standard
-        let short = ShellWords.quote(UnitName.shortName(spec.name))
-        if json {
-            let result = RunResult(
-                unit: spec.name, timer: spec.timerName, pid: status.mainPID == 0 ? nil : status.mainPID,
-                invocation_id: status.invocationID, state: status.state, command: spec.argv,
-                working_directory: spec.workingDirectory)
-            out.line(JSON.encode(result))
-            return
-        }
-        guard !quiet else { return }
-        if let timer = spec.timerName {
-            out.line("scheduled \(spec.name) with \(timer)")
-        } else if status.hasEnded {
-            out.line("\(spec.name) already finished: \(status.lastExit?.words ?? status.state)")
-        } else {
-            out.line("started \(spec.name) (pid \(status.mainPID))")
-        }
-        let system = scope.system ? "--system " : ""
-        out.line("  logs:   unitify journal \(system)\(short) -f")
-        out.line("  status: unitify status \(system)\(short)")
-        out.line("  stop:   unitify stop \(system)\(short)")
-    }
-
-    /// The failure nohup hides: how the job ended and its last lines, then a non-zero exit.
-    func reportCrash(_ status: UnitStatus, short: String) throws -> Never {
-        let how = status.explanation ?? status.lastExit.map { "the program \($0.words)" } ?? status.state
-        let restarting = status.isWaitingToRestart || (status.isRunning && status.restarts > 0)
-        printError("unitify: \(short) \(restarting ? "is crash-looping" : "failed") within \(check): \(how)")
-        printError("last lines of its log:")
-        UnitLog.printLastLines(of: status, 10, to: .error, scope: scope.scope)
-        let name = (scope.system ? "--system " : "") + ShellWords.quote(short)
-        printError("see 'unitify status \(name)'\(restarting ? ", stop it with 'unitify stop \(name)'" : "")")
-        throw UnitifyError.exit(1)
+        reporting.report(StartReport.Started(spec), status)
     }
 
     /// MemoryMax= and CPUQuota= do nothing without the controller delegated to the user manager
@@ -165,15 +129,4 @@ struct Run: ParsableCommand {
         }
         for (name, value) in spec.serviceProperties { out.line("\(name)=\(value)") }
     }
-}
-
-/// `run --json`: stable snake_case keys.
-struct RunResult: Encodable {
-    var unit: String
-    var timer: String?
-    var pid: UInt32?
-    var invocation_id: String?
-    var state: String
-    var command: [String]
-    var working_directory: String
 }

@@ -34,13 +34,14 @@ struct Status: ParsableCommand {
         let now = Environment.now()
         let out = Output.standard
         guard !names.isEmpty else {
-            // Loaded units in the slice, and persistent ones even when stopped (not loaded).
-            let units = Set(try jobs.managedUnits()).union((try? scope.scope.unitFiles().generatedUnits()) ?? [])
-            let statuses = try jobs.statuses(of: units.sorted())
+            // Loaded units in the slice, persistent ones even when stopped (not loaded), and
+            // stopped transient ones the manager forgot but unitify keeps a record of. The table
+            // shows no tasks: it asks for none.
+            let statuses = try jobs.jobStatuses(of: try jobs.allJobUnits(), hooks: false, tasks: json)
             if json {
                 out.line(JSON.encode(statuses.map { StatusRecord($0, now: now) }))
             } else {
-                for line in StatusView.table(statuses, now: now, width: out.terminalWidth) { out.line(line) }
+                for line in StatusView.table(statuses, now: now, width: out.terminalWidth, legend: out.isTerminal) { out.line(line) }
             }
             return
         }
@@ -48,8 +49,8 @@ struct Status: ParsableCommand {
         var records: [StatusRecord] = []
         for (index, name) in names.enumerated() {
             let unit = try UnitName.normalize(name)
-            let status = try jobs.status(of: unit)
-            guard !status.isNotFound else {
+            let status = try jobs.jobStatuses(of: [unit])[0]
+            guard status.exists else {
                 printError("unitify: no unit named \(UnitName.shortName(unit)): 'unitify status' lists yours")
                 exitCode = 4
                 continue

@@ -13,8 +13,14 @@ struct Stop: ParsableCommand {
 
     func run() throws {
         let jobs = try Jobs.connect(scope.scope)
-        for name in names {
-            let unit = try UnitName.normalize(name)
+        let units = try names.map { try UnitName.normalize($0) }
+        try jobs.requireJobs(units)
+        for unit in units {
+            // A stopped transient job the manager has forgotten: its record keeps it for 'start'.
+            if scope.scope.jobRecords.units().contains(unit), try jobs.status(of: unit).isNotFound {
+                Output.standard.line("\(UnitName.shortName(unit)) is already stopped")
+                continue
+            }
             try jobs.stop(unit)
             Output.standard.line("stopped \(UnitName.shortName(unit))")
         }

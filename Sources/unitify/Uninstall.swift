@@ -5,8 +5,7 @@ import UnitifyCore
 struct Uninstall: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "uninstall",
-        abstract: "Stop and disable a persistent job and delete its unit files.",
-        aliases: ["remove"]
+        abstract: "Stop and disable a persistent job and delete its unit files (remove does this and more)."
     )
 
     @Argument(help: "The job, with or without .service.", completion: .custom(JobNameCompletion.candidates))
@@ -21,6 +20,7 @@ struct Uninstall: ParsableCommand {
         let unit = try UnitName.normalize(name)
         let jobs = try Jobs.connect(scope.scope)
         let removed = try jobs.uninstall(unit, files: try scope.scope.unitFiles(), force: force)
+        _ = jobs.forgetTransientRecord(unit)
         for path in removed { Output.standard.line("removed \(path)") }
     }
 }

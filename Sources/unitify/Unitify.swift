@@ -13,8 +13,8 @@ struct Unitify: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Run.self, Status.self, JournalCommand.self, Stop.self,
-            Install.self, Uninstall.self, Cat.self, Generate.self, Doctor.self,
+            Run.self, Status.self, JournalCommand.self, Stop.self, Start.self, Restart.self, Kill.self, Wait.self,
+            Remove.self, Top.self, Install.self, Uninstall.self, Cat.self, Generate.self, Doctor.self,
         ]
     )
 

@@ -34,7 +34,7 @@ struct BadInputTests {
         (["install", "NAME"], "no unit named"),
         (["install", "NAME", "--template", "/no/such/template"], "/no/such/template"),
         (["uninstall", "NAME"], "no unit file"),
-        (["remove", "NAME"], "no unit file"),
+        (["remove", "NAME"], "no unit named"),
         (["cat", "NAME"], "no unit named"),
         (["generate"], "no command given"),
         (["generate", "--restart", "never", "--", "true"], "invalid restart policy"),

@@ -61,7 +61,9 @@ import Testing
     }
 
     @Test func everyFieldSurvivesARoundTrip() throws {
-        let record = JobRecord(spec: fullSpec(), hooks: ExitHooks(onExit: "echo done", onFailure: "mail -s \"$MONITOR_UNIT\" me"))
+        var spec = fullSpec()
+        spec.hooks = ExitHooks(onExit: "echo done", onFailure: "mail -s \"$MONITOR_UNIT\" me")
+        let record = JobRecord(spec: spec)
         let text = record.encoded()
         #expect(try JobRecord(decoding: text, path: "/r") == record)
         // Every value on one line: a newline in a value cannot add a key.
@@ -193,8 +195,8 @@ import Testing
             "batch  running  99.0  1M      1      2         5.0s",
             "web    running  12.5  ~80M    ~3     0         1h 1min",
             "done   exited   -     -       -      0         -",
-            TopView.estimateFootnote,
         ])
+        #expect(TopView.frame(rows, sort: .cpu, live: true).last == TopView.estimateFootnote)
     }
 
     @Test func otherSortKeys() {

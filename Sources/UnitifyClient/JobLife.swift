@@ -1,0 +1,296 @@
+import Glibc
+import Systemd
+import UnitifyCore
+
+extension ManagerScope {
+    /// The records of this manager's transient jobs (`JobRecords`).
+    public var jobRecords: JobRecords { JobRecords(beside: lockDirectory) }
+
+    /// The manager's runtime unit directory, for the exit-hook units of transient jobs: searched by
+    /// the manager (systemd.unit(5), "Unit File Load Path") and gone after a reboot, as the job is.
+    public var runtimeUnitFiles: UnitFileDirectory {
+        switch self {
+        case .user: UnitFileDirectory(directory: (ManagerLocation.current().runtimeDirectory ?? "/nonexistent") + "/systemd/user")
+        case .system: UnitFileDirectory(directory: "/run/systemd/system")
+        }
+    }
+}
+
+/// How `remove` forgot a job.
+public struct Removal {
+    public var unit: String
+    /// Files deleted: unit files, hook units, the record.
+    public var files: [String]
+}
+
+extension Jobs {
+    /// A transient job as `run` starts it, and its record and exit hooks as `start` needs them.
+    /// The hook units are written before the job starts (systemd loads them when it triggers),
+    /// and stale ones from an earlier run of the name removed.
+    public func startTransient(_ spec: UnitSpec, replace: Bool = false, keepLoaded: Bool = false) throws -> UnitStatus {
+        let records = scope.jobRecords
+        try writeHooks(for: spec)
+        let status: UnitStatus
+        do {
+            status = try start(spec, replace: replace, keepLoaded: keepLoaded)
+        } catch {
+            // Nothing half-made: the hooks as the job's earlier record had them, or none.
+            let earlier = (try? records.read(spec.name))?.spec ?? UnitSpec(name: spec.name, argv: [], executable: "", workingDirectory: "/")
+            try? writeHooks(for: earlier)
+            throw error
+        }
+        try records.write(JobRecord(spec: spec))
+        return status
+    }
+
+    func writeHooks(for spec: UnitSpec) throws {
+        let files = scope.runtimeUnitFiles
+        let hooks = try ExitHook.unitFiles(for: spec, hooks: spec.hooks)
+        if !hooks.isEmpty { try files.write(hooks) }
+        for hook in ExitHook.allCases where !hooks.contains(where: { $0.unit == hook.unitName(job: spec.name) }) {
+            try files.remove(hook.unitName(job: spec.name))
+        }
+    }
+
+    /// The status of many jobs with what unitify's records add: a stopped transient job the
+    /// manager has forgotten is `stopped`, with its command; with `hooks`, every job shows its
+    /// exit hooks (a record to read per job, which a table of many does without).
+    public func jobStatuses(of units: [String], hooks: Bool = true, tasks: Bool = true) throws -> [UnitStatus] {
+        let records = scope.jobRecords
+        return try statuses(of: units, tasks: tasks).map { status in
+            guard hooks || status.isNotFound, let record = try? records.read(status.unit) else { return status }
+            var status = status
+            status.hooks = record.spec.hooks
+            if status.isNotFound {
+                status.isRecorded = true
+                status.kind = .transient
+                status.command = record.spec.argv
+                status.workingDirectory = record.spec.workingDirectory
+                status.restartPolicy = record.spec.restart
+                status.environmentKeys = record.spec.environment.map { String($0.prefix { $0 != "=" }) }
+                status.description = record.spec.description
+            }
+            return status
+        }
+    }
+
+    /// The spec a job runs with: its record for a transient job (exactly what `run` was given), else
+    /// its live properties (and unit file), for a persistent job or one started before records.
+    public func jobSpec(of unit: String) throws -> UnitSpec {
+        if let record = try scope.jobRecords.read(unit) {
+            let live = try status(of: unit)
+            if live.isNotFound || live.kind == .transient { return record.spec }
+        }
+        return try transientSpec(of: unit, allowPersistent: true)
+    }
+
+    /// `start NAME`: a stopped job again. A persistent one is started from its unit file; a
+    /// transient one from its record, with the same command, directory, environment and options.
+    /// Returns nil when it is already running.
+    public func startJob(_ unit: String) throws -> UnitStatus? {
+        let current = try jobStatuses(of: [unit])[0]
+        let short = UnitName.shortName(unit)
+        guard current.exists else { throw Self.unknown(unit) }
+        if !current.isNotFound && !current.isDown && !current.hasEnded { return nil }
+        let record = try scope.jobRecords.read(unit)
+        if current.kind == .persistent || (current.kind == .timer && record == nil) {
+            guard try isOurs(unit) else { throw UnitifyError.failed("\(short) was not started by unitify: start it with systemctl") }
+            try manager.subscribe()
+            let main = current.triggeredBy.first ?? unit
+            let result = try manager.waitForJob(try manager.startUnit(main))
+            let status = try status(of: main)
+            guard result == "done" else {
+                throw UnitifyError.failed("\(short) did not start: \(status.explanation ?? "the start job ended with '\(result)'")")
+            }
+            return status
+        }
+        guard let record else {
+            throw UnitifyError.failed("\(short) has no record to start it from (it was started by an older unitify): run it again with 'unitify run --replace --name \(short) -- COMMAND'")
+        }
+        return try startTransient(record.spec)
+    }
+
+    /// `restart NAME`: a new process for the same job. Without `change`, systemd's own restart;
+    /// with it, the job's spec as `change` makes it: a transient job is started anew with it (and
+    /// its record rewritten), a persistent one gets its unit file rewritten and is restarted.
+    public func restartJob(_ unit: String, change: ((UnitSpec) throws -> UnitSpec)?) throws -> (UnitSpec, UnitStatus) {
+        let current = try jobStatuses(of: [unit])[0]
+        let short = UnitName.shortName(unit)
+        guard current.exists else { throw Self.unknown(unit) }
+        if !current.isRecorded, !(try isOurs(unit)) { throw UnitifyError.failed("\(short) was not started by unitify: restart it with systemctl") }
+        let spec = try jobSpec(of: unit)
+        let changed = try change?(spec) ?? spec
+        if current.kind == .persistent {
+            if changed != spec {
+                let files = try scope.unitFiles()
+                let texts = try UnitFile.texts(changed, commandLine: changed.description, template: nil)
+                try files.write(texts)
+                try reloadIfNeeded(texts.map(\.unit))
+            }
+            try manager.subscribe()
+            let result = try manager.waitForJob(try manager.restartUnit(unit))
+            let status = try status(of: unit)
+            guard result == "done" || status.lastExit.map({ $0.status < 200 }) == true else {
+                throw UnitifyError.failed("\(short) did not start again: \(status.explanation ?? "the restart job ended with '\(result)'")")
+            }
+            return (changed, status)
+        }
+        // Transient: stopped and started anew, so the new options take effect and the job is
+        // restarted even when it has ended (systemd keeps an exited job "active").
+        return (changed, try startTransient(changed, replace: true))
+    }
+
+    /// `kill NAME`: `signal` to every process of the job, or only to its main process.
+    public func killJob(_ unit: String, signal: SignalName, mainOnly: Bool) throws {
+        let current = try status(of: unit)
+        let short = UnitName.shortName(unit)
+        guard !current.isNotFound else {
+            guard scope.jobRecords.units().contains(unit) else { throw Self.unknown(unit) }
+            throw UnitifyError(.notRunning, "\(short) is not running (stopped): there is no process to signal; 'unitify start \(short)' starts it")
+        }
+        guard !current.isDown, !current.hasEnded, current.mainPID != 0 || !mainOnly else {
+            throw UnitifyError(.notRunning, "\(short) is not running (\(current.state)): there is no process to signal")
+        }
+        guard try isOurs(unit) else { throw UnitifyError.failed("\(short) was not started by unitify: signal it with systemctl kill") }
+        try manager.killUnit(unit, whom: mainOnly ? "main" : "all", signal: signal.number)
+    }
+
+    /// `remove NAME`: stops the job, and forgets it: its record, its hook units, and for a
+    /// persistent job its unit files (`uninstall`).
+    public func removeJob(_ unit: String, force: Bool = false) throws -> Removal {
+        let records = scope.jobRecords
+        let hooks = scope.runtimeUnitFiles
+        let files = try scope.unitFiles()
+        let current = try status(of: unit)
+        let hasRecord = (try? records.read(unit)) != nil || lstatKind(records.path(unit)) != nil
+        let hasFiles = [unit, UnitName.shortName(unit) + ".timer"].contains { lstatKind(files.path($0)) != nil }
+        guard !current.isNotFound || hasRecord || hasFiles else { throw Self.unknown(unit) }
+        var removed: [String] = []
+        if hasFiles {
+            removed += try uninstall(unit, files: files, force: force)
+        } else if !current.isNotFound {
+            guard try isOurs(unit) else { throw UnitifyError.failed("\(UnitName.shortName(unit)) was not started by unitify: remove it with systemctl") }
+            try stop(unit)
+        }
+        for hook in ExitHook.allCases {
+            let name = hook.unitName(job: unit)
+            if lstatKind(hooks.path(name)) != nil {
+                _ = try? manager.stopUnit(name)
+                try hooks.remove(name)
+                try? manager.resetFailedUnit(name)
+                removed.append(hooks.path(name))
+            }
+        }
+        if hasRecord {
+            try records.remove(unit)
+            removed.append(records.path(unit))
+        }
+        return Removal(unit: unit, files: removed)
+    }
+
+    /// After `install`: the job is persistent now, so its record and hook units go. Returns
+    /// whether it had hooks (which a unit file does not carry yet).
+    public func forgetTransientRecord(_ unit: String) -> Bool {
+        let hadHooks = (try? scope.jobRecords.read(unit))?.spec.hooks.isEmpty == false
+        try? scope.jobRecords.remove(unit)
+        for hook in ExitHook.allCases { try? scope.runtimeUnitFiles.remove(hook.unitName(job: unit)) }
+        return hadHooks
+    }
+
+    /// The jobs `remove --ended` forgets: every one that is stopped, exited or failed, and not
+    /// waiting for its timer.
+    public func endedJobs() throws -> [String] {
+        let units = Set(try managedUnits()).union((try? scope.unitFiles().generatedUnits()) ?? []).union(scope.jobRecords.units())
+        return try jobStatuses(of: units.sorted(), hooks: false).filter { status in
+            status.exists && !status.unit.hasSuffix(".timer") && (status.hasEnded || status.isRecorded) && status.state != "waiting for timer"
+        }.map(\.unit)
+    }
+
+    /// `wait NAME...`: until every job has ended for good (see `waitUntilEnded`), or `timeout`
+    /// passes (nil then). The endings come in the order the jobs ended.
+    public func waitForJobs(_ units: [String], timeout: TimeSpan?) throws -> [WaitOutcome.Ending]? {
+        let deadline = timeout.map { monotonicMicroseconds() + $0.microseconds }
+        var endings: [(at: UInt64, ending: WaitOutcome.Ending)] = []
+        for unit in units {
+            let status = try jobStatuses(of: [unit])[0]
+            if status.isNotFound {
+                // Forgotten by the manager: it ended before, how is not known.
+                endings.append((0, WaitOutcome.Ending(unit: unit, exit: nil, failed: false)))
+                continue
+            }
+            guard let ended = try waitUntilEnded(unit, deadline: deadline) else { return nil }
+            let at = (try? manager.unitProperty(unit, interface: "org.freedesktop.systemd1.Service", property: "ExecMainExitTimestamp")?.uint64) ?? nil
+            endings.append((at ?? monotonicMicroseconds(), WaitOutcome.Ending(unit: unit, exit: ended.lastExit, failed: ended.state == "failed")))
+        }
+        return endings.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element.ending)
+    }
+
+    /// `waitUntilEnded` with a deadline (monotonic microseconds); nil when it passed first.
+    func waitUntilEnded(_ unit: String, deadline: UInt64?) throws -> UnitStatus? {
+        while true {
+            let ended = try watch(unit, until: deadline) { $0.hasEnded || $0.isNotFound }
+            guard ended.hasEnded || ended.isNotFound else { return nil }
+            guard ended.restartsOnThisResult else { return ended }
+            let grace = (ended.restartDelay?.microseconds ?? 100_000) + 1_000_000
+            let limit = min(monotonicMicroseconds() + grace, deadline ?? .max)
+            let after = try watch(unit, until: limit) { !$0.hasEnded }
+            if after.hasEnded { return after }
+        }
+    }
+
+    /// Whether `unit` lives in unitify's slice.
+    func isOurs(_ unit: String) throws -> Bool {
+        try manager.unitProperty(unit, interface: "org.freedesktop.systemd1.Service", property: "Slice")?.string == UnitSpec.slice
+    }
+
+    static func unknown(_ unit: String) -> UnitifyError {
+        UnitifyError.notFound("no unit named \(UnitName.shortName(unit)): 'unitify status' lists yours")
+    }
+}
+
+extension Jobs {
+    /// Fails with exit status 4 on the first of `units` that is no job, before anything is done
+    /// to any of them.
+    public func requireJobs(_ units: [String]) throws {
+        for status in try jobStatuses(of: units) where !status.exists {
+            let files = try? scope.unitFiles()
+            if let files, lstatKind(files.path(status.unit)) != nil { continue }
+            throw Self.unknown(status.unit)
+        }
+    }
+}
+
+extension Jobs {
+    /// Every job, as `status` lists them: the loaded units in unitify's slice, persistent ones even
+    /// when stopped (not loaded), and stopped transient ones the manager forgot but unitify keeps a
+    /// record of.
+    public func allJobUnits() throws -> [String] {
+        Set(try managedUnits()).union((try? scope.unitFiles().generatedUnits()) ?? []).union(scope.jobRecords.units()).sorted()
+    }
+}
+
+/// `top`'s rows from successive statuses: CPU % between this sample and the one before of the
+/// same run of each job.
+public struct TopSampler {
+    var previous: [String: (cpu: UInt64?, at: UInt64)] = [:]
+
+    public init() {}
+
+    public mutating func rows(_ statuses: [UnitStatus], now: UInt64) -> [TopRow] {
+        let at = monotonicMicroseconds()
+        var next: [String: (cpu: UInt64?, at: UInt64)] = [:]
+        let rows = statuses.filter { !$0.unit.hasSuffix(".timer") }.map { status in
+            let key = status.unit + "/" + (status.invocationID ?? "")
+            next[key] = (status.cpuNanoseconds, at)
+            let before = previous[key]
+            let running = !status.isDown && !status.isNotFound
+            return TopRow(
+                name: UnitName.shortName(status.unit), state: status.state,
+                cpuPercent: running ? before.flatMap { CPUPercent.between($0.cpu, status.cpuNanoseconds, wallMicroseconds: at - $0.at) } : nil,
+                memoryBytes: running ? status.memoryBytes : nil, tasks: running ? status.tasks : nil,
+                restarts: status.restarts, uptime: status.uptime(now: now), estimated: running ? status.estimated : [])
+        }
+        previous = next
+        return rows
+    }
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import UnitifyCore
+
+/// What a job runs with besides its command and name: restarts, environment, directory, limits,
+/// outputs, schedule and exit hooks. `run` and `generate` take them for a new job, `restart` to
+/// change a job's own.
+struct JobSettings: ParsableArguments {
+    @Option(help: "When to restart: \(RestartPolicy.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var restart: String?
+
+    @Option(name: .customLong("restart-sec"), help: ArgumentHelp("Delay before a restart (default 1s with a policy).", valueName: "duration"))
+    var restartSec: String?
+
+    @Option(name: .customLong("max-restarts"), help: ArgumentHelp("Give up after N starts within --within (default: never with --restart always).", valueName: "n"))
+    var maxRestarts: String?
+
+    @Option(help: ArgumentHelp("The window for --max-restarts (default 10s).", valueName: "duration"))
+    var within: String?
+
+    @Option(name: [.short, .customLong("env")], help: ArgumentHelp("Set KEY=VALUE, or copy KEY from your environment (repeatable).", valueName: "key[=value]"))
+    var env: [String] = []
+
+    @Option(name: .customLong("env-file"), help: ArgumentHelp("Read KEY=VALUE lines from a file (repeatable).", valueName: "file"))
+    var envFiles: [String] = []
+
+    @Flag(name: .customLong("keep-env"), help: "Carry your whole environment into the job.")
+    var keepEnv = false
+
+    @Flag(name: .customLong("no-path"), help: "Do not carry your PATH (the job gets the manager's).")
+    var noPath = false
+
+    @Flag(help: "Leave Python's output buffered (unitify sets PYTHONUNBUFFERED=1 by default).")
+    var buffered = false
+
+    @Option(name: [.customShort("C"), .customLong("cwd")], help: ArgumentHelp("Working directory (default: the current one).", valueName: "dir"))
+    var cwd: String?
+
+    @Option(name: .customLong("memory-max"), help: ArgumentHelp("Memory limit: 512M, 2G, or a percentage of RAM.", valueName: "size"))
+    var memoryMax: String?
+
+    @Option(name: .customLong("cpu-quota"), help: ArgumentHelp("CPU limit in percent of one CPU, e.g. 50% or 200%.", valueName: "percent"))
+    var cpuQuota: String?
+
+    @Option(help: ArgumentHelp("Scheduling priority, -20 (first) to 19 (last).", valueName: "n"))
+    var nice: String?
+
+    @Option(name: .customLong("log-file"), help: ArgumentHelp("Append stdout and stderr to this file instead of the journal.", valueName: "path"))
+    var logFile: String?
+
+    @Option(help: ArgumentHelp("Append stdout to this file.", valueName: "path"))
+    var stdout: String?
+
+    @Option(help: ArgumentHelp("Append stderr to this file.", valueName: "path"))
+    var stderr: String?
+
+    @Option(name: .customLong("on-calendar"), help: ArgumentHelp("Start on a calendar schedule, e.g. daily or '*-*-* 03:00' (systemd.time(7)).", valueName: "spec"))
+    var onCalendar: String?
+
+    @Option(name: .customLong("on-active"), help: ArgumentHelp("Start after this delay, through a timer.", valueName: "duration"))
+    var onActive: String?
+
+    @Option(name: .customLong("on-exit"), help: ArgumentHelp("Run this shell command whenever the job ends (systemd's OnSuccess= and OnFailure=).", valueName: "command"))
+    var onExit: String?
+
+    @Option(name: .customLong("on-failure"), help: ArgumentHelp("Run this shell command when the job fails (systemd's OnFailure=).", valueName: "command"))
+    var onFailure: String?
+
+    /// Copies the options given into `request`.
+    func fill(_ request: inout JobRequest) {
+        request.restart = restart
+        request.restartDelay = restartSec
+        request.maxRestarts = maxRestarts
+        request.within = within
+        request.env = env
+        request.envFiles = envFiles
+        request.keepEnvironment = keepEnv
+        request.carryPath = !noPath
+        request.unbuffered = !buffered
+        request.directory = cwd
+        request.memoryMax = memoryMax
+        request.cpuQuota = cpuQuota
+        request.nice = nice
+        request.logFile = logFile
+        request.stdout = stdout
+        request.stderr = stderr
+        request.onCalendar = onCalendar
+        request.onActive = onActive
+        request.onExit = onExit
+        request.onFailure = onFailure
+    }
+}

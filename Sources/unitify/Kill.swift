@@ -1,0 +1,33 @@
+import ArgumentParser
+import UnitifyClient
+import UnitifyCore
+
+struct Kill: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kill",
+        abstract: "Send a signal to a job's processes, e.g. HUP to reload or USR1 to dump state.",
+        discussion: "The job keeps its unit: a program that exits on the signal ends as it would on its own (and is restarted if its policy says so)."
+    )
+
+    @Argument(help: "The jobs, with or without .service.", completion: .custom(JobNameCompletion.candidates))
+    var names: [String]
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("The signal: a name (HUP, SIGUSR1) or a number.", valueName: "signal"))
+    var signal: String = "TERM"
+
+    @Flag(help: "Signal only the job's main process, not its children.")
+    var main = false
+
+    @OptionGroup var scope: ScopeOptions
+
+    func run() throws {
+        guard let signal = SignalName(signal) else { throw UnitifyError.usage(SignalName.invalid(self.signal)) }
+        let units = try names.map { try UnitName.normalize($0) }
+        let jobs = try Jobs.connect(scope.scope)
+        try jobs.requireJobs(units)
+        for unit in units {
+            try jobs.killJob(unit, signal: signal, mainOnly: main)
+            Output.standard.line("sent \(signal) to \(main ? "the main process of " : "")\(UnitName.shortName(unit))")
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import UnitifyClient
+import UnitifyCore
+
+struct Restart: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restart",
+        abstract: "Start a new process for a job, with changed options if given.",
+        discussion: """
+            With run's options, those options replace the job's own and the command stays: \
+            'unitify restart web --restart always -e PORT=9090'. -e and --env-file add to the job's \
+            environment. A persistent job gets its unit file rewritten. A stopped job is started.
+            """
+    )
+
+    @Argument(help: "The jobs, with or without .service.", completion: .custom(JobNameCompletion.candidates))
+    var names: [String]
+
+    @OptionGroup var settings: JobSettings
+
+    @Option(help: ArgumentHelp("Watch the job this long after it starts and report a crash (0 to skip).", valueName: "duration"))
+    var check: String = "500ms"
+
+    @Flag(help: "Print the result as JSON, one line per job.")
+    var json = false
+
+    @Flag(name: .shortAndLong, help: "Print nothing on success.")
+    var quiet = false
+
+    @OptionGroup var scope: ScopeOptions
+
+    func run() throws {
+        _ = try TimeSpan(parsing: check)
+        var request = JobRequest()
+        settings.fill(&request)
+        let units = try names.map { try UnitName.normalize($0) }
+        let jobs = try Jobs.connect(scope.scope)
+        let host = LiveHost()
+        let change: ((UnitSpec) throws -> UnitSpec)? = JobChange.isEmpty(request) ? nil : { spec in
+            try JobChange.apply(request, to: spec, host: host)
+        }
+        let reporting = StartReport(check: check, json: json, quiet: quiet, scope: scope.scope)
+        try jobs.requireJobs(units)
+        for unit in units {
+            let (spec, status) = try jobs.restartJob(unit, change: change)
+            let started = StartReport.Started(spec)
+            let settled = try reporting.settle(started, status, jobs: jobs)
+            reporting.report(started, settled, verb: "restarted")
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import UnitifyClient
+import UnitifyCore
+
+struct Start: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "start",
+        abstract: "Start a stopped job again, with the command, directory, environment and options it had.",
+        discussion: """
+            A persistent job is started from its unit file. A transient job is started from the \
+            record unitify keeps of it until 'unitify remove' (in $XDG_RUNTIME_DIR/unitify/jobs, \
+            gone after a reboot as the job is).
+            """
+    )
+
+    @Argument(help: "The jobs, with or without .service.", completion: .custom(JobNameCompletion.candidates))
+    var names: [String]
+
+    @Option(help: ArgumentHelp("Watch the job this long after it starts and report a crash (0 to skip).", valueName: "duration"))
+    var check: String = "500ms"
+
+    @Flag(help: "Print the result as JSON, one line per job.")
+    var json = false
+
+    @Flag(name: .shortAndLong, help: "Print nothing on success.")
+    var quiet = false
+
+    @OptionGroup var scope: ScopeOptions
+
+    func run() throws {
+        _ = try TimeSpan(parsing: check)
+        let units = try names.map { try UnitName.normalize($0) }
+        let jobs = try Jobs.connect(scope.scope)
+        let reporting = StartReport(check: check, json: json, quiet: quiet, scope: scope.scope)
+        try jobs.requireJobs(units)
+        for unit in units {
+            guard let status = try jobs.startJob(unit) else {
+                if !quiet && !json { Output.standard.line("\(UnitName.shortName(unit)) is already running") }
+                continue
+            }
+            let timer = status.unit.hasSuffix(".timer") ? status.unit : nil
+            let started = StartReport.Started(unit: unit, timer: timer, command: status.command, directory: status.workingDirectory)
+            let settled = try reporting.settle(started, status, jobs: jobs)
+            reporting.report(started, settled)
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import ArgumentParser
+import UnitifyClient
+import UnitifyCore
+
+struct Top: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "top",
+        abstract: "A live view of every job: state, CPU %, memory, tasks, restarts, uptime.",
+        discussion: """
+            Refreshed every --interval until q or Ctrl-C; c, m, t, r, u and n sort by CPU, memory, \
+            tasks, restarts, uptime and name. When standard output is not a terminal it prints \
+            plain frames, one after another; --once prints one (after one interval, to measure CPU). \
+            Numbers marked ~ are estimated from /proc, where the manager reports no accounting.
+            """
+    )
+
+    @Flag(help: "Print one frame and exit.")
+    var once = false
+
+    @Option(help: ArgumentHelp("Sort by: \(TopSort.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "key"))
+    var sort: String = "cpu"
+
+    @Option(help: ArgumentHelp("Time between frames, e.g. 1s or 500ms.", valueName: "duration"))
+    var interval: String = "1s"
+
+    @OptionGroup var scope: ScopeOptions
+
+    func run() throws {
+        guard var order = TopSort(rawValue: sort) else {
+            throw UnitifyError.usage("invalid --sort '\(sort)': use one of \(TopSort.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let pause = try TimeSpan(parsing: interval)
+        guard pause.microseconds >= 100_000 else { throw UnitifyError.usage("--interval must be 100ms or more") }
+        let jobs = try Jobs.connect(scope.scope)
+        var sampler = TopSampler()
+        func rows() throws -> [TopRow] {
+            sampler.rows(try jobs.jobStatuses(of: try jobs.allJobUnits(), hooks: false), now: Environment.now())
+        }
+        let out = Output.standard
+        _ = try rows()
+        guard out.isTerminal && !once else {
+            // Plain frames: for pipes, logs and --once.
+            while true {
+                sleepMicroseconds(pause.microseconds)
+                for line in TopView.frame(try rows(), sort: order) { out.line(line) }
+                if once { return }
+                out.line()
+                out.flush()
+            }
+        }
+        let keyboard = Terminal.keyboard()
+        defer {
+            keyboard?.restore()
+            out.write("\u{1B}[?25h\u{1B}[?1049l")  // the cursor and the screen as they were
+            out.flush()
+        }
+        out.write("\u{1B}[?1049h\u{1B}[?25l")
+        var current = try rows()
+        while true {
+            var lines = TopView.frame(current, sort: order, live: true, width: out.terminalWidth, height: Terminal.height)
+            if out.usesColour, lines.count > 2 { lines[2] = "\u{1B}[1m" + lines[2] + "\u{1B}[0m" }
+            out.write("\u{1B}[H\u{1B}[2J" + lines.joined(separator: "\n"))
+            out.flush()
+            let deadline = monotonicNow() + pause.microseconds
+            var redrawOnly = false
+            while case let now = monotonicNow(), now < deadline {
+                guard let keyboard else { sleepMicroseconds(deadline - now); break }
+                guard let key = keyboard.key(within: deadline - now) else { break }
+                if key == "q" || key == "Q" || key == "\u{03}" || key == "\u{04}" { return }
+                if let picked = TopSort(key: Character(key.lowercased())) {
+                    order = picked
+                    redrawOnly = true
+                    break
+                }
+            }
+            if !redrawOnly { current = try rows() }
+        }
+    }
+}

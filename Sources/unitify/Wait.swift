@@ -1,0 +1,46 @@
+import ArgumentParser
+import UnitifyClient
+import UnitifyCore
+
+struct Wait: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wait",
+        abstract: "Wait until jobs end, and exit with the status of the first that failed.",
+        discussion: """
+            The shell's 'wait %1' for jobs that are not its children. A job whose policy restarts \
+            it has ended once systemd stops restarting it. Exit status: 0 when every job succeeded; \
+            else the status of the first to fail (128+N for signal N, 1 when systemd failed it \
+            without an exit code); 124 when --timeout passed first; 4 for an unknown job.
+            """
+    )
+
+    @Argument(help: "The jobs, with or without .service.", completion: .custom(JobNameCompletion.candidates))
+    var names: [String]
+
+    @Option(help: ArgumentHelp("Give up after this long (e.g. 30s, 2h), with exit status 124.", valueName: "duration"))
+    var timeout: String?
+
+    @Flag(name: .shortAndLong, help: "Print nothing, only exit with the status.")
+    var quiet = false
+
+    @OptionGroup var scope: ScopeOptions
+
+    func run() throws {
+        let limit = try timeout.map { try TimeSpan(parsing: $0) }
+        let units = try names.map { try UnitName.normalize($0) }
+        let jobs = try Jobs.connect(scope.scope)
+        try jobs.requireJobs(units)
+        guard let endings = try jobs.waitForJobs(units, timeout: limit) else {
+            if !quiet { printError("unitify: timed out after \(timeout ?? ""): still running") }
+            throw UnitifyError.exit(WaitOutcome.timedOut)
+        }
+        if !quiet {
+            for ending in endings {
+                let how = ending.exit?.words ?? (ending.failed ? "failed" : "had already ended")
+                printError("unitify: \(UnitName.shortName(ending.unit)) \(how)")
+            }
+        }
+        let status = WaitOutcome.exitStatus(endings)
+        if status != 0 { throw UnitifyError.exit(status) }
+    }
+}
