@@ -25,6 +25,8 @@ struct Start: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print nothing on success.")
     var quiet = false
 
+    @OptionGroup var lingering: LingerOptions
+
     @OptionGroup var scope: ScopeOptions
 
     func run() throws {
@@ -33,6 +35,8 @@ struct Start: ParsableCommand {
         let jobs = try Jobs.connect(scope.scope)
         let reporting = StartReport(check: check, json: json, quiet: quiet, scope: scope.scope)
         try jobs.requireJobs(units)
+        // Before the first start, once: the jobs outlive the caller's logout, as run's do.
+        if let first = units.first { lingering.ensure(for: first, scope: scope.scope, quiet: quiet || json) }
         for unit in units {
             guard let status = try jobs.startJob(unit) else {
                 if !quiet && !json { Output.standard.line("\(UnitName.shortName(unit)) is already running") }

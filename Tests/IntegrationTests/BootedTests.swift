@@ -62,6 +62,21 @@ struct BootedMachineTests {
         }
     }
 
+    /// A stopped job started again with `start` outlives the logout too: start turns linger on.
+    @Test func startTurnsLingerOn() throws {
+        try withMachine("start") { machine in
+            let session = machine.login("alice", """
+                unitify run --no-linger --name j -- sleep 1000 >/dev/null 2>&1 && unitify stop j >/dev/null && unitify start j && \(Self.printPID)
+                """)
+            #expect(session.status == 0, "\(session.stderr)")
+            #expect(session.stderr.occurrences(of: Self.enabledLingerLine("alice")) == 1, "\(session.stderr)")
+            let pid = try #require(session.stdout.marker("PID").flatMap { Int($0) }, "\(session.stdout)")
+            #expect(machine.login("bob", "true").status == 0)
+            #expect(machine.waitForManagerStop(uid: 1001), "bob's manager did not stop: the delay never passed")
+            #expect(machine.isRunning(pid), "alice's started job (pid \(pid)) died at logout")
+        }
+    }
+
     @Test func noLingerJobStopsAtLogoutButNohupSurvives() throws {
         try withMachine("nolinger") { machine in
             let session = machine.login("alice", "unitify run --no-linger --name j -- sleep 1000 && \(Self.printPID)")
