@@ -267,6 +267,16 @@ extension Jobs {
     public func allJobUnits() throws -> [String] {
         Set(try managedUnits()).union((try? scope.unitFiles().generatedUnits()) ?? []).union(scope.jobRecords.units()).sorted()
     }
+
+    /// The statuses of every job `status` and `top` list. Not a persistent job that was removed:
+    /// with its file gone the manager may still hold the stopped unit (as default.target's
+    /// dependency when it was enabled at boot) until a daemon-reload, which unitify avoids.
+    public func allJobStatuses(hooks: Bool = false, tasks: Bool = true) throws -> [UnitStatus] {
+        try jobStatuses(of: try allJobUnits(), hooks: hooks, tasks: tasks).filter { status in
+            !(status.kind == .persistent && status.isDown && !status.isRecorded
+              && status.fragmentPath.map { access($0, F_OK) != 0 } == true)
+        }
+    }
 }
 
 /// `top`'s rows from successive statuses: CPU % between this sample and the one before of the

@@ -37,7 +37,7 @@ struct Status: ParsableCommand {
             // Loaded units in the slice, persistent ones even when stopped (not loaded), and
             // stopped transient ones the manager forgot but unitify keeps a record of. The table
             // shows no tasks: it asks for none.
-            let statuses = try jobs.jobStatuses(of: try jobs.allJobUnits(), hooks: false, tasks: json)
+            let statuses = try jobs.allJobStatuses(tasks: json)
             if json {
                 out.line(JSON.encode(statuses.map { StatusRecord($0, now: now) }))
             } else {

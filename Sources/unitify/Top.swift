@@ -34,7 +34,7 @@ struct Top: ParsableCommand {
         let jobs = try Jobs.connect(scope.scope)
         var sampler = TopSampler()
         func rows() throws -> [TopRow] {
-            sampler.rows(try jobs.jobStatuses(of: try jobs.allJobUnits(), hooks: false), now: Environment.now())
+            sampler.rows(try jobs.allJobStatuses(), now: Environment.now())
         }
         let out = Output.standard
         _ = try rows()
