@@ -269,7 +269,8 @@ enum SSHFailure {
     static func explain(status: Int32?, stderr: String, host: RemoteHost, unexpectedLine: String?, busError: String?) -> String {
         let lines = stderr.split(separator: "\n").map { String($0).trimmingCharacters() }.filter { !$0.isEmpty && !$0.hasPrefix("Warning: Permanently added") }
         let text = lines.joined(separator: " ")
-        let port = host.port.map(String.init) ?? "22"
+        // ssh names the port it tried ("connect to host H port P: ..."), which ~/.ssh/config may set.
+        let port = text.firstMatch(of: /port (\d+):/).map { String($0.1) } ?? host.port.map(String.init) ?? "22"
         if text.contains("Host key verification failed") || text.contains("REMOTE HOST IDENTIFICATION HAS CHANGED") {
             return "its host key is not known here (or changed): check it and add it to ~/.ssh/known_hosts, e.g. with 'ssh \(host)' once"
         }
