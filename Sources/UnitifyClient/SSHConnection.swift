@@ -267,7 +267,7 @@ public final class RemoteSession {
 /// ssh's failures in words (OpenSSH's own messages), each with the way out.
 enum SSHFailure {
     static func explain(status: Int32?, stderr: String, host: RemoteHost, unexpectedLine: String?, busError: String?) -> String {
-        let lines = stderr.split(separator: "\n").map { String($0).trimmingCharacters() }.filter { !$0.isEmpty && !$0.hasPrefix("Warning: Permanently added") }
+        let lines = stderr.split(separator: "\n").map { String($0).trimmingSpaces() }.filter { !$0.isEmpty && !$0.hasPrefix("Warning: Permanently added") }
         let text = lines.joined(separator: " ")
         // ssh names the port it tried ("connect to host H port P: ..."), which ~/.ssh/config may set.
         let port = text.firstMatch(of: /port (\d+):/).map { String($0.1) } ?? host.port.map(String.init) ?? "22"
@@ -294,14 +294,6 @@ enum SSHFailure {
 }
 
 extension String {
-    /// Without leading and trailing white space.
-    func trimmingCharacters() -> String {
-        var s = Substring(self)
-        while let first = s.first, first.isWhitespace { s = s.dropFirst() }
-        while let last = s.last, last.isWhitespace { s = s.dropLast() }
-        return String(s)
-    }
-
     /// What follows `marker`, without a leading space or parenthesis and a trailing period.
     func components(after marker: String) -> String {
         guard let range = firstRange(of: marker) else { return self }

@@ -89,7 +89,8 @@ public struct TimeSpan: Sendable, Hashable, Comparable, CustomStringConvertible 
 }
 
 extension String {
-    func trimmingSpaces() -> String {
+    /// Without leading and trailing white space.
+    public func trimmingSpaces() -> String {
         var s = Substring(self)
         while let first = s.first, first.isWhitespace { s = s.dropFirst() }
         while let last = s.last, last.isWhitespace { s = s.dropLast() }
