@@ -34,24 +34,32 @@ public struct Fleet: Sendable {
     public func each<T: Sendable>(_ body: @escaping @Sendable (RemoteHost, Jobs, RemotePrelude.Answer) throws -> T) -> [(host: RemoteHost, result: Result<T, UnitifyError>)] {
         let results = Results<T>(count: hosts.count)
         let fleet = self
-        DispatchQueue.concurrentPerform(iterations: hosts.count) { index in
-            let host = fleet.hosts[index]
-            let result: Result<T, UnitifyError>
-            do {
-                let (session, answer) = try fleet.connection(to: host).connectManager()
-                defer { session.end() }
-                guard let bus = session.bus else { throw UnitifyError.remote(host, "no bus") }
-                result = .success(try body(host, Jobs(bus: bus), answer))
-            } catch let error as UnitifyError {
-                result = .failure(error)
-            } catch let error as SystemdError {
-                result = .failure(.remote(host, "\(error)"))
-            } catch {
-                result = .failure(.remote(host, "\(error)"))
+        let group = DispatchGroup()
+        // A queue of its own per host, so that each gets a thread of its own: the work is waiting
+        // on ssh, and concurrentPerform would run only as many hosts at once as there are cores.
+        for index in hosts.indices {
+            DispatchQueue(label: "unitify.host.\(index)").async(group: group) {
+                results.set(index, fleet.work(on: fleet.hosts[index], body))
             }
-            results.set(index, result)
         }
+        group.wait()
         return zip(hosts, results.values).map { ($0, $1!) }
+    }
+}
+
+extension Fleet {
+    /// One host's part: connect, run `body` on its jobs, and put any failure in words naming it.
+    func work<T>(on host: RemoteHost, _ body: (RemoteHost, Jobs, RemotePrelude.Answer) throws -> T) -> Result<T, UnitifyError> {
+        do {
+            let (session, answer) = try connection(to: host).connectManager()
+            defer { session.end() }
+            guard let bus = session.bus else { throw UnitifyError.remote(host, "no bus") }
+            return .success(try body(host, Jobs(bus: bus), answer))
+        } catch let error as UnitifyError {
+            return .failure(error)
+        } catch {
+            return .failure(.remote(host, "\(error)"))
+        }
     }
 }
 
