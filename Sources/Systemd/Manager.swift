@@ -9,6 +9,9 @@ public final class Manager {
     public static let interface = "org.freedesktop.systemd1.Manager"
 
     public let bus: Bus
+    /// Whether this connection has subscribed: a second `Subscribe` of one bus client is refused
+    /// ("Client is already subscribed"), and the match would deliver every signal twice.
+    private var subscribed = false
 
     public init(bus: Bus) {
         self.bus = bus
@@ -39,9 +42,10 @@ public final class Manager {
     /// sends them unasked (`bus_foreach_bus` in systemd's src/core/dbus.c), so this is a round trip
     /// only through a bus broker, which must also be told to route them here.
     public func subscribe() throws(SystemdError) {
-        guard bus.isBusClient else { return }
+        guard bus.isBusClient, !subscribed else { return }
         try bus.addMatch("type='signal',sender='\(Self.destination)',interface='\(Self.interface)',member='JobRemoved'")
         _ = try managerCall("Subscribe")
+        subscribed = true
     }
 
     /// Asks for `PropertiesChanged` of one unit (on a direct connection they come anyway).

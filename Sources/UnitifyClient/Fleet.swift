@@ -32,6 +32,11 @@ public struct Fleet: Sendable {
 
     /// `body` with each host's jobs, every host at once; the results in the order of `hosts`.
     public func each<T: Sendable>(_ body: @escaping @Sendable (RemoteHost, Jobs, RemotePrelude.Answer) throws -> T) -> [(host: RemoteHost, result: Result<T, UnitifyError>)] {
+        onEach { try body($0.host, $0.jobs, $0.answer) }
+    }
+
+    /// `body` with each host reached, every host at once; the results in the order of `hosts`.
+    public func onEach<T: Sendable>(_ body: @escaping @Sendable (ReachedHost) throws -> T) -> [(host: RemoteHost, result: Result<T, UnitifyError>)] {
         let results = Results<T>(count: hosts.count)
         let fleet = self
         let group = DispatchGroup()
@@ -49,18 +54,37 @@ public struct Fleet: Sendable {
 
 extension Fleet {
     /// One host's part: connect, run `body` on its jobs, and put any failure in words naming it.
-    func work<T>(on host: RemoteHost, _ body: (RemoteHost, Jobs, RemotePrelude.Answer) throws -> T) -> Result<T, UnitifyError> {
+    func work<T>(on host: RemoteHost, _ body: (ReachedHost) throws -> T) -> Result<T, UnitifyError> {
         do {
-            let (session, answer) = try connection(to: host).connectManager()
+            let connection = connection(to: host)
+            let (session, answer) = try connection.connectManager()
             defer { session.end() }
             guard let bus = session.bus else { throw UnitifyError.remote(host, "no bus") }
-            return .success(try body(host, Jobs(bus: bus), answer))
+            let unitPath = (try? Manager(bus: bus).property("UnitPath"))??.stringArray ?? []
+            let storage = JobStorage.remote(connection, runtimeDirectory: answer.managerRuntimeDirectory ?? "/run/user/\(answer.uid)", unitPath: unitPath)
+            let reached = ReachedHost(host: host, jobs: Jobs(bus: bus, storage: storage), answer: answer, connection: connection)
+            do {
+                return .success(try body(reached))
+            } catch {
+                // The body's failure, which does not name the host yet (an empty one is only a status).
+                let failure = UnitifyError(recognizing: error) ?? .failed("\(error)")
+                return .failure(failure.message.isEmpty ? failure : UnitifyError(failure.code, "\(host): \(failure.message)"))
+            }
         } catch let error as UnitifyError {
             return .failure(error)
         } catch {
             return .failure(.remote(host, "\(error)"))
         }
     }
+}
+
+/// One host of a fleet, reached: its jobs over a bus through ssh, what the prelude found there,
+/// and the connection, for the commands a bus does not carry (journalctl, files).
+public struct ReachedHost {
+    public let host: RemoteHost
+    public let jobs: Jobs
+    public let answer: RemotePrelude.Answer
+    public let connection: SSHConnection
 }
 
 /// One slot per host, each filled once by its own thread.

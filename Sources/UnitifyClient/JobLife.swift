@@ -28,7 +28,7 @@ extension Jobs {
     /// The hook units are written before the job starts (systemd loads them when it triggers),
     /// and stale ones from an earlier run of the name removed.
     public func startTransient(_ spec: UnitSpec, replace: Bool = false, keepLoaded: Bool = false) throws -> UnitStatus {
-        let records = scope.jobRecords
+        let records = storage.records
         try writeHooks(for: spec)
         let status: UnitStatus
         do {
@@ -44,7 +44,7 @@ extension Jobs {
     }
 
     func writeHooks(for spec: UnitSpec) throws {
-        let files = scope.runtimeUnitFiles
+        let files = storage.runtimeUnits
         let hooks = try ExitHook.unitFiles(for: spec, hooks: spec.hooks)
         if !hooks.isEmpty { try files.write(hooks) }
         for hook in ExitHook.allCases where !hooks.contains(where: { $0.unit == hook.unitName(job: spec.name) }) {
@@ -56,7 +56,7 @@ extension Jobs {
     /// manager has forgotten is `stopped`, with its command; with `hooks`, every job shows its
     /// exit hooks (a record to read per job, which a table of many does without).
     public func jobStatuses(of units: [String], hooks: Bool = true, tasks: Bool = true) throws -> [UnitStatus] {
-        let records = scope.jobRecords
+        let records = storage.records
         return try statuses(of: units, tasks: tasks).map { status in
             guard hooks || status.isNotFound, let record = try? records.read(status.unit) else { return status }
             var status = status
@@ -77,7 +77,7 @@ extension Jobs {
     /// The spec a job runs with: its record for a transient job (exactly what `run` was given), else
     /// its live properties (and unit file), for a persistent job or one started before records.
     public func jobSpec(of unit: String) throws -> UnitSpec {
-        if let record = try scope.jobRecords.read(unit) {
+        if let record = try storage.records.read(unit) {
             let live = try status(of: unit)
             if live.isNotFound || live.kind == .transient { return record.spec }
         }
@@ -92,7 +92,7 @@ extension Jobs {
         let short = UnitName.shortName(unit)
         guard current.exists else { throw Self.unknown(unit) }
         if !current.isNotFound && !current.isDown && !current.hasEnded { return nil }
-        let record = try scope.jobRecords.read(unit)
+        let record = try storage.records.read(unit)
         if current.kind == .persistent || (current.kind == .timer && record == nil) {
             guard try isOurs(unit) else { throw UnitifyError.failed("\(short) was not started by unitify: start it with systemctl") }
             try manager.subscribe()
@@ -122,7 +122,7 @@ extension Jobs {
         let changed = try change?(spec) ?? spec
         if current.kind == .persistent {
             if changed != spec {
-                let files = try scope.unitFiles()
+                let files = try storage.unitFiles()
                 let texts = try UnitFile.texts(changed, commandLine: changed.description, template: nil)
                 try files.write(texts)
                 try reloadIfNeeded(texts.map(\.unit))
@@ -145,7 +145,7 @@ extension Jobs {
         let current = try status(of: unit)
         let short = UnitName.shortName(unit)
         guard !current.isNotFound else {
-            guard scope.jobRecords.units().contains(unit) else { throw Self.unknown(unit) }
+            guard storage.records.units().contains(unit) else { throw Self.unknown(unit) }
             throw UnitifyError(.notRunning, "\(short) is not running (stopped): there is no process to signal; 'unitify start \(short)' starts it")
         }
         guard !current.isDown, !current.hasEnded, current.mainPID != 0 || !mainOnly else {
@@ -158,23 +158,23 @@ extension Jobs {
     /// `remove NAME`: stops the job, and forgets it: its record, its hook units, and for a
     /// persistent job its unit files (`uninstall`).
     public func removeJob(_ unit: String, force: Bool = false) throws -> Removal {
-        let records = scope.jobRecords
-        let hooks = scope.runtimeUnitFiles
-        let files = try scope.unitFiles()
+        let records = storage.records
+        let hooks = storage.runtimeUnits
+        let files = try storage.unitFiles()
         let current = try status(of: unit)
-        let hasRecord = (try? records.read(unit)) != nil || lstatKind(records.path(unit)) != nil
-        let hasFiles = [unit, UnitName.shortName(unit) + ".timer"].contains { lstatKind(files.path($0)) != nil }
+        let hasRecord = records.exists(unit)
+        let hasFiles = [unit, UnitName.shortName(unit) + ".timer"].contains(where: files.exists)
         guard !current.isNotFound || hasRecord || hasFiles else { throw Self.unknown(unit) }
         var removed: [String] = []
         if hasFiles {
-            removed += try uninstall(unit, files: files, force: force)
+            removed += try uninstall(unit, force: force)
         } else if !current.isNotFound {
             guard try isOurs(unit) else { throw UnitifyError.failed("\(UnitName.shortName(unit)) was not started by unitify: remove it with systemctl") }
             try stop(unit)
         }
         for hook in ExitHook.allCases {
             let name = hook.unitName(job: unit)
-            if lstatKind(hooks.path(name)) != nil {
+            if hooks.exists(name) {
                 _ = try? manager.stopUnit(name)
                 try hooks.remove(name)
                 try? manager.resetFailedUnit(name)
@@ -191,16 +191,16 @@ extension Jobs {
     /// After `install`: the job is persistent now, so its record and hook units go. Returns
     /// whether it had hooks (which a unit file does not carry yet).
     public func forgetTransientRecord(_ unit: String) -> Bool {
-        let hadHooks = (try? scope.jobRecords.read(unit))?.spec.hooks.isEmpty == false
-        try? scope.jobRecords.remove(unit)
-        for hook in ExitHook.allCases { try? scope.runtimeUnitFiles.remove(hook.unitName(job: unit)) }
+        let hadHooks = (try? storage.records.read(unit))?.spec.hooks.isEmpty == false
+        try? storage.records.remove(unit)
+        for hook in ExitHook.allCases { try? storage.runtimeUnits.remove(hook.unitName(job: unit)) }
         return hadHooks
     }
 
     /// The jobs `remove --ended` forgets: every one that is stopped, exited or failed, and not
     /// waiting for its timer.
     public func endedJobs() throws -> [String] {
-        let units = Set(try managedUnits()).union((try? scope.unitFiles().generatedUnits()) ?? []).union(scope.jobRecords.units())
+        let units = try allJobUnits()
         return try jobStatuses(of: units.sorted(), hooks: false).filter { status in
             status.exists && !status.unit.hasSuffix(".timer") && (status.hasEnded || status.isRecorded) && status.state != "waiting for timer"
         }.map(\.unit)
@@ -253,8 +253,7 @@ extension Jobs {
     /// to any of them.
     public func requireJobs(_ units: [String]) throws {
         for status in try jobStatuses(of: units) where !status.exists {
-            let files = try? scope.unitFiles()
-            if let files, lstatKind(files.path(status.unit)) != nil { continue }
+            if let files = try? storage.unitFiles(), files.exists(status.unit) { continue }
             throw Self.unknown(status.unit)
         }
     }
@@ -265,7 +264,7 @@ extension Jobs {
     /// when stopped (not loaded), and stopped transient ones the manager forgot but unitify keeps a
     /// record of.
     public func allJobUnits() throws -> [String] {
-        Set(try managedUnits()).union((try? scope.unitFiles().generatedUnits()) ?? []).union(scope.jobRecords.units()).sorted()
+        Set(try managedUnits()).union((try? storage.unitFiles().generatedUnits()) ?? []).union(storage.records.units()).sorted()
     }
 
     /// The statuses of every job `status` and `top` list. Not a persistent job that was removed:
@@ -274,7 +273,7 @@ extension Jobs {
     public func allJobStatuses(hooks: Bool = false, tasks: Bool = true) throws -> [UnitStatus] {
         try jobStatuses(of: try allJobUnits(), hooks: hooks, tasks: tasks).filter { status in
             !(status.kind == .persistent && status.isDown && !status.isRecorded
-              && status.fragmentPath.map { access($0, F_OK) != 0 } == true)
+              && status.fragmentPath.map { !storage.pathExists($0) } == true)
         }
     }
 }
@@ -286,11 +285,12 @@ public struct TopSampler {
 
     public init() {}
 
-    public mutating func rows(_ statuses: [UnitStatus], now: UInt64) -> [TopRow] {
+    /// `host`: the host the statuses come from, for `top --host` (each host's rows in turn).
+    public mutating func rows(_ statuses: [UnitStatus], now: UInt64, host: String? = nil) -> [TopRow] {
         let at = monotonicMicroseconds()
-        var next: [String: (cpu: UInt64?, at: UInt64)] = [:]
+        var next: [String: (cpu: UInt64?, at: UInt64)] = host == nil ? [:] : previous.filter { !$0.key.hasPrefix(host! + " ") }
         let rows = statuses.filter { !$0.unit.hasSuffix(".timer") }.map { status in
-            let key = status.unit + "/" + (status.invocationID ?? "")
+            let key = (host.map { $0 + " " } ?? "") + status.unit + "/" + (status.invocationID ?? "")
             next[key] = (status.cpuNanoseconds, at)
             let before = previous[key]
             let running = !status.isDown && !status.isNotFound
@@ -298,7 +298,7 @@ public struct TopSampler {
                 name: UnitName.shortName(status.unit), state: status.state,
                 cpuPercent: running ? before.flatMap { CPUPercent.between($0.cpu, status.cpuNanoseconds, wallMicroseconds: at - $0.at) } : nil,
                 memoryBytes: running ? status.memoryBytes : nil, tasks: running ? status.tasks : nil,
-                restarts: status.restarts, uptime: status.uptime(now: now), estimated: running ? status.estimated : [])
+                restarts: status.restarts, uptime: status.uptime(now: now), estimated: running ? status.estimated : [], host: host)
         }
         previous = next
         return rows

@@ -16,12 +16,16 @@ public final class Jobs {
     /// (for accounting the manager does not report): true for `user()` and `system()`, not for a
     /// bus that reaches another host.
     public let isLocal: Bool
+    /// Where the jobs' unit files, records and locks are: on the manager's machine.
+    public let storage: JobStorage
 
-    /// Jobs on the manager at the other end of `bus`; `isLocal` when that manager is on this machine.
-    public init(bus: Bus, scope: ManagerScope = .user, isLocal: Bool = false) {
+    /// Jobs on the manager at the other end of `bus`, their files in `storage` (this machine's,
+    /// by default); `isLocal` when that manager is on this machine.
+    public init(bus: Bus, scope: ManagerScope = .user, isLocal: Bool = false, storage: JobStorage? = nil) {
         manager = Manager(bus: bus)
         self.scope = scope
         self.isLocal = isLocal
+        self.storage = storage ?? .local(scope)
     }
 
     /// A connection to the manager of `scope`. `throughBroker`: through the user or system bus

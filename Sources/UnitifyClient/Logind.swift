@@ -93,12 +93,17 @@ public enum Linger {
     public static func ensure(enable: Bool) -> Outcome {
         let caller = Caller.current
         guard let bus = try? Bus.system() else { return .unneeded }
-        switch Logind.lingers(bus, uid: caller.uid) {
+        return ensure(enable: enable, on: bus, uid: caller.uid, lingerFileExists: pathExists("/var/lib/systemd/linger/\(caller.user)"))
+    }
+
+    /// `ensure` with the logind at the other end of `bus`, for user `uid`.
+    static func ensure(enable: Bool, on bus: Bus, uid: UInt32, lingerFileExists: @autoclosure () -> Bool) -> Outcome {
+        switch Logind.lingers(bus, uid: uid) {
         case .success(true):
             return .unneeded
         case .failure(let error):
             // logind not answering, yet a linger file: logind starts the manager at boot anyway.
-            if pathExists("/var/lib/systemd/linger/\(caller.user)") { return .unneeded }
+            if lingerFileExists() { return .unneeded }
             return .refused(Logind.reason(error))
         case .success(false):
             guard enable else { return .leftOff }
@@ -106,7 +111,7 @@ public enum Linger {
         do {
             let message = try bus.methodCall(
                 destination: Logind.destination, path: Logind.path, interface: "org.freedesktop.login1.Manager", member: "SetUserLinger")
-            try message.append(.uint32(caller.uid), .bool(true), .bool(false))
+            try message.append(.uint32(uid), .bool(true), .bool(false))
             _ = try bus.call(message, timeoutMicroseconds: Logind.timeout)
             return .enabled
         } catch {
@@ -116,8 +121,7 @@ public enum Linger {
 
     /// The lines that tell the caller what `ensure` found, for the job `unit`; nil when all is well
     /// and nothing changed.
-    public static func report(_ outcome: Outcome, unit: String) -> String? {
-        let user = Caller.current.user
+    public static func report(_ outcome: Outcome, unit: String, user: String = Caller.current.user) -> String? {
         let short = UnitName.shortName(unit)
         switch outcome {
         case .unneeded:

@@ -10,7 +10,7 @@ public enum ManagerScope: Sendable, Equatable {
     public var isSystem: Bool { self == .system }
 
     /// Where unit files of this scope are written.
-    public func unitFiles() throws -> UnitFileDirectory {
+    public func unitFiles() throws(UnitifyError) -> UnitFileDirectory {
         switch self {
         case .user: try UnitFileDirectory.user()
         case .system: .system

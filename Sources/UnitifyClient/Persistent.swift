@@ -13,7 +13,8 @@ public struct InstallReport {
 extension Jobs {
     /// `run --persistent`: writes the files, reloads, enables and starts, as `systemctl --user
     /// enable --now` would. A unit of that name that is loaded from elsewhere is a clash.
-    public func startPersistent(_ spec: UnitSpec, texts: [(unit: String, text: String)], files: UnitFileDirectory, replace: Bool) throws -> UnitStatus {
+    public func startPersistent(_ spec: UnitSpec, texts: [(unit: String, text: String)], replace: Bool) throws -> UnitStatus {
+        let files = try storage.unitFiles()
         for (unit, _) in texts where files.isForeign(unit) {
             throw UnitifyError.failed("\(files.path(unit)) exists and was not written by unitify: choose another --name, or remove the file")
         }
@@ -50,7 +51,8 @@ extension Jobs {
     /// environment, directory, restart policy, limits, outputs and timer; then the transient one
     /// is stopped and let go (it shadows the file while loaded), and the file's unit is enabled
     /// and started.
-    public func install(_ unit: String, files: UnitFileDirectory, template: String?) throws -> InstallReport {
+    public func install(_ unit: String, template: String?) throws -> InstallReport {
+        let files = try storage.unitFiles()
         let spec = try transientSpec(of: unit)
         let texts = try UnitFile.texts(spec, commandLine: spec.description, template: template)
         for (name, _) in texts where files.isForeign(name) {
@@ -74,9 +76,10 @@ extension Jobs {
 
     /// `uninstall`: stop, disable, delete the files, reload, reset-failed. Files unitify did not
     /// write are refused unless `force`.
-    public func uninstall(_ unit: String, files: UnitFileDirectory, force: Bool) throws -> [String] {
+    public func uninstall(_ unit: String, force: Bool) throws -> [String] {
+        let files = try storage.unitFiles()
         let timer = UnitName.shortName(unit) + ".timer"
-        let present = [unit, timer].filter { lstatKind(files.path($0)) != nil }
+        let present = [unit, timer].filter(files.exists)
         guard !present.isEmpty else {
             let loaded = try status(of: unit)
             let hint = loaded.kind == .transient ? ": it is a transient job, stop it with 'unitify stop \(UnitName.shortName(unit))'" : ""

@@ -16,7 +16,7 @@ extension UnitifyError {
 /// unitify spawns ssh itself on a socketpair, rather than handing sd-bus a `unixexec:` address,
 /// so that a failure keeps ssh's exit status and its words instead of becoming `ENOTCONN` on the
 /// first call.
-public struct SSHConnection {
+public struct SSHConnection: Sendable {
     public var host: RemoteHost
     /// Seconds for ssh to connect and the prelude to answer.
     public var timeout: Int

@@ -14,7 +14,8 @@ extension Jobs {
     public func start(_ spec: UnitSpec, replace: Bool = false, keepLoaded: Bool = false) throws -> UnitStatus {
         // Runs of one name on this machine take turns between looking at a leftover and starting:
         // otherwise two could each clear an exited leftover and both start.
-        let lock = try NameLock(spec.name, in: scope.lockDirectory)
+        var lock: NameLock?
+        if let directory = storage.lockDirectory { lock = try NameLock(spec.name, in: directory) }
         defer { withExtendedLifetime(lock) {} }  // released by its deinit as this returns
         try manager.subscribe()
         let units = [spec.name] + (spec.timerName.map { [$0] } ?? [])

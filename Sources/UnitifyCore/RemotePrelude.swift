@@ -45,6 +45,15 @@ public enum RemotePrelude {
         public var throughBroker: Bool
         public var problem: Problem?
         public var runtimeDirectory: String?
+
+        /// The user's runtime directory, where the manager's socket is: `rt=` when the prelude
+        /// found no manager, else the parent of the socket (`DIR/bus`, `DIR/systemd/private`).
+        public var managerRuntimeDirectory: String? {
+            if let runtimeDirectory { return runtimeDirectory }
+            guard let bus else { return nil }
+            for suffix in ["/systemd/private", "/bus"] where bus.hasSuffix(suffix) { return String(bus.dropLast(suffix.count)) }
+            return nil
+        }
     }
 
     /// Reads the prelude's line; nil when it is not one (another program's output, a MOTD).

@@ -1,5 +1,7 @@
 /// One job in `unitify top`.
 public struct TopRow: Sendable, Equatable {
+    /// The host the job runs on, for `top --host`; nil here.
+    public var host: String?
     public var name: String
     public var state: String
     /// Percent of one CPU since the previous frame; nil on the first.
@@ -12,8 +14,9 @@ public struct TopRow: Sendable, Equatable {
 
     public init(
         name: String, state: String, cpuPercent: Double? = nil, memoryBytes: UInt64? = nil, tasks: UInt64? = nil,
-        restarts: UInt32 = 0, uptime: TimeSpan? = nil, estimated: Accounting.Estimated = []
+        restarts: UInt32 = 0, uptime: TimeSpan? = nil, estimated: Accounting.Estimated = [], host: String? = nil
     ) {
+        self.host = host
         self.name = name
         self.state = state
         self.cpuPercent = cpuPercent
@@ -64,7 +67,7 @@ public enum TopSort: String, Sendable, CaseIterable {
         case .uptime: biggerFirst(a.uptime, b.uptime)
         case .name: nil
         }
-        return decided ?? (a.name < b.name)
+        return decided ?? ((a.name, a.host ?? "") < (b.name, b.host ?? ""))
     }
 }
 
@@ -74,7 +77,7 @@ public enum TopView {
     /// Marks a number taken from /proc rather than from the cgroup's own accounting.
     public static let estimateMark = "~"
 
-    /// The lines of one frame. `live` adds the header with the keys and the legend of `~` (the
+    /// The lines of one frame, a HOST column first when the rows come from other hosts. `live` adds the header with the keys and the legend of `~` (the
     /// terminal view); `width` and `height` cut the frame to the terminal.
     public static func frame(_ rows: [TopRow], sort: TopSort, live: Bool = false, width: Int? = nil, height: Int? = nil) -> [String] {
         var lines: [String] = []
@@ -84,9 +87,10 @@ public enum TopView {
             lines.append("")
         }
         guard !rows.isEmpty else { return lines + ["no jobs: start one with 'unitify run -- COMMAND'"] }
-        var table = [columns]
+        let hosts = rows.contains { $0.host != nil }
+        var table = [(hosts ? ["HOST"] : []) + columns]
         for row in rows.sorted(by: sort.ordered) {
-            table.append([
+            table.append((hosts ? [row.host ?? "-"] : []) + [
                 row.name,
                 row.state,
                 CPUPercent.text(row.cpuPercent),

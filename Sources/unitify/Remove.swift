@@ -25,6 +25,8 @@ struct Remove: ParsableCommand {
 
     @OptionGroup var scope: ScopeOptions
 
+    @OptionGroup var remote: HostOptions
+
     func validate() throws {
         guard ended != !names.isEmpty else {
             throw ValidationError(ended ? "--ended removes every ended job: give no names with it" : "name the jobs to remove, or give --ended")
@@ -32,13 +34,27 @@ struct Remove: ParsableCommand {
     }
 
     func run() throws {
-        let jobs = try Jobs.connect(scope.scope)
-        let units = ended ? try jobs.endedJobs() : try names.map { try UnitName.normalize($0) }
-        if !ended { try jobs.requireJobs(units) }
-        if ended && units.isEmpty { printError("unitify: no ended jobs to remove") }
-        for unit in units {
+        let named = try names.map { try UnitName.normalize($0) }
+        let (ended, force) = (self.ended, self.force)
+        let hosts = try remote.remoteHosts()
+        if !hosts.isEmpty {
+            try HostOptions.refuseSystem(scope.system)
+            return try HostOptions.act(on: hosts) { reached, report in
+                try Self.remove(ended ? nil : named, force: force, jobs: reached.jobs, say: { report.lines.append($0) }, note: { report.notes.append($0) })
+            }
+        }
+        try Self.remove(ended ? nil : named, force: force, jobs: try Jobs.connect(scope.scope),
+                        say: { Output.standard.line($0) }, note: { printError("unitify: \($0)") })
+    }
+
+    /// Removes `units`, or with nil every ended job.
+    static func remove(_ units: [String]?, force: Bool, jobs: Jobs, say: (String) -> Void, note: (String) -> Void) throws {
+        let removing = try units ?? jobs.endedJobs()
+        if units != nil { try jobs.requireJobs(removing) }
+        if units == nil && removing.isEmpty { note("no ended jobs to remove") }
+        for unit in removing {
             _ = try jobs.removeJob(unit, force: force)
-            Output.standard.line("removed \(UnitName.shortName(unit))")
+            say("removed \(UnitName.shortName(unit))")
         }
     }
 }

@@ -29,11 +29,15 @@ struct Restart: ParsableCommand {
 
     @OptionGroup var scope: ScopeOptions
 
+    @OptionGroup var remote: HostOptions
+
     func run() throws {
         _ = try TimeSpan(parsing: check)
         var request = JobRequest()
         settings.fill(&request)
         let units = try names.map { try UnitName.normalize($0) }
+        let hosts = try remote.remoteHosts()
+        if !hosts.isEmpty { return try restartOn(hosts, units, request) }
         let jobs = try Jobs.connect(scope.scope)
         let host = LiveHost()
         let change: ((UnitSpec) throws -> UnitSpec)? = JobChange.isEmpty(request) ? nil : { spec in
@@ -46,6 +50,27 @@ struct Restart: ParsableCommand {
             let started = StartReport.Started(spec)
             let settled = try reporting.settle(started, status, jobs: jobs)
             reporting.report(started, settled, verb: "restarted")
+        }
+    }
+
+    /// `--host`: the jobs restarted on every host at once; changed options are read as run
+    /// reads them there (`RemoteJobHost`).
+    func restartOn(_ hosts: [RemoteHost], _ units: [String], _ request: JobRequest) throws {
+        try HostOptions.refuseSystem(scope.system)
+        let reporting = StartReport(check: check, json: json, quiet: quiet, scope: scope.scope, hosts: hosts)
+        try HostOptions.act(on: hosts, labelled: !json) { reached, report in
+            let jobs = reached.jobs
+            let connection = reached.connection
+            let change: ((UnitSpec) throws -> UnitSpec)? = JobChange.isEmpty(request) ? nil : { spec in
+                try JobChange.apply(request, to: spec, host: try RemoteJobHost(connection))
+            }
+            try jobs.requireJobs(units)
+            for unit in units {
+                let (spec, status) = try jobs.restartJob(unit, change: change)
+                let started = StartReport.Started(spec)
+                let settled = try reporting.settle(started, status, on: reached, into: &report)
+                report.lines += reporting.summary(started, settled, verb: "restarted", host: reached.host)
+            }
         }
     }
 }

@@ -29,6 +29,8 @@ struct Run: ParsableCommand {
 
     @OptionGroup var scope: ScopeOptions
 
+    @OptionGroup var remote: HostOptions
+
     @Flag(help: "Stop a running unit of the same name first, and start this one.")
     var replace = false
 
@@ -53,6 +55,8 @@ struct Run: ParsableCommand {
     func run() throws {
         _ = try TimeSpan(parsing: check)  // a bad --check is bad input before anything starts
         guard !(wait && follow) else { throw UnitifyError.usage("--wait and --follow exclude each other: pick one") }
+        let hosts = try remote.remoteHosts()
+        if !hosts.isEmpty { return try runOn(hosts) }
         let (spec, notes) = try job.request(for: Self.self).makeSpec(host: LiveHost())
         for note in notes where !quiet { printError("unitify: note: \(note)") }
         if dryRun {
@@ -77,6 +81,49 @@ struct Run: ParsableCommand {
 
     var reporting: StartReport { StartReport(check: check, json: json, quiet: quiet, scope: scope.scope) }
 
+    /// `--host`: the job on every host at once, each its own: the command, directory, PATH and
+    /// paths are looked up there (`RemoteJobHost`), linger is turned on there, and each host
+    /// reports in its own lines.
+    func runOn(_ hosts: [RemoteHost]) throws {
+        try HostOptions.refuseSystem(scope.system)
+        guard !wait && !follow else {
+            throw UnitifyError.usage("--\(wait ? "wait" : "follow") works with jobs on this machine: after 'run --host', follow them with 'unitify journal --host HOST NAME -f'")
+        }
+        let request = try job.request(for: Self.self)
+        guard persistent || persistence.template == nil else {
+            throw UnitifyError.usage("--template goes with --persistent: a transient job has no unit file")
+        }
+        if persistent && (request.onExit != nil || request.onFailure != nil) {
+            throw UnitifyError.usage("--on-exit and --on-failure are for transient jobs for now: leave out --persistent, or add OnFailure= to the unit file yourself")
+        }
+        let template = persistent ? try persistence.templateText() : nil
+        let commandLine = job.typedCommandLine
+        let reporting = StartReport(check: check, json: json, quiet: quiet, scope: scope.scope, hosts: hosts)
+        let (persistent, replace, linger, quiet, dryRun) = (persistent, replace, lingering.linger, quiet, dryRun)
+        let hinted = !quiet && !json && !dryRun
+        try HostOptions.act(on: hosts, labelled: !json, finally: { reports in
+            // The hints once, after every host's lines, with the name the hosts gave the job.
+            guard hinted, let unit = reports.lazy.compactMap(\.unit).first else { return }
+            for line in reporting.hints(unit) { Output.standard.line(line) }
+        }) { reached, report in
+            let (spec, notes) = try request.makeSpec(host: try RemoteJobHost(reached.connection))
+            report.unit = spec.name
+            if !quiet { report.notes += notes.map { "note: \($0)" } }
+            if dryRun {
+                report.lines = Self.dryRunLines(spec)
+                return
+            }
+            let texts = persistent ? try UnitFile.texts(spec, commandLine: commandLine, template: template) : []
+            try HostOptions.ensureLinger(linger, on: reached, for: spec.name, quiet: quiet, into: &report)
+            let jobs = reached.jobs
+            let status = persistent ? try jobs.startPersistent(spec, texts: texts, replace: replace)
+                : try jobs.startTransient(spec, replace: replace)
+            let started = StartReport.Started(spec)
+            let settled = try reporting.settle(started, status, on: reached, into: &report)
+            report.lines += reporting.summary(started, settled, host: reached.host)
+        }
+    }
+
     /// Starts the job and watches it: until it ends with --wait, for the settle window otherwise.
     func startAndWatch(_ spec: UnitSpec) throws -> UnitStatus {
         let jobs = try Jobs.connect(scope.scope, throughBroker: wait)
@@ -85,7 +132,7 @@ struct Run: ParsableCommand {
         lingering.ensure(for: spec.name, scope: scope.scope, quiet: quiet)
         let started: UnitStatus
         if persistent {
-            started = try jobs.startPersistent(spec, texts: texts, files: try scope.scope.unitFiles(), replace: replace)
+            started = try jobs.startPersistent(spec, texts: texts, replace: replace)
         } else {
             started = try jobs.startTransient(spec, replace: replace, keepLoaded: wait)
         }
@@ -121,12 +168,17 @@ struct Run: ParsableCommand {
     }
 
     func printDryRun(_ spec: UnitSpec) {
-        let out = Output.standard
+        for line in Self.dryRunLines(spec) { Output.standard.line(line) }
+    }
+
+    static func dryRunLines(_ spec: UnitSpec) -> [String] {
+        var lines: [String] = []
         if let timer = spec.timerName, let properties = spec.timerProperties {
-            out.line("# \(timer)")
-            for (name, value) in properties { out.line("\(name)=\(value)") }
-            out.line("# \(spec.name)")
+            lines.append("# \(timer)")
+            for (name, value) in properties { lines.append("\(name)=\(value)") }
+            lines.append("# \(spec.name)")
         }
-        for (name, value) in spec.serviceProperties { out.line("\(name)=\(value)") }
+        for (name, value) in spec.serviceProperties { lines.append("\(name)=\(value)") }
+        return lines
     }
 }

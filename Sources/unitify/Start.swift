@@ -29,9 +29,13 @@ struct Start: ParsableCommand {
 
     @OptionGroup var scope: ScopeOptions
 
+    @OptionGroup var remote: HostOptions
+
     func run() throws {
         _ = try TimeSpan(parsing: check)
         let units = try names.map { try UnitName.normalize($0) }
+        let hosts = try remote.remoteHosts()
+        if !hosts.isEmpty { return try startOn(hosts, units) }
         let jobs = try Jobs.connect(scope.scope)
         let reporting = StartReport(check: check, json: json, quiet: quiet, scope: scope.scope)
         try jobs.requireJobs(units)
@@ -46,6 +50,28 @@ struct Start: ParsableCommand {
             let started = StartReport.Started(unit: unit, timer: timer, command: status.command, directory: status.workingDirectory)
             let settled = try reporting.settle(started, status, jobs: jobs)
             reporting.report(started, settled)
+        }
+    }
+
+    /// `--host`: the jobs started on every host at once, linger turned on there first.
+    func startOn(_ hosts: [RemoteHost], _ units: [String]) throws {
+        try HostOptions.refuseSystem(scope.system)
+        let reporting = StartReport(check: check, json: json, quiet: quiet, scope: scope.scope, hosts: hosts)
+        let (linger, quiet, json) = (lingering.linger, quiet, json)
+        try HostOptions.act(on: hosts, labelled: !json) { reached, report in
+            let jobs = reached.jobs
+            try jobs.requireJobs(units)
+            if let first = units.first { try HostOptions.ensureLinger(linger, on: reached, for: first, quiet: quiet || json, into: &report) }
+            for unit in units {
+                guard let status = try jobs.startJob(unit) else {
+                    if !quiet && !json { report.lines.append("\(UnitName.shortName(unit)) is already running") }
+                    continue
+                }
+                let timer = status.unit.hasSuffix(".timer") ? status.unit : nil
+                let started = StartReport.Started(unit: unit, timer: timer, command: status.command, directory: status.workingDirectory)
+                let settled = try reporting.settle(started, status, on: reached, into: &report)
+                report.lines += reporting.summary(started, settled, host: reached.host)
+            }
         }
     }
 }

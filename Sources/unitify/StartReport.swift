@@ -4,11 +4,13 @@ import UnitifyCore
 
 /// How `run`, `restart` and `start` tell what they started: the settle check (a job that dies
 /// within `--check` is reported with its last lines and a non-zero exit), then the summary.
-struct StartReport {
+struct StartReport: Sendable {
     var check: String
     var json = false
     var quiet = false
     var scope: ManagerScope
+    /// The hosts of a fleet command, for the hints; none here.
+    var hosts: [RemoteHost] = []
 
     /// What was started, for the summary.
     struct Started {
@@ -31,54 +33,91 @@ struct StartReport {
 
     /// Watches the job for the settle window, reports a crash (and exits 1), else returns the status.
     func settle(_ started: Started, _ status: UnitStatus, jobs: Jobs) throws -> UnitStatus {
-        let window = try TimeSpan(parsing: check)
-        guard started.timer == nil, window.microseconds > 0 else { return status }
-        let settled = try jobs.settle(started.unit, within: window)
+        let settled = try settled(started, status, jobs: jobs)
         if settled.looksCrashed { try reportCrash(settled, short: UnitName.shortName(started.unit)) }
         return settled
+    }
+
+    /// `settle` on another host: a crash goes into the host's report, which fails with status 1.
+    func settle(_ started: Started, _ status: UnitStatus, on reached: ReachedHost, into report: inout HostReport) throws -> UnitStatus {
+        let settled = try settled(started, status, jobs: reached.jobs)
+        if settled.looksCrashed {
+            let short = UnitName.shortName(started.unit)
+            report.notes += [crashHeadline(settled, short: short), "last lines of its log:"]
+                + reached.lastLines(of: settled, 10).map { "  " + $0 } + [Self(check: check, scope: scope, hosts: [reached.host]).crashPointer(settled, short: short)]
+            report.exitStatus = 1
+        }
+        return settled
+    }
+
+    /// The job after the settle window; at once for a timer, or with `--check 0`.
+    func settled(_ started: Started, _ status: UnitStatus, jobs: Jobs) throws -> UnitStatus {
+        let window = try TimeSpan(parsing: check)
+        guard started.timer == nil, window.microseconds > 0 else { return status }
+        return try jobs.settle(started.unit, within: window)
     }
 
     /// The summary on stdout: what started, and how to see it again. `verb` is `started` or `restarted`.
     func report(_ started: Started, _ status: UnitStatus, verb: String = "started") {
         let out = Output.standard
-        let short = ShellWords.quote(UnitName.shortName(started.unit))
+        for line in summary(started, status, verb: verb) + (json || quiet ? [] : hints(started.unit)) { out.line(line) }
+    }
+
+    /// What started, in a line (JSON with --json, nothing with --quiet); `host` for JSON's `host`.
+    func summary(_ started: Started, _ status: UnitStatus, verb: String = "started", host: RemoteHost? = nil) -> [String] {
         if json {
             let result = RunResult(
-                unit: started.unit, timer: started.timer, pid: status.mainPID == 0 ? nil : status.mainPID,
+                host: host?.description, unit: started.unit, timer: started.timer, pid: status.mainPID == 0 ? nil : status.mainPID,
                 invocation_id: status.invocationID, state: status.state, command: started.command,
                 working_directory: started.directory ?? status.workingDirectory ?? "")
-            out.line(JSON.encode(result))
-            return
+            return [JSON.encode(result)]
         }
-        guard !quiet else { return }
+        guard !quiet else { return [] }
         if let timer = started.timer {
-            out.line("scheduled \(started.unit) with \(timer)")
+            return ["scheduled \(started.unit) with \(timer)"]
         } else if status.hasEnded {
-            out.line("\(started.unit) already finished: \(status.lastExit?.words ?? status.state)")
-        } else {
-            out.line("\(verb) \(started.unit) (pid \(status.mainPID))")
+            return ["\(started.unit) already finished: \(status.lastExit?.words ?? status.state)"]
         }
-        let system = scope.isSystem ? "--system " : ""
-        out.line("  logs:   unitify journal \(system)\(short) -f")
-        out.line("  status: unitify status \(system)\(short)")
-        out.line("  stop:   unitify stop \(system)\(short)")
+        return ["\(verb) \(started.unit) (pid \(status.mainPID))"]
+    }
+
+    /// How to see the job again: the commands with the same --system or --host.
+    func hints(_ unit: String) -> [String] {
+        let short = ShellWords.quote(UnitName.shortName(unit))
+        let place = !hosts.isEmpty ? HostOptions.words(hosts) + " " : scope.isSystem ? "--system " : ""
+        return ["  logs:   unitify journal \(place)\(short) -f",
+                "  status: unitify status \(place)\(short)",
+                "  stop:   unitify stop \(place)\(short)"]
     }
 
     /// The failure nohup hides: how the job ended and its last lines, then a non-zero exit.
     func reportCrash(_ status: UnitStatus, short: String) throws -> Never {
-        let how = status.explanation ?? status.lastExit.map { "the program \($0.words)" } ?? status.state
-        let restarting = status.isWaitingToRestart || (status.isRunning && status.restarts > 0)
-        printError("unitify: \(short) \(restarting ? "is crash-looping" : "failed") within \(check): \(how)")
+        printError("unitify: \(crashHeadline(status, short: short))")
         printError("last lines of its log:")
         UnitLog.printLastLines(of: status, 10, to: .error, scope: scope)
-        let name = (scope.isSystem ? "--system " : "") + ShellWords.quote(short)
-        printError("see 'unitify status \(name)'\(restarting ? ", stop it with 'unitify stop \(name)'" : "")")
+        printError(crashPointer(status, short: short))
         throw UnitifyError.exit(1)
+    }
+
+    func crashHeadline(_ status: UnitStatus, short: String) -> String {
+        let how = status.explanation ?? status.lastExit.map { "the program \($0.words)" } ?? status.state
+        return "\(short) \(isCrashLooping(status) ? "is crash-looping" : "failed") within \(check): \(how)"
+    }
+
+    func crashPointer(_ status: UnitStatus, short: String) -> String {
+        let place = !hosts.isEmpty ? HostOptions.words(hosts) + " " : scope.isSystem ? "--system " : ""
+        let name = place + ShellWords.quote(short)
+        return "see 'unitify status \(name)'\(isCrashLooping(status) ? ", stop it with 'unitify stop \(name)'" : "")"
+    }
+
+    func isCrashLooping(_ status: UnitStatus) -> Bool {
+        status.isWaitingToRestart || (status.isRunning && status.restarts > 0)
     }
 }
 
 /// `run --json`: stable snake_case keys.
 struct RunResult: Encodable {
+    var host: String?
     var unit: String
     var timer: String?
     var pid: UInt32?

@@ -77,8 +77,10 @@ struct Status: ParsableCommand {
     /// when a named job is on no host.
     func fleetTable(_ hosts: [RemoteHost]) throws {
         let units = try names.map { name throws(UnitifyError) in try UnitName.normalize(name) }
+        let tasks = json
+        // As here: stopped persistent jobs and recorded transient ones too, from the host's files.
         let results = Fleet(hosts: hosts).each { _, jobs, _ in
-            try jobs.statuses(of: units.isEmpty ? jobs.managedUnits() : units).filter { !$0.isNotFound }
+            try units.isEmpty ? jobs.allJobStatuses(tasks: tasks) : jobs.jobStatuses(of: units).filter(\.exists)
         }
         let now = Environment.now()
         var rows: [(host: String, status: UnitStatus)] = []

@@ -11,18 +11,31 @@ struct Stop: ParsableCommand {
 
     @OptionGroup var scope: ScopeOptions
 
+    @OptionGroup var remote: HostOptions
+
     func run() throws {
-        let jobs = try Jobs.connect(scope.scope)
         let units = try names.map { try UnitName.normalize($0) }
+        let hosts = try remote.remoteHosts()
+        if !hosts.isEmpty {
+            try HostOptions.refuseSystem(scope.system)
+            return try HostOptions.act(on: hosts) { reached, report in
+                try Self.stop(units, jobs: reached.jobs) { report.lines.append($0) }
+            }
+        }
+        try Self.stop(units, jobs: try Jobs.connect(scope.scope)) { Output.standard.line($0) }
+    }
+
+    /// Stops every job of `units`, after checking that each is one; `say` hears a line per job.
+    static func stop(_ units: [String], jobs: Jobs, say: (String) -> Void) throws {
         try jobs.requireJobs(units)
         for unit in units {
             // A stopped transient job the manager has forgotten: its record keeps it for 'start'.
-            if scope.scope.jobRecords.units().contains(unit), try jobs.status(of: unit).isNotFound {
-                Output.standard.line("\(UnitName.shortName(unit)) is already stopped")
+            if jobs.storage.records.units().contains(unit), try jobs.status(of: unit).isNotFound {
+                say("\(UnitName.shortName(unit)) is already stopped")
                 continue
             }
             try jobs.stop(unit)
-            Output.standard.line("stopped \(UnitName.shortName(unit))")
+            say("stopped \(UnitName.shortName(unit))")
         }
     }
 }

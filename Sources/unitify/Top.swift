@@ -25,16 +25,34 @@ struct Top: ParsableCommand {
 
     @OptionGroup var scope: ScopeOptions
 
+    @OptionGroup var remote: HostOptions
+
     func run() throws {
         guard var order = TopSort(rawValue: sort) else {
             throw UnitifyError.usage("invalid --sort '\(sort)': use one of \(TopSort.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let pause = try TimeSpan(parsing: interval)
         guard pause.microseconds >= 100_000 else { throw UnitifyError.usage("--interval must be 100ms or more") }
-        let jobs = try Jobs.connect(scope.scope)
+        let hosts = try remote.remoteHosts()
+        if !hosts.isEmpty { try HostOptions.refuseSystem(scope.system) }
+        let jobs = hosts.isEmpty ? try Jobs.connect(scope.scope) : nil
         var sampler = TopSampler()
+        // With --host, every host at once each frame (over its warm ssh master); the hosts that
+        // failed, in a line each.
+        var failures: [String] = []
         func rows() throws -> [TopRow] {
-            sampler.rows(try jobs.allJobStatuses(), now: Environment.now())
+            guard let jobs else {
+                failures = []
+                var rows: [TopRow] = []
+                for (host, result) in Fleet(hosts: hosts).each({ _, jobs, _ in try jobs.allJobStatuses() }) {
+                    switch result {
+                    case .success(let statuses): rows += sampler.rows(statuses, now: Environment.now(), host: host.description)
+                    case .failure(let error): failures.append(error.message)
+                    }
+                }
+                return rows
+            }
+            return sampler.rows(try jobs.allJobStatuses(), now: Environment.now())
         }
         let out = Output.standard
         _ = try rows()
@@ -43,7 +61,11 @@ struct Top: ParsableCommand {
             while true {
                 sleepMicroseconds(pause.microseconds)
                 for line in TopView.frame(try rows(), sort: order) { out.line(line) }
-                if once { return }
+                for failure in failures { printError("unitify: \(failure)") }
+                if once {
+                    if !failures.isEmpty { throw UnitifyError.exit(1) }
+                    return
+                }
                 out.line()
                 out.flush()
             }
@@ -57,7 +79,8 @@ struct Top: ParsableCommand {
         out.write("\u{1B}[?1049h\u{1B}[?25l")
         var current = try rows()
         while true {
-            var lines = TopView.frame(current, sort: order, live: true, width: out.terminalWidth, height: Terminal.height)
+            var lines = TopView.frame(current, sort: order, live: true, width: out.terminalWidth, height: Terminal.height.map { $0 - failures.count })
+                + failures.map { Format.truncate($0, to: out.terminalWidth ?? .max) }
             if out.usesColour, lines.count > 2 { lines[2] = "\u{1B}[1m" + lines[2] + "\u{1B}[0m" }
             out.write("\u{1B}[H\u{1B}[2J" + lines.joined(separator: "\n"))
             out.flush()

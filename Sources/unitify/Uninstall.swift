@@ -16,11 +16,24 @@ struct Uninstall: ParsableCommand {
 
     @OptionGroup var scope: ScopeOptions
 
+    @OptionGroup var remote: HostOptions
+
     func run() throws {
         let unit = try UnitName.normalize(name)
-        let jobs = try Jobs.connect(scope.scope)
-        let removed = try jobs.uninstall(unit, files: try scope.scope.unitFiles(), force: force)
+        let force = self.force
+        let hosts = try remote.remoteHosts()
+        if !hosts.isEmpty {
+            try HostOptions.refuseSystem(scope.system)
+            return try HostOptions.act(on: hosts) { reached, report in
+                report.lines = try Self.uninstall(unit, force: force, jobs: reached.jobs)
+            }
+        }
+        for line in try Self.uninstall(unit, force: force, jobs: try Jobs.connect(scope.scope)) { Output.standard.line(line) }
+    }
+
+    static func uninstall(_ unit: String, force: Bool, jobs: Jobs) throws -> [String] {
+        let removed = try jobs.uninstall(unit, force: force)
         _ = jobs.forgetTransientRecord(unit)
-        for path in removed { Output.standard.line("removed \(path)") }
+        return removed.map { "removed \($0)" }
     }
 }

@@ -1,0 +1,83 @@
+import Glibc
+import UnitifyCore
+
+/// Unit files of one kind for a manager (persistent ones, or the runtime ones of exit hooks),
+/// wherever that manager runs: on this machine (`UnitFileDirectory`) or on another host, through
+/// ssh (`RemoteUnitFiles`).
+public protocol UnitFileStore: Sendable {
+    var directory: String { get }
+    /// The file's text, or nil when there is none.
+    func read(_ unit: String) -> String?
+    /// Whether anything is at the unit's path, a dangling link too.
+    func exists(_ unit: String) -> Bool
+    /// The units of the files unitify wrote here, by name.
+    func generatedUnits() -> [String]
+    /// Writes every file whole, never through a symbolic link.
+    func write(_ files: [(unit: String, text: String)]) throws
+    /// Removes a unit's file; a missing one is fine.
+    func remove(_ unit: String) throws
+}
+
+extension UnitFileStore {
+    public func path(_ unit: String) -> String {
+        directory + "/" + unit
+    }
+
+    /// Whether a file exists that unitify did not write.
+    public func isForeign(_ unit: String) -> Bool {
+        guard let text = read(unit) else { return exists(unit) }
+        return !UnitFile.isGeneratedByUnitify(text)
+    }
+}
+
+/// The records of a manager's transient jobs (`JobRecord`), wherever that manager runs.
+public protocol JobRecordStore: Sendable {
+    var directory: String { get }
+    func path(_ unit: String) -> String
+    /// The record of `unit`; nil when there is none, an error when it is damaged or unreadable.
+    func read(_ unit: String) throws -> JobRecord?
+    /// Whether anything is at the record's path, a damaged record too.
+    func exists(_ unit: String) -> Bool
+    /// The units that have a record, by name.
+    func units() -> [String]
+    func write(_ record: JobRecord) throws
+    /// Forgets `unit`; a missing record is fine.
+    func remove(_ unit: String) throws
+}
+
+extension UnitFileDirectory: UnitFileStore {
+    public func exists(_ unit: String) -> Bool { lstatKind(path(unit)) != nil }
+}
+
+extension JobRecords: JobRecordStore {
+    public func exists(_ unit: String) -> Bool { lstatKind(path(unit)) != nil }
+}
+
+/// Where one manager's jobs keep what the manager does not: persistent unit files, the runtime
+/// units of exit hooks, the records of transient jobs, the locks of names. They are on the
+/// manager's own machine, so that every unitify that works with that manager, here or from
+/// another host, finds the same ones.
+public struct JobStorage: Sendable {
+    /// Persistent unit files; an error when there is no place for them (HOME unset, say), which
+    /// only the commands that need them report.
+    let persistent: Result<any UnitFileStore, UnitifyError>
+    public let runtimeUnits: any UnitFileStore
+    public let records: any JobRecordStore
+    /// Where runs of one name take turns (`NameLock`); nil on another host, where the manager's
+    /// refusal of a second unit of the same name is the only guard.
+    public let lockDirectory: String?
+    /// Whether a path exists on the manager's machine: a unit's `FragmentPath`, say.
+    let pathExists: @Sendable (String) -> Bool
+
+    public func unitFiles() throws(UnitifyError) -> any UnitFileStore {
+        try persistent.get()
+    }
+
+    /// Files on this machine, for the manager of `scope`.
+    public static func local(_ scope: ManagerScope) -> JobStorage {
+        JobStorage(
+            persistent: Result { () throws(UnitifyError) in try scope.unitFiles() },
+            runtimeUnits: scope.runtimeUnitFiles, records: scope.jobRecords,
+            lockDirectory: scope.lockDirectory, pathExists: { access($0, F_OK) == 0 })
+    }
+}

@@ -1,0 +1,45 @@
+import UnitifyCore
+
+/// Another host as `JobRequest.makeSpec` sees it, for `run --host`: the job is that host's, so
+/// are its paths. The environment is the one ssh's login gives there (PATH, HOME...), the current
+/// directory is the home directory there (where `ssh HOST cmd` runs), and every path `-C`,
+/// `--log-file`, `--env-file` or the program names is looked up there, one probe per path.
+public final class RemoteJobHost: Host {
+    let shell: RemoteShell
+    public let environment: [String]
+    public let currentDirectory: String?
+    var kinds: [String: FileKind] = [:]
+
+    /// Reads the login environment there (`env`, one ssh channel).
+    public init(_ connection: SSHConnection) throws(UnitifyError) {
+        shell = RemoteShell(connection: connection)
+        let outcome = try shell.check("read the environment", "exec env")
+        // A value with a newline continues the line before: keep only NAME=... lines.
+        environment = outcome.text.split(separator: "\n").map(String.init).filter { line in
+            guard let equals = line.firstIndex(of: "="), equals != line.startIndex else { return false }
+            return EnvironmentFile.validateName(String(line[..<equals]))
+        }
+        currentDirectory = environment.last { $0.hasPrefix("HOME=") }.map { String($0.dropFirst(5)) }.flatMap { $0.hasPrefix("/") ? $0 : nil }
+    }
+
+    public func fileKind(_ path: String) -> FileKind {
+        if let known = kinds[path] { return known }
+        let script = #"if [ -d "$1" ]; then echo d; elif [ -f "$1" ] && [ -x "$1" ]; then echo x; elif [ -e "$1" ]; then echo f; else echo m; fi"#
+        let answer = (try? shell.check("look at \(path)", script, [path]))?.text.trimmingSpaces()
+        let kind: FileKind = switch answer {
+        case "d": .directory
+        case "x": .executable
+        case "f": .notExecutable
+        default: .missing
+        }
+        kinds[path] = kind
+        return kind
+    }
+
+    public func readText(_ path: String) throws(UnitifyError) -> String {
+        guard let text = try shell.read(path) else {
+            throw UnitifyError.usage("cannot read \(path) on \(shell.connection.host): no such file there (paths of run --host are the host's)")
+        }
+        return text
+    }
+}

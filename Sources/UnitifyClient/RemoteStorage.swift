@@ -1,0 +1,173 @@
+import Glibc
+import Systemd
+import UnitifyCore
+
+/// Short POSIX sh scripts on another host, one ssh channel each over the host's master: how
+/// unitify reads and writes the files of a remote manager's jobs with nothing of its own there.
+struct RemoteShell: Sendable {
+    let connection: SSHConnection
+
+    /// What a script printed and how it ended.
+    struct Outcome {
+        var status: Int32?
+        var output: [UInt8]
+        var errors: String
+        var text: String { String(decoding: output, as: UTF8.self) }
+    }
+
+    /// Runs `script` there with `arguments` as $1..., `input` on its stdin (none: end of file).
+    func run(_ script: String, _ arguments: [String] = [], input: [UInt8] = []) throws(UnitifyError) -> Outcome {
+        let session = try connection.command(["sh", "-c", script, "sh"] + arguments)
+        try session.send(input)
+        let output = session.readToEnd(timeoutSeconds: connection.timeout + 5)
+        let status = session.waitForExit(seconds: connection.timeout + 5, killAfter: true)
+        return Outcome(status: status, output: output, errors: session.errorText())
+    }
+
+    /// `run`, failing in words unless the script exited 0 (or one of `accepting`).
+    func check(_ what: String, _ script: String, _ arguments: [String] = [], input: [UInt8] = [], accepting: Set<Int32> = []) throws(UnitifyError) -> Outcome {
+        let outcome = try run(script, arguments, input: input)
+        guard let status = outcome.status, status == 0 || accepting.contains(status) else {
+            // 255 is ssh's own failure; anything else the script's, which says why on stderr.
+            let said = outcome.errors.split(separator: "\n").last.map(String.init)
+            let reason = outcome.status == 255 || said == nil
+                ? SSHFailure.explain(status: outcome.status, stderr: outcome.errors, host: connection.host, unexpectedLine: nil, busError: nil)
+                : said!
+            throw UnitifyError.remote(connection.host, "cannot \(what): \(reason)")
+        }
+        return outcome
+    }
+
+    /// Lists a directory there: the names, without dot files; none when it does not exist.
+    func list(_ directory: String) -> [String] {
+        let script = #"cd -- "$1" 2>/dev/null || exit 0; for f in * .[!.]*; do [ -e "$f" ] || [ -L "$f" ] && printf '%s\n' "$f"; done; exit 0"#
+        guard let outcome = try? check("list \(directory)", script, [directory]) else { return [] }
+        return outcome.text.split(separator: "\n").map(String.init)
+    }
+
+    /// A file's text there; nil when it is missing.
+    func read(_ path: String) throws(UnitifyError) -> String? {
+        let outcome = try check("read \(path)", #"[ -e "$1" ] || exit 4; exec cat -- "$1""#, [path], accepting: [4])
+        return outcome.status == 4 ? nil : outcome.text
+    }
+
+    func exists(_ path: String) -> Bool {
+        (try? run(#"[ -e "$1" ] || [ -L "$1" ]"#, [path]).status) == 0
+    }
+
+    func remove(_ path: String) throws(UnitifyError) {
+        _ = try check("remove \(path)", #"exec rm -f -- "$1""#, [path])
+    }
+
+    /// Writes `text` to `path` there, atomically (a temporary file beside it, renamed over it),
+    /// never through a symbolic link at `path`. `privateDirectory`: the directory is made 0700
+    /// and must belong to the user, as job records' is here.
+    func write(_ path: String, _ text: String, mode: String, privateDirectory: Bool = false) throws(UnitifyError) {
+        guard let slash = path.lastIndex(of: "/"), path.hasPrefix("/") else {
+            throw UnitifyError.remote(connection.host, "'\(path)' is not an absolute path")
+        }
+        let script = """
+            set -e; d=$1; f=$2; m=$3
+            if [ "$4" = private ]; then umask 077; mkdir -p -- "$d"; [ -O "$d" ] && [ ! -L "$d" ] || { echo "$d is not a directory of yours" >&2; exit 3; }
+            else umask 022; mkdir -p -- "$d"; fi
+            if [ -L "$d/$f" ]; then echo "$d/$f is a symbolic link: unitify does not write through it" >&2; exit 3; fi
+            t=$(mktemp "$d/.$f.XXXXXX"); trap 'rm -f -- "$t"' EXIT
+            cat > "$t"; chmod "$m" "$t"; mv -f -- "$t" "$d/$f"; trap - EXIT
+            """
+        _ = try check("write \(path)", script, [String(path[..<slash]), String(path[path.index(after: slash)...]), mode, privateDirectory ? "private" : "shared"],
+                      input: Array(text.utf8))
+    }
+}
+
+extension RemoteSession {
+    /// Everything the remote command prints, until it closes its stdout or `timeoutSeconds` pass.
+    func readToEnd(timeoutSeconds: Int) -> [UInt8] {
+        let deadline = monotonicMicroseconds() + UInt64(timeoutSeconds) * 1_000_000
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while case let now = monotonicMicroseconds(), now < deadline {
+            var poller = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&poller, 1, Int32((deadline - now) / 1_000))
+            if ready < 0 && errno == EINTR { continue }
+            guard ready > 0 else { break }
+            let count = read(socket, &chunk, chunk.count)
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { break }
+            bytes += chunk[..<count]
+        }
+        return bytes
+    }
+}
+
+/// Unit files on another host, in the directory its manager loads them from.
+struct RemoteUnitFiles: UnitFileStore {
+    let shell: RemoteShell
+    let directory: String
+
+    func read(_ unit: String) -> String? { try? shell.read(path(unit)) }
+
+    func exists(_ unit: String) -> Bool { shell.exists(path(unit)) }
+
+    /// Every service file read in one channel, each after a line that names it (a record
+    /// separator first, which no unit file holds).
+    func generatedUnits() -> [String] {
+        let script = #"cd -- "$1" 2>/dev/null || exit 0; for f in *.service; do [ -f "$f" ] && printf '\036%s\n' "$f" && cat -- "$f"; done; exit 0"#
+        guard let outcome = try? shell.check("read \(directory)", script, [directory]) else { return [] }
+        return outcome.text.split(separator: "\u{1E}").compactMap { file in
+            guard let newline = file.firstIndex(of: "\n") else { return nil }
+            return UnitFile.isGeneratedByUnitify(String(file[newline...])) ? String(file[..<newline]) : nil
+        }.sorted()
+    }
+
+    /// One file after the other, each whole: a remote write has no all-or-none across files.
+    func write(_ files: [(unit: String, text: String)]) throws {
+        for (unit, text) in files { try shell.write(path(unit), text, mode: "0644") }
+    }
+
+    func remove(_ unit: String) throws { try shell.remove(path(unit)) }
+}
+
+/// Job records on another host, beside its manager as they are here (`JobRecords`): 0700, 0600.
+struct RemoteJobRecords: JobRecordStore {
+    let shell: RemoteShell
+    let directory: String
+
+    func path(_ unit: String) -> String { directory + "/" + unit }
+
+    func read(_ unit: String) throws -> JobRecord? {
+        guard let text = try shell.read(path(unit)) else { return nil }
+        return try JobRecord(decoding: text, path: path(unit))
+    }
+
+    func exists(_ unit: String) -> Bool { shell.exists(path(unit)) }
+
+    func units() -> [String] {
+        shell.list(directory).filter { $0.hasSuffix(".service") }.sorted()
+    }
+
+    func write(_ record: JobRecord) throws {
+        try shell.write(path(record.spec.name), record.encoded(), mode: "0600", privateDirectory: true)
+    }
+
+    func remove(_ unit: String) throws { try shell.remove(path(unit)) }
+}
+
+extension JobStorage {
+    /// The files of a user's jobs on another host: the runtime directory the prelude found (the
+    /// parent of the manager's socket) and, for unit files, the user's configuration directory
+    /// among the manager's `UnitPath`.
+    static func remote(_ connection: SSHConnection, runtimeDirectory: String, unitPath: [String]) -> JobStorage {
+        let shell = RemoteShell(connection: connection)
+        let persistent = Result { () throws(UnitifyError) -> any UnitFileStore in
+            guard let directory = UnitSearchPath.userConfigDirectory(unitPath) else {
+                throw UnitifyError.remote(connection.host, "its manager names no unit directory of the user's (UnitPath: \(unitPath.joined(separator: ":")))")
+            }
+            return RemoteUnitFiles(shell: shell, directory: directory)
+        }
+        return JobStorage(
+            persistent: persistent,
+            runtimeUnits: RemoteUnitFiles(shell: shell, directory: runtimeDirectory + "/systemd/user"),
+            records: RemoteJobRecords(shell: shell, directory: runtimeDirectory + "/unitify/jobs"),
+            lockDirectory: nil, pathExists: { shell.exists($0) })
+    }
+}
