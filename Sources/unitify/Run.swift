@@ -102,12 +102,11 @@ struct Run: ParsableCommand {
         let (persistent, replace, linger, quiet, dryRun) = (persistent, replace, lingering.linger, quiet, dryRun)
         let hinted = !quiet && !json && !dryRun
         try HostOptions.act(on: hosts, labelled: !json, finally: { reports in
-            // The hints once, after every host's lines, with the name the hosts gave the job.
+            // The hints once, after every host's lines, with the name the job got where it started.
             guard hinted, let unit = reports.lazy.compactMap(\.unit).first else { return }
             for line in reporting.hints(unit) { Output.standard.line(line) }
         }) { reached, report in
             let (spec, notes) = try request.makeSpec(host: try RemoteJobHost(reached.connection))
-            report.unit = spec.name
             if !quiet { report.notes += notes.map { "note: \($0)" } }
             if dryRun {
                 report.lines = Self.dryRunLines(spec)
@@ -121,6 +120,7 @@ struct Run: ParsableCommand {
             let started = StartReport.Started(spec)
             let settled = try reporting.settle(started, status, on: reached, into: &report)
             report.lines += reporting.summary(started, settled, host: reached.host)
+            report.unit = spec.name
         }
     }
 
