@@ -18,7 +18,11 @@ struct Doctor: ParsableCommand {
     @Flag(help: "Print JSON: uid, user, systemd_version, can_work, and checks with name, title, verdict, summary and fix.")
     var json = false
 
+    @OptionGroup var remote: HostOptions
+
     func run() throws {
+        let hosts = try remote.remoteHosts()
+        if !hosts.isEmpty { return try diagnose(hosts) }
         let diagnosis = Diagnosis.run()
         let out = Output.standard
         if json {
@@ -27,5 +31,37 @@ struct Doctor: ParsableCommand {
             for line in DoctorView.lines(diagnosis.checks, colour: out.usesColour) { out.line(line) }
         }
         if !diagnosis.canWork { throw UnitifyError.exit(1) }
+    }
+
+    /// `--host`: each host's checks, after its name (JSON: one object per host, with `host`); a
+    /// host that cannot be reached is a problem in one line. Exit status 1 when any host has one.
+    func diagnose(_ hosts: [RemoteHost]) throws {
+        let (json, colour) = (json, Output.standard.usesColour)
+        try HostOptions.act(on: hosts, labelled: !json) { reached, report in
+            let diagnosis = Diagnosis.run(on: reached)
+            report.lines = json ? [JSON.encode(HostDiagnosis(host: reached.host.description, diagnosis: diagnosis))]
+                : DoctorView.lines(diagnosis.checks, colour: colour)
+            if !diagnosis.canWork { report.exitStatus = 1 }
+        }
+    }
+}
+
+/// `doctor --host --json`: a host's diagnosis, its name first.
+struct HostDiagnosis: Encodable {
+    var host: String
+    var diagnosis: Diagnosis
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(host, forKey: Key("host"))
+        try diagnosis.encode(to: encoder)
+    }
+
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ name: String) { stringValue = name }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
     }
 }

@@ -115,4 +115,33 @@ extension BootedRemoteTests {
             #expect(anyway.stdout.hasPrefix("\(host): started b.service (pid "), "\(anyway.stdout)")
         }
     }
+
+    /// `doctor --host`: the same checks, for alice there, judged from that host's facts.
+    @Test func doctorOnAnotherHost() throws {
+        let port = Self.freePort()
+        try withMachine("doctor", sshPort: port) { machine in
+            let (directory, config) = try Self.client(for: machine, port: port, users: ["alice"])
+            defer { removeTree(directory) }
+            let client = Client(config: config)
+            defer { client.closeMasters(); removeTree(client.runtime) }
+            let host = "alice@127.0.0.1:\(port)"
+            let doctor = client.unitify(["doctor", "--host", host])
+            #expect(doctor.status == 0, "\(doctor.stdout)\(doctor.stderr)")
+            let lines = doctor.stdout.lines.map(String.init)
+            for expected in [
+                "\(host): ok       user manager     reachable at /run/user/1000/bus (running)",
+                "\(host): ok       systemd version  252: every unitify feature works",
+                "\(host): ok       journal access   your units' lines go to your own journal file (user-1000.journal, storage persistent)",
+                "\(host): ok       logout policy    KillUserProcesses=no (logind): logind leaves a session's processes running at logout",
+            ] {
+                #expect(lines.contains(expected), "\(expected)\n\(doctor.stdout)")
+            }
+            // Linger is off for alice there (nothing has turned it on yet): a warning with the fix.
+            #expect(lines.contains { $0.hasPrefix("\(host): warning  linger           off: ") }, "\(doctor.stdout)")
+            #expect(doctor.stdout.contains("loginctl enable-linger alice"))
+
+            let json = client.unitify(["doctor", "--host", host, "--json"])
+            #expect(json.status == 0 && json.stdout.contains("\"host\":\"\(host)\"") && json.stdout.contains("\"can_work\":true"), "\(json.stdout)")
+        }
+    }
 }

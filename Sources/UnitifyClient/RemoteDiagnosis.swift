@@ -1,0 +1,82 @@
+import Systemd
+import UnitifyCore
+
+extension Diagnosis {
+    /// `doctor --host`: the checks of `run()` on another host, for the user unitify logs in as
+    /// there, judged by the same `Check`s. The facts come over the connection already made (the
+    /// manager's properties), its system bus (logind) and one short script (journal, groups,
+    /// cgroups). The session bus is not checked: `run --wait` works only here.
+    public static func run(on reached: ReachedHost) -> Diagnosis {
+        let caller = Caller(uid: reached.answer.uid, user: reached.answer.user)
+        let manager = reached.jobs.manager
+        let version = (try? manager.property("Version"))??.string
+        let group = (try? manager.property("ControlGroup"))??.string ?? ""
+        let facts = RemoteFacts.gather(RemoteShell(connection: reached.connection), controlGroup: group)
+
+        let logind: Logind
+        do throws(SystemBusFailure) {
+            let session = try reached.connection.connectSystemBus()
+            defer { session.end() }
+            if let bus = session.bus {
+                let state: LogindState = switch Logind.lingers(bus, uid: caller.uid) {
+                case .success(let linger): .answered(linger: linger)
+                case .failure(let error): .unreachable(reason: Logind.reason(error))
+                }
+                logind = Logind(state: state, killPolicy: try? Logind.killPolicy(bus))
+            } else {
+                logind = Logind(state: .unreachable(reason: "no system bus there"))
+            }
+        } catch {
+            switch error {
+            case .noBus: logind = Logind(state: .unreachable(reason: "no system bus there"))
+            case .failed(let reason): logind = Logind(state: .unreachable(reason: reason))
+            }
+        }
+        let lingering: Bool? = if case .answered(let linger) = logind.state { linger } else { nil }
+
+        var checks: [Check] = []
+        checks.append(Check.manager(.reachable(socket: reached.answer.bus ?? "?", state: (try? manager.property("SystemState"))??.string), caller: caller))
+        checks.append(Check.systemdVersion(version))
+        checks.append(Check.journal(facts.journal, caller: caller))
+        checks.append(Check.linger(logind.state, lingerFile: reached.answer.lingers, caller: caller))
+        checks.append(Check.killUserProcesses(logind.killPolicy, lingering: lingering, caller: caller))
+        checks.append(Check.controllers(layout: facts.layout, delegated: facts.delegated))
+        return Diagnosis(uid: caller.uid, user: caller.user, systemdVersion: version, checks: checks)
+    }
+}
+
+/// What one script finds on another host, for `doctor --host`.
+struct RemoteFacts {
+    var journal: JournalAccess
+    var layout: CgroupLayout
+    var delegated: Set<String>?
+
+    /// `KEY=value` lines: the journal-reading groups the login is in, journald's Storage= (the
+    /// last one set, drop-ins after the main file), /var/log/journal, whether journalctl opened
+    /// any file, the cgroup layout and the controllers delegated to the manager's cgroup ($1).
+    static let script = """
+        echo "groups=$(id -Gn)"
+        echo "storage=$(cat /etc/systemd/journald.conf /usr/lib/systemd/journald.conf.d/*.conf /run/systemd/journald.conf.d/*.conf /etc/systemd/journald.conf.d/*.conf 2>/dev/null | sed -n 's/^[[:space:]]*Storage[[:space:]]*=[[:space:]]*//p' | tail -n 1)"
+        [ -d /var/log/journal ] && echo varlog=yes
+        journalctl --no-pager -n 0 2>&1 >/dev/null | grep -q 'No journal files were opened' || echo reads=yes
+        if [ -e /sys/fs/cgroup/cgroup.controllers ]; then echo layout=unified; elif [ -d /sys/fs/cgroup/unified ]; then echo layout=hybrid; else echo layout=legacy; fi
+        for root in /sys/fs/cgroup/unified /sys/fs/cgroup; do [ -r "$root$1/cgroup.controllers" ] && { echo "controllers=$(cat "$root$1/cgroup.controllers")"; break; }; done
+        true
+        """
+
+    static func gather(_ shell: RemoteShell, controlGroup: String) -> RemoteFacts {
+        let text = (try? shell.check("look at the host", script, [controlGroup]))?.text ?? ""
+        var values: [String: String] = [:]
+        for line in text.split(separator: "\n") {
+            guard let equals = line.firstIndex(of: "=") else { continue }
+            values[String(line[..<equals])] = String(line[line.index(after: equals)...])
+        }
+        let groups = (values["groups"] ?? "").split(separator: " ").map(String.init)
+        let storage = JournalStorage.effective(configured: values["storage"].flatMap { $0.isEmpty ? nil : $0 }, varLogJournalExists: values["varlog"] == "yes")
+        return RemoteFacts(
+            journal: JournalAccess(storage: storage, groups: JournalFacts.readerGroups.filter(groups.contains), groupsAfterLogin: [],
+                                   readsFiles: values["reads"] == "yes"),
+            layout: CgroupLayout(rawValue: values["layout"] ?? "") ?? .legacy,
+            delegated: values["controllers"].map { Set($0.split(separator: " ").map(String.init)) })
+    }
+}
