@@ -61,7 +61,7 @@ extension Fleet {
             defer { session.end() }
             guard let bus = session.bus else { throw UnitifyError.remote(host, "no bus") }
             let unitPath = (try? Manager(bus: bus).property("UnitPath"))??.stringArray ?? []
-            let storage = JobStorage.remote(connection, runtimeDirectory: answer.managerRuntimeDirectory ?? "/run/user/\(answer.uid)", unitPath: unitPath)
+            let storage = JobStorage.remote(connection, answer: answer, unitPath: unitPath)
             let reached = ReachedHost(host: host, jobs: Jobs(bus: bus, storage: storage), answer: answer, connection: connection)
             do {
                 return .success(try body(reached))

@@ -99,10 +99,24 @@ extension RemoteSession {
     }
 }
 
+/// The names a remote directory held when the prelude listed it (`RemotePrelude.Answer`), kept
+/// up to date with what this process writes and removes there: listing then costs no channel.
+/// One host's thread uses it.
+final class RemoteListing: @unchecked Sendable {
+    var names: Set<String>
+
+    init?(_ names: [String]?) {
+        guard let names else { return nil }
+        self.names = Set(names)
+    }
+}
+
 /// Unit files on another host, in the directory its manager loads them from.
 struct RemoteUnitFiles: UnitFileStore {
     let shell: RemoteShell
     let directory: String
+    /// The generated units the prelude found, when it looked in this directory.
+    var listing: RemoteListing? = nil
 
     func read(_ unit: String) -> String? { try? shell.read(path(unit)) }
 
@@ -111,6 +125,7 @@ struct RemoteUnitFiles: UnitFileStore {
     /// Every service file read in one channel, each after a line that names it (a record
     /// separator first, which no unit file holds).
     func generatedUnits() -> [String] {
+        if let listing { return listing.names.sorted() }
         let script = #"cd -- "$1" 2>/dev/null || exit 0; for f in *.service; do [ -f "$f" ] && printf '\036%s\n' "$f" && cat -- "$f"; done; exit 0"#
         guard let outcome = try? shell.check("read \(directory)", script, [directory]) else { return [] }
         return outcome.text.split(separator: "\u{1E}").compactMap { file in
@@ -121,16 +136,24 @@ struct RemoteUnitFiles: UnitFileStore {
 
     /// One file after the other, each whole: a remote write has no all-or-none across files.
     func write(_ files: [(unit: String, text: String)]) throws {
-        for (unit, text) in files { try shell.write(path(unit), text, mode: "0644") }
+        for (unit, text) in files {
+            try shell.write(path(unit), text, mode: "0644")
+            if unit.hasSuffix(".service") { listing?.names.insert(unit) }
+        }
     }
 
-    func remove(_ unit: String) throws { try shell.remove(path(unit)) }
+    func remove(_ unit: String) throws {
+        try shell.remove(path(unit))
+        listing?.names.remove(unit)
+    }
 }
 
 /// Job records on another host, beside its manager as they are here (`JobRecords`): 0700, 0600.
 struct RemoteJobRecords: JobRecordStore {
     let shell: RemoteShell
     let directory: String
+    /// The records the prelude found.
+    var listing: RemoteListing? = nil
 
     func path(_ unit: String) -> String { directory + "/" + unit }
 
@@ -142,32 +165,42 @@ struct RemoteJobRecords: JobRecordStore {
     func exists(_ unit: String) -> Bool { shell.exists(path(unit)) }
 
     func units() -> [String] {
-        shell.list(directory).filter { $0.hasSuffix(".service") }.sorted()
+        if let listing { return listing.names.sorted() }
+        return shell.list(directory).filter { $0.hasSuffix(".service") }.sorted()
     }
 
     func write(_ record: JobRecord) throws {
         try shell.write(path(record.spec.name), record.encoded(), mode: "0600", privateDirectory: true)
+        listing?.names.insert(record.spec.name)
     }
 
-    func remove(_ unit: String) throws { try shell.remove(path(unit)) }
+    func remove(_ unit: String) throws {
+        try shell.remove(path(unit))
+        listing?.names.remove(unit)
+    }
 }
 
 extension JobStorage {
     /// The files of a user's jobs on another host: the runtime directory the prelude found (the
     /// parent of the manager's socket) and, for unit files, the user's configuration directory
     /// among the manager's `UnitPath`.
-    static func remote(_ connection: SSHConnection, runtimeDirectory: String, unitPath: [String]) -> JobStorage {
+    ///
+    /// The prelude's listings stand in for a listing channel, the unit files' only when the
+    /// manager's directory is the default one the prelude looked in (`~/.config/systemd/user`).
+    static func remote(_ connection: SSHConnection, answer: RemotePrelude.Answer, unitPath: [String]) -> JobStorage {
         let shell = RemoteShell(connection: connection)
+        let runtimeDirectory = answer.managerRuntimeDirectory ?? "/run/user/\(answer.uid)"
         let persistent = Result { () throws(UnitifyError) -> any UnitFileStore in
             guard let directory = UnitSearchPath.userConfigDirectory(unitPath) else {
                 throw UnitifyError.remote(connection.host, "its manager names no unit directory of the user's (UnitPath: \(unitPath.joined(separator: ":")))")
             }
-            return RemoteUnitFiles(shell: shell, directory: directory)
+            let listed = directory.hasSuffix("/.config/systemd/user") ? RemoteListing(answer.generatedUnitFiles) : nil
+            return RemoteUnitFiles(shell: shell, directory: directory, listing: listed)
         }
         return JobStorage(
             persistent: persistent,
             runtimeUnits: RemoteUnitFiles(shell: shell, directory: runtimeDirectory + "/systemd/user"),
-            records: RemoteJobRecords(shell: shell, directory: runtimeDirectory + "/unitify/jobs"),
+            records: RemoteJobRecords(shell: shell, directory: runtimeDirectory + "/unitify/jobs", listing: RemoteListing(answer.jobRecords)),
             lockDirectory: nil, pathExists: { shell.exists($0) })
     }
 }

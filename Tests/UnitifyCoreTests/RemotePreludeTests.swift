@@ -18,6 +18,26 @@ import Testing
         #expect(RemotePrelude.parse("unitify-remote 1 error=on-fire uid=1 user=a") == nil)
         #expect(RemotePrelude.parse("unitify-remote 1 uid=1 user=a linger=no") == nil)  // no bus, no error
         #expect(RemotePrelude.parse("unitify-remote 2 uid=1 user=a bus=/x") == nil)
+        let listed = RemotePrelude.parse("unitify-remote 1 uid=1 user=a linger=no client=no jobs=b.service,a.service, files= bus=/x")
+        #expect(listed?.jobRecords == ["a.service", "b.service"] && listed?.generatedUnitFiles == [] && listed?.bus == "/x")
+        #expect(ok?.jobRecords == nil, "a line that does not list says nothing of them")
+    }
+
+    /// The records and the unit files unitify wrote, listed in the same line: what `status`
+    /// needs of the files, without a second ssh channel.
+    @Test func listsWhatUnitifyKeepsBesideTheManager() throws {
+        let answer = try runPrelude(sockets: ["bus"], keep: [
+            "rt/unitify/jobs/web.service": "Version=1",
+            "rt/unitify/jobs/.web.service.tmp": "",
+            "home/.config/systemd/user/mine.service": "[Service]\nExecStart=/bin/true\n\n  \(UnitFile.markerSection)  \nVersion=1\n",
+            "home/.config/systemd/user/theirs.service": "[Service]\nExecStart=/bin/true\n# [X-Unitify] in a comment\n",
+            "home/.config/systemd/user/mine.timer": "\(UnitFile.markerSection)\n",
+        ])
+        #expect(answer.status == 0)
+        #expect(answer.parsed?.jobRecords == ["web.service"], "\(String(describing: answer.parsed))")
+        #expect(answer.parsed?.generatedUnitFiles == ["mine.service"], "\(String(describing: answer.parsed))")
+        let empty = try runPrelude(sockets: ["bus"])
+        #expect(empty.parsed?.jobRecords == [] && empty.parsed?.generatedUnitFiles == [])
     }
 
     @Test func picksTheUserBusWhenTheBrokerRuns() throws {
@@ -65,7 +85,10 @@ import Testing
         var bridgeArguments: String?
     }
 
-    func runPrelude(sockets: [String], files: [String] = [], bridgeExists: Bool = true, runtimeVariable: String?? = .some(nil)) throws -> Answer {
+    /// - Parameter keep: files to write first, by path under the scratch directory (`rt/...` is
+    ///   the runtime directory, `home/...` the home directory), and their text.
+    func runPrelude(sockets: [String], files: [String] = [], bridgeExists: Bool = true, runtimeVariable: String?? = .some(nil),
+                    keep: [String: String] = [:]) throws -> Answer {
         var template = Array("/tmp/unitify-prelude.XXXXXX".utf8CString)
         let scratch = String(cString: mkdtemp(&template)!)
         defer { _ = shell("rm -rf '\(scratch)'") }
@@ -74,6 +97,12 @@ import Testing
         mkdir(runtime + "/systemd", 0o755)
         for path in sockets { try bindSocket(runtime + "/" + path) }
         for path in files { _ = shell("touch '\(runtime)/\(path)'") }
+        for (path, text) in keep {
+            _ = shell("mkdir -p \"$(dirname '\(scratch)/\(path)')\"")
+            let file = fopen(scratch + "/" + path, "w")!
+            fputs(text, file)
+            fclose(file)
+        }
         let bridge = scratch + "/bridge"
         if bridgeExists {
             _ = shell("printf '#!/bin/sh\\necho \"bridge $*\"\\n' > '\(bridge)' && chmod +x '\(bridge)'")
@@ -88,7 +117,7 @@ import Testing
         let file = fopen(scriptPath, "w")!
         fputs(RemotePrelude.script(bridge: bridge), file)
         fclose(file)
-        let status = shell("env \(environment) /bin/sh '\(scriptPath)' > '\(scratch)/out'")
+        let status = shell("env -u XDG_CONFIG_HOME \(environment) HOME='\(scratch)/home' /bin/sh '\(scriptPath)' > '\(scratch)/out'")
         let output = readAll(scratch + "/out").split(separator: "\n").map(String.init)
         let bridged = output.first { $0.hasPrefix("bridge ") }.map { String($0.dropFirst(7)) }
         return Answer(status: status, parsed: output.first.flatMap(RemotePrelude.parse), runtime: runtime, bridgeArguments: bridged)
