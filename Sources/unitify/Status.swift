@@ -27,8 +27,8 @@ struct Status: ParsableCommand {
         guard lines >= 0 else { throw UnitifyError.usage("invalid -n \(lines): give 0 or more lines") }
         let hosts = try remote.remoteHosts()
         if !hosts.isEmpty {
-            guard !scope.system else { throw UnitifyError.usage("--system and --host exclude each other: on another host unitify works with your user manager there") }
-            return try fleetTable(hosts)
+            try HostOptions.refuseSystem(scope.system)
+            return try names.isEmpty || json ? fleetTable(hosts) : fleetBlocks(hosts)
         }
         let jobs = try Jobs.connect(scope.scope)
         let now = Environment.now()
@@ -70,6 +70,28 @@ struct Status: ParsableCommand {
         }
         if json { out.line(JSON.encode(records)) }
         if exitCode != 0 { throw UnitifyError.exit(exitCode) }
+    }
+
+    /// `--host` with names: each host's jobs in detail with their last lines, read there, each
+    /// line after the host's name. The exit status is as here, per host: 3 when a job is not
+    /// running, 4 when one does not exist (1 when the hosts disagree).
+    func fleetBlocks(_ hosts: [RemoteHost]) throws {
+        let units = try names.map { name throws(UnitifyError) in try UnitName.normalize(name) }
+        let lines = self.lines
+        try HostOptions.act(on: hosts) { reached, report in
+            let now = Environment.now()
+            for (index, status) in try reached.jobs.jobStatuses(of: units).enumerated() {
+                guard status.exists else {
+                    report.notes.append("no unit named \(UnitName.shortName(status.unit)) there: 'unitify status --host \(reached.host)' lists yours")
+                    report.exitStatus = 4
+                    continue
+                }
+                if (!status.isRunning || status.hasEnded) && report.exitStatus == 0 { report.exitStatus = 3 }
+                if index > 0 { report.lines.append("") }
+                report.lines += StatusView.block(status, now: now)
+                if lines > 0 { report.lines += [""] + reached.lastLines(of: status, lines) }
+            }
+        }
     }
 
     /// `--host`: one table of every host's jobs (or the named ones), a HOST column first; a host

@@ -43,6 +43,14 @@ struct RemoteJobTests {
         var info = stat()
         #expect(stat("\(Self.records)/\(name).service", &info) == 0 && info.st_mode & 0o777 == 0o600)
 
+        // In detail, with its last lines read there.
+        var detail = remote(["status", name])
+        _ = eventually { detail = remote(["status", name]); return detail.stdout.contains(": started-\(name)") }
+        #expect(detail.status == 0, "\(detail.stderr)")
+        #expect(detail.stdout.lines.allSatisfy { $0.hasPrefix("\(host): ") }, "\(detail.stdout)")
+        #expect(detail.stdout.lines.contains { $0.hasPrefix("\(host): ") && $0.hasSuffix("]: started-\(name)") }, "\(detail.stdout)")
+        #expect(remote(["status", "no-such-\(name)"]).status == 4)
+
         let stopped = remote(["stop", name])
         #expect(stopped.status == 0 && stopped.stdout == "\(host): stopped \(name)\n", "\(stopped.stdout)\(stopped.stderr)")
         let table = remote(["status"])
