@@ -60,8 +60,8 @@ extension Fleet {
             let (session, answer) = try connection.connectManager()
             defer { session.end() }
             guard let bus = session.bus else { throw UnitifyError.remote(host, "no bus") }
-            let unitPath = (try? Manager(bus: bus).property("UnitPath"))??.stringArray ?? []
-            let storage = JobStorage.remote(connection, answer: answer, unitPath: unitPath)
+            let manager = Manager(bus: bus)
+            let storage = JobStorage.remote(connection, answer: answer) { (try? manager.property("UnitPath"))??.stringArray ?? [] }
             let reached = ReachedHost(host: host, jobs: Jobs(bus: bus, storage: storage), answer: answer, connection: connection)
             do {
                 return .success(try body(reached))

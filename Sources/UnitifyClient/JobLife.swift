@@ -264,7 +264,7 @@ extension Jobs {
     /// when stopped (not loaded), and stopped transient ones the manager forgot but unitify keeps a
     /// record of.
     public func allJobUnits() throws -> [String] {
-        Set(try managedUnits()).union((try? storage.unitFiles().generatedUnits()) ?? []).union(storage.records.units()).sorted()
+        Set(try managedUnits()).union(storage.generatedUnits()).union(storage.records.units()).sorted()
     }
 
     /// The statuses of every job `status` and `top` list. Not a persistent job that was removed:

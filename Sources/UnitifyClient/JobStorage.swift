@@ -57,27 +57,52 @@ extension JobRecords: JobRecordStore {
 /// units of exit hooks, the records of transient jobs, the locks of names. They are on the
 /// manager's own machine, so that every unitify that works with that manager, here or from
 /// another host, finds the same ones.
-public struct JobStorage: Sendable {
-    /// Persistent unit files; an error when there is no place for them (HOME unset, say), which
-    /// only the commands that need them report.
-    let persistent: Result<any UnitFileStore, UnitifyError>
+public struct JobStorage {
+    /// Persistent unit files, found on first use (on another host that costs a round trip);
+    /// an error when there is no place for them (HOME unset, say), which only the commands that
+    /// need them report.
+    let persistent: Once<Result<any UnitFileStore, UnitifyError>>
+    /// The units of the files unitify wrote, when something listed them already (the remote
+    /// prelude), kept up to date by the store's writes.
+    let listedUnitFiles: RemoteListing?
     public let runtimeUnits: any UnitFileStore
     public let records: any JobRecordStore
     /// Where runs of one name take turns (`NameLock`); nil on another host, where the manager's
     /// refusal of a second unit of the same name is the only guard.
     public let lockDirectory: String?
     /// Whether a path exists on the manager's machine: a unit's `FragmentPath`, say.
-    let pathExists: @Sendable (String) -> Bool
+    let pathExists: (String) -> Bool
 
     public func unitFiles() throws(UnitifyError) -> any UnitFileStore {
-        try persistent.get()
+        try persistent.value.get()
+    }
+
+    /// The units of the files unitify wrote, by name.
+    public func generatedUnits() -> [String] {
+        listedUnitFiles.map { $0.names.sorted() } ?? (try? unitFiles().generatedUnits()) ?? []
     }
 
     /// Files on this machine, for the manager of `scope`.
     public static func local(_ scope: ManagerScope) -> JobStorage {
         JobStorage(
-            persistent: Result { () throws(UnitifyError) in try scope.unitFiles() },
+            persistent: Once { Result { () throws(UnitifyError) in try scope.unitFiles() } }, listedUnitFiles: nil,
             runtimeUnits: scope.runtimeUnitFiles, records: scope.jobRecords,
             lockDirectory: scope.lockDirectory, pathExists: { access($0, F_OK) == 0 })
+    }
+}
+
+/// A value made when first asked for, then kept.
+final class Once<Value> {
+    private var make: (() -> Value)?
+    private var made: Value?
+
+    init(_ make: @escaping () -> Value) { self.make = make }
+
+    var value: Value {
+        if let made { return made }
+        let value = make!()
+        made = value
+        make = nil
+        return value
     }
 }

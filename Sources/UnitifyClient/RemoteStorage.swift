@@ -115,7 +115,7 @@ final class RemoteListing: @unchecked Sendable {
 struct RemoteUnitFiles: UnitFileStore {
     let shell: RemoteShell
     let directory: String
-    /// The generated units the prelude found, when it looked in this directory.
+    /// The generated units the prelude found, kept up to date here.
     var listing: RemoteListing? = nil
 
     func read(_ unit: String) -> String? { try? shell.read(path(unit)) }
@@ -184,21 +184,24 @@ extension JobStorage {
     /// The files of a user's jobs on another host: the runtime directory the prelude found (the
     /// parent of the manager's socket) and, for unit files, the user's configuration directory
     /// among the manager's `UnitPath`.
+    /// `unitPath` is asked only when a command needs the directory itself.
     ///
-    /// The prelude's listings stand in for a listing channel, the unit files' only when the
-    /// manager's directory is the default one the prelude looked in (`~/.config/systemd/user`).
-    static func remote(_ connection: SSHConnection, answer: RemotePrelude.Answer, unitPath: [String]) -> JobStorage {
+    /// The prelude's listings stand in for a listing channel. It lists the unit files of
+    /// `${XDG_CONFIG_HOME:-~/.config}/systemd/user` as the login sees it, which is the manager's
+    /// unless the two were given different environments.
+    static func remote(_ connection: SSHConnection, answer: RemotePrelude.Answer, unitPath: @escaping () -> [String]) -> JobStorage {
         let shell = RemoteShell(connection: connection)
         let runtimeDirectory = answer.managerRuntimeDirectory ?? "/run/user/\(answer.uid)"
-        let persistent = Result { () throws(UnitifyError) -> any UnitFileStore in
-            guard let directory = UnitSearchPath.userConfigDirectory(unitPath) else {
-                throw UnitifyError.remote(connection.host, "its manager names no unit directory of the user's (UnitPath: \(unitPath.joined(separator: ":")))")
+        let listed = RemoteListing(answer.generatedUnitFiles)
+        let persistent = Once { Result { () throws(UnitifyError) -> any UnitFileStore in
+            let paths = unitPath()
+            guard let directory = UnitSearchPath.userConfigDirectory(paths) else {
+                throw UnitifyError.remote(connection.host, "its manager names no unit directory of the user's (UnitPath: \(paths.joined(separator: ":")))")
             }
-            let listed = directory.hasSuffix("/.config/systemd/user") ? RemoteListing(answer.generatedUnitFiles) : nil
             return RemoteUnitFiles(shell: shell, directory: directory, listing: listed)
-        }
+        } }
         return JobStorage(
-            persistent: persistent,
+            persistent: persistent, listedUnitFiles: listed,
             runtimeUnits: RemoteUnitFiles(shell: shell, directory: runtimeDirectory + "/systemd/user"),
             records: RemoteJobRecords(shell: shell, directory: runtimeDirectory + "/unitify/jobs", listing: RemoteListing(answer.jobRecords)),
             lockDirectory: nil, pathExists: { shell.exists($0) })

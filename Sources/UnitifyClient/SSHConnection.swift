@@ -201,7 +201,10 @@ public final class RemoteSession {
         bus = try Bus.connect(fd: fd, busClient: throughBroker, description: "the user manager on \(host)")
     }
 
-    /// Closes the stream and waits for ssh (a few seconds, then SIGKILL).
+    /// Closes the stream and ends ssh. Its exit status is not waited for (that is a round trip
+    /// to the host: the master closes the channel once the remote end has gone): whoever needs
+    /// the status asked for it already (`waitForExit`). ssh here is a client of the host's
+    /// master, so SIGTERM ends only this session.
     public func end() {
         bus?.close()
         bus = nil
@@ -209,6 +212,7 @@ public final class RemoteSession {
             close(socket)
             socket = -1
         }
+        if exitStatus == nil && waitForExit(seconds: 0, killAfter: false) == nil { kill(pid, SIGTERM) }
         _ = waitForExit(seconds: 5, killAfter: true)
     }
 
