@@ -63,12 +63,7 @@ struct Run: ParsableCommand {
             printDryRun(spec)
             return
         }
-        guard persistent || persistence.template == nil else {
-            throw UnitifyError.usage("--template goes with --persistent: a transient job has no unit file")
-        }
-        if persistent && !spec.hooks.isEmpty {
-            throw UnitifyError.usage("--on-exit and --on-failure are for transient jobs for now: leave out --persistent, or add OnFailure= to the unit file yourself")
-        }
+        try checkPersistence(hooks: !spec.hooks.isEmpty)
         let status = try startAndWatch(spec)
         report(spec, status)
         if follow {
@@ -76,6 +71,16 @@ struct Run: ParsableCommand {
             let log = try UnitLog(units: [spec.name], lines: 10, scope: scope.scope)
             try log.printTail()
             try log.follow()
+        }
+    }
+
+    /// The options that go with --persistent only, and those it does not take yet.
+    func checkPersistence(hooks: Bool) throws(UnitifyError) {
+        guard persistent || persistence.template == nil else {
+            throw UnitifyError.usage("--template goes with --persistent: a transient job has no unit file")
+        }
+        if persistent && hooks {
+            throw UnitifyError.usage("--on-exit and --on-failure are for transient jobs for now: leave out --persistent, or add OnFailure= to the unit file yourself")
         }
     }
 
@@ -90,12 +95,7 @@ struct Run: ParsableCommand {
             throw UnitifyError.usage("--\(wait ? "wait" : "follow") works with jobs on this machine: after 'run --host', follow them with 'unitify journal --host HOST NAME -f'")
         }
         let request = try job.request(for: Self.self)
-        guard persistent || persistence.template == nil else {
-            throw UnitifyError.usage("--template goes with --persistent: a transient job has no unit file")
-        }
-        if persistent && (request.onExit != nil || request.onFailure != nil) {
-            throw UnitifyError.usage("--on-exit and --on-failure are for transient jobs for now: leave out --persistent, or add OnFailure= to the unit file yourself")
-        }
+        if !dryRun { try checkPersistence(hooks: request.onExit != nil || request.onFailure != nil) }
         let template = persistent ? try persistence.templateText() : nil
         let commandLine = job.typedCommandLine
         let reporting = StartReport(check: check, json: json, quiet: quiet, scope: scope.scope, hosts: hosts)
