@@ -41,15 +41,22 @@ struct Start: ParsableCommand {
         try jobs.requireJobs(units)
         // Before the first start, once: the jobs outlive the caller's logout, as run's do.
         if let first = units.first { lingering.ensure(for: first, scope: scope.scope, quiet: quiet || json) }
+        try Self.start(units, jobs: jobs, quiet: quiet || json, say: { Output.standard.line($0) }) { started, status in
+            reporting.report(started, try reporting.settle(started, status, jobs: jobs))
+        }
+    }
+
+    /// Starts each of `units` in turn: `started` watches and tells of one that started, `say`
+    /// hears of one already running.
+    static func start(_ units: [String], jobs: Jobs, quiet: Bool, say: (String) -> Void,
+                      started: (StartReport.Started, UnitStatus) throws -> Void) throws {
         for unit in units {
             guard let status = try jobs.startJob(unit) else {
-                if !quiet && !json { Output.standard.line("\(UnitName.shortName(unit)) is already running") }
+                if !quiet { say("\(UnitName.shortName(unit)) is already running") }
                 continue
             }
             let timer = status.unit.hasSuffix(".timer") ? status.unit : nil
-            let started = StartReport.Started(unit: unit, timer: timer, command: status.command, directory: status.workingDirectory)
-            let settled = try reporting.settle(started, status, jobs: jobs)
-            reporting.report(started, settled)
+            try started(StartReport.Started(unit: unit, timer: timer, command: status.command, directory: status.workingDirectory), status)
         }
     }
 
@@ -62,15 +69,11 @@ struct Start: ParsableCommand {
             let jobs = reached.jobs
             try jobs.requireJobs(units)
             if let first = units.first { try HostOptions.ensureLinger(linger, on: reached, for: first, quiet: quiet || json, into: &report) }
-            for unit in units {
-                guard let status = try jobs.startJob(unit) else {
-                    if !quiet && !json { report.lines.append("\(UnitName.shortName(unit)) is already running") }
-                    continue
-                }
-                let timer = status.unit.hasSuffix(".timer") ? status.unit : nil
-                let started = StartReport.Started(unit: unit, timer: timer, command: status.command, directory: status.workingDirectory)
+            var lines: [String] = []
+            defer { report.lines += lines }
+            try Self.start(units, jobs: jobs, quiet: quiet || json, say: { lines.append($0) }) { started, status in
                 let settled = try reporting.settle(started, status, on: reached, into: &report)
-                report.lines += reporting.summary(started, settled, host: reached.host)
+                lines += reporting.summary(started, settled, host: reached.host)
             }
         }
     }

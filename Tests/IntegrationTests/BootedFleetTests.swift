@@ -29,13 +29,8 @@ extension BootedRemoteTests {
         let ports = [Self.freePort(), Self.freePort()]
         try withMachine("hosts1", sshPort: ports[0]) { web1 in
             try withMachine("hosts2", sshPort: ports[1]) { web2 in
-                let (directory, config) = try Self.client(for: web1, port: ports[0], users: ["alice"])
+                let (directory, config) = try Self.client(for: [web1, web2], ports: ports)
                 defer { removeTree(directory) }
-                let (other, _) = try Self.client(for: web2, port: ports[1], users: ["alice"])
-                defer { removeTree(other) }
-                _ = runClean(["sh", "-c", "cat \(other)/known_hosts >> \(directory)/known_hosts"])
-                let key = readFile(directory + "/key.pub").trimmed
-                #expect(web2.root("echo '\(key)' > ~alice/.ssh/authorized_keys").status == 0)
                 let client = Client(config: config)
                 defer { client.closeMasters(); removeTree(client.runtime) }
                 let hosts = ports.map { "alice@127.0.0.1:\($0)" }

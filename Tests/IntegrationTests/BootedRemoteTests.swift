@@ -29,6 +29,19 @@ struct BootedRemoteTests {
         return (directory, config)
     }
 
+    /// One client for alice on each of `machines`: one key and one known_hosts for them all.
+    static func client(for machines: [TestMachine], ports: [UInt16]) throws -> (directory: String, config: String) {
+        let (directory, config) = try client(for: machines[0], port: ports[0], users: ["alice"])
+        let key = readFile(directory + "/key.pub").trimmed
+        for (machine, port) in zip(machines, ports).dropFirst() {
+            let (other, _) = try client(for: machine, port: port, users: ["alice"])
+            _ = runClean(["sh", "-c", "cat \(other)/known_hosts >> \(directory)/known_hosts"])
+            removeTree(other)
+            #expect(machine.root("echo '\(key)' > ~alice/.ssh/authorized_keys").status == 0)
+        }
+        return (directory, config)
+    }
+
     static func freePort() -> UInt16 {
         while true {
             let port = UInt16.random(in: 20_000...40_000)
@@ -86,14 +99,8 @@ struct BootedRemoteTests {
         let ports = [Self.freePort(), Self.freePort()]
         try withMachine("fleet1", sshPort: ports[0]) { web1 in
             try withMachine("fleet2", sshPort: ports[1]) { web2 in
-                let (directory, config) = try Self.client(for: web1, port: ports[0], users: ["alice"])
+                let (directory, config) = try Self.client(for: [web1, web2], ports: ports)
                 defer { removeTree(directory) }
-                let (other, _) = try Self.client(for: web2, port: ports[1], users: ["alice"])
-                defer { removeTree(other) }
-                // One client key and known_hosts for both hosts.
-                _ = runClean(["sh", "-c", "cat \(other)/known_hosts >> \(directory)/known_hosts"])
-                let key = readFile(directory + "/key.pub").trimmed
-                #expect(web2.root("echo '\(key)' > ~alice/.ssh/authorized_keys").status == 0)
                 var pids: [String] = []
                 for machine in [web1, web2] {
                     let started = machine.login("alice", "unitify run --name web -- sleep 1000 >/dev/null && systemctl --user show -p MainPID --value web.service")
