@@ -56,9 +56,10 @@ extension Jobs {
     /// manager has forgotten is `stopped`, with its command; with `hooks`, every job shows its
     /// exit hooks (a record to read per job, which a table of many does without).
     public func jobStatuses(of units: [String], hooks: Bool = true, tasks: Bool = true) throws -> [UnitStatus] {
-        let records = storage.records
-        return try statuses(of: units, tasks: tasks).map { status in
-            guard hooks || status.isNotFound, let record = try? records.read(status.unit) else { return status }
+        let statuses = try statuses(of: units, tasks: tasks)
+        let records = storage.records.readAll(statuses.filter { hooks || $0.isNotFound }.map(\.unit))
+        return statuses.map { status in
+            guard let record = records[status.unit] else { return status }
             var status = status
             status.hooks = record.spec.hooks
             if status.isNotFound {

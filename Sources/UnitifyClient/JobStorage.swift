@@ -43,6 +43,16 @@ public protocol JobRecordStore: Sendable {
     func write(_ record: JobRecord) throws
     /// Forgets `unit`; a missing record is fine.
     func remove(_ unit: String) throws
+    /// The records of those of `units` that have a readable one.
+    func readAll(_ units: [String]) -> [String: JobRecord]
+}
+
+extension JobRecordStore {
+    public func readAll(_ units: [String]) -> [String: JobRecord] {
+        var records: [String: JobRecord] = [:]
+        for unit in units { records[unit] = try? read(unit) }
+        return records
+    }
 }
 
 extension UnitFileDirectory: UnitFileStore {

@@ -158,8 +158,25 @@ struct RemoteJobRecords: JobRecordStore {
     func path(_ unit: String) -> String { directory + "/" + unit }
 
     func read(_ unit: String) throws -> JobRecord? {
+        if let listing, !listing.names.contains(unit) { return nil }
         guard let text = try shell.read(path(unit)) else { return nil }
         return try JobRecord(decoding: text, path: path(unit))
+    }
+
+    /// Every record asked for in one channel, each after a line that names it (a record
+    /// separator first, which no record holds); none asked of a unit the listing says has none.
+    func readAll(_ units: [String]) -> [String: JobRecord] {
+        let wanted = units.filter { listing?.names.contains($0) ?? true }
+        guard !wanted.isEmpty else { return [:] }
+        let script = #"cd -- "$1" 2>/dev/null || exit 0; shift; for f; do [ -f "$f" ] && printf '\036%s\n' "$f" && cat -- "$f"; done; exit 0"#
+        guard let outcome = try? shell.check("read the job records", script, [directory] + wanted) else { return [:] }
+        var records: [String: JobRecord] = [:]
+        for file in outcome.text.split(separator: "\u{1E}") {
+            guard let newline = file.firstIndex(of: "\n") else { continue }
+            let unit = String(file[..<newline])
+            records[unit] = try? JobRecord(decoding: String(file[file.index(after: newline)...]), path: path(unit))
+        }
+        return records
     }
 
     func exists(_ unit: String) -> Bool { shell.exists(path(unit)) }
