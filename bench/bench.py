@@ -799,7 +799,8 @@ def fleet_measure(args, report, hosts):
     ], args.pairs, meter=hosts.cpu_used)
     report.table("fleet_one", "6a. Status of one host over ssh, warm master", contenders, cpu="masters + hosts", note=setup + (
         f" `list-units` prints every loaded unit there ({loaded} services with the jobs) in four columns from one `ListUnits`; "
-        f"unitify shows its {len(jobs)} jobs in ten columns, one `GetAll` each, through `systemd-stdio-bridge` started by a POSIX sh prelude. "
+        f"unitify shows its {len(jobs)} jobs in ten columns from one `Get` of the slice's units and pipelined `Get`s of each job's properties, "
+        "through `systemd-stdio-bridge` started by a POSIX sh prelude. "
         "CPU: the command's own (with the ssh clients it waits for), and meanwhile that of the ssh masters here and of the test "
         "machines' cgroups (sshd's session, the login shell, the bridge, the broker and the user manager there): the hosts' work, "
         "which on a real fleet runs on other machines, runs on this machine's 2 cores here."))
@@ -830,7 +831,7 @@ def fleet_measure(args, report, hosts):
                    hosts.config, *jobs]),
         Contender(f"ssh h1 systemctl --user show -p <same> <{len(jobs)} jobs>", hosts.ssh(first, "systemctl", "--user", "show", *props, *(j + ".service" for j in jobs))),
     ], args.pairs, meter=hosts.cpu_used)
-    named = report.table("fleet_named", f"6c. {len(jobs)} named jobs of one host", contenders, cpu="masters + hosts", note=(
+    report.table("fleet_named", f"6c. {len(jobs)} named jobs of one host", contenders, cpu="masters + hosts", note=(
         f"`systemctl show` gets the {STATUS_PROPERTIES.count(',') + 1} properties unitify reads; the loop is one ssh per job, the last row one ssh for all."))
 
     # d) per-call latency: warm master, then none
@@ -839,23 +840,28 @@ def fleet_measure(args, report, hosts):
         Contender(f"ssh h1 systemctl --user show {jobs[0]} -p <same>", hosts.ssh(first, "systemctl", "--user", "show", *props, jobs[0] + ".service")),
         Contender("ssh h1 true", hosts.ssh(first, "true")),
     ], args.pairs, meter=hosts.cpu_used)
-    warm = report.table("fleet_call_warm", "6d. One call with a warm master", contenders, cpu="masters + hosts", note=(
+    report.table("fleet_call_warm", "6d. One call with a warm master", contenders, cpu="masters + hosts", note=(
         "`ssh h1 true` is the floor of any command over the master: a new channel, and the remote login shell."))
 
     closing = lambda: hosts.close_master(first)
-    contenders = compare("fleet: one call, cold", [
-        Contender(f"unitify status --host h1 {jobs[0]}, no master", [U, "status", "--host", first, jobs[0]], unitify=True, before=closing),
+    opening = lambda: quiet(hosts.ssh(first, "true"))
+    one_job = [U, "status", "--host", first, jobs[0]]
+    contenders = compare("fleet: one call, cold and warm", [
+        Contender(f"unitify status --host h1 {jobs[0]}, no master", one_job, unitify=True, before=closing),
+        Contender(f"unitify status --host h1 {jobs[0]}, warm master", one_job, before=opening),
         Contender("ssh h1 true, no master", hosts.ssh(first, "true"), before=closing),
+        Contender("ssh h1 true, warm master", hosts.ssh(first, "true"), before=opening),
     ], args.pairs)
     cold = report.table("fleet_call_cold", "6e. The same call with no master: the connection's cost", contenders, note=(
-        "The master of h1 is closed (`ssh -O exit`, untimed) before every command, so each opens a new connection: TCP, key exchange, "
-        "public-key authentication, the PAM session, then a master for the next command."))
+        "Before each \"no master\" command the master of h1 is closed (`ssh -O exit`, untimed), so it opens a new connection: TCP, "
+        "key exchange, public-key authentication, the PAM session, and a master for the next command; before each \"warm\" one "
+        "a master is made sure of (`ssh h1 true`, untimed)."))
     hosts.warm()
-    u_cold, u_warm, u_named = (first_row(rows) for rows in (cold, warm, named))
-    per_job = (u_named["median"] - u_warm["median"]) / max(1, len(jobs) - 1)
-    report.data["fleet_derived"] = {"connection_s": u_cold["median"] - u_warm["median"], "per_extra_named_job_s": per_job}
-    report.add(f"A new connection costs unitify {ms(u_cold['median'] - u_warm['median'])} ms ({ms(u_cold['median'])} ms cold against "
-               f"{ms(u_warm['median'])} ms warm); each job named after the first adds {ms(per_job)} ms (6c's first row against 6d's).", "")
+    labels = [c.label for c in contenders]
+    u_cold, u_warm = cold[labels[0]], cold[labels[1]]
+    report.data["fleet_connection_s"] = u_cold["median"] - u_warm["median"]
+    report.add(f"A new connection costs unitify {ms(u_cold['median'] - u_warm['median'])} ms ({ms(u_cold['median'])} ms without a master, "
+               f"{ms(u_warm['median'])} ms with one), ssh {ms(cold[labels[2]]['median'] - cold[labels[3]]['median'])} ms.", "")
 
     if hosts.slow_aliases:
         fleet_slow(args, report, hosts)
@@ -877,22 +883,25 @@ def fleet_slow(args, report, hosts):
         Contender("unitify status --host s1", [U, "status", "--host", slow[0]]),
         Contender("ssh s1 systemctl --user list-units", hosts.ssh(slow[0], "systemctl", "--user", "list-units", "--no-pager")),
         Contender("ssh s1 true", hosts.ssh(slow[0], "true")),
+        Contender("unitify status --host h1 (loopback)", [U, "status", "--host", hosts.aliases[0]]),
+        Contender("ssh h1 systemctl --user list-units (loopback)", hosts.ssh(hosts.aliases[0], "systemctl", "--user", "list-units", "--no-pager")),
+        Contender("ssh h1 true (loopback)", hosts.ssh(hosts.aliases[0], "true")),
     ], args.pairs)
     rows = report.table("fleet_slow", f"6f. Status of {n} hosts {rtt:g} ms away", contenders, note=(
         f"The same hosts as s1…s{n}: their ssh connection goes through `bench/slow-link.py`, an ssh ProxyCommand that delays every "
         f"byte {hosts.delay:g} ms each way (a round trip of {rtt:g} ms, as between two data centres of one region; nothing else on "
-        f"the machine is slowed). Masters of their own, warm. `ssh s1 true` is one round trip for the channel and one for the command."))
+        f"the machine is slowed). Masters of their own, warm. The last rows are the same commands to h1, undelayed, in the same rounds."))
     labels = [c.label for c in contenders]
     all_u, loop_row, one_u = rows[labels[0]], rows[labels[1]], rows[labels[2]]
+    trips = {what: (rows[labels[far]]["median"] - rows[labels[near]]["median"]) / (rtt / 1000)
+             for what, far, near in (("unitify status --host", 2, 5), ("ssh systemctl --user list-units", 3, 6), ("ssh true", 4, 7))}
+    report.data["fleet_round_trips"] = trips
+    report.add("Round trips per command, (time at " + f"{rtt:g} ms − time on loopback) ÷ {rtt:g} ms: "
+               + ", ".join(f"{what} {count:.1f}" for what, count in trips.items()) + ".", "")
     report.goal(f"{rtt:g} ms away, {n} hosts ≈ one host: status --host s1…s{n} ÷ status --host s1 (≤ 1.5)",
                 all_u["median"] / one_u["median"], 1.5, all_u["median"] <= 1.5 * one_u["median"])
     report.goal(f"{rtt:g} ms away, {n} hosts: status --host ≤ the ssh loop of list-units", all_u["median"] / loop_row["median"], 1.0,
                 all_u["median"] <= loop_row["median"])
-
-
-def first_row(rows):
-    """The first row of a table (the unitify row)."""
-    return next(iter(rows.values()))
 
 
 def fleet_follow(args, report, hosts):
