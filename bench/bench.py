@@ -235,6 +235,7 @@ def machine():
         "systemd": version(["systemctl", "--version"]),
         "swift": version(["swift", "--version"]) if subprocess.run(["sh", "-c", "command -v swift"], capture_output=True).returncode == 0 else "?",
         "python": platform.python_version(),
+        "load": os.getloadavg(),
     }
 
 
@@ -1010,7 +1011,8 @@ def main():
     head = [f"## Results of `make bench` ({info['date']})", "",
             f"Machine: {info['nproc']} cores, {info['cpu']}, {info['memory']} RAM, Linux {info['kernel']}; {info['systemd']}; "
             f"{info['swift']}; Python {info['python']}. {args.pairs} timed rounds per comparison after one warm-up round; "
-            f"the measurements took {elapsed:.0f} s. Arguments: `{' '.join(sys.argv[1:])}`.", ""]
+            f"the measurements took {elapsed:.0f} s. Load average (1, 5, 15 min) at the start {', '.join(f'{x:.2f}' for x in info['load'])}, "
+            f"at the end {', '.join(f'{x:.2f}' for x in os.getloadavg())}. Arguments: `{' '.join(sys.argv[1:])}`.", ""]
     goals = ["### Goals", "", "| goal | value | limit | met |", "|---|---:|---:|---|"]
     for g in report.goals:
         goals.append(f"| {g['goal']} | {g['value']:.2f} | {g['limit']:.3g} | {'yes' if g['met'] else '**no**'} |")
