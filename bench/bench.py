@@ -10,6 +10,10 @@ which times it from vfork to wait4 and reads its peak RSS from wait4's rusage (m
 from python, each child would show python's own 17 MiB). Units are started and stopped outside
 the timed part.
 
+The fleet part (6, issue 14) boots test hosts of its own (scripts/test-machine, root) and measures
+`unitify status --host` against ssh to them; it needs no user manager here, and `make bench-fleet`
+runs it alone, outside scripts/user-session's machine-wide lock.
+
 Writes the report (Markdown) to stdout and to bench/out/results.md, raw samples to
 bench/out/results.json. Not a test: CI does not run it.
 """
@@ -972,8 +976,14 @@ def main():
         raise SystemExit(f"bench: unknown part {', '.join(sorted(unknown))} in --only: give some of start,status,many,journal,follow,fleet")
     if args.fleet_hosts < 2 or args.fleet_jobs < 1:
         raise SystemExit("bench: --fleet-hosts needs 2 or more hosts and --fleet-jobs 1 or more jobs")
+    local = [p for p in parts if p != "fleet"]  # the parts that need a user manager here
+    runtime = None
     if not os.environ.get("XDG_RUNTIME_DIR"):
-        raise SystemExit("bench: XDG_RUNTIME_DIR is not set: run through 'make bench'")
+        if local:
+            raise SystemExit("bench: XDG_RUNTIME_DIR is not set: run through 'make bench'")
+        # The fleet alone needs no manager here, only a private place for the ssh masters' sockets.
+        runtime = tempfile.mkdtemp(prefix="bench-runtime-")
+        os.environ["XDG_RUNTIME_DIR"] = runtime
     os.makedirs(args.out, exist_ok=True)
     global MEASURE
     MEASURE = build(args.out, "measure")
@@ -990,7 +1000,8 @@ def main():
         log(f"fleet: skipped: {why}")
         parts.remove("fleet")
         report.add("### 6. A fleet over ssh", "", f"Not run on this machine: {why}.", "")
-    stop_leftovers()
+    if local:
+        stop_leftovers()
     try:
         if "start" in parts:
             bench_start(args, report)
@@ -1005,10 +1016,13 @@ def main():
         if "fleet" in parts:
             bench_fleet(args, report)
     finally:
-        stop_leftovers()
+        if local:
+            stop_leftovers()
+        if runtime:
+            subprocess.run(["rm", "-rf", runtime])
     elapsed = time.monotonic() - began
 
-    head = [f"## Results of `make bench` ({info['date']})", "",
+    head = [f"## Results of `make {'bench' if local else 'bench-fleet'}` ({info['date']})", "",
             f"Machine: {info['nproc']} cores, {info['cpu']}, {info['memory']} RAM, Linux {info['kernel']}; {info['systemd']}; "
             f"{info['swift']}; Python {info['python']}. {args.pairs} timed rounds per comparison after one warm-up round; "
             f"the measurements took {elapsed:.0f} s. Load average (1, 5, 15 min) at the start {', '.join(f'{x:.2f}' for x in info['load'])}, "
