@@ -240,6 +240,7 @@ def machine():
         "swift": version(["swift", "--version"]) if subprocess.run(["sh", "-c", "command -v swift"], capture_output=True).returncode == 0 else "?",
         "python": platform.python_version(),
         "load": os.getloadavg(),
+        "commit": subprocess.run(["git", "-C", ROOT, "describe", "--always", "--dirty"], capture_output=True, text=True).stdout.strip() or "?",
     }
 
 
@@ -1024,7 +1025,7 @@ def main():
 
     head = [f"## Results of `make {'bench' if local else 'bench-fleet'}` ({info['date']})", "",
             f"Machine: {info['nproc']} cores, {info['cpu']}, {info['memory']} RAM, Linux {info['kernel']}; {info['systemd']}; "
-            f"{info['swift']}; Python {info['python']}. {args.pairs} timed rounds per comparison after one warm-up round; "
+            f"{info['swift']}; Python {info['python']}. unitify built from {info['commit']}. {args.pairs} timed rounds per comparison after one warm-up round; "
             f"the measurements took {elapsed:.0f} s. Load average (1, 5, 15 min) at the start {', '.join(f'{x:.2f}' for x in info['load'])}, "
             f"at the end {', '.join(f'{x:.2f}' for x in os.getloadavg())}. Arguments: `{' '.join(sys.argv[1:])}`.", ""]
     goals = ["### Goals", "", "| goal | value | limit | met |", "|---|---:|---:|---|"]
