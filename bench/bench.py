@@ -631,7 +631,7 @@ def fleet_unavailable(args):
     root and systemd-nspawn, and puts args.unitify inside, which has no Swift."""
     if os.geteuid() != 0:
         return "it needs root (scripts/test-machine boots systemd-nspawn machines)"
-    for tool in ("systemd-nspawn", "ssh", "ssh-keygen", "ss"):
+    for tool in ("systemd-nspawn", "debootstrap", "ssh", "ssh-keygen", "ss"):
         if subprocess.run(["sh", "-c", f"command -v {tool}"], capture_output=True).returncode != 0:
             return f"{tool} is not installed (make machine-deps, make deps)"
     if b"libswiftCore" in subprocess.run(["ldd", args.unitify], capture_output=True).stdout:
