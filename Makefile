@@ -136,13 +136,18 @@ BENCH_BIN = $(BENCH_SCRATCH)/release/unitify
 # Runs $(1) beside a user manager; a private one has journald's rate limit off, so big journals fill.
 with_bench_manager = if [ -S "$${XDG_RUNTIME_DIR:-/nonexistent}/systemd/private" ]; then $(1); else scripts/user-session --no-ratelimit $(1); fi
 
-.PHONY: bench bench-build bench-profile
+.PHONY: bench bench-build bench-fleet bench-profile
 
 bench-build: deps
 	$(SWIFT) build -c release $(BENCH_SWIFTFLAGS) --scratch-path $(BENCH_SCRATCH) --product unitify
 
 bench: bench-build
 	@$(call with_bench_manager,python3 bench/bench.py --unitify $(BENCH_BIN) $(BENCH_ARGS))
+
+# The fleet part alone (issue 14): unitify status --host against ssh on booted test hosts. It needs
+# no user manager here, so it runs without scripts/user-session and its machine-wide lock. Root.
+bench-fleet: bench-build machine-deps
+	@python3 bench/bench.py --unitify $(BENCH_BIN) --only fleet $(BENCH_ARGS)
 
 # Instruction counts (callgrind) of the same commands, for finding why a goal is missed.
 bench-profile: bench-build

@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""slow-link.py MS HOST PORT: an ssh ProxyCommand that connects to HOST:PORT and delays every byte
+by MS milliseconds each way, so that the fleet benchmark's test hosts, on this machine's loopback,
+answer as hosts a network away do (a round trip of 2 × MS). Only the connection of the ssh that
+runs it is slowed: nothing else on the machine is (tc netem on lo would slow everyone's).
+
+The delay is a propagation delay: bandwidth is not limited, and bytes keep their order."""
+
+import collections
+import os
+import socket
+import sys
+import threading
+import time
+
+
+def relay(read, write, finish, delay):
+    """Copies read() to write() `delay` seconds late; finish() after the end of the stream."""
+    queue = collections.deque()
+    ready = threading.Condition()
+
+    def writer():
+        while True:
+            with ready:
+                while not queue:
+                    ready.wait()
+                due, data = queue.popleft()
+            pause = due - time.monotonic()
+            if pause > 0:
+                time.sleep(pause)
+            if not data:
+                finish()
+                return
+            try:
+                write(data)
+            except OSError:
+                os._exit(0)
+
+    thread = threading.Thread(target=writer, daemon=True)
+    thread.start()
+    while True:
+        try:
+            data = read()
+        except OSError:
+            data = b""
+        with ready:
+            queue.append((time.monotonic() + delay, data))
+            ready.notify()
+        if not data:
+            return thread
+
+
+def write_all(fd, data):
+    while data:
+        data = data[os.write(fd, data):]
+
+
+def main():
+    if len(sys.argv) != 4:
+        raise SystemExit("usage: slow-link.py MS HOST PORT")
+    delay = float(sys.argv[1]) / 1000
+    sock = socket.create_connection((sys.argv[2], int(sys.argv[3])))
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    # server → ssh; the server's end of the stream ends us.
+    threading.Thread(target=relay, args=(lambda: sock.recv(65536), lambda d: write_all(1, d), lambda: os._exit(0), delay),
+                     daemon=True).start()
+    # ssh → server; the end of ssh's output ends our half of the connection.
+    relay(lambda: os.read(0, 65536), sock.sendall, lambda: sock.shutdown(socket.SHUT_WR), delay)
+    threading.Event().wait()
+
+
+if __name__ == "__main__":
+    main()
