@@ -8,20 +8,24 @@ extension UnitifyError {
     /// libsystemd failure in words (the manager's own message for a D-Bus error, and for a broken
     /// connection what most likely happened). Nil for errors that are not unitify's (the argument
     /// parser's), which the caller reports its own way.
-    public init?(recognizing error: any Error) {
+    ///
+    /// - Parameter overSSH: the bus reached another host's manager through ssh, which is then the
+    ///   likelier to have gone.
+    public init?(recognizing error: any Error, overSSH: Bool = false) {
         switch error {
         case let error as UnitifyError:
             self = error
         case let error as SystemdError:
-            self = .failed(Self.explain(error))
+            self = .failed(Self.explain(error, overSSH: overSSH))
         default:
             return nil
         }
     }
 
-    static func explain(_ error: SystemdError) -> String {
+    static func explain(_ error: SystemdError, overSSH: Bool = false) -> String {
         switch error.errno {
         case ECONNRESET, ENOTCONN, EPIPE, ECONNREFUSED, ESHUTDOWN:
+            if overSSH { return "lost the connection (ssh, or the manager there, ended) during \(error.operation)" }
             return "lost the connection to your systemd user manager (it stopped or restarted) during \(error.operation); run 'unitify doctor' if it persists"
         case ETIMEDOUT:
             return "systemd did not answer in time during \(error.operation)"

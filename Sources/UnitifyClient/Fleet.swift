@@ -67,7 +67,7 @@ extension Fleet {
                 return .success(try body(reached))
             } catch {
                 // The body's failure, which does not name the host yet (an empty one is only a status).
-                let failure = UnitifyError(recognizing: error) ?? .failed("\(error)")
+                let failure = UnitifyError(recognizing: error, overSSH: true) ?? .failed("\(error)")
                 return .failure(failure.message.isEmpty ? failure : UnitifyError(failure.code, "\(host): \(failure.message)"))
             }
         } catch let error as UnitifyError {

@@ -144,10 +144,22 @@ public final class RemoteSession {
         posix_spawn_file_actions_adddup2(&actions, pair[1], 0)
         posix_spawn_file_actions_adddup2(&actions, pair[1], 1)
         posix_spawn_file_actions_adddup2(&actions, errorPipe[1], 2)
+        // ssh starts with no signal blocked and none ignored, whichever thread spawns it (Dispatch's
+        // block SIGTERM, among others): `end()` and a follow's Ctrl-C end it with SIGTERM.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t()
+        var all = sigset_t()
+        sigemptyset(&none)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
         let cArguments = argv.map { strdup($0) } + [nil]
         defer { cArguments.forEach { free($0) } }
-        let spawned = posix_spawnp(&pid, argv[0], &actions, nil, cArguments, environ)
+        let spawned = posix_spawnp(&pid, argv[0], &actions, &attributes, cArguments, environ)
         close(pair[1])
         close(errorPipe[1])
         guard spawned == 0 else {

@@ -47,8 +47,7 @@ extension HostOptions {
                 try body(reached, &report)
                 return (report, nil)
             } catch {
-                let failure = UnitifyError(recognizing: error) ?? .failed("\(error)")
-                return (report, failure)
+                return (report, UnitifyError(recognizing: error, overSSH: true) ?? .failed("\(error)"))
             }
         }
         var statuses: Set<Int32> = []
