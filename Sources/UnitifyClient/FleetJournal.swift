@@ -101,8 +101,10 @@ public final class FleetJournal: @unchecked Sendable {
         var entries: [JournalExportReader.Entry] = []
         var lastCursor: String?
         if query.lines != 0 {
-            // With -g the last N lines that match it, which journalctl cannot count for us.
-            try journal.stream(from: .lastLines(query.grep == nil ? query.lines : nil), follow: false, filters: filters) { entry in
+            // With -g the last N lines that match it, which journalctl cannot count for us; with
+            // --since the last N after it, where journalctl's -n takes the first N.
+            let countHere = query.grep != nil || query.since != nil
+            try journal.stream(from: .lastLines(countHere ? nil : query.lines), follow: false, filters: filters) { entry in
                 lastCursor = entry.cursor ?? lastCursor
                 if matchesGrep(entry) { entries.append(entry) }
                 return true
