@@ -373,7 +373,7 @@ def journal_cat(args, *matches, last=None):
 
 
 def unitify_matches(name, uid):
-    """The match set of UnitLog.addMatches (what unitify journal NAME asks sd-journal for)."""
+    """The match set of JournalMatchTable.groups (what unitify journal NAME asks sd-journal for)."""
     u = unit(name)
     m = [f"_SYSTEMD_USER_UNIT={u}", f"_UID={uid}", "+", f"USER_UNIT={u}", f"_UID={uid}", "+",
          f"OBJECT_SYSTEMD_USER_UNIT={u}", f"_UID={uid}"] + ([] if uid == 0 else ["_UID=0"]) + ["+",
@@ -531,34 +531,29 @@ def percentile(values, p):
     return values[lo] + (values[hi] - values[lo]) * (k - lo)
 
 
-def bench_follow(args, report):
-    U = args.unitify
-    name = f"{PREFIX}tick"
-    ticker = "import time\nwhile True:\n    print(time.time_ns())\n    time.sleep(0.01)\n"
-    quiet(["systemd-run", "--user", "--quiet", f"--unit={name}", "--", "/usr/bin/python3", "-u", "-c", ticker])
-    time.sleep(1.0)
-    commands = [
-        (f"unitify journal NAME -f -o cat", [U, "journal", name, "-f", "-o", "cat"]),
-        (f"journalctl --user-unit NAME -f -o cat", ["journalctl", "--user-unit", name, "-f", "-o", "cat"]),
-    ]
+def run_followers(args, commands, warmup=0.3, seconds=None):
+    """Each follower of `commands` for `seconds` per round, rounds interleaved (one warm-up round
+    first); per command the latencies, peak RSS, CPU and each round's median."""
+    seconds = seconds or args.follow_seconds
     results = {label: {"lat": [], "rss": [], "cpu": [], "per_run_median": []} for label, _ in commands}
-    log(f"follow latency: {args.pairs} rounds of {len(commands)}, {args.follow_seconds}s each")
+    log(f"follow latency: {args.pairs} rounds of {len(commands)}, {seconds}s each")
     for rnd in range(-1, args.pairs):
         order = commands if rnd % 2 == 0 else commands[::-1]
         for label, argv in order:
-            lat, rss, cpu = follow_once(argv, args.follow_seconds, warmup=0.3)
+            lat, rss, cpu = follow_once(argv, seconds, warmup=warmup)
             if rnd >= 0:
                 if not lat:
-                    raise SystemExit(f"bench: {label} printed no new lines in {args.follow_seconds}s")
+                    raise SystemExit(f"bench: {label} printed no new lines in {seconds}s")
                 results[label]["lat"] += lat
                 results[label]["rss"].append(rss)
                 results[label]["cpu"].append(cpu)
                 results[label]["per_run_median"].append(med(lat))
-    stop_units([name])
-    report.add("### 5. Follow latency (write → arrival on the reader's pipe)", "",
-               f"A unit prints `time.time_ns()` every 10 ms (python3 -u); the follower's stdout is a pipe read by the driver, which "
-               f"timestamps each line on arrival. {args.pairs} runs of {args.follow_seconds:g} s per command, interleaved; lines written in the "
-               "first 0.3 s of a run (the backlog printed at start) are left out.", "",
+    return results
+
+
+def follow_table(report, heading, intro, commands, results):
+    """The latency table of `run_followers`' results; returns its rows by label."""
+    report.add(heading, "", intro, "",
                "| command | lines | median ms | p90 ms | p99 ms | max ms | median of run medians (min–max) ms | CPU ms per run (median) | peak RSS MiB (median / max) |",
                "|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     rows = {}
@@ -572,6 +567,27 @@ def bench_follow(args, report):
         report.add(f"| `{label}` | {row['n']} | {row['median'] * 1000:.2f} | {row['p90'] * 1000:.2f} | {row['p99'] * 1000:.2f} | "
                    f"{row['max'] * 1000:.1f} | {med(pm) * 1000:.2f} ({min(pm) * 1000:.2f}–{max(pm) * 1000:.2f}) | {row['cpu_median'] * 1000:.1f} | {mib(row['rss_median'])} / {mib(row['rss_max'])} |")
     report.add("")
+    return rows
+
+
+TICKER = "import time\nwhile True:\n    print(time.time_ns())\n    time.sleep(0.01)\n"
+
+
+def bench_follow(args, report):
+    U = args.unitify
+    name = f"{PREFIX}tick"
+    quiet(["systemd-run", "--user", "--quiet", f"--unit={name}", "--", "/usr/bin/python3", "-u", "-c", TICKER])
+    time.sleep(1.0)
+    commands = [
+        (f"unitify journal NAME -f -o cat", [U, "journal", name, "-f", "-o", "cat"]),
+        (f"journalctl --user-unit NAME -f -o cat", ["journalctl", "--user-unit", name, "-f", "-o", "cat"]),
+    ]
+    results = run_followers(args, commands)
+    stop_units([name])
+    rows = follow_table(report, "### 5. Follow latency (write → arrival on the reader's pipe)",
+                        f"A unit prints `time.time_ns()` every 10 ms (python3 -u); the follower's stdout is a pipe read by the driver, which "
+                        f"timestamps each line on arrival. {args.pairs} runs of {args.follow_seconds:g} s per command, interleaved; lines written in the "
+                        "first 0.3 s of a run (the backlog printed at start) are left out.", commands, results)
     report.data["follow"] = rows
     u, j = rows[commands[0][0]], rows[commands[1][0]]
     # "No worse" allows 1 ms: journald tells readers of new entries at most every 250 ms, so a
@@ -581,6 +597,87 @@ def bench_follow(args, report):
                 u["median"] <= j["median"] + 0.001)
     report.goal("follow latency p99 no worse than journalctl's (+1 ms)", u["p99"] / j["p99"], (j["p99"] + 0.001) / j["p99"], u["p99"] <= j["p99"] + 0.001)
     report.goal("follow: peak RSS ≤ journalctl's", u["rss_median"] / j["rss_median"], 1.0, u["rss_median"] <= j["rss_median"])
+
+
+# ------------------------------------------------------------------ 6. follow latency over ssh
+
+def loopback_sshd(directory):
+    """An sshd on 127.0.0.1 whose sessions reach this user manager, as another host's would reach
+    its own, with host key, client key and an ssh_config of its own. Returns (process, port, config)."""
+    for key in ("host_key", "client_key"):
+        quiet(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", f"{directory}/{key}"])
+    os.chmod(directory, 0o755)
+    os.makedirs("/run/sshd", exist_ok=True)
+    with open(f"{directory}/client_key.pub") as src, open(f"{directory}/authorized_keys", "w") as dst:
+        dst.write(src.read())
+    for _ in range(50):
+        port = 20000 + int.from_bytes(os.urandom(2), "little") % 20000
+        if subprocess.run(["sh", "-c", f"ss -ltn 'sport = :{port}' | grep -q LISTEN"]).returncode != 0:
+            break
+    host_key = open(f"{directory}/host_key.pub").read().split()[:2]
+    with open(f"{directory}/known_hosts", "w") as f:
+        f.write(f"[127.0.0.1]:{port} {' '.join(host_key)}\n")
+    user = subprocess.run(["id", "-un"], capture_output=True, text=True).stdout.strip()
+    with open(f"{directory}/sshd_config", "w") as f:
+        f.write(f"ListenAddress 127.0.0.1\nPort {port}\nHostKey {directory}/host_key\nPidFile {directory}/sshd.pid\n"
+                f"AuthorizedKeysFile {directory}/authorized_keys\nStrictModes no\nUsePAM no\nPermitRootLogin prohibit-password\n"
+                f"LogLevel ERROR\nSetEnv XDG_RUNTIME_DIR={os.environ['XDG_RUNTIME_DIR']}\n")
+    config = f"{directory}/ssh_config"
+    with open(config, "w") as f:
+        f.write(f"Host *\n  HostName 127.0.0.1\n  User {user}\n  IdentityFile {directory}/client_key\n  IdentitiesOnly yes\n"
+                f"  UserKnownHostsFile {directory}/known_hosts\n  StrictHostKeyChecking yes\n  GlobalKnownHostsFile /dev/null\n")
+    sshd = subprocess.Popen(["/usr/sbin/sshd", "-D", "-e", "-f", f"{directory}/sshd_config"], stderr=subprocess.DEVNULL)
+    for _ in range(100):
+        if subprocess.run(["sh", "-c", f"ss -ltn 'sport = :{port}' | grep -q LISTEN"]).returncode == 0:
+            return sshd, port, config
+        time.sleep(0.05)
+    sshd.kill()
+    raise SystemExit("bench: the loopback sshd did not listen")
+
+
+def bench_follow_ssh(args, report):
+    """`unitify journal --host H NAME -f` against `ssh H journalctl --user-unit NAME -f`, through
+    one warm ssh master (unitify's own, which the plain ssh is told to share)."""
+    if not os.access("/usr/sbin/sshd", os.X_OK):
+        log("follow over ssh: no /usr/sbin/sshd (apt-get install openssh-server); skipped")
+        return
+    U = args.unitify
+    directory = tempfile.mkdtemp(prefix="bench-sshd-")
+    sshd, port, config = loopback_sshd(directory)
+    name = f"{PREFIX}sshtick"
+    os.environ["UNITIFY_SSH_CONFIG"] = config
+    try:
+        # Where unitify keeps its masters (Fleet.controlDirectory).
+        control = os.path.join(os.environ["XDG_RUNTIME_DIR"], "unitify", "ssh")
+        os.makedirs(control, mode=0o700, exist_ok=True)
+        ssh = ["ssh", "-xT", "-F", config, "-o", "BatchMode=yes", "-o", "ControlMaster=auto", "-o", "ControlPersist=60",
+               "-o", f"ControlPath={control}/cm-%C", "-p", str(port), "127.0.0.1"]
+        quiet(["systemd-run", "--user", "--quiet", f"--unit={name}", "--", "/usr/bin/python3", "-u", "-c", TICKER])
+        time.sleep(1.0)
+        quiet(ssh + ["true"])  # the master, before the first round
+        host = f"127.0.0.1:{port}"
+        commands = [
+            (f"unitify journal --host H NAME -f -n 0 -o cat", [U, "journal", "--host", host, name, "-f", "-n", "0", "-o", "cat"]),
+            (f"ssh H journalctl --user-unit NAME -f -n 0 -o cat", ssh + [f"journalctl --user-unit {unit(name)} -f -n 0 -o cat"]),
+        ]
+        # Lines of the first second are left out: unitify asks the prelude and the journal's end first.
+        results = run_followers(args, commands, warmup=1.0, seconds=args.follow_seconds + 1.0)
+    finally:
+        stop_units([name])
+        subprocess.run(["ssh", "-F", config, "-o", f"ControlPath={control}/cm-%C", "-p", str(port), "-O", "exit", "127.0.0.1"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        sshd.terminate()
+        sshd.wait()
+        del os.environ["UNITIFY_SSH_CONFIG"]
+        subprocess.run(["rm", "-rf", directory])
+    rows = follow_table(report, "### 6. Follow latency over ssh (write → arrival on the reader's pipe)",
+                        f"As 5., with the reader on the far side of an sshd on 127.0.0.1 that reaches this manager; both followers go through "
+                        f"one warm ssh master (unitify's, under $XDG_RUNTIME_DIR/unitify/ssh). {args.pairs} runs of {args.follow_seconds + 1:g} s "
+                        "per command, interleaved; lines written in the first second of a run are left out.", commands, results)
+    report.data["follow_ssh"] = rows
+    u, j = rows[commands[0][0]], rows[commands[1][0]]
+    report.goal("follow over ssh: latency median no worse than ssh + journalctl's (+1 ms)", u["median"] / j["median"],
+                (j["median"] + 0.001) / j["median"], u["median"] <= j["median"] + 0.001)
 
 
 # ------------------------------------------------------------------ main
@@ -598,7 +695,7 @@ def main():
     parser.add_argument("--quick-pairs", type=int, default=int(os.environ.get("BENCH_QUICK_PAIRS", "45")),
                         help="timed rounds of the comparisons whose commands take milliseconds (default 45: they are cheap, and noisier)")
     parser.add_argument("--many", default="10,100,1000", help="unit counts for status of many (default 10,100,1000)")
-    parser.add_argument("--only", default="start,status,many,journal,follow", help="which parts to run")
+    parser.add_argument("--only", default="start,status,many,journal,follow,follow-ssh", help="which parts to run")
     parser.add_argument("--also", action="append", default=[], metavar="LABEL=BINARY",
                         help="another unitify build to add to the start and one-unit status comparisons (to try a change)")
     parser.add_argument("--journal-lines", default="200000,1000000,1000", help="lines of the medium, big and small journals")
@@ -636,6 +733,8 @@ def main():
             bench_journal(args, report)
         if "follow" in parts:
             bench_follow(args, report)
+        if "follow-ssh" in parts:
+            bench_follow_ssh(args, report)
     finally:
         stop_leftovers()
     elapsed = time.monotonic() - began

@@ -23,6 +23,8 @@ public final class FleetJournal: @unchecked Sendable {
         var printer: JournalPrinter
         /// The units named that are no job there (nil: its manager could not say).
         var unknown: [String]?
+        /// `JournalMatchTable`'s groups of the units there (they hold the remote uid).
+        var groups: [JournalMatchGroup]
         var start = RemoteJournalCommand.Start.lastLines(nil)
     }
 
@@ -57,12 +59,12 @@ public final class FleetJournal: @unchecked Sendable {
             case .success(let answer):
                 let journal = RemoteJournal(connection: fleet.connection(to: host), uid: answer.uid, units: units)
                 sources.append(Source(journal: journal, printer: JournalPrinter(query, output: output, host: host.description, hostWidth: width),
-                                      unknown: answer.unknown))
+                                      unknown: answer.unknown, groups: JournalMatchTable.groups(units: units, uid: answer.uid, system: false)))
             case .failure(let error): fail(error)
             }
         }
         let tails = Self.inParallel(sources.count) { index in
-            Result { () throws(UnitifyError) in try self.tail(self.sources[index].journal) }
+            Result { () throws(UnitifyError) in try self.tail(self.sources[index]) }
         }
         var lines: [(time: UInt64, source: Int, entry: JournalExportReader.Entry)] = []
         var answered: [Int] = []
@@ -82,7 +84,7 @@ public final class FleetJournal: @unchecked Sendable {
         for line in ordered {
             let source = sources[remap[line.source]!]
             do {
-                try source.printer.print(line.entry, time: line.time, ownOutput: isOwnOutput(line.entry, uid: source.journal.uid))
+                try source.printer.print(line.entry, time: line.time, ownOutput: Self.isOwnOutput(line.entry, source.groups))
             } catch {
                 fail(.remote(source.journal.connection.host, "cannot print an entry: \(error)"))
             }
@@ -96,7 +98,8 @@ public final class FleetJournal: @unchecked Sendable {
     /// One host's last lines and where its follow is to start: after the last entry journalctl
     /// gave (whether `-g` kept it or not), else at the end of that host's journal as it was just
     /// before the tail was read.
-    func tail(_ journal: RemoteJournal) throws(UnitifyError) -> ([JournalExportReader.Entry], RemoteJournalCommand.Start) {
+    func tail(_ source: Source) throws(UnitifyError) -> ([JournalExportReader.Entry], RemoteJournalCommand.Start) {
+        let journal = source.journal
         let origin = follow ? try journal.lastEntry() : nil
         var entries: [JournalExportReader.Entry] = []
         var lastCursor: String?
@@ -114,7 +117,7 @@ public final class FleetJournal: @unchecked Sendable {
         if let lastCursor { return (entries, .after(cursor: lastCursor)) }
         guard let origin, let cursor = origin.cursor else { return (entries, .lastLines(nil)) }
         // --after-cursor only of an entry the query matches (see `RemoteJournalCommand.Start`).
-        return (entries, matchesQuery(origin, uid: journal.uid) ? .after(cursor: cursor) : .at(cursor: cursor))
+        return (entries, matchesQuery(origin, source.groups) ? .after(cursor: cursor) : .at(cursor: cursor))
     }
 
     /// Prints every host's new lines as they arrive, until SIGINT or SIGTERM, which end the
@@ -134,7 +137,7 @@ public final class FleetJournal: @unchecked Sendable {
                     self.locked { printError("unitify: \(host): \(note)") }
                 }) { entry in
                     guard self.matchesGrep(entry) else { return true }
-                    let own = self.isOwnOutput(entry, uid: source.journal.uid)
+                    let own = Self.isOwnOutput(entry, source.groups)
                     self.locked {
                         do {
                             try source.printer.print(entry, time: entry.realtime ?? 0, ownOutput: own)
@@ -173,16 +176,16 @@ public final class FleetJournal: @unchecked Sendable {
     }
 
     /// Whether the entry is one of a unit's own lines (its run then is its cgroup's invocation).
-    func isOwnOutput(_ entry: JournalExportReader.Entry, uid: UInt32) -> Bool {
-        JournalMatchTable.groups(units: query.units, uid: uid, system: false).contains { $0.kind == .own && $0.matches(entry) }
+    static func isOwnOutput(_ entry: JournalExportReader.Entry, _ groups: [JournalMatchGroup]) -> Bool {
+        groups.contains { $0.kind == .own && $0.matches(entry) }
     }
 
     /// Whether journalctl with the query's matches and priority would give this entry.
-    func matchesQuery(_ entry: JournalExportReader.Entry, uid: UInt32) -> Bool {
+    func matchesQuery(_ entry: JournalExportReader.Entry, _ groups: [JournalMatchGroup]) -> Bool {
         if let maxPriority = query.maxPriority {
             guard let priority = entry.string("PRIORITY").flatMap({ Int($0) }), priority <= maxPriority else { return false }
         }
-        return JournalMatchTable.groups(units: query.units, uid: uid, system: false).contains { $0.matches(entry) }
+        return groups.contains { $0.matches(entry) }
     }
 
     /// `body` for each index at once, a thread each (the work is waiting on ssh); the results in order.
