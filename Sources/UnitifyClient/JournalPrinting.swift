@@ -39,13 +39,14 @@ final class JournalPrinter {
     }
 
     /// Prints one entry, written at `time` (microseconds since the epoch). `ownOutput`: it is one
-    /// of the unit's own lines, not a message about the unit (see `JournalMatchGroup.Kind`).
-    func print(_ entry: some JournalEntryFields, time: UInt64, ownOutput: Bool) throws {
+    /// of the unit's own lines, not a message about the unit (see `JournalMatchGroup.Kind`);
+    /// asked only where runs are separated.
+    func print(_ entry: some JournalEntryFields, time: UInt64, ownOutput: @autoclosure () -> Bool) throws {
         if firstTime == nil { firstTime = time }
         lastTime = time
         switch format {
         case .cat:
-            output.write(hostPrefix)
+            if !hostPrefix.isEmpty { output.write(hostPrefix) }
             _ = try entry.withData("MESSAGE") { output.write($0) }
             output.endLine()
         case .json:
@@ -55,12 +56,13 @@ final class JournalPrinter {
             let unit = try units.count == 1 ? units[0]
                 : system ? entry.string("UNIT") ?? entry.string("_SYSTEMD_UNIT") ?? entry.string("OBJECT_SYSTEMD_UNIT") ?? ""
                 : entry.string("USER_UNIT") ?? entry.string("_SYSTEMD_USER_UNIT") ?? entry.string("OBJECT_SYSTEMD_USER_UNIT") ?? ""
-            try separateRuns(entry, unit: unit, ownOutput: ownOutput)
+            try separateRuns(entry, unit: unit, ownOutput: ownOutput())
             let name = UnitName.shortName(unit)
             let identifier = try entry.string("SYSLOG_IDENTIFIER") ?? entry.string("_COMM") ?? "?"
             let pid = try entry.string("_PID").map { "[\($0)]" } ?? ""
-            var head = hostPrefix + Self.timestamp(time, format) + " "
+            var head = Self.timestamp(time, format) + " "
             if prefixUnit && identifier != name && !name.isEmpty { head += paint(name, unit) + " " }
+            if !hostPrefix.isEmpty { output.write(hostPrefix) }
             output.write(head + paint(identifier + pid, identifier == name ? unit : "") + ": ")
             _ = try entry.withData("MESSAGE") { output.write($0) }
             output.endLine()
