@@ -511,7 +511,7 @@ def follow_once(argv, seconds, warmup):
         *lines, pending = pending.split(b"\n")
         for line in lines:
             try:
-                written = int(line)
+                written = int(line.rsplit(b" ", 1)[-1])  # after journal --host's host prefix
             except ValueError:
                 continue
             if written >= cutoff:
