@@ -124,10 +124,13 @@ public final class FleetJournal: @unchecked Sendable {
     /// process (status 1 when a host failed). Returns when every host has failed.
     public func followAll() {
         let stop: @convention(c) (Int32) -> Void = { _ in
-            // Every line is flushed as it is printed: nothing is waiting.
+            // Every line is flushed as it is printed: nothing is waiting. The ssh processes
+            // would stay until their next line.
+            SSHChildren.terminateAll()
             _exit(FleetJournal.someHostFailed ? 1 : 0)
         }
         Self.someHostFailed = failed
+        _ = SSHChildren.slots  // made now, not in the handler
         listenForStop(stop)
         _ = Self.inParallel(sources.count) { index in
             let source = self.sources[index]

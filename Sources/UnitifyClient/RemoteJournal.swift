@@ -71,6 +71,8 @@ public struct RemoteJournal {
             if cursor != nil { filters.since = nil }
             let argv = RemoteJournalCommand.arguments(units: units, uid: uid, start: cursor.map { .after(cursor: $0) } ?? start, follow: follow, filters: filters)
             let session = try connection.command(argv)
+            let child = follow ? SSHChildren.add(session.pid) : nil
+            defer { SSHChildren.remove(child) }
             var reader = JournalExportReader()
             var delivered = false
             var buffer = [UInt8](repeating: 0, count: 65_536)

@@ -381,5 +381,9 @@ struct RemoteTests {
         #expect(!readFile(err).contains(one), "\(readFile(err))")
         kill(pid, SIGTERM)
         #expect(waitForExit(pid) == 0)
+        // Its ssh processes end with it, not at their next line.
+        #expect(eventually(within: 5) {
+            [first.port, second.port].allSatisfy { run(["pgrep", "-f", "--", "-p \($0) -- 127.0.0.1"]).status != 0 }
+        }, "\(run(["pgrep", "-af", "--", "-- 127.0.0.1 journalctl"]).stdout)")
     }
 }
