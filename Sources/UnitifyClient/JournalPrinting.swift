@@ -60,7 +60,7 @@ final class JournalPrinter {
             let name = UnitName.shortName(unit)
             let identifier = try entry.string("SYSLOG_IDENTIFIER") ?? entry.string("_COMM") ?? "?"
             let pid = try entry.string("_PID").map { "[\($0)]" } ?? ""
-            var head = Self.timestamp(time, format) + " "
+            var head = UnitLog.timestamp(time, format) + " "
             if prefixUnit && identifier != name && !name.isEmpty { head += paint(name, unit) + " " }
             if !hostPrefix.isEmpty { output.write(hostPrefix) }
             output.write(head + paint(identifier + pid, identifier == name ? unit : "") + ": ")
@@ -107,7 +107,10 @@ final class JournalPrinter {
         let hash = unit.utf8.reduce(UInt32(2_166_136_261)) { ($0 ^ UInt32($1)) &* 16_777_619 }
         return Self.palette[Int(hash % UInt32(Self.palette.count))] + text + "\u{1B}[0m"
     }
+}
 
+extension UnitLog {
+    /// A time as the `-o` formats print it.
     static func timestamp(_ microseconds: UInt64, _ format: LogFormat) -> String {
         var seconds = time_t(microseconds / 1_000_000)
         var parts = tm()
