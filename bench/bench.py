@@ -540,10 +540,11 @@ def follow_once(argv, seconds, warmup):
         *lines, pending = pending.split(b"\n")
         for line in lines:
             try:
-                written = int(line)
+                # The number is the line's last word: journal --host puts the host before it.
+                written = int(line.split()[-1]) if line.strip() else None
             except ValueError:
                 continue
-            if written >= cutoff:
+            if written is not None and written >= cutoff:
                 latencies.append((now - written) / 1e9)
     os.kill(pid, signal.SIGTERM)  # measure passes it on to the follower
     os.waitpid(pid, 0)

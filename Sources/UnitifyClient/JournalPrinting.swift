@@ -2,45 +2,83 @@ import Glibc
 import Systemd
 import UnitifyCore
 
-/// How journal entries are printed: the `-o` formats, run separators, colours.
-extension UnitLog {
-    func printEntry() throws {
-        let time = entries.currentTime
+extension Journal: JournalEntryFields {
+    public func entryCursor() throws -> String { try cursor() }
+}
+
+/// How journal entries are printed: the `-o` formats, run separators, colours, and with
+/// `--host` the host first on every line. One printer per source of entries (this machine, or
+/// one host), since runs are told apart per unit of one manager; it prints the current entry of
+/// a local handle and an entry read over ssh alike.
+final class JournalPrinter {
+    let format: LogFormat
+    let units: [String]
+    let system: Bool
+    let output: Output
+    let prefixUnit: Bool
+    let colour: Bool
+    /// The host as the user wrote it, padded to the widest of the hosts shown, and a space.
+    let hostPrefix: String
+    /// The host for JSON's `UNITIFY_HOST`.
+    let host: String?
+    /// Per unit: the run seen last, and how the runs ended (from the manager's EXIT_* fields).
+    var lastRun: [String: String] = [:]
+    var endings: [String: String] = [:]
+    var firstTime: UInt64?
+    var lastTime: UInt64?
+
+    init(_ query: LogQuery, output: Output, host: String? = nil, hostWidth: Int = 0) {
+        format = query.format
+        units = query.units
+        system = query.scope.isSystem
+        self.output = output
+        prefixUnit = query.units.count != 1
+        colour = output.usesColour && query.format != .json && query.format != .cat
+        self.host = host
+        hostPrefix = host.map { $0 + String(repeating: " ", count: max(0, hostWidth - $0.count)) + " " } ?? ""
+    }
+
+    /// Prints one entry, written at `time` (microseconds since the epoch). `ownOutput`: it is one
+    /// of the unit's own lines, not a message about the unit (see `JournalMatchGroup.Kind`);
+    /// asked only where runs are separated.
+    func print(_ entry: some JournalEntryFields, time: UInt64, ownOutput: @autoclosure () -> Bool) throws {
         if firstTime == nil { firstTime = time }
         lastTime = time
-        switch query.format {
+        switch format {
         case .cat:
-            _ = try journal.withData("MESSAGE") { output.write($0) }
+            if !hostPrefix.isEmpty { output.write(hostPrefix) }
+            _ = try entry.withData("MESSAGE") { output.write($0) }
             output.endLine()
         case .json:
-            try printJSON()
+            try printJSON(entry, time: time)
         case .short, .shortIso, .shortPrecise:
             // USER_UNIT first: the manager's own messages carry its scope in _SYSTEMD_USER_UNIT.
-            let unit = try query.units.count == 1 ? query.units[0]
-                : query.scope.isSystem ? journal.string("UNIT") ?? journal.string("_SYSTEMD_UNIT") ?? journal.string("OBJECT_SYSTEMD_UNIT") ?? ""
-                : journal.string("USER_UNIT") ?? journal.string("_SYSTEMD_USER_UNIT") ?? journal.string("OBJECT_SYSTEMD_USER_UNIT") ?? ""
-            try separateRuns(unit: unit)
+            let unit = try units.count == 1 ? units[0]
+                : system ? entry.string("UNIT") ?? entry.string("_SYSTEMD_UNIT") ?? entry.string("OBJECT_SYSTEMD_UNIT") ?? ""
+                : entry.string("USER_UNIT") ?? entry.string("_SYSTEMD_USER_UNIT") ?? entry.string("OBJECT_SYSTEMD_USER_UNIT") ?? ""
+            try separateRuns(entry, unit: unit, ownOutput: ownOutput())
             let name = UnitName.shortName(unit)
-            let identifier = try journal.string("SYSLOG_IDENTIFIER") ?? journal.string("_COMM") ?? "?"
-            let pid = try journal.string("_PID").map { "[\($0)]" } ?? ""
-            var head = Self.timestamp(time, query.format) + " "
+            let identifier = try entry.string("SYSLOG_IDENTIFIER") ?? entry.string("_COMM") ?? "?"
+            let pid = try entry.string("_PID").map { "[\($0)]" } ?? ""
+            var head = UnitLog.timestamp(time, format) + " "
             if prefixUnit && identifier != name && !name.isEmpty { head += paint(name, unit) + " " }
+            if !hostPrefix.isEmpty { output.write(hostPrefix) }
             output.write(head + paint(identifier + pid, identifier == name ? unit : "") + ": ")
-            _ = try journal.withData("MESSAGE") { output.write($0) }
+            _ = try entry.withData("MESSAGE") { output.write($0) }
             output.endLine()
         }
     }
 
     /// A line between two runs of a unit that says how the earlier one ended.
-    func separateRuns(unit: String) throws {
-        guard let run = try runOfEntry() else { return }
-        if let code = try journal.string("EXIT_CODE"), let status = try journal.string("EXIT_STATUS") {
+    func separateRuns(_ entry: some JournalEntryFields, unit: String, ownOutput: Bool) throws {
+        guard let run = try JournalRun.of(entry, ownOutput: ownOutput, system: system) else { return }
+        if let code = try entry.string("EXIT_CODE"), let status = try entry.string("EXIT_STATUS") {
             endings[run] = Self.ending(code: code, status: status)
         }
         defer { lastRun[unit] = run }
         guard let previous = lastRun[unit], previous != run else { return }
         let how = endings[previous].map { "the previous run \($0)" } ?? "a new run"
-        output.line(paint("-- \(UnitName.shortName(unit)): \(how) --", unit))
+        output.line(hostPrefix + paint("-- \(UnitName.shortName(unit)): \(how) --", unit))
     }
 
     static func ending(code: String, status: String) -> String {
@@ -52,10 +90,10 @@ extension UnitLog {
         }
     }
 
-    func printJSON() throws {
-        var fields = ["\"__CURSOR\":" + JSONText.quote(try journal.cursor()),
-                      "\"__REALTIME_TIMESTAMP\":\"\(entries.currentTime)\""]
-        for (name, value) in try journal.allFields() {
+    func printJSON(_ entry: some JournalEntryFields, time: UInt64) throws {
+        var fields = host.map { ["\"UNITIFY_HOST\":" + JSONText.quote($0)] } ?? []
+        fields += ["\"__CURSOR\":" + JSONText.quote(try entry.entryCursor()), "\"__REALTIME_TIMESTAMP\":\"\(time)\""]
+        for (name, value) in try entry.allFields() {
             fields.append(JSONText.quote(name) + ":" + JSONText.value(value))
         }
         output.line("{" + fields.joined(separator: ",") + "}")
@@ -69,7 +107,10 @@ extension UnitLog {
         let hash = unit.utf8.reduce(UInt32(2_166_136_261)) { ($0 ^ UInt32($1)) &* 16_777_619 }
         return Self.palette[Int(hash % UInt32(Self.palette.count))] + text + "\u{1B}[0m"
     }
+}
 
+extension UnitLog {
+    /// A time as the `-o` formats print it.
     static func timestamp(_ microseconds: UInt64, _ format: LogFormat) -> String {
         var seconds = time_t(microseconds / 1_000_000)
         var parts = tm()

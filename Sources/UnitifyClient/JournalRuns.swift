@@ -25,7 +25,7 @@ extension UnitLog {
         var runs: [(id: String, end: UInt64)] = []
         while try entries.next() {
             let journal = entries.current
-            guard let run = try Self.run(of: journal, ownOutput: journal === output, scope: scope) else { continue }
+            guard let run = try JournalRun.of(journal, ownOutput: journal === output, system: scope.isSystem) else { continue }
             // When the manager logged it, not when journald got to it: journald reads its
             // sockets in its own order, so a native message can land after later stream output.
             let time = try journal.string("_SOURCE_REALTIME_TIMESTAMP").flatMap { UInt64($0) } ?? entries.currentTime
@@ -36,14 +36,5 @@ extension UnitLog {
             }
         }
         return runs
-    }
-
-    /// The run an entry belongs to: for the job's own output the invocation journald took from
-    /// its cgroup; for the manager's messages about the job the manager's word
-    /// (`USER_INVOCATION_ID`, PID 1's `INVOCATION_ID`), not their `_SYSTEMD_INVOCATION_ID`, which
-    /// on a booted machine is that of the user manager's own `init.scope`.
-    static func run(of journal: Journal, ownOutput: Bool, scope: ManagerScope) throws -> String? {
-        if ownOutput { return try journal.string("_SYSTEMD_INVOCATION_ID") }
-        return try scope.isSystem ? journal.string("INVOCATION_ID") : journal.string("USER_INVOCATION_ID")
     }
 }

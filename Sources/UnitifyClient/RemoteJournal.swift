@@ -19,16 +19,60 @@ public struct RemoteJournal {
         self.units = units
     }
 
+    /// The last entry of the host's journal that the user may read, any entry (nil: none).
+    public func lastEntry() throws(UnitifyError) -> JournalExportReader.Entry? {
+        let session = try connection.command(RemoteJournalCommand.lastEntry)
+        var reader = JournalExportReader()
+        var entries: [JournalExportReader.Entry] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = read(session.socket, &buffer, buffer.count)
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { break }
+            do {
+                entries += try reader.feed(buffer[..<count])
+            } catch {
+                throw UnitifyError.remote(connection.host, "journalctl there: \(error)")
+            }
+        }
+        let status = session.waitForExit(seconds: 5, killAfter: true)
+        let said = session.errorText()
+        if let unreadable = Self.unreadable(said, host: connection.host) { throw unreadable }
+        guard status == 0 else {
+            throw UnitifyError.remote(connection.host, SSHFailure.explain(status: status, stderr: said, host: connection.host, unexpectedLine: nil, busError: nil))
+        }
+        return entries.last
+    }
+
+    /// journalctl's words for a journal closed to the user, in unitify's words for it here.
+    static func unreadable(_ said: String, host: RemoteHost) -> UnitifyError? {
+        guard said.contains("insufficient permissions") || said.contains("No journal files were opened") else { return nil }
+        return UnitifyError.remote(host, "cannot read the journal there (insufficient permissions): the remote user needs persistent journal storage or the systemd-journal group, or the job --log-file")
+    }
+
     /// Delivers the last `lines` entries (all when nil), then with `follow` every new one, until
     /// `deliver` returns false, the `deadline` (monotonic microseconds) passes or, without
     /// `follow`, the entries end. `reconnected` hears of each dropped connection that was resumed.
     public func stream(lines: Int?, follow: Bool, deadline: UInt64? = nil, reconnected: (String) -> Void = { _ in },
                        deliver: (JournalExportReader.Entry) -> Bool) throws(UnitifyError) {
+        try stream(from: .lastLines(lines), follow: follow, deadline: deadline, reconnected: reconnected, deliver: deliver)
+    }
+
+    /// As `stream(lines:...)`, from `start`: after the cursor of the last entry printed, when a
+    /// follow goes on where a tail ended, so that no entry is lost or shown twice between them.
+    /// The `filters` are journalctl's (`--since` only with `.lastLines`).
+    public func stream(from start: RemoteJournalCommand.Start, follow: Bool, filters: RemoteJournalCommand.Filters = .init(),
+                       deadline: UInt64? = nil, reconnected: (String) -> Void = { _ in },
+                       deliver: (JournalExportReader.Entry) -> Bool) throws(UnitifyError) {
         var cursor: String?
         var lostSince: UInt64?
         while true {
-            let argv = RemoteJournalCommand.arguments(units: units, uid: uid, lines: lines, follow: follow, afterCursor: cursor)
+            var filters = filters
+            if cursor != nil { filters.since = nil }
+            let argv = RemoteJournalCommand.arguments(units: units, uid: uid, start: cursor.map { .after(cursor: $0) } ?? start, follow: follow, filters: filters)
             let session = try connection.command(argv)
+            let child = follow ? SSHChildren.add(session.pid) : nil
+            defer { SSHChildren.remove(child) }
             var reader = JournalExportReader()
             var delivered = false
             var buffer = [UInt8](repeating: 0, count: 65_536)
@@ -62,13 +106,16 @@ public struct RemoteJournal {
             }
             let status = session.waitForExit(seconds: 5, killAfter: true)
             let said = session.errorText()
-            if said.contains("insufficient permissions") || said.contains("No journal files were opened") {
-                throw UnitifyError.remote(connection.host, "cannot read the journal there (insufficient permissions): the remote user needs persistent journal storage or the systemd-journal group, or the job --log-file")
-            }
+            if let unreadable = Self.unreadable(said, host: connection.host) { throw unreadable }
             // journalctl ended by itself: everything was read.
             if status == 0 && !follow { return }
             guard follow else {
                 throw UnitifyError.remote(connection.host, SSHFailure.explain(status: status, stderr: said, host: connection.host, unexpectedLine: nil, busError: nil))
+            }
+            // journalctl itself refused (ssh passes its status on; its own failures are 255, a
+            // signal is 128 and more): no reconnecting helps.
+            if let status, status > 0 && status < 128, let last = said.split(separator: "\n").last {
+                throw UnitifyError.remote(connection.host, "journalctl there: \(last)")
             }
             // The connection dropped while following: resume after the last entry.
             if delivered { lostSince = nil }

@@ -13,43 +13,19 @@ public final class UnitLog {
     let query: LogQuery
     let output: Output
     let uid: UInt32
-    let prefixUnit: Bool
-    let colour: Bool
-    /// Per unit: the run seen last, and how the runs ended (from the manager's EXIT_* fields).
-    var lastRun: [String: String] = [:]
-    var endings: [String: String] = [:]
-    var firstTime: UInt64?
-    var lastTime: UInt64?
+    let printer: JournalPrinter
+    /// The range of the lines printed, for the word about dropped lines.
+    var firstTime: UInt64? { printer.firstTime }
+    var lastTime: UInt64? { printer.lastTime }
 
     public init(_ query: LogQuery, uid: UInt32 = getuid(), output: Output = .standard) throws {
         self.query = query
         self.output = output
         self.uid = uid
-        prefixUnit = query.units.count != 1
-        colour = output.usesColour && query.format != .json && query.format != .cat
+        printer = JournalPrinter(query, output: output)
         let own = try Journal(flags: .localOnly)
         guard own.hasFiles else { throw Self.unreadable(uid) }
-        var handles = [own]
-        if query.units.isEmpty, query.scope.isSystem {
-            try own.addMatch("_SYSTEMD_SLICE=\(UnitSpec.slice)")
-        } else if query.units.isEmpty {
-            try own.addMatch("_SYSTEMD_USER_SLICE=\(UnitSpec.slice)")
-            try own.addMatch("_UID=\(uid)")
-        } else {
-            let about = try Journal(flags: .localOnly)
-            for (index, unit) in query.units.enumerated() {
-                if index > 0 {
-                    try own.addDisjunction()
-                    try about.addDisjunction()
-                }
-                if query.scope.isSystem {
-                    try Self.addSystemMatches(unit: unit, own: own, about: about)
-                } else {
-                    try Self.addMatches(unit: unit, uid: uid, own: own, about: about)
-                }
-            }
-            handles.append(about)
-        }
+        let handles = try Self.handles(own: own, JournalMatchTable.groups(units: query.units, uid: uid, system: query.scope.isSystem))
         if let maxPriority = query.maxPriority {
             for handle in handles {
                 try handle.addConjunction()
@@ -119,8 +95,8 @@ public final class UnitLog {
         return message.contains(grep)
     }
 
-    func runOfEntry() throws -> String? {
-        try Self.run(of: journal, ownOutput: journal === entries.handles[0], scope: query.scope)
+    func printEntry() throws {
+        try printer.print(journal, time: entries.currentTime, ownOutput: journal === entries.handles[0])
     }
 
     /// Prints entries as they arrive until SIGINT or SIGTERM, which end the process with status 0.

@@ -43,6 +43,8 @@ struct JournalCommand: ParsableCommand {
 
     @OptionGroup var scope: ScopeOptions
 
+    @OptionGroup var remote: HostOptions
+
     func run() throws {
         var query = LogQuery()
         query.scope = scope.scope
@@ -66,6 +68,8 @@ struct JournalCommand: ParsableCommand {
             if !grep.contains(where: \.isUppercase) { regex = regex.ignoresCase() }
             query.grep = regex
         }
+        let hosts = try remote.remoteHosts()
+        if !hosts.isEmpty { return try journalOnHosts(hosts, query) }
         let selection = try RunSelection(parsing: runs)
         let job = query.units.count == 1 ? Self.managerFacts(of: query.units[0], run: selection != .all, scope: scope.scope) : nil
         if selection != .all {

@@ -271,4 +271,119 @@ struct RemoteTests {
         let bad = unitify(["status", "--host=-oProxyCommand=x"], environment: environment)
         #expect(bad.status == 2 && bad.stderr.contains("is not a host name") && bad.stdout.isEmpty, "\(bad.stderr)")
     }
+
+    /// Two sshds that both reach this machine's manager, as two hosts would their own; one
+    /// ssh_config (the same client key is authorized on each) passed as `UNITIFY_SSH_CONFIG`.
+    static func twoHosts() throws -> (TestSSHServer, TestSSHServer, [String: String]) {
+        let first = try TestSSHServer(runtimeDirectory: runtimeDirectory)
+        let second = try TestSSHServer(runtimeDirectory: runtimeDirectory)
+        _ = spawnAndWait(["sh", "-c", "cp \(first.directory)/client_key.pub \(second.directory)/authorized_keys && cat \(second.directory)/known_hosts >> \(first.directory)/known_hosts"])
+        return (first, second, ["UNITIFY_SSH_CONFIG": "\(first.directory)/ssh_config_good"])
+    }
+
+    /// Each host's lines, by the host that starts them.
+    static func lines(_ text: String, of host: String) -> [String] {
+        text.split(separator: "\n").filter { $0.hasPrefix(host + " ") }.map { String($0.dropFirst(host.count + 1)) }
+    }
+
+    /// `journal --host` of two hosts: every line of the job on each, led by its host padded to the
+    /// widest, merged in time order; -o json carries the host; a dead host is one line and the
+    /// other is shown; a name that is no job on any host exits 4.
+    @Test func journalOfAFleetMergedInTimeOrder() throws {
+        let (first, second, environment) = try Self.twoHosts()
+        let name = uniqueName("fleetlog")
+        let started = unitify(["run", "--name", name, "--", "sh", "-c", "for i in 1 2 3 4; do echo fleet line $i; sleep 0.05; done; exec sleep 300"])
+        defer { _ = unitify(["stop", name]) }
+        try #require(started.status == 0, "\(started.stderr)")
+        let (one, two) = ("127.0.0.1:\(first.port)", "127.0.0.1:\(second.port)")
+        var shown = Completed(status: -1, stdout: "", stderr: "")
+        #expect(eventually {
+            shown = unitify(["journal", "--host", "\(one),\(two)", name, "-o", "short-precise"], environment: environment)
+            return shown.stdout.contains("fleet line 4")
+        }, "\(shown.stderr)")
+        #expect(shown.status == 0 && shown.stderr.isEmpty, "\(shown.stderr)")
+        let local = unitify(["journal", name, "-o", "short-precise"])
+        for host in [one, two] {
+            // Exactly the local lines, each after its host.
+            #expect(Self.lines(shown.stdout, of: host) == local.stdout.split(separator: "\n").map(String.init), "\(shown.stdout)")
+        }
+        // Time order across the hosts: "HOST Mon DD HH:MM:SS.micros ...".
+        let times = shown.stdout.split(separator: "\n").map { $0.split(separator: " ")[3] }
+        #expect(times == times.sorted() && times.count == 2 * local.stdout.split(separator: "\n").count, "\(shown.stdout)")
+
+        let json = unitify(["journal", "--host", one, name, "-o", "json", "-n", "1"], environment: environment)
+        #expect(json.status == 0 && json.stdout.hasPrefix("{\"UNITIFY_HOST\":\"\(one)\",\"__CURSOR\":") && json.stdout.contains("\"MESSAGE\":\""), "\(json.stdout)")
+
+        var closed = second.port &+ 1
+        while run(["sh", "-c", "ss -ltn 'sport = :\(closed)' | grep -q LISTEN"]).status == 0 { closed &+= 1 }
+        let partly = unitify(["journal", "--host", "\(one),127.0.0.1:\(closed)", name, "-o", "cat"], environment: environment)
+        #expect(partly.status == 1)
+        #expect(partly.stderr == "unitify: 127.0.0.1:\(closed): refused the connection on port \(closed): is sshd running there?\n", "\(partly.stderr)")
+        // Padded to the widest host, the dead one's name included.
+        let pad = String(repeating: " ", count: "127.0.0.1:\(closed)".count - one.count)
+        #expect(partly.stdout.contains("\(one)\(pad) fleet line 4\n"), "\(partly.stdout)")
+
+        let unknown = unitify(["journal", "--host", "\(one),\(two)", uniqueName("nosuchjob")], environment: environment)
+        #expect(unknown.status == 4 && unknown.stdout.isEmpty && unknown.stderr.contains("no unit named nosuchjob-"), "\(unknown.stderr)")
+        let runs = unitify(["journal", "--host", one, name, "--run", "current"], environment: environment)
+        #expect(runs.status == 2 && runs.stderr.contains("does not work with --host"), "\(runs.stderr)")
+    }
+
+    /// `journal -f` across two hosts while one host's connection is killed (its master and its
+    /// ssh, as when a network drops): lines written before, while it is down and after all
+    /// arrive once from each host, in order.
+    @Test func followOfAFleetSurvivesAKilledConnection() throws {
+        let (first, second, environment) = try Self.twoHosts()
+        let directory = makeTemporaryDirectory()
+        defer { removeTree(directory) }
+        let name = uniqueName("fleetfollow")
+        // Five lines per stage; each stage waits for its file.
+        let script = ["before", "mid", "during", "after"].enumerated().map { index, stage in
+            (index == 0 ? "" : "while [ ! -e \(directory)/\(stage) ]; do sleep 0.02; done; ") + "for i in 1 2 3 4 5; do echo \(stage) $i; done; "
+        }.joined() + "exec sleep 300"
+        let started = unitify(["run", "--name", name, "--", "sh", "-c", script])
+        defer { _ = unitify(["stop", name]) }
+        try #require(started.status == 0, "\(started.stderr)")
+        let (one, two) = ("127.0.0.1:\(first.port)", "127.0.0.1:\(second.port)")
+        let out = directory + "/out", err = directory + "/err"
+        let pid = spawnBackground(["sh", "-c", "exec \"$@\" 2>\(err)", "sh", "env", "UNITIFY_SSH_CONFIG=\(environment["UNITIFY_SSH_CONFIG"]!)",
+                                   unitifyBinary, "journal", "--host", "\(one),\(two)", name, "-f", "-o", "cat"], outputPath: out)
+        defer {
+            kill(pid, SIGKILL)
+            _ = waitForExit(pid)
+        }
+        func arrived(_ line: String) -> Bool {
+            let text = readFile(out)
+            return [one, two].allSatisfy { Self.lines(text, of: $0).contains(line) }
+        }
+        #expect(eventually(within: 20) { arrived("before 5") }, "\(readFile(out)) \(readFile(err))")
+        _ = spawnAndWait(["touch", directory + "/mid"])
+        #expect(eventually { arrived("mid 5") }, "\(readFile(out))")
+
+        // The second host's master (ssh -O check names it) and its ssh processes.
+        let check = run(["ssh", "-F", environment["UNITIFY_SSH_CONFIG"]!, "-o", "ControlPath=\(Fleet.controlDirectory)/cm-%C",
+                         "-p", "\(second.port)", "-O", "check", "127.0.0.1"])
+        let master = try #require(check.stderr.firstMatch(of: /pid=(\d+)/).flatMap { Int32($0.1) }, "\(check.stderr)")
+        let clients = run(["pgrep", "-f", "--", "-p \(second.port) -- 127.0.0.1"]).stdout.split(separator: "\n").compactMap { Int32($0) }
+        #expect(!clients.isEmpty)
+        for victim in [master] + clients { kill(victim, SIGKILL) }
+        _ = spawnAndWait(["touch", directory + "/during"])
+        #expect(eventually(within: 20) { arrived("during 5") }, "\(readFile(out)) \(readFile(err))")
+        _ = spawnAndWait(["touch", directory + "/after"])
+        #expect(eventually { arrived("after 5") }, "\(readFile(out))")
+
+        let text = readFile(out)
+        let expected = ["before", "mid", "during", "after"].flatMap { stage in (1...5).map { "\(stage) \($0)" } }
+        for host in [one, two] {
+            #expect(Self.lines(text, of: host).filter { expected.contains($0) } == expected, "\(host): \(text)")
+        }
+        #expect(readFile(err).contains("unitify: \(two): lost the connection"), "\(readFile(err))")
+        #expect(!readFile(err).contains(one), "\(readFile(err))")
+        kill(pid, SIGTERM)
+        #expect(waitForExit(pid) == 0)
+        // Its ssh processes end with it, not at their next line.
+        #expect(eventually(within: 5) {
+            [first.port, second.port].allSatisfy { run(["pgrep", "-f", "--", "-p \($0) -- 127.0.0.1"]).status != 0 }
+        }, "\(run(["pgrep", "-af", "--", "-- 127.0.0.1 journalctl"]).stdout)")
+    }
 }
