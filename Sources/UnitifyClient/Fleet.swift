@@ -37,19 +37,22 @@ public struct Fleet: Sendable {
 
     /// `body` with each host reached, every host at once; the results in the order of `hosts`.
     public func onEach<T: Sendable>(_ body: @escaping @Sendable (ReachedHost) throws -> T) -> [(host: RemoteHost, result: Result<T, UnitifyError>)] {
-        let results = Results<T>(count: hosts.count)
         let fleet = self
-        let group = DispatchGroup()
-        // A queue of its own per host, so that each gets a thread of its own: the work is waiting
-        // on ssh, and concurrentPerform would run only as many hosts at once as there are cores.
-        for index in hosts.indices {
-            DispatchQueue(label: "unitify.host.\(index)").async(group: group) {
-                results.set(index, fleet.work(on: fleet.hosts[index], body))
-            }
-        }
-        group.wait()
-        return zip(hosts, results.values).map { ($0, $1!) }
+        return zip(hosts, inParallel(hosts.count) { fleet.work(on: fleet.hosts[$0], body) }).map { ($0, $1) }
     }
+}
+
+/// `body` for each index at once, each on a thread of its own (a queue each: the work is waiting
+/// on ssh, and concurrentPerform would run only as many at once as there are cores); the
+/// results in the order of the indices.
+func inParallel<T>(_ count: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
+    let results = Slots<T>(count: count)
+    let group = DispatchGroup()
+    for index in 0..<count {
+        DispatchQueue(label: "unitify.host.\(index)").async(group: group) { results.set(index, body(index)) }
+    }
+    group.wait()
+    return results.values.map { $0! }
 }
 
 extension Fleet {
@@ -87,9 +90,9 @@ public struct ReachedHost {
     public let connection: SSHConnection
 }
 
-/// One slot per host, each filled once by its own thread.
-private final class Results<T>: @unchecked Sendable {
-    private var slots: [Result<T, UnitifyError>?]
+/// One slot per thread, each filled once.
+private final class Slots<T>: @unchecked Sendable {
+    private var slots: [T?]
     private var lock = pthread_mutex_t()
 
     init(count: Int) {
@@ -99,13 +102,13 @@ private final class Results<T>: @unchecked Sendable {
 
     deinit { pthread_mutex_destroy(&lock) }
 
-    func set(_ index: Int, _ value: Result<T, UnitifyError>) {
+    func set(_ index: Int, _ value: T) {
         pthread_mutex_lock(&lock)
         slots[index] = value
         pthread_mutex_unlock(&lock)
     }
 
-    var values: [Result<T, UnitifyError>?] {
+    var values: [T?] {
         pthread_mutex_lock(&lock)
         defer { pthread_mutex_unlock(&lock) }
         return slots

@@ -63,7 +63,7 @@ public final class FleetJournal: @unchecked Sendable {
             case .failure(let error): fail(error)
             }
         }
-        let tails = Self.inParallel(sources.count) { index in
+        let tails = inParallel(sources.count) { index in
             Result { () throws(UnitifyError) in try self.tail(self.sources[index]) }
         }
         var lines: [(time: UInt64, source: Int, entry: JournalExportReader.Entry)] = []
@@ -132,7 +132,7 @@ public final class FleetJournal: @unchecked Sendable {
         Self.someHostFailed = failed
         _ = SSHChildren.slots  // made now, not in the handler
         listenForStop(stop)
-        _ = Self.inParallel(sources.count) { index in
+        _ = inParallel(sources.count) { index in
             let source = self.sources[index]
             let host = source.journal.connection.host
             do throws(UnitifyError) {
@@ -189,41 +189,5 @@ public final class FleetJournal: @unchecked Sendable {
             guard let priority = entry.string("PRIORITY").flatMap({ Int($0) }), priority <= maxPriority else { return false }
         }
         return groups.contains { $0.matches(entry) }
-    }
-
-    /// `body` for each index at once, a thread each (the work is waiting on ssh); the results in order.
-    static func inParallel<T>(_ count: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
-        let results = Slots<T>(count: count)
-        let group = DispatchGroup()
-        for index in 0..<count {
-            DispatchQueue(label: "unitify.journal.\(index)").async(group: group) { results.set(index, body(index)) }
-        }
-        group.wait()
-        return results.values.map { $0! }
-    }
-}
-
-/// One slot per thread, each filled once.
-private final class Slots<T>: @unchecked Sendable {
-    private var slots: [T?]
-    private var lock = pthread_mutex_t()
-
-    init(count: Int) {
-        slots = Array(repeating: nil, count: count)
-        pthread_mutex_init(&lock, nil)
-    }
-
-    deinit { pthread_mutex_destroy(&lock) }
-
-    func set(_ index: Int, _ value: T) {
-        pthread_mutex_lock(&lock)
-        slots[index] = value
-        pthread_mutex_unlock(&lock)
-    }
-
-    var values: [T?] {
-        pthread_mutex_lock(&lock)
-        defer { pthread_mutex_unlock(&lock) }
-        return slots
     }
 }

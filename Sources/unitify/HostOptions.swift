@@ -39,7 +39,7 @@ extension HostOptions {
     /// failed: theirs when they agree, else 1.
     /// `labelled`: false for lines that name the host themselves (JSON).
     /// `finally` hears the reports of the hosts that answered, after their lines and before the exit.
-    static func act(on hosts: [RemoteHost], labelled: Bool = true, finally: ([HostReport]) -> Void = { _ in },
+    static func act(on hosts: [RemoteHost], labelled: Bool = true, finally: ([(host: RemoteHost, report: HostReport)]) -> Void = { _ in },
                     _ body: @escaping @Sendable (ReachedHost, inout HostReport) throws -> Void) throws {
         let results = Fleet(hosts: hosts).onEach { reached -> (HostReport, UnitifyError?) in
             var report = HostReport()
@@ -51,14 +51,14 @@ extension HostOptions {
             }
         }
         var statuses: Set<Int32> = []
-        var reports: [HostReport] = []
+        var reports: [(host: RemoteHost, report: HostReport)] = []
         let out = Output.standard
         for (host, result) in results {
             var failure: UnitifyError?
             var prefix = true  // the body's failures do not name the host; the connection's do
             switch result {
             case .success(let (report, error)):
-                reports.append(report)
+                reports.append((host, report))
                 for note in report.notes { printError("unitify: \(host): \(note)") }
                 for line in report.lines { out.line(labelled ? "\(host): \(line)" : line) }
                 if report.exitStatus != 0 { statuses.insert(report.exitStatus) }

@@ -6,7 +6,7 @@ extension JournalCommand {
     /// Exit status 1 when a host failed (said in one line each, the others shown), 4 when the
     /// named jobs are no job on any host that answered and no host has lines of them.
     func journalOnHosts(_ hosts: [RemoteHost], _ query: LogQuery) throws {
-        guard !scope.system else { throw UnitifyError.usage("--system and --host exclude each other: on another host unitify works with your user manager there") }
+        try HostOptions.refuseSystem(scope.system)
         // The runs are told apart by the remote manager's invocation IDs; not asked over ssh yet.
         guard try RunSelection(parsing: runs) == .all else { throw UnitifyError.usage("--run \(runs) does not work with --host yet: use --since/--until, or run 'unitify journal --run \(runs)' on that host") }
         let journal = FleetJournal(fleet: Fleet(hosts: hosts), query: query, follow: follow)

@@ -91,8 +91,8 @@ struct Run: ParsableCommand {
     /// reports in its own lines.
     func runOn(_ hosts: [RemoteHost]) throws {
         try HostOptions.refuseSystem(scope.system)
-        guard !wait && !follow else {
-            throw UnitifyError.usage("--\(wait ? "wait" : "follow") works with jobs on this machine: after 'run --host', follow them with 'unitify journal --host HOST NAME -f'")
+        guard !wait else {
+            throw UnitifyError.usage("--wait works with jobs on this machine: after 'run --host', 'unitify wait --host HOST NAME' waits for them")
         }
         let request = try job.request(for: Self.self)
         if !dryRun { try checkPersistence(hooks: request.onExit != nil || request.onFailure != nil) }
@@ -101,27 +101,44 @@ struct Run: ParsableCommand {
         let reporting = StartReport(check: check, json: json, quiet: quiet, scope: scope.scope, hosts: hosts)
         let (persistent, replace, linger, quiet, dryRun) = (persistent, replace, lingering.linger, quiet, dryRun)
         let hinted = !quiet && !json && !dryRun
-        try HostOptions.act(on: hosts, labelled: !json, finally: { reports in
-            // The hints once, after every host's lines, with the name the job got where it started.
-            guard hinted, let unit = reports.lazy.compactMap(\.unit).first else { return }
-            for line in reporting.hints(unit) { Output.standard.line(line) }
-        }) { reached, report in
-            let (spec, notes) = try request.makeSpec(host: try RemoteJobHost(reached.connection))
-            if !quiet { report.notes += notes.map { "note: \($0)" } }
-            if dryRun {
-                report.lines = Self.dryRunLines(spec)
-                return
+        var started: [(host: RemoteHost, unit: String)] = []
+        var failure: (any Error)?
+        do {
+            try HostOptions.act(on: hosts, labelled: !json, finally: { reports in
+                started = reports.compactMap { host, report in report.unit.map { (host, $0) } }
+                // The hints once, after every host's lines, with the name the job got where it started.
+                guard hinted, let unit = started.first?.unit else { return }
+                for line in reporting.hints(unit) { Output.standard.line(line) }
+            }) { reached, report in
+                let (spec, notes) = try request.makeSpec(host: try RemoteJobHost(reached.connection))
+                if !quiet { report.notes += notes.map { "note: \($0)" } }
+                if dryRun {
+                    report.lines = Self.dryRunLines(spec)
+                    return
+                }
+                let texts = persistent ? try UnitFile.texts(spec, commandLine: commandLine, template: template) : []
+                try HostOptions.ensureLinger(linger, on: reached, for: spec.name, quiet: quiet, into: &report)
+                let jobs = reached.jobs
+                let status = persistent ? try jobs.startPersistent(spec, texts: texts, replace: replace)
+                    : try jobs.startTransient(spec, replace: replace)
+                let started = StartReport.Started(spec)
+                let settled = try reporting.settle(started, status, on: reached, into: &report)
+                report.lines += reporting.summary(started, settled, host: reached.host)
+                report.unit = spec.name
             }
-            let texts = persistent ? try UnitFile.texts(spec, commandLine: commandLine, template: template) : []
-            try HostOptions.ensureLinger(linger, on: reached, for: spec.name, quiet: quiet, into: &report)
-            let jobs = reached.jobs
-            let status = persistent ? try jobs.startPersistent(spec, texts: texts, replace: replace)
-                : try jobs.startTransient(spec, replace: replace)
-            let started = StartReport.Started(spec)
-            let settled = try reporting.settle(started, status, on: reached, into: &report)
-            report.lines += reporting.summary(started, settled, host: reached.host)
-            report.unit = spec.name
+        } catch {
+            failure = error
         }
+        if follow, let unit = started.first?.unit {
+            // Where it started: the last lines of every host merged, then each followed.
+            var query = LogQuery()
+            query.units = [unit]
+            query.lines = 10
+            let journal = FleetJournal(fleet: Fleet(hosts: started.map(\.host)), query: query, follow: true)
+            _ = journal.printTail()
+            journal.followAll()
+        }
+        if let failure { throw failure }
     }
 
     /// Starts the job and watches it: until it ends with --wait, for the settle window otherwise.

@@ -100,8 +100,24 @@ struct RemoteJobTests {
 
         let local = unitify(["run", "--system", "--host", host, "--", "true"], environment: environment)
         #expect(local.status == 2 && local.stderr.contains("--system and --host exclude each other"), "\(local.stderr)")
-        let follow = remote(["run", "--follow", "--", "true"])
-        #expect(follow.status == 2 && follow.stderr.contains("'unitify journal --host HOST NAME -f'"), "\(follow.stderr)")
+        let wait = remote(["run", "--wait", "--", "true"])
+        #expect(wait.status == 2 && wait.stderr.contains("'unitify wait --host HOST NAME'"), "\(wait.stderr)")
+    }
+
+    /// `run --follow --host`: started there, then its lines from there, each after the host,
+    /// until Ctrl-C.
+    @Test func runAndFollowThere() throws {
+        let name = uniqueName("rfollow")
+        defer { _ = unitify(["remove", name]) }
+        let followed = run(["timeout", "--preserve-status", "-s", "INT", "6", unitifyBinary, "run", "--host", host, "--follow", "--name", name, "--",
+                            "sh", "-c", "echo first-\(name); sleep 1; echo second-\(name); exec sleep 300"], environment: environment)
+        #expect(followed.status == 0, "\(followed.stderr)")
+        let lines = followed.stdout.lines.map(String.init)
+        #expect(lines.first?.hasPrefix("\(host): started \(name).service (pid ") == true, "\(followed.stdout)")
+        for word in ["first", "second"] {
+            #expect(lines.filter { $0.hasPrefix(host + " ") && $0.hasSuffix("]: \(word)-\(name)") }.count == 1, "\(word) once:\n\(followed.stdout)")
+        }
+        #expect(try Jobs.user().status(of: "\(name).service").isRunning, "the job keeps running after the follow ends")
     }
 
     @Test func installAndCatThere() throws {
