@@ -52,7 +52,8 @@ public struct RemoteJournal {
 
     /// Delivers the last `lines` entries (all when nil), then with `follow` every new one, until
     /// `deliver` returns false, the `deadline` (monotonic microseconds) passes or, without
-    /// `follow`, the entries end. `reconnected` hears of each dropped connection that was resumed.
+    /// `follow`, the entries end. `reconnected` hears of each outage: a dropped connection that is
+    /// being got back.
     public func stream(lines: Int?, follow: Bool, deadline: UInt64? = nil, reconnected: (String) -> Void = { _ in },
                        deliver: (JournalExportReader.Entry) -> Bool) throws(UnitifyError) {
         try stream(from: .lastLines(lines), follow: follow, deadline: deadline, reconnected: reconnected, deliver: deliver)
@@ -117,15 +118,18 @@ public struct RemoteJournal {
             if let status, status > 0 && status < 128, let last = said.split(separator: "\n").last {
                 throw UnitifyError.remote(connection.host, "journalctl there: \(last)")
             }
-            // The connection dropped while following: resume after the last entry.
+            // The connection dropped while following: resume after the last entry. Said once for
+            // each outage (an outage ends when entries come again), not for each try.
             if delivered { lostSince = nil }
             let now = monotonicMicroseconds()
+            if lostSince == nil {
+                reconnected("lost the connection (ssh status \(status.map(String.init) ?? "?")); reconnecting for up to \(reconnectSeconds)s, to resume after the last line")
+            }
             let since = lostSince ?? now
             lostSince = since
             guard now - since < UInt64(reconnectSeconds) * 1_000_000 else {
                 throw UnitifyError.remote(connection.host, "lost the connection and could not get it back within \(reconnectSeconds)s: \(SSHFailure.explain(status: status, stderr: said, host: connection.host, unexpectedLine: nil, busError: nil))")
             }
-            reconnected("lost the connection (ssh status \(status.map(String.init) ?? "?")); resuming after the last line")
             usleep(now - since < 2_000_000 ? 200_000 : 1_000_000)
         }
     }
