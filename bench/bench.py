@@ -832,18 +832,19 @@ def fleet_measure(args, report, hosts):
 
     # c) every job of one host, named
     contenders = compare("fleet: named jobs", [
-        Contender(f"unitify status --host h1 <{len(jobs)} jobs>", [U, "status", "--host", first, *jobs], unitify=True),
+        Contender(f"unitify status --host h1 -n 0 <{len(jobs)} jobs>", [U, "status", "--host", first, "-n", "0", *jobs], unitify=True),
         Contender(f"for j in <{len(jobs)} jobs>; do ssh h1 systemctl --user show $j -p <same>; done",
                   ["sh", "-c", 'for j in "$@"; do ssh -F "$0" h1 systemctl --user show "$j.service" -p ' + shlex.quote(STATUS_PROPERTIES) + ' || exit; done',
                    hosts.config, *jobs]),
         Contender(f"ssh h1 systemctl --user show -p <same> <{len(jobs)} jobs>", hosts.ssh(first, "systemctl", "--user", "show", *props, *(j + ".service" for j in jobs))),
     ], args.pairs, meter=hosts.cpu_used)
     report.table("fleet_named", f"6c. {len(jobs)} named jobs of one host", contenders, cpu="masters + hosts", note=(
-        f"`systemctl show` gets the {STATUS_PROPERTIES.count(',') + 1} properties unitify reads; the loop is one ssh per job, the last row one ssh for all."))
+        f"`systemctl show` gets the {STATUS_PROPERTIES.count(',') + 1} properties unitify reads; the loop is one ssh per job, the last row one ssh for all. "
+        "`-n 0`: the jobs' properties only, as `systemctl show` gives (without it each job's last lines come too, a `journalctl` there per job)."))
 
     # d) per-call latency: warm master, then none
     contenders = compare("fleet: one call, warm", [
-        Contender(f"unitify status --host h1 {jobs[0]}", [U, "status", "--host", first, jobs[0]], unitify=True),
+        Contender(f"unitify status --host h1 -n 0 {jobs[0]}", [U, "status", "--host", first, "-n", "0", jobs[0]], unitify=True),
         Contender(f"ssh h1 systemctl --user show {jobs[0]} -p <same>", hosts.ssh(first, "systemctl", "--user", "show", *props, jobs[0] + ".service")),
         Contender("ssh h1 true", hosts.ssh(first, "true")),
     ], args.pairs, meter=hosts.cpu_used)
@@ -852,10 +853,10 @@ def fleet_measure(args, report, hosts):
 
     closing = lambda: hosts.close_master(first)
     opening = lambda: quiet(hosts.ssh(first, "true"))
-    one_job = [U, "status", "--host", first, jobs[0]]
+    one_job = [U, "status", "--host", first, "-n", "0", jobs[0]]
     contenders = compare("fleet: one call, cold and warm", [
-        Contender(f"unitify status --host h1 {jobs[0]}, no master", one_job, unitify=True, before=closing),
-        Contender(f"unitify status --host h1 {jobs[0]}, warm master", one_job, before=opening),
+        Contender(f"unitify status --host h1 -n 0 {jobs[0]}, no master", one_job, unitify=True, before=closing),
+        Contender(f"unitify status --host h1 -n 0 {jobs[0]}, warm master", one_job, before=opening),
         Contender("ssh h1 true, no master", hosts.ssh(first, "true"), before=closing),
         Contender("ssh h1 true, warm master", hosts.ssh(first, "true"), before=opening),
     ], args.pairs)
