@@ -1,4 +1,5 @@
 import Glibc
+import SystemPackage
 import UnitifyCore
 
 /// A job's processes read from its cgroup and /proc, for `Accounting` where the manager reports
@@ -35,16 +36,15 @@ public enum CgroupUsage {
     /// A file of /proc or /sys, read whole with one buffer (they report no size); nil when it
     /// cannot be opened, as when the process has just ended.
     static func readSmallFile(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
+        guard let file = try? FileDescriptor.open(FilePath(path), .readOnly, options: .closeOnExec) else { return nil }
+        defer { try? file.close() }
         var bytes = [UInt8](repeating: 0, count: 1024)
         var count = 0
         while true {
             if count == bytes.count { bytes += [UInt8](repeating: 0, count: bytes.count) }
             let room = bytes.count - count
-            let got = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + count, room) }
-            if got < 0 && errno == EINTR { continue }
+            // A failed read (the process ended meanwhile) ends the file as the end would.
+            let got = (try? bytes.withUnsafeMutableBytes { try file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[count...])) }) ?? 0
             guard got > 0 else { break }
             count += got
             // These are seq_files, which fill the buffer unless at the end: a short read is the

@@ -16,9 +16,8 @@ public enum Environment {
 
     /// What a path is, for resolving programs and checking directories.
     public static func fileKind(_ path: String) -> FileKind {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return .missing }
-        if info.st_mode & S_IFMT == S_IFDIR { return .directory }
+        guard let info = try? Stat(FilePath(path)) else { return .missing }
+        if info.type == .directory { return .directory }
         return access(path, X_OK) == 0 ? .executable : .notExecutable
     }
 
@@ -51,14 +50,7 @@ public struct LiveHost: Host {
     public func readText(_ path: String) throws(UnitifyError) -> String {
         do {
             let file = try FileDescriptor.open(FilePath(path), .readOnly, options: .closeOnExec)
-            return try file.closeAfter {
-                var bytes: [UInt8] = []
-                var chunk = [UInt8](repeating: 0, count: 65_536)
-                while case let count = try chunk.withUnsafeMutableBytes({ try file.read(into: $0) }), count > 0 {
-                    bytes += chunk[..<count]
-                }
-                return String(decoding: bytes, as: UTF8.self)
-            }
+            return String(decoding: try file.closeAfter { try file.readToEnd() }, as: UTF8.self)
         } catch {
             throw UnitifyError.usage("cannot read \(path): \(error)")
         }

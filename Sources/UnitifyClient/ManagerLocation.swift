@@ -1,4 +1,5 @@
 import Glibc
+import SystemPackage
 import UnitifyCore
 
 /// Where the caller's user manager should be listening, judged from `$XDG_RUNTIME_DIR` and the
@@ -20,16 +21,15 @@ public struct ManagerLocation {
             return ManagerLocation(obstacle: systemdBooted ? .noRuntimeVariable(listeningAt: nil) : .notSystemd(runtimeVariableSet: false))
         }
         var location = ManagerLocation(runtimeDirectory: runtime)
-        var info = stat()
-        guard stat(runtime, &info) == 0 else {
+        guard let owner = (try? Stat(FilePath(runtime)))?.userID.rawValue else {
             location.obstacle = systemdBooted ? .runtimeDirectoryMissing(runtime) : .notSystemd(runtimeVariableSet: true)
             return location
         }
         // Root may talk to another user's manager; anyone else is refused by it.
-        if info.st_uid != caller.uid && caller.uid != 0 {
+        if owner != caller.uid && caller.uid != 0 {
             // Inherited through su or sudo: the caller's own directory, when its manager listens.
             if let own = ownManager(caller) { return own }
-            location.obstacle = .runtimeDirectoryOfOtherUser(runtime, owner: info.st_uid)
+            location.obstacle = .runtimeDirectoryOfOtherUser(runtime, owner: owner)
             return location
         }
         // A manager started outside logind (as in unitify's tests) is reachable through its
@@ -54,8 +54,7 @@ public struct ManagerLocation {
     }
 
     static func ownerOf(_ path: String) -> UInt32? {
-        var info = stat()
-        return lstat(path, &info) == 0 ? info.st_uid : nil
+        (try? Stat(FilePath(path), followTargetSymlink: false))?.userID.rawValue
     }
 }
 
