@@ -1,5 +1,4 @@
 import Glibc
-import SystemPackage
 import UnitifyCore
 
 /// Where the caller's user manager should be listening, judged from `$XDG_RUNTIME_DIR` and the
@@ -11,6 +10,8 @@ public struct ManagerLocation {
     /// Why connecting is pointless, when a reason shows before trying.
     public var obstacle: ManagerAccess?
 
+    /// Every command asks this before anything else; as in `Environment.fileKind`, its `stat`
+    /// calls are libc's, checked, for the start-up cost of swift-system's `Stat`.
     public static func current() -> ManagerLocation {
         let caller = Caller.current
         let systemdBooted = pathExists("/run/systemd/system")
@@ -21,15 +22,16 @@ public struct ManagerLocation {
             return ManagerLocation(obstacle: systemdBooted ? .noRuntimeVariable(listeningAt: nil) : .notSystemd(runtimeVariableSet: false))
         }
         var location = ManagerLocation(runtimeDirectory: runtime)
-        guard let owner = (try? Stat(FilePath(runtime)))?.userID.rawValue else {
+        var info = stat()
+        guard stat(runtime, &info) == 0 else {
             location.obstacle = systemdBooted ? .runtimeDirectoryMissing(runtime) : .notSystemd(runtimeVariableSet: true)
             return location
         }
         // Root may talk to another user's manager; anyone else is refused by it.
-        if owner != caller.uid && caller.uid != 0 {
+        if info.st_uid != caller.uid && caller.uid != 0 {
             // Inherited through su or sudo: the caller's own directory, when its manager listens.
             if let own = ownManager(caller) { return own }
-            location.obstacle = .runtimeDirectoryOfOtherUser(runtime, owner: owner)
+            location.obstacle = .runtimeDirectoryOfOtherUser(runtime, owner: info.st_uid)
             return location
         }
         // A manager started outside logind (as in unitify's tests) is reachable through its
@@ -54,7 +56,8 @@ public struct ManagerLocation {
     }
 
     static func ownerOf(_ path: String) -> UInt32? {
-        (try? Stat(FilePath(path), followTargetSymlink: false))?.userID.rawValue
+        var info = stat()
+        return lstat(path, &info) == 0 ? info.st_uid : nil
     }
 }
 
