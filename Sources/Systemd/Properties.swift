@@ -30,8 +30,8 @@ extension Bus {
         try callPipelined(count: requests.count) { (index) throws(SystemdError) in
             let request = requests[index]
             return try getCall(destination: destination, path: request.path, interface: request.interface, name: request.name)
-        } reply: { (index, result) throws(SystemdError) in
-            if case .success(let reply) = result { values[index] = try reply.read()?.unwrapped }
+        } reply: { (index, reply, error) throws(SystemdError) in
+            if error == nil { values[index] = try reply.read()?.unwrapped }
         }
         return values
     }

@@ -45,11 +45,3 @@ extension UnitifyError {
 func describe(errno: Int32) -> String {
     Errno(rawValue: errno).description
 }
-
-/// Calls `body` again while it fails with EINTR; any other failure (-1 and `errno`) is thrown.
-/// For the C calls swift-system has no method for (`flock`, `fsync`...).
-func retryOnInterrupt(_ body: () -> Int32) throws(Errno) {
-    while body() != 0 {
-        guard errno == EINTR else { throw Errno(rawValue: errno) }
-    }
-}

@@ -1,4 +1,5 @@
 import Glibc
+import SystemPackage
 import UnitifyCore
 
 /// Where the records of transient jobs live (`JobRecord`): `$XDG_RUNTIME_DIR/unitify/jobs`
@@ -26,20 +27,14 @@ public struct JobRecords: Sendable {
 
     /// The record of `unit`; nil when there is none, an error when it is damaged or unreadable.
     public func read(_ unit: String) throws -> JobRecord? {
-        let fd = open(path(unit), O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else {
-            if errno == ENOENT || errno == ENOTDIR { return nil }
-            throw failure("read \(path(unit))")
-        }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 16_384)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            guard count >= 0 else { throw failure("read \(path(unit))") }
-            if count == 0 { break }
-            bytes += buffer[..<count]
+        let bytes: [UInt8]
+        do {
+            let file = try FileDescriptor.open(FilePath(path(unit)), .readOnly, options: [.noFollow, .closeOnExec])
+            bytes = try file.closeAfter { try file.readToEnd(chunk: 16_384) }
+        } catch Errno.noSuchFileOrDirectory, Errno.notDirectory {
+            return nil
+        } catch {
+            throw UnitifyError.cannot("read \(path(unit))", error)
         }
         return try JobRecord(decoding: String(decoding: bytes, as: UTF8.self), path: path(unit))
     }
@@ -52,51 +47,55 @@ public struct JobRecords: Sendable {
     /// Writes `record` in place of any earlier one of the same job.
     public func write(_ record: JobRecord) throws {
         try makeDirectories()
-        let dirfd = open(directory, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-        guard dirfd >= 0 else { throw failure("open \(directory)") }
-        defer { close(dirfd) }
+        let opened = try OpenDirectory(directory)
         let name = record.spec.name
         let temporary = ".\(name).unitify-\(getpid())"
-        let fd = openat(dirfd, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw failure("create a file in \(directory)") }
-        var renamed = false
-        defer { if !renamed { unlinkat(dirfd, temporary, 0) } }
-        let bytes = Array(record.encoded().utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else { close(fd); throw failure("write \(path(name))") }
-            offset += written
+        let file: FileDescriptor
+        do { file = try opened.createFile(temporary, permissions: .ownerReadWrite) } catch {
+            throw UnitifyError.cannot("create a file in \(directory)", error)
         }
-        guard fsync(fd) == 0, close(fd) == 0 else { throw failure("write \(path(name))") }
-        // rename(2) replaces a symbolic link at the name rather than following it.
-        guard renameat(dirfd, temporary, dirfd, name) == 0 else { throw failure("write \(path(name))") }
+        var renamed = false
+        defer { if !renamed { opened.removeIfPresent(temporary) } }
+        do {
+            try file.closeAfter {
+                _ = try file.writeAll(record.encoded().utf8)
+                try retryOnInterrupt { fsync(file.rawValue) }
+            }
+            // rename(2) replaces a symbolic link at the name rather than following it.
+            try opened.rename(temporary, to: name)
+        } catch {
+            throw UnitifyError.cannot("write \(path(name))", error)
+        }
         renamed = true
     }
 
     /// Forgets `unit`; a missing record is fine.
     public func remove(_ unit: String) throws {
-        guard unlink(path(unit)) == 0 || errno == ENOENT || errno == ENOTDIR else { throw failure("remove \(path(unit))") }
+        do {
+            try removeFile(path(unit))
+        } catch .notDirectory {
+        } catch {
+            throw UnitifyError.cannot("remove \(path(unit))", error)
+        }
     }
 
     /// `directory` and its parent, 0700, refusing a symbolic link or a directory someone else owns.
     func makeDirectories() throws {
         let parent = String(directory[..<(directory.lastIndex(of: "/") ?? directory.startIndex)])
         for path in [parent, directory] where !path.isEmpty {
-            if mkdir(path, 0o700) != 0 && errno != EEXIST { throw failure("create \(path)") }
-            var info = stat()
-            guard lstat(path, &info) == 0 else { throw failure("create \(path)") }
-            guard info.st_mode & S_IFMT == S_IFDIR else {
+            let info: Stat
+            do {
+                try makeDirectory(path, permissions: .ownerReadWriteExecute)
+                info = try Stat(FilePath(path), followTargetSymlink: false)
+            } catch {
+                throw UnitifyError.cannot("create \(path)", error)
+            }
+            guard info.type == .directory else {
                 throw UnitifyError.failed("\(path) is not a directory: unitify keeps its job records only in a real directory; move it away")
             }
-            guard info.st_uid == geteuid() else {
+            guard info.userID.rawValue == geteuid() else {
                 throw UnitifyError.failed("\(path) belongs to another user: unitify keeps its job records only in a directory of yours")
             }
         }
-    }
-
-    func failure(_ what: String) -> UnitifyError {
-        UnitifyError.failed("cannot \(what): \(describe(errno: errno))")
     }
 }

@@ -56,11 +56,11 @@ extension JobRecordStore {
 }
 
 extension UnitFileDirectory: UnitFileStore {
-    public func exists(_ unit: String) -> Bool { lstatKind(path(unit)) != nil }
+    public func exists(_ unit: String) -> Bool { fileType(atPath: path(unit)) != nil }
 }
 
 extension JobRecords: JobRecordStore {
-    public func exists(_ unit: String) -> Bool { lstatKind(path(unit)) != nil }
+    public func exists(_ unit: String) -> Bool { fileType(atPath: path(unit)) != nil }
 }
 
 /// Where one manager's jobs keep what the manager does not: persistent unit files, the runtime

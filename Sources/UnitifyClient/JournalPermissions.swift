@@ -1,4 +1,5 @@
 import Glibc
+import SystemPackage
 import Systemd
 import UnitifyCore
 
@@ -55,7 +56,7 @@ enum JournalFiles {
         for root in ["/run/log/journal", "/var/log/journal"] {
             for name in directoryEntries(root) where machine == nil || name == machine {
                 let directory = root + "/" + name
-                guard fileType(directory) == S_IFDIR else { continue }
+                guard (try? Stat(FilePath(directory)))?.type == .directory else { continue }
                 guard Glibc.access(directory, R_OK | X_OK) == 0 else {
                     result.unreadable.append(directory)
                     continue
@@ -77,12 +78,5 @@ enum JournalFiles {
         guard let text = try? LiveHost().readText("/etc/machine-id") else { return nil }
         let id = String(text.prefix { $0 != "\n" })
         return id.count == 32 ? id : nil
-    }
-
-    /// The type of what `path` names, following links as sd-journal does.
-    static func fileType(_ path: String) -> mode_t? {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        return info.st_mode & S_IFMT
     }
 }

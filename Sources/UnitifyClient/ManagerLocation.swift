@@ -10,6 +10,8 @@ public struct ManagerLocation {
     /// Why connecting is pointless, when a reason shows before trying.
     public var obstacle: ManagerAccess?
 
+    /// Every command asks this before anything else; as in `Environment.fileKind`, its `stat`
+    /// calls are libc's, checked, for the start-up cost of swift-system's `Stat`.
     public static func current() -> ManagerLocation {
         let caller = Caller.current
         let systemdBooted = pathExists("/run/systemd/system")

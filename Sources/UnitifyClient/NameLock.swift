@@ -14,7 +14,7 @@ struct NameLock: ~Copyable {
     /// Waits for the lock on `unit` in `directory` (created, mode 0700, when missing).
     /// The corresponding C functions are `open` and `flock`.
     init(_ unit: String, in directory: String) throws(UnitifyError) {
-        mkdir(directory, 0o700)  // an existing one is fine; any other failure shows at open
+        try? makeDirectory(directory, permissions: .ownerReadWriteExecute)  // a failure shows at open
         let path = directory + "/" + unit + ".lock"
         while true {
             let descriptor: FileDescriptor

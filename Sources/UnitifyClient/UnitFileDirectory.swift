@@ -37,7 +37,7 @@ public struct UnitFileDirectory: Sendable {
 
     /// Whether a file exists that unitify did not write.
     public func isForeign(_ unit: String) -> Bool {
-        guard let text = read(unit) else { return lstatKind(path(unit)) != nil }
+        guard let text = read(unit) else { return fileType(atPath: path(unit)) != nil }
         return !UnitFile.isGeneratedByUnitify(text)
     }
 
@@ -52,40 +52,40 @@ public struct UnitFileDirectory: Sendable {
     /// when all are on disk are they renamed into place.
     public func write(_ files: [(unit: String, text: String)]) throws {
         try makeDirectory()
-        let dirfd = open(directory, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-        guard dirfd >= 0 else { throw failure("open \(directory)") }
-        defer { close(dirfd) }
+        let opened = try OpenDirectory(directory)
         var staged: [(temporary: String, unit: String)] = []
-        defer { for (temporary, _) in staged { unlinkat(dirfd, temporary, 0) } }
+        defer { for (temporary, _) in staged { opened.removeIfPresent(temporary) } }
         for (unit, text) in files {
-            if lstatKind(path(unit)) == S_IFLNK {
+            if fileType(atPath: path(unit)) == .symbolicLink {
                 throw UnitifyError.failed("\(path(unit)) is a symbolic link: unitify does not write through links; remove it first")
             }
             let temporary = ".\(unit).unitify-\(getpid())"
-            let fd = openat(dirfd, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
-            guard fd >= 0 else { throw failure("create a file in \(directory)") }
+            let file: FileDescriptor
+            do { file = try opened.createFile(temporary, permissions: [.ownerReadWrite, .groupRead, .otherRead]) } catch {
+                throw UnitifyError.cannot("create a file in \(directory)", error)
+            }
             staged.append((temporary, unit))
-            let file = FileDescriptor(rawValue: fd)
             do {
                 try file.closeAfter {
                     _ = try file.writeAll(text.utf8)
+                    // The mode asked for at creation, whatever the umask took away.
                     try retryOnInterrupt { fchmod(file.rawValue, 0o644) }
                     try retryOnInterrupt { fsync(file.rawValue) }
                 }
             } catch {
-                throw UnitifyError.failed("cannot write \(path(unit)): \(error)")
+                throw UnitifyError.cannot("write \(path(unit))", error)
             }
         }
         for (temporary, unit) in staged {
-            guard renameat(dirfd, temporary, dirfd, unit) == 0 else { throw failure("write \(path(unit))") }
+            do { try opened.rename(temporary, to: unit) } catch { throw UnitifyError.cannot("write \(path(unit))", error) }
         }
         staged.removeAll()
-        fsync(dirfd)
+        opened.sync()
     }
 
     /// Removes a unit's file; a missing one is fine.
     public func remove(_ unit: String) throws {
-        guard unlink(path(unit)) == 0 || errno == ENOENT else { throw failure("remove \(path(unit))") }
+        do { try removeFile(path(unit)) } catch { throw UnitifyError.cannot("remove \(path(unit))", error) }
     }
 
     /// `mkdir -p`, refusing to create anything through a symbolic link.
@@ -93,18 +93,16 @@ public struct UnitFileDirectory: Sendable {
         var built = ""
         for part in directory.split(separator: "/") {
             built += "/" + part
-            if mkdir(built, 0o755) != 0 && errno != EEXIST { throw failure("create \(built)") }
+            do { try UnitifyClient.makeDirectory(built, permissions: [.ownerReadWriteExecute, .groupReadExecute, .otherReadExecute]) } catch {
+                throw UnitifyError.cannot("create \(built)", error)
+            }
         }
         guard Environment.fileKind(directory) == .directory else {
             throw UnitifyError.failed("\(directory) is not a directory: move it away so unitify can create it")
         }
-        if lstatKind(directory) == S_IFLNK {
+        if fileType(atPath: directory) == .symbolicLink {
             throw UnitifyError.failed("\(directory) is a symbolic link: unitify writes unit files only into a real directory")
         }
-    }
-
-    func failure(_ what: String) -> UnitifyError {
-        UnitifyError.failed("cannot \(what): \(describe(errno: errno))")
     }
 }
 
@@ -118,11 +116,4 @@ public func directoryEntries(_ directory: String) -> [String] {
         if name != "." && name != ".." { names.append(name) }
     }
     return names
-}
-
-/// The file type bits of `path` itself (not what a link points to); nil when it does not exist.
-func lstatKind(_ path: String) -> mode_t? {
-    var info = stat()
-    guard lstat(path, &info) == 0 else { return nil }
-    return info.st_mode & S_IFMT
 }

@@ -25,7 +25,7 @@ public struct JobRequest: Sendable, Equatable {
     /// A line for `/bin/sh -c` (`--shell`).
     public var shell: String?
     public var name: String?
-    public var restart: String?
+    public var restart: RestartPolicy?
     public var restartDelay: String?
     public var maxRestarts: String?
     public var within: String?
@@ -129,7 +129,7 @@ public struct JobRequest: Sendable, Equatable {
             throw UnitifyError.usage("the value of \(Self.key(bad)) contains a control character, which systemd does not accept in the environment")
         }
 
-        let policy = try restart.map { text throws(UnitifyError) in try RestartPolicy(parsing: text) } ?? .no
+        let policy = restart ?? .no
         let delay = try restartDelay.map { text throws(UnitifyError) in try TimeSpan(parsing: text) }
         var unit = UnitSpec(
             name: try UnitName.normalize(name ?? UnitName.derive(from: shell.map(Self.roughWords) ?? argv)),

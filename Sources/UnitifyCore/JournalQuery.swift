@@ -62,25 +62,11 @@ public enum Priority {
 /// How journal lines are printed, as journalctl's `-o`.
 public enum LogFormat: String, Sendable, CaseIterable {
     case short, shortIso = "short-iso", shortPrecise = "short-precise", cat, json
-
-    public init(parsing text: String) throws(UnitifyError) {
-        guard let format = Self(rawValue: text) else {
-            throw UnitifyError.usage("invalid -o '\(text)': use one of \(Self.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        self = format
-    }
 }
 
 /// Which runs of one unit `journal --run` shows.
 public enum RunSelection: String, Sendable, CaseIterable {
     case current, previous, all
-
-    public init(parsing text: String) throws(UnitifyError) {
-        guard let selection = Self(rawValue: text) else {
-            throw UnitifyError.usage("invalid --run '\(text)': use \(Format.alternatives(Self.allCases.map(\.rawValue)))")
-        }
-        self = selection
-    }
 
     /// The time bounds of the selected run, given the unit's runs in the journal (oldest first:
     /// each run's invocation ID and the time of its last entry) and the ID of the run the manager

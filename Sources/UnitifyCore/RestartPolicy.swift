@@ -7,11 +7,4 @@ public enum RestartPolicy: String, Sendable, CaseIterable {
     case onAbort = "on-abort"
     case onWatchdog = "on-watchdog"
     case always
-
-    public init(parsing text: String) throws(UnitifyError) {
-        guard let policy = RestartPolicy(rawValue: text) else {
-            throw UnitifyError.usage("invalid restart policy '\(text)': use one of \(Self.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        self = policy
-    }
 }

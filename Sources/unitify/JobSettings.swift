@@ -5,8 +5,8 @@ import UnitifyCore
 /// outputs, schedule and exit hooks. `run` and `generate` take them for a new job, `restart` to
 /// change a job's own.
 struct JobSettings: ParsableArguments {
-    @Option(help: "When to restart: \(RestartPolicy.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var restart: String?
+    @Option(help: "When systemd restarts the job.")
+    var restart: RestartPolicy?
 
     @Option(name: .customLong("restart-sec"), help: ArgumentHelp("Delay before a restart (default 1s with a policy).", valueName: "duration"))
     var restartSec: String?

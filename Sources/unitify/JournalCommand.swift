@@ -35,11 +35,11 @@ struct JournalCommand: ParsableCommand {
     @Option(name: [.customShort("g"), .customLong("grep")], help: "Only lines whose message matches this regular expression (case-insensitive when all lowercase).")
     var grep: String?
 
-    @Option(name: [.customShort("o"), .customLong("output")], help: "Format: \(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var output: String = "short"
+    @Option(name: [.customShort("o"), .customLong("output")], help: "How lines are printed (default: short).")
+    var output: LogFormat?
 
-    @Option(name: .customLong("run"), help: "Which runs: \(Format.alternatives(RunSelection.allCases.map(\.rawValue))).")
-    var runs: String = "all"
+    @Option(name: .customLong("run"), help: "Which runs of the one NAME (default: all).")
+    var runs: RunSelection?
 
     @OptionGroup var scope: ScopeOptions
 
@@ -56,7 +56,7 @@ struct JournalCommand: ParsableCommand {
         } else {
             throw UnitifyError.usage("invalid -n '\(lines)': give a number of lines, or 'all'")
         }
-        query.format = try LogFormat(parsing: output)
+        query.format = output ?? .short
         query.since = try since.map { text throws(UnitifyError) in Clock.resolve(try TimePoint(parsing: text)) }
         query.until = try until.map { text throws(UnitifyError) in Clock.resolve(try TimePoint(parsing: text)) }
         if let since = query.since, let until = query.until, since > until {
@@ -70,13 +70,13 @@ struct JournalCommand: ParsableCommand {
         }
         let hosts = try remote.remoteHosts()
         if !hosts.isEmpty { return try journalOnHosts(hosts, query) }
-        let selection = try RunSelection(parsing: runs)
+        let selection = runs ?? .all
         let job = query.units.count == 1 ? Self.managerFacts(of: query.units[0], run: selection != .all, scope: scope.scope) : nil
         if selection != .all {
-            guard query.units.count == 1 else { throw UnitifyError.usage("--run \(runs) needs exactly one NAME") }
+            guard query.units.count == 1 else { throw UnitifyError.usage("--run \(selection.rawValue) needs exactly one NAME") }
             let unit = query.units[0]
             guard let bounds = selection.bounds(in: try UnitLog.runs(of: unit, scope: scope.scope), currentID: job?.run) else {
-                throw UnitifyError.failed("\(UnitName.shortName(unit)) has no \(runs) run in the journal")
+                throw UnitifyError.failed("\(UnitName.shortName(unit)) has no \(selection.rawValue) run in the journal")
             }
             if let since = bounds.since { query.since = max(query.since ?? 0, since) }
             if let until = bounds.until { query.until = min(query.until ?? .max, until) }

@@ -8,7 +8,7 @@ extension JournalCommand {
     func journalOnHosts(_ hosts: [RemoteHost], _ query: LogQuery) throws {
         try HostOptions.refuseSystem(scope.system)
         // The runs are told apart by the remote manager's invocation IDs; not asked over ssh yet.
-        guard try RunSelection(parsing: runs) == .all else { throw UnitifyError.usage("--run \(runs) does not work with --host yet: use --since/--until, or run 'unitify journal --run \(runs)' on that host") }
+        if let runs, runs != .all { throw UnitifyError.usage("--run \(runs.rawValue) does not work with --host yet: use --since/--until, or run 'unitify journal --run \(runs.rawValue)' on that host") }
         let journal = FleetJournal(fleet: Fleet(hosts: hosts), query: query, follow: follow)
         let (printed, unknown) = journal.printTail()
         if printed == 0, !query.units.isEmpty, unknown.count == query.units.count {

@@ -33,14 +33,14 @@ struct StartReport: Sendable {
 
     /// Watches the job for the settle window, reports a crash (and exits 1), else returns the status.
     func settle(_ started: Started, _ status: UnitStatus, jobs: Jobs) throws -> UnitStatus {
-        let settled = try settled(started, status, jobs: jobs)
+        guard let settled = try watched(started, jobs: jobs) else { return status }
         if settled.looksCrashed { try reportCrash(settled, short: UnitName.shortName(started.unit)) }
         return settled
     }
 
     /// `settle` on another host: a crash goes into the host's report, which fails with status 1.
     func settle(_ started: Started, _ status: UnitStatus, on reached: ReachedHost, into report: inout HostReport) throws -> UnitStatus {
-        let settled = try settled(started, status, jobs: reached.jobs)
+        guard let settled = try watched(started, jobs: reached.jobs) else { return status }
         if settled.looksCrashed {
             let short = UnitName.shortName(started.unit)
             report.notes += [crashHeadline(settled, short: short), "last lines of its log:"]
@@ -50,10 +50,11 @@ struct StartReport: Sendable {
         return settled
     }
 
-    /// The job after the settle window; at once for a timer, or with `--check 0`.
-    func settled(_ started: Started, _ status: UnitStatus, jobs: Jobs) throws -> UnitStatus {
+    /// The job after the settle window; nil for a timer, or with `--check 0` ("0 to skip"): a job
+    /// not watched is not judged, even when its first status shows it already ended.
+    func watched(_ started: Started, jobs: Jobs) throws -> UnitStatus? {
         let window = try TimeSpan(parsing: check)
-        guard started.timer == nil, window.microseconds > 0 else { return status }
+        guard started.timer == nil, window.microseconds > 0 else { return nil }
         return try jobs.settle(started.unit, within: window)
     }
 

@@ -36,12 +36,24 @@ struct Unitify: ParsableCommand {
             if code == .success || error is CleanExit {
                 exit(withError: error)  // --help, --version
             }
-            let message = fullMessage(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            let message = firstLine(of: fullMessage(for: error)) ?? "\(error)"
             let isUsage = code == .validationFailure
             let subcommand = arguments.first { word in configuration.subcommands.contains { $0._commandName == word } }
             let help = "unitify " + (subcommand.map { $0 + " " } ?? "") + "--help"
             printError("unitify: \(message.replacing("Error: ", with: ""))\(isUsage ? " (see '\(help)')" : "")")
             exit(withError: ExitCode(isUsage ? 2 : 1))
         }
+    }
+
+    /// The first line of the argument parser's message, with the choices it lists on lines of
+    /// their own (six or more values of a closed set, "one of the following:" and then
+    /// "  - VALUE" lines) named in that line, as it names fewer.
+    static func firstLine(of message: String) -> String? {
+        let lines = message.split(separator: "\n")
+        guard let first = lines.first else { return nil }
+        let lead = " the following:"
+        guard first.hasSuffix(lead) else { return String(first) }
+        let choices = lines.dropFirst().prefix { $0.hasPrefix("  - ") }.map { "'\($0.dropFirst(4))'" }
+        return first.dropLast(lead.count) + " " + Format.alternatives(choices) + "."
     }
 }

@@ -18,13 +18,11 @@ struct BadInputTests {
         (["status", String(repeating: "x", count: 300)], "too long"),
         (["status", "NAME"], "no unit named"),
         (["journal", "NAME", "-n", "lots"], "invalid -n 'lots'"),
-        (["journal", "NAME", "-o", "yaml"], "invalid -o 'yaml'"),
         (["journal", "NAME", "--since", "last tuesday"], "invalid time 'last tuesday'"),
         (["journal", "NAME", "--until", "2026-13-01"], "invalid time"),
         (["journal", "NAME", "--since", "now", "--until=-1h"], "--since is after --until"),
         (["journal", "NAME", "-p", "loud"], "invalid priority 'loud'"),
         (["journal", "NAME", "-g", "(unclosed"], "not a regular expression"),
-        (["journal", "NAME", "--run", "latest"], "invalid --run 'latest'"),
         (["journal", "NAME", "other", "--run", "current"], "exactly one NAME"),
         (["journal", "NAME", "--frobnicate"], "nknown option"),
         (["stop"], "Missing expected argument"),
@@ -37,7 +35,6 @@ struct BadInputTests {
         (["remove", "NAME"], "no unit named"),
         (["cat", "NAME"], "no unit named"),
         (["generate"], "no command given"),
-        (["generate", "--restart", "never", "--", "true"], "invalid restart policy"),
         (["generate", "--template", "/no/such/template", "--", "true"], "/no/such/template"),
         (["run", "--template", "/dev/null", "--", "true"], "--template goes with --persistent"),
         // No systemd as PID 1 beside the private user manager: each --system command says so.
@@ -64,6 +61,33 @@ struct BadInputTests {
         #expect(result.stderr.hasPrefix("unitify: "), "\(label): \(result.stderr)")
         #expect(result.stderr.contains(expect), "\(label): \(result.stderr)")
         #expect(!result.stderr.contains("Fatal error") && !result.stderr.contains("Stack dump"), "\(label)")
+        #expect(try Jobs.user().status(of: "\(name).service").loadState == .notFound, "\(label)")
+        #expect(access("\(try UnitFileDirectory.user().directory)/\(name).service", F_OK) != 0, "\(label)")
+    }
+
+    /// A word outside a closed set (`-o`, `--run`, `--restart`) is refused by the argument parser
+    /// before anything runs: one line naming the word and every choice, exit status 2, no output.
+    static let closedSets: [(command: [String], expect: String)] = [
+        (["journal", "NAME", "-o", "yaml"],
+         "unitify: The value 'yaml' is invalid for '-o <output>'. Please provide one of 'short', 'short-iso', 'short-precise', 'cat' or 'json'. (see 'unitify journal --help')"),
+        (["journal", "NAME", "--run", "latest"],
+         "unitify: The value 'latest' is invalid for '--run <run>'. Please provide one of 'current', 'previous' or 'all'. (see 'unitify journal --help')"),
+        // Seven choices: the parser puts them on lines of their own, which main joins into one.
+        (["generate", "--name", "NAME", "--restart", "never", "--", "true"],
+         "unitify: The value 'never' is invalid for '--restart <restart>'. Please provide one of 'no', 'on-success', 'on-failure', 'on-abnormal', 'on-abort', 'on-watchdog' or 'always'. (see 'unitify generate --help')"),
+        (["run", "--name", "NAME", "--restart", "on_failure", "--", "true"],
+         "unitify: The value 'on_failure' is invalid for '--restart <restart>'. Please provide one of 'no', 'on-success', 'on-failure', 'on-abnormal', 'on-abort', 'on-watchdog' or 'always'. (see 'unitify run --help')"),
+    ]
+
+    @Test(arguments: closedSets)
+    func refusesAWordOutsideAClosedSet(_ command: [String], _ expect: String) throws {
+        let name = uniqueName("badchoice")
+        let arguments = command.map { $0 == "NAME" ? name : $0 }
+        let result = unitify(arguments)
+        let label = arguments.joined(separator: " ")
+        #expect(result.status == 2, "\(label)")
+        #expect(result.stdout.isEmpty, "\(label): \(result.stdout)")
+        #expect(result.stderr == expect + "\n", "\(label): \(result.stderr)")
         #expect(try Jobs.user().status(of: "\(name).service").loadState == .notFound, "\(label)")
         #expect(access("\(try UnitFileDirectory.user().directory)/\(name).service", F_OK) != 0, "\(label)")
     }

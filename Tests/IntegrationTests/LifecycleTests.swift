@@ -184,7 +184,7 @@ struct LifecycleTests {
         let bad: [([String], String)] = [
             (["kill", name, "--signal", "FOO"], "invalid signal 'FOO'"),
             (["kill", name, "-s", "0"], "invalid signal '0'"),
-            (["restart", name, "--restart", "sometimes"], "invalid restart policy 'sometimes'"),
+            (["restart", name, "--restart", "sometimes"], "The value 'sometimes' is invalid for '--restart <restart>'"),
             (["restart", name, "--on-calendar", "daily"], "--on-calendar does not apply to restart"),
             (["restart", name, "--line", "x"], "nknown option '--line'"),
             (["restart", name, "-C", "/no/such/dir"], "does not exist"),

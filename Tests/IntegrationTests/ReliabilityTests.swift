@@ -215,7 +215,7 @@ struct ReliabilityTests {
             host.files[envFile] = Self.hostileEnvironmentFile(&random)
             request.envFiles = [envFile]
             if random.next(upTo: 3) == 0 { request.logFile = directory + "/" + random.word().replacing("/", with: "_") + ".log" }
-            request.restart = ["no", "on-failure", "always"][random.next(upTo: 3)]
+            request.restart = [RestartPolicy.no, .onFailure, .always][random.next(upTo: 3)]
             do {
                 let (spec, _) = try request.makeSpec(host: host)
                 // What a unit file cannot hold (a newline in a path) is refused while rendering.

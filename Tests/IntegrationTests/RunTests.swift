@@ -198,7 +198,7 @@ struct RunBadInputTests {
         ("bad check", ["--check", "5 parsecs", "--", "true"], "invalid duration"),
         ("bad size", ["--memory-max", "lots", "--", "true"], "invalid memory size"),
         ("bad percentage", ["--cpu-quota", "-5%", "--", "true"], "cpu"),
-        ("bad policy", ["--restart", "sometimes", "--", "true"], "invalid restart policy 'sometimes'"),
+        ("bad policy", ["--restart", "sometimes", "--", "true"], "The value 'sometimes' is invalid for '--restart <restart>'"),
         ("bad max restarts", ["--max-restarts", "many", "--", "true"], "--max-restarts"),
         ("bad nice", ["--nice", "40", "--", "true"], "nice"),
         ("empty command", [], "no command given"),

@@ -129,7 +129,7 @@ import Testing
 
     @Test func givenOptionsReplaceTheJobsOwnAndTheCommandStays() throws {
         var request = JobRequest()
-        request.restart = "always"
+        request.restart = .always
         request.env = ["PORT=9090", "FROM_CALLER"]
         let changed = try JobChange.apply(request, to: job, host: Host())
         #expect(changed.argv == job.argv)
@@ -172,8 +172,8 @@ import Testing
             #expect(throws: UnitifyError.self) { try JobChange.apply(request, to: job, host: Host()) }
         }
         var badValue = JobRequest()
-        badValue.restart = "sometimes"
-        #expect(throws: UnitifyError.usage("invalid restart policy 'sometimes': use one of no, on-success, on-failure, on-abnormal, on-abort, on-watchdog, always")) {
+        badValue.maxRestarts = "many"
+        #expect(throws: UnitifyError.usage("invalid --max-restarts 'many': give a whole number of restarts, 1 or more")) {
             try JobChange.apply(badValue, to: job, host: Host())
         }
         var missing = JobRequest()

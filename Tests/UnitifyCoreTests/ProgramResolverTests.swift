@@ -26,6 +26,14 @@ import Testing
         #expect(try resolve("server", path: "") == "/home/u/project/server")
     }
 
+    @Test func absoluteFoldsDotsAndSlashes() {
+        #expect(ProgramResolver.absolute("x", relativeTo: "/srv") == "/srv/x")
+        #expect(ProgramResolver.absolute("/a//b/./c/", relativeTo: "/srv") == "/a/b/c")
+        #expect(ProgramResolver.absolute("../../..", relativeTo: "/srv/www") == "/")
+        #expect(ProgramResolver.absolute(".", relativeTo: "/") == "/")
+        #expect(ProgramResolver.absolute("a/../b", relativeTo: "/") == "/b")
+    }
+
     @Test func explainsFailures() {
         #expect(throws: UnitifyError.usage("program 'nope' not found on PATH: check the spelling, or give its path (e.g. ./nope)")) { try resolve("nope") }
         #expect(throws: UnitifyError.self) { try resolve("./data") }

@@ -44,9 +44,6 @@ import Testing
         #expect(RunSelection.previous.bounds(in: runs, currentID: "b").map { [$0.since, $0.until] } == [nil, 100])
         #expect(RunSelection.previous.bounds(in: runs, currentID: "a") == nil)
         #expect(RunSelection.current.bounds(in: [], currentID: nil) == nil)
-        #expect(try RunSelection(parsing: "previous") == .previous)
-        #expect(throws: UnitifyError.usage("invalid --run 'latest': use current, previous or all")) { try RunSelection(parsing: "latest") }
-        #expect(throws: UnitifyError.usage("invalid -o 'yaml': use one of short, short-iso, short-precise, cat, json")) { try LogFormat(parsing: "yaml") }
         #expect(Format.alternatives(["a"]) == "a" && Format.alternatives(["a", "b", "c"]) == "a, b or c")
     }
 }
