@@ -203,7 +203,7 @@ extension Jobs {
     public func endedJobs() throws -> [String] {
         let units = try allJobUnits()
         return try jobStatuses(of: units.sorted(), hooks: false).filter { status in
-            status.exists && !status.unit.hasSuffix(".timer") && (status.hasEnded || status.isRecorded) && status.state != "waiting for timer"
+            status.exists && !status.unit.hasSuffix(".timer") && (status.hasEnded || status.isRecorded) && !status.isWaitingForTimer
         }.map(\.unit)
     }
 
@@ -221,7 +221,7 @@ extension Jobs {
             }
             guard let ended = try waitUntilEnded(unit, deadline: deadline) else { return nil }
             let at = (try? manager.unitProperty(unit, interface: "org.freedesktop.systemd1.Service", property: "ExecMainExitTimestamp")?.uint64) ?? nil
-            endings.append((at ?? monotonicMicroseconds(), WaitOutcome.Ending(unit: unit, exit: ended.lastExit, failed: ended.state == "failed")))
+            endings.append((at ?? monotonicMicroseconds(), WaitOutcome.Ending(unit: unit, exit: ended.lastExit, failed: ended.activeState == .failed)))
         }
         return endings.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element.ending)
     }

@@ -63,14 +63,17 @@ public struct UnitStatus: Sendable, Equatable {
     /// Whether the manager knows no unit of this name.
     public var isNotFound: Bool { loadState == .notFound }
 
+    /// A job of a timer, between two of its starts.
+    public var isWaitingForTimer: Bool {
+        !isNotFound && (activeState == .inactive && timerActive || isTimer && activeState == .active && subState == "waiting")
+    }
+
     /// The state in words: running, restarting, failed, exited, stopped, waiting for timer.
     public var state: String {
         if isNotFound { return isRecorded ? "stopped" : "not found" }
+        if isWaitingForTimer { return "waiting for timer" }
         switch activeState {
-        case .inactive where timerActive:
-            return "waiting for timer"
         case .active:
-            if isTimer { return subState == "waiting" ? "waiting for timer" : subState }
             return subState
         case .activating: return isWaitingToRestart ? "restarting" : "starting"
         case .deactivating: return "stopping"
