@@ -81,23 +81,7 @@ public struct SSHConnection: Sendable {
     /// Writes `text` to `path` there, mode 0644, atomically (a temporary file beside it, renamed
     /// over it) and never through a symbolic link at `path`, as unit files are written locally.
     public func writeFile(_ path: String, _ text: String) throws(UnitifyError) {
-        guard let slash = path.lastIndex(of: "/"), path.hasPrefix("/") else {
-            throw UnitifyError.remote(host, "'\(path)' is not an absolute path")
-        }
-        let directory = String(path[..<slash])
-        let script = """
-            set -e; umask 022; d=$1; f=$2; mkdir -p -- "$d"
-            if [ -L "$d/$f" ]; then echo "$d/$f is a symbolic link: unitify does not write through it" >&2; exit 3; fi
-            t=$(mktemp "$d/.$f.XXXXXX"); trap 'rm -f -- "$t"' EXIT
-            cat > "$t"; chmod 0644 "$t"; mv -f -- "$t" "$d/$f"; trap - EXIT
-            """
-        let session = try command(["sh", "-c", script, "sh", directory, String(path[path.index(after: slash)...])])
-        try session.send(Array(text.utf8))
-        let status = session.waitForExit(seconds: timeout + 5, killAfter: true)
-        guard status == 0 else {
-            let said = session.errorText().split(separator: "\n").last.map(String.init)
-            throw UnitifyError.remote(host, "cannot write \(path): \(said ?? "ssh ended with status \(status.map(String.init) ?? "?")")")
-        }
+        try RemoteShell(connection: self).write(path, text, mode: "0644")
     }
 }
 
