@@ -60,9 +60,12 @@ struct Restart: ParsableCommand {
         let reporting = StartReport(check: check, json: json, quiet: quiet, scope: scope.scope, hosts: hosts)
         try HostOptions.act(on: hosts, labelled: !json) { reached, report in
             let jobs = reached.jobs
-            let connection = reached.connection
+            // The host as run sees it, read once for all the jobs, and only when options change.
+            var host: RemoteJobHost?
             let change: ((UnitSpec) throws -> UnitSpec)? = JobChange.isEmpty(request) ? nil : { spec in
-                try JobChange.apply(request, to: spec, host: try RemoteJobHost(connection))
+                let known = try host ?? RemoteJobHost(reached.connection)
+                host = known
+                return try JobChange.apply(request, to: spec, host: known)
             }
             try jobs.requireJobs(units)
             for unit in units {

@@ -106,9 +106,11 @@ struct Run: ParsableCommand {
         do {
             try HostOptions.act(on: hosts, labelled: !json, finally: { reports in
                 started = reports.compactMap { host, report in report.unit.map { (host, $0) } }
-                // The hints once, after every host's lines, with the name the job got where it started.
+                // The hints once, after every host's lines, for the hosts where it started.
                 guard hinted, let unit = started.first?.unit else { return }
-                for line in reporting.hints(unit) { Output.standard.line(line) }
+                var hinting = reporting
+                hinting.hosts = started.map(\.host)
+                for line in hinting.hints(unit) { Output.standard.line(line) }
             }) { reached, report in
                 let (spec, notes) = try request.makeSpec(host: try RemoteJobHost(reached.connection))
                 if !quiet { report.notes += notes.map { "note: \($0)" } }
