@@ -82,6 +82,9 @@ public struct JobStorage {
     public let lockDirectory: String?
     /// Whether a path exists on the manager's machine: a unit's `FragmentPath`, say.
     let pathExists: (String) -> Bool
+    /// A file's text on the manager's machine (a unit's `FragmentPath`: where its output goes,
+    /// which the bus does not say); nil when it cannot be read.
+    let readFile: (String) -> String?
 
     public func unitFiles() throws(UnitifyError) -> any UnitFileStore {
         try persistent.value.get()
@@ -97,7 +100,8 @@ public struct JobStorage {
         JobStorage(
             persistent: Once { Result { () throws(UnitifyError) in try scope.unitFiles() } }, listedUnitFiles: nil,
             runtimeUnits: scope.runtimeUnitFiles, records: scope.jobRecords,
-            lockDirectory: scope.lockDirectory, pathExists: { access($0, F_OK) == 0 })
+            lockDirectory: scope.lockDirectory, pathExists: { access($0, F_OK) == 0 },
+            readFile: { try? LiveHost().readText($0) })
     }
 }
 

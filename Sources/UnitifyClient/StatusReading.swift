@@ -15,7 +15,7 @@ extension Jobs {
         let fields = [(interface: "org.freedesktop.systemd1.Service", name: "StandardOutput"),
                       (interface: "org.freedesktop.systemd1.Unit", name: "FragmentPath")]
         var status = UnitStatus(properties: try manager.unitProperties([unit], fields)[0], unit: unit)
-        Self.completeOutputs(&status)
+        completeOutputs(&status)
         return status.logFile
     }
 
@@ -52,7 +52,7 @@ extension Jobs {
         var sliceGroup: String??
         return units.map { unit in
             var status = byName[unit] ?? UnitStatus(unit: unit)
-            Self.completeOutputs(&status)
+            completeOutputs(&status)
             guard isLocal, status.memoryBytes == nil || status.cpuNanoseconds == nil || (tasks && status.tasks == nil),
                   !status.isDown, !status.isNotFound else { return status }
             if sliceGroup == nil {
@@ -85,10 +85,11 @@ extension Jobs {
 }
 
 extension Jobs {
-    /// The bus does not say where a file-backed StandardOutput= points: the unit file does.
-    static func completeOutputs(_ status: inout UnitStatus) {
+    /// The bus does not say where a file-backed StandardOutput= points: the unit file does, on
+    /// the manager's machine.
+    func completeOutputs(_ status: inout UnitStatus) {
         guard status.standardOutput.hasSuffix(":") || status.standardError.hasSuffix(":"),
-              let fragmentPath = status.fragmentPath, let text = try? LiveHost().readText(fragmentPath) else { return }
+              let fragmentPath = status.fragmentPath, let text = storage.readFile(fragmentPath) else { return }
         status.standardOutput = UnitFile.lastValue(of: "StandardOutput", in: text) ?? status.standardOutput
         status.standardError = UnitFile.lastValue(of: "StandardError", in: text) ?? status.standardOutput
     }

@@ -4,7 +4,8 @@ import UnitifyCore
 
 extension Jobs {
     /// The spec of a loaded transient unit of unitify's, read back from its live properties
-    /// (and, for its output files, which the bus does not expose, from systemd's transient file).
+    /// (and, for its output files, which the bus does not expose, from systemd's transient file,
+    /// read on the manager's machine).
     /// `allowPersistent`: a persistent one too, from its live properties and its unit file.
     public func transientSpec(of unit: String, allowPersistent: Bool = false) throws -> UnitSpec {
         let p = try manager.unitProperties(unit)
@@ -40,7 +41,7 @@ extension Jobs {
             spec.cpuQuota = CPUQuota(microsecondsPerSecond: (quota + 50) / 100 * 100)  // to systemd's 0.01%
         }
         if let nice = p["Nice"]?.int64, nice != 0 { spec.nice = Int32(nice) }
-        if let fragment = p["FragmentPath"]?.string, let text = try? LiveHost().readText(fragment) {
+        if let fragment = p["FragmentPath"]?.string, let text = storage.readFile(fragment) {
             spec.standardOutput = Self.outputTarget(UnitFile.lastValue(of: "StandardOutput", in: text))
             spec.standardError = Self.outputTarget(UnitFile.lastValue(of: "StandardError", in: text))
             if spec.standardError == .journal, UnitFile.lastValue(of: "StandardError", in: text) == nil {

@@ -140,3 +140,44 @@ extension BootedRemoteTests {
         }
     }
 }
+
+/// What a job on another host says is read on that host: its unit file (where `--log-file`
+/// points), its log, its crash. These need a host with a file system and manager of its own: on
+/// an sshd in front of this machine, reading here by mistake gives the same answer.
+extension BootedRemoteTests {
+    @Test func aRemoteJobsFilesAndCrashesAreReadOnItsHost() throws {
+        let port = Self.freePort()
+        try withMachine("ownfiles", sshPort: port) { machine in
+            let (directory, config) = try Self.client(for: machine, port: port, users: ["alice"])
+            defer { removeTree(directory) }
+            let client = Client(config: config)
+            defer { client.closeMasters(); removeTree(client.runtime) }
+            let host = "alice@127.0.0.1:\(port)"
+
+            // --log-file there: cat shows it, install writes it, and the installed job logs to it.
+            let started = client.unitify(["run", "--host", host, "--name", "lf", "--log-file", "lf.log", "--", "sh", "-c", "echo started-$$; exec sleep 1000"])
+            #expect(started.status == 0, "\(started.stderr)")
+            let cat = client.unitify(["cat", "--host", host, "lf"])
+            #expect(cat.status == 0, "\(cat.stderr)")
+            #expect(cat.stdout.lines.contains("StandardOutput=append:/home/alice/lf.log"), "\(cat.stdout)")
+            let installed = client.unitify(["install", "--host", host, "lf"])
+            #expect(installed.status == 0, "\(installed.stderr)")
+            let file = machine.root("cat /home/alice/.config/systemd/user/lf.service").stdout
+            #expect(file.lines.contains("StandardOutput=append:/home/alice/lf.log"), "\(file)")
+            #expect(machine.root("until [ \"$(grep -c started- /home/alice/lf.log)\" = 2 ]; do sleep 0.1; done", timeout: 10).status == 0,
+                    "the installed job logs to the file too: \(machine.root("cat /home/alice/lf.log").stdout)")
+            let status = client.unitify(["status", "--host", host, "lf"])
+            #expect(status.stdout.contains("/home/alice/lf.log"), "status names the log file: \(status.stdout)")
+
+            // A crash loop there is said as here: on stderr, after the host, and nothing on stdout.
+            let looping = client.unitify(["run", "--host", host, "--name", "r2", "--restart", "always", "--restart-sec", "2s", "--",
+                                          "sh", "-c", "echo last-words; exit 3"])
+            #expect(looping.status == 1)
+            #expect(looping.stdout.isEmpty, "no 'started' line and no hints: \(looping.stdout)")
+            let errors = looping.stderr.lines.map(String.init)
+            #expect(errors.first?.hasPrefix("unitify: \(host): r2 is crash-looping within 500ms: ") == true, "\(looping.stderr)")
+            #expect(errors.contains { $0.hasPrefix("unitify: \(host):   ") && $0.hasSuffix(": last-words") }, "\(looping.stderr)")
+            #expect(errors.last == "unitify: \(host): see 'unitify status --host \(host) r2', stop it with 'unitify stop --host \(host) r2'", "\(looping.stderr)")
+        }
+    }
+}
