@@ -31,13 +31,17 @@ public final class Bus {
     }
 
     /// The user's service manager: its private socket first, with no broker in the way (as
-    /// systemctl does), then the user bus. Both live in `$XDG_RUNTIME_DIR`.
+    /// systemctl does), then the user bus. Both live in `$XDG_RUNTIME_DIR`. When both fail, the
+    /// private socket's failure is the one thrown: the user bus was only the fallback.
     public static func userManager(runtimeDirectory: String) throws(SystemdError) -> Bus {
         let privateSocket = runtimeDirectory + "/systemd/private"
-        if access(privateSocket, F_OK) == 0, let bus = try? connect(address: "unix:path=" + escapeAddress(privateSocket)) {
-            return bus
+        guard access(privateSocket, F_OK) == 0 else { return try userBus(runtimeDirectory: runtimeDirectory) }
+        do {
+            return try connect(address: "unix:path=" + escapeAddress(privateSocket))
+        } catch {
+            if let bus = try? userBus(runtimeDirectory: runtimeDirectory) { return bus }
+            throw error
         }
-        return try userBus(runtimeDirectory: runtimeDirectory)
     }
 
     /// Whether this connection goes through a bus broker (as opposed to straight to a peer).

@@ -69,6 +69,7 @@ public final class FileLog {
         while true {
             let count = (try? block.withUnsafeMutableBytes { try file.read(fromAbsoluteOffset: position, into: $0) }) ?? 0
             guard count > 0 else { return position }
+            StopSignals.honourRequest(output)
             block.withUnsafeBytes { output.write(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
             position += Int64(count)
         }
@@ -77,11 +78,7 @@ public final class FileLog {
     /// Polls every 50 ms: new bytes are printed; a shrunken file was truncated (start over); a
     /// different inode at the path was rotated (finish the old file, then read the new one).
     func follow(from start: Place?) throws -> Never {
-        let stop: @convention(c) (Int32) -> Void = { _ in
-            Output.standard.flush()
-            _exit(0)
-        }
-        listenForStop(stop)
+        StopSignals.listen()
         var current = start
         while true {
             if let (file, inode, lastOffset) = current {
@@ -98,7 +95,7 @@ public final class FileLog {
                 current = reopen()
             }
             output.flush()
-            usleep(50_000)
+            StopSignals.whileIdle { _ = usleep(50_000) }
         }
     }
 

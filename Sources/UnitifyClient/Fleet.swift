@@ -1,5 +1,6 @@
 import Dispatch
 import Glibc
+import Synchronization
 import Systemd
 import UnitifyCore
 
@@ -92,25 +93,18 @@ public struct ReachedHost {
 
 /// One slot per thread, each filled once.
 private final class Slots<T>: @unchecked Sendable {
+    private let lock = Mutex<Void>(())
     private var slots: [T?]
-    private var lock = pthread_mutex_t()
 
     init(count: Int) {
         slots = Array(repeating: nil, count: count)
-        pthread_mutex_init(&lock, nil)
     }
 
-    deinit { pthread_mutex_destroy(&lock) }
-
     func set(_ index: Int, _ value: T) {
-        pthread_mutex_lock(&lock)
-        slots[index] = value
-        pthread_mutex_unlock(&lock)
+        lock.withLock { _ in slots[index] = value }
     }
 
     var values: [T?] {
-        pthread_mutex_lock(&lock)
-        defer { pthread_mutex_unlock(&lock) }
-        return slots
+        lock.withLock { _ in slots }
     }
 }

@@ -1,5 +1,6 @@
 import Dispatch
 import Glibc
+import Synchronization
 import UnitifyCore
 
 /// `journal --host`: jobs' lines on other hosts, read with each host's own `journalctl -o export`
@@ -30,17 +31,14 @@ public final class FleetJournal: @unchecked Sendable {
 
     var sources: [Source] = []
     let output: Output
-    private var lock = pthread_mutex_t()
+    private let lock = Mutex<Void>(())
 
     public init(fleet: Fleet, query: LogQuery, follow: Bool, output: Output = .standard) {
         self.fleet = fleet
         self.query = query
         self.follow = follow
         self.output = output
-        pthread_mutex_init(&lock, nil)
     }
-
-    deinit { pthread_mutex_destroy(&lock) }
 
     var filters: RemoteJournalCommand.Filters {
         RemoteJournalCommand.Filters(since: query.since, until: query.until, maxPriority: query.maxPriority)
@@ -123,15 +121,13 @@ public final class FleetJournal: @unchecked Sendable {
     /// Prints every host's new lines as they arrive, until SIGINT or SIGTERM, which end the
     /// process (status 1 when a host failed). Returns when every host has failed.
     public func followAll() {
-        let stop: @convention(c) (Int32) -> Void = { _ in
-            // Every line is flushed as it is printed: nothing is waiting. The ssh processes
-            // would stay until their next line.
-            SSHChildren.terminateAll()
-            _exit(FleetJournal.someHostFailed ? 1 : 0)
-        }
-        Self.someHostFailed = failed
+        // Every line is written out as it is printed, by the thread that printed it: nothing is
+        // left unwritten, so the handler ends the process at once. The ssh processes would stay
+        // until their next line.
+        StopSignals.exitStatus.store(failed ? 1 : 0, ordering: .sequentiallyConsistent)
+        StopSignals.idle.store(true, ordering: .sequentiallyConsistent)
         _ = SSHChildren.slots  // made now, not in the handler
-        listenForStop(stop)
+        StopSignals.listen(beforeExit: { SSHChildren.terminateAll() })
         _ = inParallel(sources.count) { index in
             let source = self.sources[index]
             let host = source.journal.connection.host
@@ -158,18 +154,14 @@ public final class FleetJournal: @unchecked Sendable {
         }
     }
 
-    nonisolated(unsafe) static var someHostFailed = false
-
     func fail(_ error: UnitifyError) {
         printError("unitify: \(error.message)")
         failed = true
-        Self.someHostFailed = true
+        StopSignals.exitStatus.store(1, ordering: .sequentiallyConsistent)
     }
 
     func locked(_ body: () -> Void) {
-        pthread_mutex_lock(&lock)
-        body()
-        pthread_mutex_unlock(&lock)
+        lock.withLock { _ in body() }
     }
 
     func matchesGrep(_ entry: JournalExportReader.Entry) -> Bool {

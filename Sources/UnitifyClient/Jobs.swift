@@ -58,13 +58,21 @@ public final class Jobs {
 
     /// The system manager, for `--system` (root only): its private socket, as systemctl does, then
     /// the system bus (first, with `throughBroker`).
+    /// When neither way connects, the error is the private socket's (an `EACCES` there says
+    /// more than the fallback's); "not PID 1" only when systemd is not booted here.
     public static func system(throughBroker: Bool = false) throws(UnitifyError) -> Jobs {
         guard geteuid() == 0 else { throw UnitifyError.usage("--system needs root: run it with sudo, or leave --system out for your own user manager") }
-        if throughBroker, access("/run/systemd/system", F_OK) == 0, let bus = try? Bus.system() { return Jobs(bus: bus, scope: .system, isLocal: true) }
-        if let bus = try? Bus.connect(address: "unix:path=/run/systemd/private") { return Jobs(bus: bus, scope: .system, isLocal: true) }
-        guard access("/run/systemd/system", F_OK) == 0, let bus = try? Bus.system() else {
-            throw UnitifyError.unreachable("cannot reach the system manager: systemd is not running as PID 1 on this machine; run 'unitify doctor' for details")
+        let booted = access("/run/systemd/system", F_OK) == 0
+        if throughBroker, booted, let bus = try? Bus.system() { return Jobs(bus: bus, scope: .system, isLocal: true) }
+        let privateSocket = "/run/systemd/private"
+        do {
+            return Jobs(bus: try Bus.connect(address: "unix:path=" + privateSocket), scope: .system, isLocal: true)
+        } catch {
+            if booted, let bus = try? Bus.system() { return Jobs(bus: bus, scope: .system, isLocal: true) }
+            guard booted || error.errno != ENOENT else {
+                throw UnitifyError.unreachable("cannot reach the system manager: systemd is not running as PID 1 on this machine; run 'unitify doctor' for details")
+            }
+            throw UnitifyError.unreachable("cannot reach the system manager at \(privateSocket): \(describe(errno: error.errno)); run 'unitify doctor' for details")
         }
-        return Jobs(bus: bus, scope: .system, isLocal: true)
     }
 }

@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 
 /// The ssh processes of the follows under way, so that a signal handler can end them: a follow
 /// ended by SIGTERM would otherwise leave its ssh (and `journalctl -f` on the host) running until
@@ -11,23 +12,21 @@ enum SSHChildren {
         slots.initialize(repeating: 0, count: capacity)
         return slots
     }()
-    /// All zeros: glibc's PTHREAD_MUTEX_INITIALIZER.
-    nonisolated(unsafe) private static var lock = pthread_mutex_t()
+    /// Taken by the threads that add and remove; the handler only reads the slots.
+    private static let lock = Mutex<Void>(())
 
     /// Notes a running ssh; returns its slot (nil when all are taken: it is then not ended).
     static func add(_ pid: pid_t) -> Int? {
-        pthread_mutex_lock(&lock)
-        defer { pthread_mutex_unlock(&lock) }
-        guard let free = (0..<capacity).first(where: { slots[$0] == 0 }) else { return nil }
-        slots[free] = pid
-        return free
+        lock.withLock { _ in
+            guard let free = (0..<capacity).first(where: { slots[$0] == 0 }) else { return nil }
+            slots[free] = pid
+            return free
+        }
     }
 
     static func remove(_ slot: Int?) {
         guard let slot else { return }
-        pthread_mutex_lock(&lock)
-        slots[slot] = 0
-        pthread_mutex_unlock(&lock)
+        lock.withLock { _ in slots[slot] = 0 }
     }
 
     /// SIGKILL to each, from a signal handler: only `kill`, which is async-signal-safe. Not

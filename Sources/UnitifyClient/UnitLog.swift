@@ -102,11 +102,7 @@ public final class UnitLog {
     /// Prints entries as they arrive until SIGINT or SIGTERM, which end the process with status 0.
     /// Restarts of the unit are followed: the matches are by unit, not by process.
     public func follow() throws -> Never {
-        let stop: @convention(c) (Int32) -> Void = { _ in
-            Output.standard.flush()
-            _exit(0)
-        }
-        listenForStop(stop)
+        StopSignals.listen()
         // Nothing printed: start at the end, wherever the search for a first entry stopped.
         if lastTime == nil {
             try entries.seekTail()
@@ -120,9 +116,10 @@ public final class UnitLog {
         while true {
             output.flush()
             let soon = monotonicMicroseconds() < lookAgainUntil
-            _ = try entries.wait(timeoutMicroseconds: soon ? Self.followPollMicroseconds : nil)
+            _ = try StopSignals.whileIdle { try entries.wait(timeoutMicroseconds: soon ? Self.followPollMicroseconds : nil) }
             var printed = false
             while try entries.next() {
+                StopSignals.honourRequest(output)
                 if try matchesFilters() {
                     try printEntry()
                     printed = true

@@ -107,4 +107,26 @@ struct BadInputTests {
             #expect(result.stderr.contains("unitify doctor"), "\(command): \(result.stderr)")
         }
     }
+
+    /// A manager socket that refuses the connection is said as that, not as the fallback's
+    /// failure (the user bus, which is not there).
+    @Test func aFailedConnectionIsSaidWithItsOwnError() throws {
+        let runtime = makeTemporaryDirectory()
+        defer { removeTree(runtime) }
+        mkdir(runtime + "/systemd", 0o700)
+        // A socket file that nobody listens on: connecting to it is refused.
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let path = runtime + "/systemd/private"
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            _ = path.withCString { strncpy(raw.baseAddress!.assumingMemoryBound(to: CChar.self), $0, raw.count - 1) }
+        }
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
+        close(fd)
+        try #require(bound == 0)
+        let result = unitify(["status"], environment: ["XDG_RUNTIME_DIR": runtime])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("cannot connect to \(path): Connection refused;"), "\(result.stderr)")
+    }
 }
