@@ -71,7 +71,7 @@ struct LifecycleTests {
         #expect(unitify(["start", name]).stdout.contains("already running"))
 
         // The record is private to the user and gone with remove.
-        let records = JobRecords(beside: ManagerScope.user.lockDirectory)
+        let records = JobRecordDirectory(beside: ManagerScope.user.lockDirectory)
         var info = stat()
         #expect(stat(records.path(name + ".service"), &info) == 0 && info.st_mode & 0o777 == 0o600)
         #expect(stat(records.directory, &info) == 0 && info.st_mode & 0o777 == 0o700)
@@ -218,7 +218,7 @@ struct LifecycleTests {
     @Test func writtenPrivatelyAndWhole() throws {
         let base = makeTemporaryDirectory()
         defer { removeTree(base) }
-        let records = JobRecords(beside: base + "/unitify")
+        let records = JobRecordDirectory(beside: base + "/unitify")
         #expect(try records.read("r.service") == nil)
         try records.write(JobRecord(spec: spec))
         var changed = spec
@@ -239,7 +239,7 @@ struct LifecycleTests {
     @Test func neverThroughASymbolicLink() throws {
         let base = makeTemporaryDirectory()
         defer { removeTree(base) }
-        let records = JobRecords(beside: base + "/unitify")
+        let records = JobRecordDirectory(beside: base + "/unitify")
         try records.write(JobRecord(spec: spec))
         // A link at the record's name is replaced, not followed.
         let target = base + "/elsewhere"
@@ -249,7 +249,7 @@ struct LifecycleTests {
         #expect(readFile(target) == "original\n")
         #expect(try records.read("r.service") == JobRecord(spec: spec))
         // A link for the directory is refused.
-        let linked = JobRecords(beside: base + "/linked")
+        let linked = JobRecordDirectory(beside: base + "/linked")
         _ = spawnAndWait(["ln", "-s", base + "/unitify", base + "/linked"])
         #expect(throws: (any Error).self) { try linked.write(JobRecord(spec: spec)) }
     }

@@ -8,7 +8,7 @@ import UnitifyCore
 /// jobs do. The directories are 0700 and the files 0600 (a record holds the job's environment,
 /// which may hold secrets); a record is written to a temporary name and renamed into place, so
 /// it is whole or absent, and never through a symbolic link.
-public struct JobRecords: Sendable {
+public struct JobRecordDirectory: Sendable {
     public let directory: String
 
     public init(directory: String) {

@@ -3,8 +3,8 @@ import Systemd
 import UnitifyCore
 
 extension ManagerScope {
-    /// The records of this manager's transient jobs (`JobRecords`).
-    public var jobRecords: JobRecords { JobRecords(beside: lockDirectory) }
+    /// The records of this manager's transient jobs (`JobRecordDirectory`).
+    public var jobRecords: JobRecordDirectory { JobRecordDirectory(beside: lockDirectory) }
 
     /// The manager's runtime unit directory, for the exit-hook units of transient jobs: searched by
     /// the manager (systemd.unit(5), "Unit File Load Path") and gone after a reboot, as the job is.

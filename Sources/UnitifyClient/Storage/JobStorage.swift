@@ -72,7 +72,7 @@ extension UnitFileDirectory: UnitFileStore {
     public func exists(_ unit: String) -> Bool { fileType(atPath: path(unit)) != nil }
 }
 
-extension JobRecords: JobRecordStore {
+extension JobRecordDirectory: JobRecordStore {
     public func exists(_ unit: String) -> Bool { fileType(atPath: path(unit)) != nil }
 }
 

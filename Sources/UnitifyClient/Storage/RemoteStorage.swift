@@ -1,0 +1,131 @@
+import UnitifyCore
+
+/// The names a remote directory held when the prelude listed it (`RemotePrelude.Answer`), kept
+/// up to date with what this process writes and removes there: listing then costs no channel.
+/// One host's thread uses it.
+final class RemoteListing: @unchecked Sendable {
+    var names: Set<String>
+
+    init?(_ names: [String]?) {
+        guard let names else { return nil }
+        self.names = Set(names)
+    }
+}
+
+/// Unit files on another host, in the directory its manager loads them from.
+struct RemoteUnitFiles: UnitFileStore {
+    let shell: RemoteShell
+    let directory: String
+    /// The generated units the prelude found, kept up to date here.
+    var listing: RemoteListing? = nil
+
+    func read(_ unit: String) -> String? { try? shell.read(path(unit)) }
+
+    func exists(_ unit: String) -> Bool { shell.exists(path(unit)) }
+
+    /// Every service file read in one channel, each after a line that names it (a record
+    /// separator first, which no unit file holds).
+    func generatedUnits() -> [String] {
+        if let listing { return listing.names.sorted() }
+        let script = #"cd -- "$1" 2>/dev/null || exit 0; for f in *.service; do [ -f "$f" ] && printf '\036%s\n' "$f" && cat -- "$f"; done; exit 0"#
+        guard let outcome = try? shell.check("read \(directory)", script, [directory]) else { return [] }
+        return outcome.text.split(separator: "\u{1E}").compactMap { file in
+            guard let newline = file.firstIndex(of: "\n") else { return nil }
+            return UnitFile.isGeneratedByUnitify(String(file[newline...])) ? String(file[..<newline]) : nil
+        }.sorted()
+    }
+
+    /// One file after the other, each whole: a remote write has no all-or-none across files.
+    func write(_ files: [(unit: String, text: String)]) throws {
+        for (index, (unit, text)) in files.enumerated() {
+            try shell.write(path(unit), text, mode: "0644", advancingTime: index == files.count - 1)
+            if unit.hasSuffix(".service") { listing?.names.insert(unit) }
+        }
+    }
+
+    func advanceModificationTime() throws {
+        try shell.advanceModificationTime(of: directory)
+    }
+
+    func remove(_ unit: String) throws {
+        try shell.remove(path(unit))
+        listing?.names.remove(unit)
+    }
+}
+
+/// Job records on another host, beside its manager as they are here (`JobRecordDirectory`): 0700, 0600.
+struct RemoteJobRecords: JobRecordStore {
+    let shell: RemoteShell
+    let directory: String
+    /// The records the prelude found.
+    var listing: RemoteListing? = nil
+
+    func path(_ unit: String) -> String { directory + "/" + unit }
+
+    func read(_ unit: String) throws -> JobRecord? {
+        if let listing, !listing.names.contains(unit) { return nil }
+        guard let text = try shell.read(path(unit)) else { return nil }
+        return try JobRecord(decoding: text, path: path(unit))
+    }
+
+    /// Every record asked for in one channel, each after a line that names it (a record
+    /// separator first, which no record holds); none asked of a unit the listing says has none.
+    func readAll(_ units: [String]) -> [String: JobRecord] {
+        let wanted = units.filter { listing?.names.contains($0) ?? true }
+        guard !wanted.isEmpty else { return [:] }
+        let script = #"cd -- "$1" 2>/dev/null || exit 0; shift; for f; do [ -f "$f" ] && printf '\036%s\n' "$f" && cat -- "$f"; done; exit 0"#
+        guard let outcome = try? shell.check("read the job records", script, [directory] + wanted) else { return [:] }
+        var records: [String: JobRecord] = [:]
+        for file in outcome.text.split(separator: "\u{1E}") {
+            guard let newline = file.firstIndex(of: "\n") else { continue }
+            let unit = String(file[..<newline])
+            records[unit] = try? JobRecord(decoding: String(file[file.index(after: newline)...]), path: path(unit))
+        }
+        return records
+    }
+
+    func exists(_ unit: String) -> Bool { shell.exists(path(unit)) }
+
+    func units() -> [String] {
+        if let listing { return listing.names.sorted() }
+        return shell.list(directory).filter { $0.hasSuffix(".service") }.sorted()
+    }
+
+    func write(_ record: JobRecord) throws {
+        try shell.write(path(record.spec.name), record.encoded(), mode: "0600", privateDirectory: true)
+        listing?.names.insert(record.spec.name)
+    }
+
+    func remove(_ unit: String) throws {
+        try shell.remove(path(unit))
+        listing?.names.remove(unit)
+    }
+}
+
+extension JobStorage {
+    /// The files of a user's jobs on another host: the runtime directory the prelude found (the
+    /// parent of the manager's socket) and, for unit files, the user's configuration directory
+    /// among the manager's `UnitPath`.
+    /// `unitPath` is asked only when a command needs the directory itself.
+    ///
+    /// The prelude's listings stand in for a listing channel. It lists the unit files of
+    /// `${XDG_CONFIG_HOME:-~/.config}/systemd/user` as the login sees it, which is the manager's
+    /// unless the two were given different environments.
+    static func remote(_ connection: SSHConnection, answer: RemotePrelude.Answer, unitPath: @escaping () -> [String]) -> JobStorage {
+        let shell = RemoteShell(connection: connection)
+        let runtimeDirectory = answer.managerRuntimeDirectory ?? "/run/user/\(answer.uid)"
+        let listed = RemoteListing(answer.generatedUnitFiles)
+        let persistent = Once { Result { () throws(UnitifyError) -> any UnitFileStore in
+            let paths = unitPath()
+            guard let directory = UnitSearchPath.userConfigDirectory(paths) else {
+                throw UnitifyError.remote(connection.host, "its manager names no unit directory of the user's (UnitPath: \(paths.joined(separator: ":")))")
+            }
+            return RemoteUnitFiles(shell: shell, directory: directory, listing: listed)
+        } }
+        return JobStorage(
+            persistent: persistent, listedUnitFiles: listed,
+            runtimeUnits: RemoteUnitFiles(shell: shell, directory: runtimeDirectory + "/systemd/user"),
+            records: RemoteJobRecords(shell: shell, directory: runtimeDirectory + "/unitify/jobs", listing: RemoteListing(answer.jobRecords)),
+            lockDirectory: nil, pathExists: { shell.exists($0) }, readFile: { try? shell.read($0) ?? nil })
+    }
+}
