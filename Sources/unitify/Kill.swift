@@ -26,21 +26,8 @@ struct Kill: ParsableCommand {
         guard let signal = SignalName(signal) else { throw UnitifyError.usage(SignalName.invalid(self.signal)) }
         let units = try names.map { try UnitName.normalize($0) }
         let mainOnly = main
-        let hosts = try remote.remoteHosts()
-        if !hosts.isEmpty {
-            try HostOptions.refuseSystem(scope.system)
-            return try HostOptions.act(on: hosts) { reached, report in
-                try Self.kill(units, signal: signal, mainOnly: mainOnly, jobs: reached.jobs) { report.lines.append($0) }
-            }
-        }
-        try Self.kill(units, signal: signal, mainOnly: mainOnly, jobs: try Jobs.connect(scope.scope)) { Output.standard.line($0) }
-    }
-
-    static func kill(_ units: [String], signal: SignalName, mainOnly: Bool, jobs: Jobs, say: (String) -> Void) throws {
-        try jobs.requireJobs(units)
-        for unit in units {
-            try jobs.killJob(unit, signal: signal, mainOnly: mainOnly)
-            say("sent \(signal) to \(mainOnly ? "the main process of " : "")\(UnitName.shortName(unit))")
+        try HostOptions.act(scope: scope.scope, hosts: try remote.remoteHosts(system: scope.system)) { target, report in
+            try target.kill(units, signal: signal, mainOnly: mainOnly, into: &report)
         }
     }
 }

@@ -36,25 +36,8 @@ struct Remove: ParsableCommand {
     func run() throws {
         let named = try names.map { try UnitName.normalize($0) }
         let (ended, force) = (self.ended, self.force)
-        let hosts = try remote.remoteHosts()
-        if !hosts.isEmpty {
-            try HostOptions.refuseSystem(scope.system)
-            return try HostOptions.act(on: hosts) { reached, report in
-                try Self.remove(ended ? nil : named, force: force, jobs: reached.jobs, say: { report.lines.append($0) }, note: { report.notes.append($0) })
-            }
-        }
-        try Self.remove(ended ? nil : named, force: force, jobs: try Jobs.connect(scope.scope),
-                        say: { Output.standard.line($0) }, note: { printError("unitify: \($0)") })
-    }
-
-    /// Removes `units`, or with nil every ended job.
-    static func remove(_ units: [String]?, force: Bool, jobs: Jobs, say: (String) -> Void, note: (String) -> Void) throws {
-        let removing = try units ?? jobs.endedJobs()
-        if units != nil { try jobs.requireJobs(removing) }
-        if units == nil && removing.isEmpty { note("no ended jobs to remove") }
-        for unit in removing {
-            _ = try jobs.removeJob(unit, force: force)
-            say("removed \(UnitName.shortName(unit))")
+        try HostOptions.act(scope: scope.scope, hosts: try remote.remoteHosts(system: scope.system)) { target, report in
+            try target.remove(ended ? nil : named, force: force, into: &report)
         }
     }
 }

@@ -104,8 +104,8 @@ struct Run: ParsableCommand {
         var started: [(host: RemoteHost, unit: String)] = []
         var failure: (any Error)?
         do {
-            try HostOptions.act(on: hosts, labelled: !json, finally: { reports in
-                started = reports.compactMap { host, report in report.unit.map { (host, $0) } }
+            try HostOptions.act(on: hosts, labelled: !json, finally: { outcomes in
+                started = outcomes.compactMap { outcome in outcome.report?.unit.flatMap { unit in outcome.host.map { ($0, unit) } } }
                 // The hints once, after every host's lines, for the hosts where it started.
                 guard hinted, let unit = started.first?.unit else { return }
                 var hinting = reporting
@@ -119,7 +119,7 @@ struct Run: ParsableCommand {
                     return
                 }
                 let texts = persistent ? try UnitFile.texts(spec, commandLine: commandLine, template: template) : []
-                try HostOptions.ensureLinger(linger, on: reached, for: spec.name, quiet: quiet, into: &report)
+                try reached.ensureLinger(linger, for: spec.name, quiet: quiet, into: &report)
                 let jobs = reached.jobs
                 let status = persistent ? try jobs.startPersistent(spec, texts: texts, replace: replace)
                     : try jobs.startTransient(spec, replace: replace)

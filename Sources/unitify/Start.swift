@@ -68,7 +68,7 @@ struct Start: ParsableCommand {
         try HostOptions.act(on: hosts, labelled: !json) { reached, report in
             let jobs = reached.jobs
             try jobs.requireJobs(units)
-            if let first = units.first { try HostOptions.ensureLinger(linger, on: reached, for: first, quiet: quiet || json, into: &report) }
+            if let first = units.first { try reached.ensureLinger(linger, for: first, quiet: quiet || json, into: &report) }
             var lines: [String] = []
             defer { report.lines += lines }
             try Self.start(units, jobs: jobs, quiet: quiet || json, say: { lines.append($0) }) { started, status in

@@ -40,12 +40,12 @@ struct StartReport: Sendable {
 
     /// `settle` on another host: a crash goes into the host's notes and its part ends there with
     /// status 1, as here (no summary, no hints).
-    func settle(_ started: Started, _ status: UnitStatus, on reached: ReachedHost, into report: inout HostReport) throws -> UnitStatus {
+    func settle(_ started: Started, _ status: UnitStatus, on reached: ReachedHost, into report: inout TargetReport) throws -> UnitStatus {
         guard let settled = try watched(started, jobs: reached.jobs) else { return status }
         if settled.looksCrashed {
             let short = UnitName.shortName(started.unit)
             report.notes += [crashHeadline(settled, short: short), "last lines of its log:"]
-                + reached.lastLines(of: settled, 10).map { "  " + $0 } + [Self(check: check, scope: scope, hosts: [reached.host]).crashPointer(settled, short: short)]
+                + ((try? reached.lastLines(of: settled, 10)) ?? []).map { "  " + $0 } + [Self(check: check, scope: scope, hosts: [reached.host]).crashPointer(settled, short: short)]
             throw UnitifyError.exit(1)
         }
         return settled

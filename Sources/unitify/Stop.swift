@@ -15,27 +15,8 @@ struct Stop: ParsableCommand {
 
     func run() throws {
         let units = try names.map { try UnitName.normalize($0) }
-        let hosts = try remote.remoteHosts()
-        if !hosts.isEmpty {
-            try HostOptions.refuseSystem(scope.system)
-            return try HostOptions.act(on: hosts) { reached, report in
-                try Self.stop(units, jobs: reached.jobs) { report.lines.append($0) }
-            }
-        }
-        try Self.stop(units, jobs: try Jobs.connect(scope.scope)) { Output.standard.line($0) }
-    }
-
-    /// Stops every job of `units`, after checking that each is one; `say` hears a line per job.
-    static func stop(_ units: [String], jobs: Jobs, say: (String) -> Void) throws {
-        try jobs.requireJobs(units)
-        for unit in units {
-            // A stopped transient job the manager has forgotten: its record keeps it for 'start'.
-            if jobs.storage.records.units().contains(unit), try jobs.status(of: unit).isNotFound {
-                say("\(UnitName.shortName(unit)) is already stopped")
-                continue
-            }
-            try jobs.stop(unit)
-            say("stopped \(UnitName.shortName(unit))")
+        try HostOptions.act(scope: scope.scope, hosts: try remote.remoteHosts(system: scope.system)) { target, report in
+            try target.stop(units, into: &report)
         }
     }
 }

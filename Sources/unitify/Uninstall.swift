@@ -21,19 +21,8 @@ struct Uninstall: ParsableCommand {
     func run() throws {
         let unit = try UnitName.normalize(name)
         let force = self.force
-        let hosts = try remote.remoteHosts()
-        if !hosts.isEmpty {
-            try HostOptions.refuseSystem(scope.system)
-            return try HostOptions.act(on: hosts) { reached, report in
-                report.lines = try Self.uninstall(unit, force: force, jobs: reached.jobs)
-            }
+        try HostOptions.act(scope: scope.scope, hosts: try remote.remoteHosts(system: scope.system)) { target, report in
+            try target.uninstall(unit, force: force, into: &report)
         }
-        for line in try Self.uninstall(unit, force: force, jobs: try Jobs.connect(scope.scope)) { Output.standard.line(line) }
-    }
-
-    static func uninstall(_ unit: String, force: Bool, jobs: Jobs) throws -> [String] {
-        let removed = try jobs.uninstall(unit, force: force)
-        _ = jobs.forgetTransientRecord(unit)
-        return removed.map { "removed \($0)" }
     }
 }

@@ -31,29 +31,9 @@ struct Wait: ParsableCommand {
         let limit = try timeout.map { try TimeSpan(parsing: $0) }
         let units = try names.map { try UnitName.normalize($0) }
         let (quiet, timeout) = (quiet, timeout ?? "")
-        let hosts = try remote.remoteHosts()
-        if !hosts.isEmpty {
-            // Every host's jobs at once; the exit status is that of the hosts when they agree, else 1.
-            try HostOptions.refuseSystem(scope.system)
-            return try HostOptions.act(on: hosts) { reached, report in
-                report.exitStatus = try Self.wait(units, limit: limit, timeout: timeout, jobs: reached.jobs) { if !quiet { report.notes.append($0) } }
-            }
+        // Every host's jobs at once; the exit status is that of the hosts when they agree, else 1.
+        try HostOptions.act(scope: scope.scope, hosts: try remote.remoteHosts(system: scope.system)) { target, report in
+            try target.wait(units, limit: limit, timeout: timeout, quiet: quiet, into: &report)
         }
-        let status = try Self.wait(units, limit: limit, timeout: timeout, jobs: try Jobs.connect(scope.scope)) { if !quiet { printError("unitify: \($0)") } }
-        if status != 0 { throw UnitifyError.exit(status) }
-    }
-
-    /// Waits for `units`; `say` hears how each ended. Returns the exit status.
-    static func wait(_ units: [String], limit: TimeSpan?, timeout: String, jobs: Jobs, say: (String) -> Void) throws -> Int32 {
-        try jobs.requireJobs(units)
-        guard let endings = try jobs.waitForJobs(units, timeout: limit) else {
-            say("timed out after \(timeout): still running")
-            return WaitOutcome.timedOut
-        }
-        for ending in endings {
-            let how = ending.exit?.words ?? (ending.failed ? "failed" : "had already ended")
-            say("\(UnitName.shortName(ending.unit)) \(how)")
-        }
-        return WaitOutcome.exitStatus(endings)
     }
 }

@@ -134,22 +134,33 @@ public final class UnitLog {
 }
 
 extension UnitLog {
-    /// Prints a job's last lines from wherever they went: its log file or the journal. When
-    /// they cannot be read (a journal closed to this user, a log file gone), that is said on
-    /// stderr in one line: callers show these lines as an extra, and must not show nothing.
-    public static func printLastLines(of status: UnitStatus, _ lines: Int, to output: Output, scope: ManagerScope = .user) {
+    /// A job's last lines from wherever they went: its log file or the journal, as they would be
+    /// printed on `output` (in colour on a terminal).
+    public static func lastLines(of status: UnitStatus, _ lines: Int, scope: ManagerScope = .user, like output: Output = .standard) throws(UnitifyError) -> [String] {
+        let capture = Output.capturing(like: output)
         do {
             if let file = status.logFile {
-                try FileLog(path: file, output: output).show(lines: lines, follow: false)
+                try FileLog(path: file, output: capture).show(lines: lines, follow: false)
             } else {
-                try UnitLog(units: [status.unit], lines: lines, scope: scope, output: output).printTail()
+                try UnitLog(units: [status.unit], lines: lines, scope: scope, output: capture).printTail()
             }
         } catch let failure as UnitifyError {
-            output.flush()
-            printError("unitify: \(failure.description)")
+            throw failure
+        } catch {
+            throw UnitifyError.failed("cannot show the last lines of \(UnitName.shortName(status.unit)): \(error)")
+        }
+        return capture.capturedLines
+    }
+
+    /// `lastLines` printed on `output`; when they cannot be read (a journal closed to this user, a
+    /// log file gone), that is said on stderr in one line: callers show these lines as an extra,
+    /// and must not show nothing.
+    public static func printLastLines(of status: UnitStatus, _ lines: Int, to output: Output, scope: ManagerScope = .user) {
+        do {
+            for line in try lastLines(of: status, lines, scope: scope, like: output) { output.line(line) }
         } catch {
             output.flush()
-            printError("unitify: cannot show the last lines of \(UnitName.shortName(status.unit)): \(error)")
+            printError("unitify: \(error.message)")
         }
     }
 }

@@ -23,6 +23,21 @@ extension Linger {
     }
 }
 
+extension ReachedHost {
+    /// Where logind will not let the user linger, the job is not started: it would stop when
+    /// unitify's ssh session ends, a few seconds later. `--no-linger` (`enable` false) starts it
+    /// anyway, with a warning.
+    public func ensureLinger(_ enable: Bool, for unit: String, quiet: Bool, into report: inout TargetReport) throws(UnitifyError) {
+        let outcome = Linger.ensure(enable: enable, on: self)
+        let user = answer.user
+        if case .refused(let reason) = outcome {
+            throw UnitifyError.failed("linger is off for \(user) there and cannot be enabled (\(reason)), so \(UnitName.shortName(unit)) would stop when unitify's ssh session ends: ask an administrator there to run 'loginctl enable-linger \(user)', or add --no-linger to start it anyway")
+        }
+        guard let line = Linger.report(outcome, unit: unit, user: user), !(outcome == .enabled && quiet) else { return }
+        report.notes.append(line)
+    }
+}
+
 /// Why the system bus of another host could not be reached.
 enum SystemBusFailure: Error {
     case noBus

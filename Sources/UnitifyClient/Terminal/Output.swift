@@ -11,12 +11,35 @@ public final class Output {
     public let isTerminal: Bool
     private var buffer: [UInt8] = []
     private let blockSize = 1 << 16
+    /// What was written, kept rather than written out (`capturing(like:)`); nil for a file.
+    private var kept: [UInt8]?
 
     init(fd: Int32) {
         self.fd = fd
         isTerminal = isatty(fd) == 1
         buffer.reserveCapacity(blockSize * 2)
         signal(SIGPIPE, SIG_IGN)
+    }
+
+    private init(keepingLike output: Output) {
+        fd = -1
+        isTerminal = output.isTerminal
+        kept = []
+    }
+
+    /// An output that keeps what is printed on it, printed as it would be on `output` (colour
+    /// and all): lines an operation reports rather than prints.
+    public static func capturing(like output: Output) -> Output {
+        Output(keepingLike: output)
+    }
+
+    /// The lines kept so far.
+    public var capturedLines: [String] {
+        flush()
+        guard let kept, !kept.isEmpty else { return [] }
+        var lines = kept.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+        if kept.last == UInt8(ascii: "\n") { lines.removeLast() }
+        return lines
     }
 
     /// Colour only on a terminal, and never with NO_COLOR set.
@@ -46,6 +69,11 @@ public final class Output {
 
     /// Writes everything out; exits 0 when the reader has gone away.
     public func flush() {
+        if kept != nil {
+            kept! += buffer
+            buffer.removeAll(keepingCapacity: true)
+            return
+        }
         do {
             _ = try buffer.withUnsafeBytes { try FileDescriptor(rawValue: fd).writeAll($0) }
         } catch Errno.brokenPipe {

@@ -1,0 +1,36 @@
+import UnitifyCore
+
+extension Target {
+    /// `status` without names: every job, for one table (or JSON) of every target's.
+    /// Loaded units in the slice, persistent ones even when stopped (not loaded), and stopped
+    /// transient ones the manager forgot but unitify keeps a record of.
+    public func listJobs(tasks: Bool, into report: inout TargetReport) throws {
+        report.statuses = try jobs.allJobStatuses(tasks: tasks)
+    }
+
+    /// `status NAME...`: each job in a block with its last `lines` lines (none with `blocks`
+    /// false: JSON). The exit status: 3 when a job is not running, 4 when one does not exist.
+    public func describe(_ units: [String], lines: Int, blocks: Bool, now: UInt64, into report: inout TargetReport) throws {
+        let jobs = try self.jobs
+        for (index, status) in try jobs.jobStatuses(of: units).enumerated() {
+            guard status.exists else {
+                report.notes.append("no unit named \(UnitName.shortName(status.unit))\(there): '\(("unitify status " + options).trimmingSpaces())' lists yours")
+                report.exitStatus = 4
+                continue
+            }
+            // A job whose process is gone is not running, even where systemd keeps the unit active.
+            if (!status.isRunning || status.hasEnded) && report.exitStatus == 0 { report.exitStatus = 3 }
+            report.statuses.append(status)
+            guard blocks else { continue }
+            if index > 0 { report.lines.append("") }
+            report.lines += StatusView.block(status, now: now)
+            guard lines > 0 else { continue }
+            report.lines.append("")
+            do {
+                report.lines += try lastLines(of: status, lines)
+            } catch {
+                report.notes.append(error.message)
+            }
+        }
+    }
+}

@@ -1,0 +1,18 @@
+import UnitifyCore
+
+extension Target {
+    /// `stop`: every job of `units`, after checking that each is one; a line per job.
+    public func stop(_ units: [String], into report: inout TargetReport) throws {
+        let jobs = try self.jobs
+        try jobs.requireJobs(units)
+        for unit in units {
+            // A stopped transient job the manager has forgotten: its record keeps it for 'start'.
+            if storage.records.units().contains(unit), try jobs.status(of: unit).isNotFound {
+                report.lines.append("\(UnitName.shortName(unit)) is already stopped")
+                continue
+            }
+            try jobs.stop(unit)
+            report.lines.append("stopped \(UnitName.shortName(unit))")
+        }
+    }
+}

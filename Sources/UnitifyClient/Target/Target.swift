@@ -1,0 +1,90 @@
+import UnitifyCore
+
+/// Where jobs live: this machine (`ThisMachine`) or another host reached over ssh
+/// (`ReachedHost`). A command's logic is an operation on a target that reports what it did
+/// (`TargetReport`); it never asks which kind of target it has, so that what a command does here
+/// and on another host is one piece of code.
+public protocol Target {
+    /// The host, which the target's lines are printed after; nil for this machine.
+    var remoteHost: RemoteHost? { get }
+    /// The jobs on the target's manager, connected on first use (here, a command that only reads
+    /// files needs no manager).
+    var jobs: Jobs { get throws(UnitifyError) }
+    /// Where the target's jobs keep their files and records, on the manager's machine.
+    var storage: JobStorage { get }
+    /// The options that name this target again in a hint, each followed by a space: `--host H `,
+    /// `--system `, or nothing.
+    var options: String { get }
+    /// A job's last lines, from its log file or the journal, read where the job runs.
+    func lastLines(of status: UnitStatus, _ count: Int) throws(UnitifyError) -> [String]
+    /// Linger for the user, before a job of theirs starts: turned on when off, unless `enable`
+    /// is false; what was found or done in the notes when it matters (not that it was turned
+    /// on, when `quiet`). Throws when the job must not start without it.
+    func ensureLinger(_ enable: Bool, for unit: String, quiet: Bool, into report: inout TargetReport) throws(UnitifyError)
+}
+
+extension Target {
+    /// " there" on another host, for the words that would be ambiguous without it.
+    public var there: String { remoteHost == nil ? "" : " there" }
+}
+
+/// What an operation said on one target: lines for stdout and notes for stderr, which the
+/// executable prints after the target's host (none here), and how its part ended.
+public struct TargetReport: Sendable {
+    public var lines: [String] = []
+    public var notes: [String] = []
+    /// The exit status of a part that ran to its end and still failed (a job not running, say).
+    public var exitStatus: Int32 = 0
+    /// The jobs the part read, for a table or JSON of every target's.
+    public var statuses: [UnitStatus] = []
+    /// The job the part was about, for what is said once after every target's lines.
+    public var unit: String?
+
+    public init() {}
+}
+
+/// What became of an operation on one target: its report, and its failure (the target's own, or
+/// reaching it).
+public struct TargetOutcome: Sendable {
+    public var host: RemoteHost?
+    /// Nil when the target could not be reached.
+    public var report: TargetReport?
+    public var failure: UnitifyError?
+    /// Whether `failure`'s message names the host already (a connection's does).
+    public var failureNamesHost = false
+}
+
+/// An operation on one target.
+public typealias TargetOperation = @Sendable (any Target, inout TargetReport) throws -> Void
+
+/// Runs operations on this machine, a fleet of one, or on every host at once.
+public enum Targets {
+    /// `operation` on this machine's manager of `scope` when `hosts` is empty, else on every host
+    /// at once; the outcomes in the order of the hosts.
+    public static func run(scope: ManagerScope, hosts: [RemoteHost], _ operation: @escaping TargetOperation) -> [TargetOutcome] {
+        guard !hosts.isEmpty else { return [outcome(of: operation, on: ThisMachine(scope))] }
+        return run(on: hosts) { reached, report in try operation(reached, &report) }
+    }
+
+    /// `body` on every host at once, for what works with a host's connection itself (its
+    /// environment, its journal over ssh); the outcomes in the order of the hosts.
+    public static func run(on hosts: [RemoteHost], _ body: @escaping @Sendable (ReachedHost, inout TargetReport) throws -> Void) -> [TargetOutcome] {
+        Fleet(hosts: hosts).onEach { reached in outcome(of: { _, report in try body(reached, &report) }, on: reached) }.map { host, result in
+            switch result {
+            case .success(let outcome): outcome
+            case .failure(let error): TargetOutcome(host: host, report: nil, failure: error, failureNamesHost: true)
+            }
+        }
+    }
+
+    static func outcome(of operation: (any Target, inout TargetReport) throws -> Void, on target: any Target) -> TargetOutcome {
+        var report = TargetReport()
+        do {
+            try operation(target, &report)
+            return TargetOutcome(host: target.remoteHost, report: report)
+        } catch {
+            let failure = UnitifyError(recognizing: error, overSSH: target.remoteHost != nil) ?? .failed("\(error)")
+            return TargetOutcome(host: target.remoteHost, report: report, failure: failure)
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import UnitifyCore
+
+/// This machine as a target: the caller's user manager, or the system's with `--system`.
+public final class ThisMachine: Target {
+    public let scope: ManagerScope
+    public let storage: JobStorage
+    private let connection: Once<Result<Jobs, UnitifyError>>
+
+    public init(_ scope: ManagerScope) {
+        self.scope = scope
+        storage = .local(scope)
+        connection = Once { Result { () throws(UnitifyError) in try Jobs.connect(scope) } }
+    }
+
+    public var remoteHost: RemoteHost? { nil }
+
+    public var jobs: Jobs {
+        get throws(UnitifyError) { try connection.value.get() }
+    }
+
+    public var options: String { scope.isSystem ? "--system " : "" }
+
+    public func lastLines(of status: UnitStatus, _ count: Int) throws(UnitifyError) -> [String] {
+        try UnitLog.lastLines(of: status, count, scope: scope)
+    }
+
+    /// A user job here starts even when logind will not let the user linger: it runs until
+    /// their last session ends, which the warning says.
+    public func ensureLinger(_ enable: Bool, for unit: String, quiet: Bool, into report: inout TargetReport) {
+        guard !scope.isSystem else { return }
+        let outcome = Linger.ensure(enable: enable)
+        guard let line = Linger.report(outcome, unit: unit), !(outcome == .enabled && quiet) else { return }
+        report.notes.append(line)
+    }
+}
+
+extension ReachedHost: Target {
+    public var remoteHost: RemoteHost? { host }
+
+    public var storage: JobStorage { jobs.storage }
+
+    public var options: String { "--host " + ShellWords.quote(host.description) + " " }
+}
