@@ -28,6 +28,7 @@ extension Jobs {
     /// The hook units are written before the job starts (systemd loads them when it triggers),
     /// and stale ones from an earlier run of the name removed.
     public func startTransient(_ spec: UnitSpec, replace: Bool = false, keepLoaded: Bool = false) throws -> UnitStatus {
+        try requireFeatures(for: spec, keepLoaded: keepLoaded)
         let records = storage.records
         try writeHooks(for: spec)
         let status: UnitStatus
@@ -123,6 +124,7 @@ extension Jobs {
         let changed = try change?(spec) ?? spec
         if current.kind == .persistent {
             if changed != spec {
+                try requireFeatures(for: changed)
                 let files = try storage.unitFiles()
                 let texts = try UnitFile.texts(changed, commandLine: changed.description, template: nil)
                 try files.write(texts)
