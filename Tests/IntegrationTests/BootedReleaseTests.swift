@@ -143,4 +143,28 @@ struct BootedReleaseTests {
             #expect(names.sorted() == ["f", "web"], "\(left.stdout)\(left.stderr)")
         }
     }
+
+    /// A fleet that mixes 247 and 257: one table with the rows of both.
+    @Test func aMixedFleet() throws {
+        let ports = [BootedRemoteTests.freePort(), BootedRemoteTests.freePort()]
+        try withMachine("mixed247", release: "bullseye", sshPort: ports[0], withUnitify: false) { old in
+            try withMachine("mixed257", release: "trixie", sshPort: ports[1], withUnitify: false) { new in
+                let (directory, config) = try BootedRemoteTests.client(for: [old, new], ports: ports)
+                defer { removeTree(directory) }
+                let client = BootedRemoteTests.Client(config: config)
+                defer { client.closeMasters(); removeTree(client.runtime) }
+                let hosts = ports.map { "alice@127.0.0.1:\($0)" }
+                let started = client.unitify(["run", "--host", hosts.joined(separator: ","), "--name", "web", "--", "sleep", "1000"])
+                #expect(started.status == 0, "\(started.stderr)")
+                for command in [["status"], ["top", "--once"]] {
+                    let table = client.unitify(command + ["--host", hosts.joined(separator: ",")])
+                    #expect(table.status == 0, "\(command): \(table.stderr)")
+                    for host in hosts {
+                        #expect(table.stdout.lines.contains { $0.hasPrefix(host + " ") && $0.contains(" web ") && $0.contains(" running ") },
+                                "\(command) \(host):\n\(table.stdout)")
+                    }
+                }
+            }
+        }
+    }
 }
