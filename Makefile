@@ -7,7 +7,7 @@ PREFIX ?= /usr/local
 # Runs $(1) beside a user manager.
 with_manager = if [ -S "$${XDG_RUNTIME_DIR:-/nonexistent}/systemd/private" ]; then $(1); else scripts/user-session $(1); fi
 
-.PHONY: all deps machine-deps build test test-booted demo clean
+.PHONY: all deps machine-deps build test test-booted test-load demo clean
 
 all: build
 
@@ -60,6 +60,15 @@ test-booted: deps machine-deps
 		scripts/test-machine build-root --release $$release >/dev/null & pids="$$pids $$!"; \
 	done; status=0; for pid in $$pids; do wait $$pid || status=1; done; exit $$status
 	UNITIFY_BOOTED_TESTS=1 UNITIFY_MACHINE_BIN="$(CURDIR)/$(MACHINE_BIN)" $(SWIFT) test --filter "BootedMachineTests|BootedRemoteTests|BootedReleaseTests"
+
+# The whole of `make test` while every CPU is kept busy (stress-ng), LOAD_RUNS times in a row:
+# the timing a shared CI machine gives. Not part of `make test`. scripts/test-load says more.
+LOAD_RUNS ?= 3
+LOAD_WORKERS ?= $(shell nproc)
+
+test-load: deps
+	@command -v stress-ng >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq stress-ng >/dev/null; }
+	@scripts/test-load $(LOAD_RUNS) $(LOAD_WORKERS)
 
 demo: build
 	$(call with_manager,scripts/demo)

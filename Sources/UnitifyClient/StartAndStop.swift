@@ -60,7 +60,8 @@ extension Jobs {
 
     func startUnit(_ spec: UnitSpec, keepLoaded: Bool) throws(SystemdError) -> String {
         var service = spec.serviceProperties
-        if keepLoaded { service.append(("AddRef", .bool(true))) }
+        // The manager tracks a reference by the holder's bus name: none on a direct connection.
+        if keepLoaded && manager.bus.isBusClient { service.append(("AddRef", .bool(true))) }
         guard let timerName = spec.timerName, let timer = spec.timerProperties else {
             return try manager.startTransientUnit(spec.name, properties: service)
         }

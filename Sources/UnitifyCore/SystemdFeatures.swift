@@ -8,7 +8,7 @@ public enum SystemdFeature: CaseIterable, Sendable {
     case execType
     /// `append:` outputs: `--log-file`, `--stdout`, `--stderr`, `>>` in `--line`.
     case appendOutput
-    /// `AddRef`: the unit stays loaded, with its exit status, while `run --wait` watches.
+    /// `AddRef`: a transient job stays loaded, with how it ended, until `run` has reported it.
     case addRef
     /// `truncate:` outputs: `>` in `--line`.
     case truncateOutput
@@ -47,7 +47,7 @@ public enum SystemdFeature: CaseIterable, Sendable {
         switch self {
         case .execType: "every job (a program that cannot start fails the run)"
         case .appendOutput: "--log-file, --stdout, --stderr, '>>' in --line"
-        case .addRef: "run --wait (the job's exit status kept)"
+        case .addRef: "every run (a job that ends at once is still reported)"
         case .truncateOutput: "'>' in --line"
         case .sliceMembers: "the list of every job (status, top, remove --ended, completion)"
         case .onSuccess: "--on-exit"
@@ -58,15 +58,15 @@ public enum SystemdFeature: CaseIterable, Sendable {
     /// What unitify does on a manager older than `version` (completing "on an older manager, unitify …").
     public var without: String {
         switch self {
-        case .execType: "starts no job: doctor says the manager is too old"
-        case .appendOutput, .addRef, .truncateOutput, .onSuccess: "refuses the job in one line, before creating anything"
+        case .execType, .addRef: "starts no job: doctor says the manager is too old"
+        case .appendOutput, .truncateOutput, .onSuccess: "refuses the job in one line, before creating anything"
         case .sliceMembers: "lists the services of its slice from the unit list, with its job records and unit files"
         case .monitorVariables: "runs the commands with UNITIFY_JOB only"
         }
     }
 
     /// unitify can start no job at all without it.
-    public var isEssential: Bool { self == .execType }
+    public var isEssential: Bool { self == .execType || self == .addRef }
 
     /// Whether a manager of `major` has it; an unknown version is taken to have everything
     /// (then the manager itself refuses what it lacks).
@@ -86,7 +86,7 @@ public enum SystemdFeature: CaseIterable, Sendable {
     }
 
     /// The features a job needs from the manager that starts it, in the table's order; with
-    /// `keepLoaded`, `run --wait`'s hold on the unit too.
+    /// `keepLoaded`, a transient run's hold on the unit too.
     public static func needed(by spec: UnitSpec, keepLoaded: Bool = false) -> [SystemdFeature] {
         let outputs = [spec.standardOutput, spec.standardError]
         return allCases.filter { feature in
@@ -114,7 +114,7 @@ public enum SystemdFeature: CaseIterable, Sendable {
         switch self {
         case .execType: "unitify"
         case .appendOutput: "output to a file (--log-file, --stdout, --stderr, '>>')"
-        case .addRef: "run --wait"
+        case .addRef: "run"
         case .truncateOutput: "'>' in --line"
         case .onSuccess: "--on-exit"
         case .sliceMembers, .monitorVariables: use
@@ -126,8 +126,7 @@ public enum SystemdFeature: CaseIterable, Sendable {
         switch self {
         case .truncateOutput: "use '>>' instead"
         case .onSuccess: "use --on-failure, which every systemd has"
-        case .addRef: "leave out --wait and use 'unitify wait NAME'"
-        case .execType: "use systemd-run there"
+        case .execType, .addRef: "use systemd-run there"
         case .appendOutput, .sliceMembers, .monitorVariables: nil
         }
     }

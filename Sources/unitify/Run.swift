@@ -146,16 +146,18 @@ struct Run: ParsableCommand {
 
     /// Starts the job and watches it: until it ends with --wait, for the settle window otherwise.
     func startAndWatch(_ spec: UnitSpec) throws -> UnitStatus {
-        let jobs = try Jobs.connect(scope.scope, throughBroker: wait)
+        // Through the broker, so that the job stays loaded until this ends (`AddRef`): how a job
+        // that ends at once ended is then reported the same way whenever the manager lets go of it.
+        let jobs = try Jobs.connect(scope.scope, throughBroker: true)
         if !scope.system { warnAboutIgnoredLimits(spec, jobs: jobs) }
         let texts = persistent ? try UnitFile.texts(spec, commandLine: job.typedCommandLine, template: try persistence.templateText()) : []
-        try jobs.requireFeatures(for: spec, keepLoaded: wait)  // before linger is turned on
+        try jobs.requireFeatures(for: spec, keepLoaded: !persistent)  // before linger is turned on
         lingering.ensure(for: spec.name, scope: scope.scope, quiet: quiet)
         let started: UnitStatus
         if persistent {
             started = try jobs.startPersistent(spec, texts: texts, replace: replace)
         } else {
-            started = try jobs.startTransient(spec, replace: replace, keepLoaded: wait)
+            started = try jobs.startTransient(spec, replace: replace)
         }
         let short = UnitName.shortName(spec.name)
 
