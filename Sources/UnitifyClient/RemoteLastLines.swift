@@ -12,7 +12,8 @@ extension ReachedHost {
             return outcome.text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
         }
         var text: [String] = []
-        // Twice as many, for the manager's noise left out (`ManagerNoise`), as a local tail does.
+        // Twice as many asked, so that `lines` are left once the manager's noise is left out
+        // (`ManagerNoise`), as a local tail leaves it out.
         let own = JournalMatchTable.groups(units: [status.unit], uid: answer.uid, system: false).filter { $0.kind == .own }
         do {
             try RemoteJournal(connection: connection, uid: answer.uid, units: [status.unit]).stream(lines: lines * 2, follow: false) { entry in
