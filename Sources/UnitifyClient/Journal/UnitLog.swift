@@ -90,6 +90,8 @@ public final class UnitLog {
     }
 
     func matchesFilters() throws -> Bool {
+        if query.hidesManagerNoise, journal !== entries.handles[0], let message = try journal.string("MESSAGE"),
+           ManagerNoise.isNoise(message) { return false }
         guard let grep = query.grep else { return true }
         guard let message = try journal.string("MESSAGE") else { return false }
         return message.contains(grep)
@@ -142,7 +144,12 @@ extension UnitLog {
             if let file = status.logFile {
                 try FileLog(path: file, output: capture).show(lines: lines, follow: false)
             } else {
-                try UnitLog(units: [status.unit], lines: lines, scope: scope, output: capture).printTail()
+                var query = LogQuery()
+                query.units = [status.unit]
+                query.lines = lines
+                query.scope = scope
+                query.hidesManagerNoise = true
+                try UnitLog(query, output: capture).printTail()
             }
         } catch let failure as UnitifyError {
             throw failure
