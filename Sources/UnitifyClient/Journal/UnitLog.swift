@@ -165,6 +165,7 @@ extension UnitLog {
     public static func printLastLines(of status: UnitStatus, _ lines: Int, to output: Output, scope: ManagerScope = .user) {
         do {
             for line in try lastLines(of: status, lines, scope: scope, like: output) { output.line(line) }
+            output.flush()
         } catch {
             output.flush()
             printError("unitify: \(error.message)")

@@ -51,6 +51,20 @@ struct RemoteShell: Sendable {
         return outcome.status == 4 ? nil : outcome.text
     }
 
+    /// The texts of the files of `paths` there that can be read, in one channel: each after a
+    /// line that names it (a record separator first, which no unit file holds).
+    func readAll(_ paths: [String]) -> [String: String] {
+        guard !paths.isEmpty else { return [:] }
+        let script = #"for f; do [ -f "$f" ] && [ -r "$f" ] && printf '\036%s\n' "$f" && cat -- "$f"; done; exit 0"#
+        guard let outcome = try? check("read \(paths.joined(separator: ", "))", script, paths) else { return [:] }
+        var texts: [String: String] = [:]
+        for file in outcome.text.split(separator: "\u{1E}") {
+            guard let newline = file.firstIndex(of: "\n") else { continue }
+            texts[String(file[..<newline])] = String(file[file.index(after: newline)...])
+        }
+        return texts
+    }
+
     func exists(_ path: String) -> Bool {
         (try? run(#"[ -e "$1" ] || [ -L "$1" ]"#, [path]).status) == 0
     }

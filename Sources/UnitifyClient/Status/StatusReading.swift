@@ -15,7 +15,7 @@ extension Jobs {
         let fields = [(interface: "org.freedesktop.systemd1.Service", name: "StandardOutput"),
                       (interface: "org.freedesktop.systemd1.Unit", name: "FragmentPath")]
         var status = UnitStatus(properties: try manager.unitProperties([unit], fields)[0], unit: unit)
-        completeOutputs(&status)
+        Self.completeOutputs(&status, fragments: Self.needsFragment(status) ? storage.readFiles(status.fragmentPath.map { [$0] } ?? []) : [:])
         return status.logFile
     }
 
@@ -50,9 +50,11 @@ extension Jobs {
         // The unit's cgroup is derived from the slice's (one Get, not one per unit): every job of
         // unitify's is in its slice.
         var sliceGroup: String??
+        // The unit files that say where outputs go, read at once (on another host, one channel).
+        let fragments = storage.readFiles(Set(byName.values.filter(Self.needsFragment).compactMap(\.fragmentPath)).sorted())
         return units.map { unit in
             var status = byName[unit] ?? UnitStatus(unit: unit)
-            completeOutputs(&status)
+            Self.completeOutputs(&status, fragments: fragments)
             guard isLocal, status.memoryBytes == nil || status.cpuNanoseconds == nil || (tasks && status.tasks == nil),
                   !status.isDown, !status.isNotFound else { return status }
             if sliceGroup == nil {
@@ -79,11 +81,15 @@ extension Jobs {
 }
 
 extension Jobs {
+    /// Whether the status has a file-backed output, which the bus names without its path.
+    static func needsFragment(_ status: UnitStatus) -> Bool {
+        status.standardOutput.hasSuffix(":") || status.standardError.hasSuffix(":")
+    }
+
     /// The bus does not say where a file-backed StandardOutput= points: the unit file does, on
-    /// the manager's machine.
-    func completeOutputs(_ status: inout UnitStatus) {
-        guard status.standardOutput.hasSuffix(":") || status.standardError.hasSuffix(":"),
-              let fragmentPath = status.fragmentPath, let text = storage.readFile(fragmentPath) else { return }
+    /// the manager's machine (`fragments`: the texts of the unit files read there).
+    static func completeOutputs(_ status: inout UnitStatus, fragments: [String: String]) {
+        guard needsFragment(status), let fragmentPath = status.fragmentPath, let text = fragments[fragmentPath] else { return }
         status.standardOutput = UnitFile.lastValue(of: "StandardOutput", in: text) ?? status.standardOutput
         status.standardError = UnitFile.lastValue(of: "StandardError", in: text) ?? status.standardOutput
     }

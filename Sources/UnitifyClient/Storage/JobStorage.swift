@@ -95,9 +95,14 @@ public struct JobStorage {
     public let lockDirectory: String?
     /// Whether a path exists on the manager's machine: a unit's `FragmentPath`, say.
     let pathExists: (String) -> Bool
-    /// A file's text on the manager's machine (a unit's `FragmentPath`: where its output goes,
-    /// which the bus does not say); nil when it cannot be read.
-    let readFile: (String) -> String?
+    /// The texts of files on the manager's machine, of those that can be read (units'
+    /// `FragmentPath`s: where their output goes, which the bus does not say), all at once.
+    let readFiles: ([String]) -> [String: String]
+
+    /// A file's text on the manager's machine; nil when it cannot be read.
+    func readFile(_ path: String) -> String? {
+        readFiles([path])[path]
+    }
 
     public func unitFiles() throws(UnitifyError) -> any UnitFileStore {
         try persistent.value.get()
@@ -114,7 +119,11 @@ public struct JobStorage {
             persistent: Once { Result { () throws(UnitifyError) in try scope.unitFiles() } }, listedUnitFiles: nil,
             runtimeUnits: scope.runtimeUnitFiles, records: scope.jobRecords,
             lockDirectory: scope.lockDirectory, pathExists: { access($0, F_OK) == 0 },
-            readFile: { try? LiveHost().readText($0) })
+            readFiles: { paths in
+                var texts: [String: String] = [:]
+                for path in paths { texts[path] = try? LiveHost().readText(path) }
+                return texts
+            })
     }
 }
 
