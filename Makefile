@@ -44,6 +44,7 @@ test: deps
 	$(call with_manager,$(SWIFT) test --skip IsolatedTests)
 	$(call with_manager,env UNITIFY_ISOLATED_TESTS=1 $(SWIFT) test --filter IsolatedTests)
 	$(MAKE) --no-print-directory test-booted
+	$(MAKE) --no-print-directory test-package
 
 # The booted suite: unitify on a real systemd booted as PID 1 (scripts/test-machine), each test on
 # a machine of its own. Not beside scripts/user-session: the machines have their own systemd. The
