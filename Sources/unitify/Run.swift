@@ -112,7 +112,8 @@ struct Run: ParsableCommand {
                 hinting.hosts = started.map(\.host)
                 for line in hinting.hints(unit) { Output.standard.line(line) }
             }) { reached, report in
-                let (spec, notes) = try request.makeSpec(host: try RemoteJobHost(reached.connection))
+                let host = try RemoteJobHost(reached.connection)
+                let (spec, notes) = try request.makeSpec(host: host)
                 if !quiet { report.notes += notes.map { "note: \($0)" } }
                 if dryRun {
                     report.lines = Self.dryRunLines(spec)
@@ -123,6 +124,7 @@ struct Run: ParsableCommand {
                 let jobs = reached.jobs
                 let status = persistent ? try jobs.startPersistent(spec, texts: texts, replace: replace)
                     : try jobs.startTransient(spec, replace: replace)
+                if let note = try Self.writePidFile(spec, status, with: host.write), !quiet { report.notes.append("note: \(note)") }
                 let started = StartReport.Started(spec)
                 let settled = try reporting.settle(started, status, on: reached, into: &report)
                 report.lines += reporting.summary(started, settled, host: reached.host)
@@ -156,6 +158,7 @@ struct Run: ParsableCommand {
             started = try jobs.startTransient(spec, replace: replace, keepLoaded: wait)
         }
         let short = UnitName.shortName(spec.name)
+        if let note = try Self.writePidFile(spec, started, with: LiveHost().write), !quiet { printError("unitify: note: \(note)") }
 
         if wait {
             report(spec, started)
@@ -166,6 +169,17 @@ struct Run: ParsableCommand {
             throw UnitifyError.exit(code)
         }
         return try reporting.settle(StartReport.Started(spec), started, jobs: jobs)
+    }
+
+    /// A line's `echo $! > FILE`: the job's main pid, written once it started as the shell would
+    /// have written the pid of its background job; a note when there is none to write.
+    static func writePidFile(
+        _ spec: UnitSpec, _ status: UnitStatus, with write: (String, OutputTarget) throws(UnitifyError) -> Void
+    ) throws(UnitifyError) -> String? {
+        guard let target = spec.pidFile, let path = target.path else { return nil }
+        guard status.mainPID != 0 else { return "no pid written to \(path): the job has no main process (it already ended)" }
+        try write("\(status.mainPID)\n", target)
+        return nil
     }
 
     /// The summary on stdout: what started, and how to see it again.
