@@ -171,7 +171,6 @@ public struct JobRequest: Sendable, Equatable {
             let target = Self.absolute(Self.target(pidFile), relativeTo: directory)
             try Self.checkWritable(target.path!, host: host)
             unit.pidFile = target
-            notes.append("the job's pid goes to \(target.path!) once it starts, as 'echo $!' would have put it there; 'unitify status \(UnitName.shortName(unit.name))' is the better way: it also knows the pid after a restart")
         }
         unit.standardInput = input.map { ProgramResolver.absolute($0, relativeTo: directory) }
         if let path = unit.standardInput, host.fileKind(path) == .missing {

@@ -124,7 +124,7 @@ struct Run: ParsableCommand {
                 let jobs = reached.jobs
                 let status = persistent ? try jobs.startPersistent(spec, texts: texts, replace: replace)
                     : try jobs.startTransient(spec, replace: replace)
-                if let note = try Self.writePidFile(spec, status, with: host.write), !quiet { report.notes.append("note: \(note)") }
+                if let note = Self.writePidFile(spec, status, with: host.write), !quiet { report.notes.append("note: \(note)") }
                 let started = StartReport.Started(spec)
                 let settled = try reporting.settle(started, status, on: reached, into: &report)
                 report.lines += reporting.summary(started, settled, host: reached.host)
@@ -158,7 +158,7 @@ struct Run: ParsableCommand {
             started = try jobs.startTransient(spec, replace: replace, keepLoaded: wait)
         }
         let short = UnitName.shortName(spec.name)
-        if let note = try Self.writePidFile(spec, started, with: LiveHost().write), !quiet { printError("unitify: note: \(note)") }
+        if let note = Self.writePidFile(spec, started, with: LiveHost().write), !quiet { printError("unitify: note: \(note)") }
 
         if wait {
             report(spec, started)
@@ -172,14 +172,20 @@ struct Run: ParsableCommand {
     }
 
     /// A line's `echo $! > FILE`: the job's main pid, written once it started as the shell would
-    /// have written the pid of its background job; a note when there is none to write.
+    /// have written the pid of its background job, and a note that says where, and the better way.
+    /// A file that cannot be written is said, and the job runs on, as after the shell's `echo`.
     static func writePidFile(
         _ spec: UnitSpec, _ status: UnitStatus, with write: (String, OutputTarget) throws(UnitifyError) -> Void
-    ) throws(UnitifyError) -> String? {
+    ) -> String? {
         guard let target = spec.pidFile, let path = target.path else { return nil }
+        let short = ShellWords.quote(UnitName.shortName(spec.name))
         guard status.mainPID != 0 else { return "no pid written to \(path): the job has no main process (it already ended)" }
-        try write("\(status.mainPID)\n", target)
-        return nil
+        do {
+            try write("\(status.mainPID)\n", target)
+        } catch {
+            return "\(error.message); the job runs, and 'unitify status \(short)' shows its pid"
+        }
+        return "wrote the job's pid to \(path), as 'echo $!' would have; 'unitify status \(short)' is the better way to find it: it knows the pid after a restart too"
     }
 
     /// The summary on stdout: what started, and how to see it again.
