@@ -12,8 +12,21 @@ public protocol UnitFileStore: Sendable {
     func exists(_ unit: String) -> Bool
     /// The units of the files unitify wrote here, by name.
     func generatedUnits() -> [String]
-    /// Writes every file whole, never through a symbolic link.
+    /// Writes every file whole, never through a symbolic link, and then advances the directory's
+    /// modification time (`advanceModificationTime`), so that the manager's next load finds them.
     func write(_ files: [(unit: String, text: String)]) throws
+    /// Moves the directory's modification time past every earlier one.
+    ///
+    /// The manager maps unit names to files once, and maps them again only when the modification
+    /// times of its search path's directories have changed since (systemd's
+    /// `lookup_paths_timestamp_hash_same()`, asked by `unit_file_build_name_map()` and
+    /// `manager_unit_cache_should_retry_load()`). A map made in the same tick of the file-time
+    /// clock as a new file's rename does not list the file; a map made while a transient unit of
+    /// the same name was loaded points at that unit's file, deleted with it (the transient
+    /// directory's time is not looked at). Either way `StartUnit` answers "Unit … not found", for
+    /// good, until a directory's time changes. A later time makes the next load map them anew,
+    /// with no daemon-reload (which in systemd 252 rewrites `$` and `;` in transient units).
+    func advanceModificationTime() throws
     /// Removes a unit's file; a missing one is fine.
     func remove(_ unit: String) throws
 }

@@ -26,6 +26,7 @@ extension Jobs {
                 throw UnitifyError.failed("\(UnitName.shortName(unit)) is already \(current.state): add --replace to stop it and start the new one, or choose another --name")
             }
             try stop(unit)
+            try waitUntilGone(transient: unit)
         }
         try files.write(texts)
         return try enableAndStart(texts.map { files.path($0.unit) }, main: spec.timerName ?? spec.name)
@@ -65,11 +66,9 @@ extension Jobs {
             _ = try? manager.waitForJob(try manager.stopUnit(name))
             try? manager.resetFailedUnit(name)
         }
-        // The transient unit (and its file in $XDG_RUNTIME_DIR) must be gone before the
-        // persistent one can load.
-        for (name, _) in texts {
-            _ = try watch(name, until: monotonicMicroseconds() + 5_000_000) { $0.isNotFound || $0.kind != .transient }
-        }
+        for (name, _) in texts { try waitUntilGone(transient: name) }
+        // The manager may have mapped the names to the transient files while they existed.
+        try files.advanceModificationTime()
         let status = try enableAndStart(texts.map { files.path($0.unit) }, main: spec.timerName ?? spec.name)
         return InstallReport(status: status, files: texts.map { files.path($0.unit) }, downtime: TimeSpan(microseconds: monotonicMicroseconds() - stopped))
     }
@@ -97,6 +96,22 @@ extension Jobs {
         // Stopped and reset, the units are unloaded: no daemon-reload needed (see enableAndStart).
         for name in present { try? manager.resetFailedUnit(name) }
         return present.map(files.path)
+    }
+
+    /// Waits until a stopped transient unit is unloaded, and its file in the runtime directory
+    /// deleted with it: while it is loaded it shadows the unit file of the same name. The
+    /// manager unloads it on its next garbage collection, which a busy machine may delay: the
+    /// unit is looked at again at least every 100 ms, for a minute.
+    func waitUntilGone(transient unit: String) throws {
+        let deadline = monotonicMicroseconds() + 60_000_000
+        func gone(_ status: UnitStatus) -> Bool { status.isNotFound || status.kind != .transient }
+        var status = try status(of: unit)
+        while !gone(status) {
+            guard monotonicMicroseconds() < deadline else {
+                throw UnitifyError.failed("the transient \(UnitName.shortName(unit)) is still loaded a minute after it stopped (\(status.state)): try again, or see 'unitify status \(UnitName.shortName(unit))'")
+            }
+            status = try watch(unit, until: min(deadline, monotonicMicroseconds() + 100_000), gone)
+        }
     }
 
     func reloadIfNeeded(_ units: [String]) throws {

@@ -61,8 +61,9 @@ struct RemoteShell: Sendable {
 
     /// Writes `text` to `path` there, atomically (a temporary file beside it, renamed over it),
     /// never through a symbolic link at `path`. `privateDirectory`: the directory is made 0700
-    /// and must belong to the user, as job records' is here.
-    func write(_ path: String, _ text: String, mode: String, privateDirectory: Bool = false) throws(UnitifyError) {
+    /// and must belong to the user, as job records' is here. `advancingTime`: the directory's
+    /// modification time is then moved on (`UnitFileStore.advanceModificationTime`).
+    func write(_ path: String, _ text: String, mode: String, privateDirectory: Bool = false, advancingTime: Bool = false) throws(UnitifyError) {
         guard let slash = path.lastIndex(of: "/"), path.hasPrefix("/") else {
             throw UnitifyError.remote(connection.host, "'\(path)' is not an absolute path")
         }
@@ -73,9 +74,21 @@ struct RemoteShell: Sendable {
             if [ -L "$d/$f" ]; then echo "$d/$f is a symbolic link: unitify does not write through it" >&2; exit 3; fi
             t=$(mktemp "$d/.$f.XXXXXX"); trap 'rm -f -- "$t"' EXIT
             cat > "$t"; chmod "$m" "$t"; mv -f -- "$t" "$d/$f"; trap - EXIT
+            [ "$5" != advance ] || { \(Self.advanceTime) }
             """
-        _ = try check("write \(path)", script, [String(path[..<slash]), String(path[path.index(after: slash)...]), mode, privateDirectory ? "private" : "shared"],
+        _ = try check("write \(path)", script, [String(path[..<slash]), String(path[path.index(after: slash)...]), mode, privateDirectory ? "private" : "shared",
+                                               advancingTime ? "advance" : "keep"],
                       input: Array(text.utf8))
+    }
+
+    /// Sets the modification time of the directory `$d` to now, again until it differs from the
+    /// one it had to the microsecond, as the manager compares them (file times may tick at the
+    /// kernel's coarse clock), for 2 s at most.
+    static let advanceTime = #"b=$(stat -c %y -- "$d" | cut -c1-26); n=0; until touch -c -- "$d" && [ "$(stat -c %y -- "$d" | cut -c1-26)" != "$b" ]; do n=$((n+1)); [ $n -lt 2000 ] || { echo "the modification time of $d stays the same" >&2; exit 3; }; sleep 0.001; done"#
+
+    /// `advanceTime` for the directory `directory`.
+    func advanceModificationTime(of directory: String) throws(UnitifyError) {
+        _ = try check("touch \(directory)", "d=$1; set -e; " + Self.advanceTime, [directory])
     }
 }
 
@@ -136,10 +149,14 @@ struct RemoteUnitFiles: UnitFileStore {
 
     /// One file after the other, each whole: a remote write has no all-or-none across files.
     func write(_ files: [(unit: String, text: String)]) throws {
-        for (unit, text) in files {
-            try shell.write(path(unit), text, mode: "0644")
+        for (index, (unit, text)) in files.enumerated() {
+            try shell.write(path(unit), text, mode: "0644", advancingTime: index == files.count - 1)
             if unit.hasSuffix(".service") { listing?.names.insert(unit) }
         }
+    }
+
+    func advanceModificationTime() throws {
+        try shell.advanceModificationTime(of: directory)
     }
 
     func remove(_ unit: String) throws {

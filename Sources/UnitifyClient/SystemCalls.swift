@@ -3,7 +3,7 @@ import SystemPackage
 import UnitifyCore
 
 // The file-system calls swift-system has no method for (`mkdir`, `unlink`, `flock`, `fsync`,
-// `fchmod`, and the *at calls `openat`, `renameat`, `unlinkat`), each made here once: a failure is
+// `fchmod`, `futimens`, and the *at calls `openat`, `renameat`, `unlinkat`), each made here once: a failure is
 // thrown as its `Errno`, and an interrupted call is made again. Everything else the client does
 // with files goes through swift-system itself (`FileDescriptor`, `Stat`).
 
@@ -71,6 +71,28 @@ struct OpenDirectory: ~Copyable {
     /// Removes the file `name`, for cleaning up: a failure leaves it, as nothing better can be done.
     func removeIfPresent(_ name: String) {
         _ = unlinkat(descriptor.rawValue, name, 0)
+    }
+
+    /// Sets the directory's modification time to now, again until it differs (to the microsecond)
+    /// from the time it had: where file times tick with the kernel's coarse clock (every 4 ms at
+    /// HZ=250) the first try may land in the same tick. `UnitFileStore.advanceModificationTime`
+    /// says why.
+    func advanceModificationTime() throws(UnitifyError) {
+        func microseconds() throws(Errno) -> Int {
+            let time = try descriptor.stat().st_mtim
+            return time.tv_sec * 1_000_000 + time.tv_nsec / 1_000
+        }
+        do throws(Errno) {
+            let before = try microseconds()
+            for _ in 0..<2_000 {
+                try retryOnInterrupt { futimens(descriptor.rawValue, nil) }
+                if try microseconds() != before { return }
+                usleep(1_000)
+            }
+        } catch {
+            throw UnitifyError.cannot("set the modification time of a unit directory", error)
+        }
+        throw UnitifyError.failed("cannot move the modification time of a unit directory: it stayed the same through 2 s of tries")
     }
 
     /// Flushes the directory's entries to disk, best effort: the files themselves were synced.

@@ -80,7 +80,12 @@ public struct UnitFileDirectory: Sendable {
             do { try opened.rename(temporary, to: unit) } catch { throw UnitifyError.cannot("write \(path(unit))", error) }
         }
         staged.removeAll()
+        try opened.advanceModificationTime()
         opened.sync()
+    }
+
+    public func advanceModificationTime() throws {
+        try OpenDirectory(directory).advanceModificationTime()
     }
 
     /// Removes a unit's file; a missing one is fine.
