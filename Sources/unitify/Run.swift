@@ -124,7 +124,7 @@ struct Run: ParsableCommand {
                 let jobs = reached.jobs
                 let status = persistent ? try jobs.startPersistent(spec, texts: texts, replace: replace)
                     : try jobs.startTransient(spec, replace: replace)
-                if let note = Self.writePidFile(spec, status, with: host.write), !quiet { report.notes.append("note: \(note)") }
+                if let note = Self.writePidFile(spec, status, place: HostOptions.words([reached.host]) + " ", with: host.write), !quiet { report.notes.append("note: \(note)") }
                 let started = StartReport.Started(spec)
                 let settled = try reporting.settle(started, status, on: reached, into: &report)
                 report.lines += reporting.summary(started, settled, host: reached.host)
@@ -158,7 +158,7 @@ struct Run: ParsableCommand {
             started = try jobs.startTransient(spec, replace: replace, keepLoaded: wait)
         }
         let short = UnitName.shortName(spec.name)
-        if let note = Self.writePidFile(spec, started, with: LiveHost().write), !quiet { printError("unitify: note: \(note)") }
+        if let note = Self.writePidFile(spec, started, place: scope.system ? "--system " : "", with: LiveHost().write), !quiet { printError("unitify: note: \(note)") }
 
         if wait {
             report(spec, started)
@@ -174,11 +174,12 @@ struct Run: ParsableCommand {
     /// A line's `echo $! > FILE`: the job's main pid, written once it started as the shell would
     /// have written the pid of its background job, and a note that says where, and the better way.
     /// A file that cannot be written is said, and the job runs on, as after the shell's `echo`.
+    /// `place`: `--system ` or `--host HOST ` for the `status` command it names.
     static func writePidFile(
-        _ spec: UnitSpec, _ status: UnitStatus, with write: (String, OutputTarget) throws(UnitifyError) -> Void
+        _ spec: UnitSpec, _ status: UnitStatus, place: String = "", with write: (String, OutputTarget) throws(UnitifyError) -> Void
     ) -> String? {
         guard let target = spec.pidFile, let path = target.path else { return nil }
-        let short = ShellWords.quote(UnitName.shortName(spec.name))
+        let short = place + ShellWords.quote(UnitName.shortName(spec.name))
         guard status.mainPID != 0 else { return "no pid written to \(path): the job has no main process (it already ended)" }
         do {
             try write("\(status.mainPID)\n", target)

@@ -135,6 +135,7 @@ struct RemoteNohupLineTests {
         defer { _ = unitify(["stop", name]) }
         try #require(started.status == 0, "\(started.stderr)")
         #expect(started.stderr.contains("wrote the job's pid to \(there)/server.pid"), "\(started.stderr)")
+        #expect(started.stderr.contains("'unitify status --host \(host) \(name)' is the better way"), "\(started.stderr)")
         let status = try Jobs.user().status(of: "\(name).service")
         #expect(status.workingDirectory == there)
         #expect(eventually { readFile("\(there)/server.log") == "server started\n" }, "\(readFile("\(there)/server.log"))")
@@ -144,5 +145,20 @@ struct RemoteNohupLineTests {
 
     func files(_ root: String) -> [String] {
         run(["sh", "-c", "cd \"$1\" && find . -type f", "sh", root]).stdout.split(separator: "\n").map(String.init)
+    }
+}
+
+extension NohupLineTests {
+    /// As after the shell's `echo $! > FILE` into a file it cannot write: said, and the job runs.
+    @Test func aPidFileThatCannotBeWrittenIsSaid() throws {
+        let here = layout()
+        defer { removeTree(here) }
+        let name = uniqueName("nopid")
+        let started = unitify(["run", "--name", name, "--line", "./server & echo $! > /proc/version"], in: here + "/work", environment: environment(here))
+        defer { _ = unitify(["stop", name]) }
+        #expect(started.status == 0, "\(started.stderr)")
+        #expect(started.stderr.hasPrefix("unitify: note: cannot write /proc/version: "), "\(started.stderr)")
+        #expect(started.stderr.contains("; the job runs, and 'unitify status \(name)' shows its pid\n"), "\(started.stderr)")
+        #expect(try Jobs.user().status(of: "\(name).service").isRunning)
     }
 }
