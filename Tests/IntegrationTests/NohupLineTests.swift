@@ -162,3 +162,28 @@ extension NohupLineTests {
         #expect(try Jobs.user().status(of: "\(name).service").isRunning)
     }
 }
+
+extension BootedRemoteTests {
+    /// `--line` with `--host` on a machine with its own file system: `~` and `$HOME` are alice's
+    /// there, and the log and the pid file are written there, where no such directory exists here.
+    @Test func aNohupLineOnABootedHost() throws {
+        let port = Self.freePort()
+        try withMachine("line", sshPort: port) { machine in
+            let (directory, config) = try Self.client(for: machine, port: port, users: ["alice"])
+            defer { removeTree(directory) }
+            let program = "#!/bin/sh\\necho server listening\\nexec sleep 1000\\n"
+            #expect(machine.root("install -d -o alice -g alice ~alice/app && printf '\(program)' > ~alice/app/server && chown alice: ~alice/app/server && chmod +x ~alice/app/server").status == 0)
+            let home = machine.root("getent passwd alice | cut -d: -f6").stdout.trimmed
+            #expect(access(home + "/app", F_OK) != 0, "\(home)/app is the machine's only")
+
+            let line = "cd ~/app && nohup ./server > ~alice/app/server.log 2>&1 & echo $! > $HOME/app/server.pid"
+            let started = runClean(["sh", "-c", "UNITIFY_SSH_CONFIG=\(config) \"$0\" run --host alice@127.0.0.1:\(port) --line \"$1\"", unitifyBinary, line])
+            try #require(started.status == 0, "\(started.stderr)")
+            #expect(started.stderr.contains("wrote the job's pid to \(home)/app/server.pid"), "\(started.stderr)")
+            let pid = machine.login("alice", "systemctl --user show -p MainPID --value server.service").stdout.trimmed
+            #expect(pid != "" && pid != "0")
+            #expect(machine.root("cat \(home)/app/server.pid").stdout == pid + "\n")
+            #expect(eventually { machine.root("cat \(home)/app/server.log").stdout == "server listening\n" })
+        }
+    }
+}
