@@ -168,7 +168,8 @@ public struct JobRequest: Sendable, Equatable {
             guard onCalendar == nil && onActive == nil else {
                 throw UnitifyError.usage("'echo $! > FILE' keeps the pid of a job that starts now, and a timer starts it later: leave it out, and see the pid with 'unitify status NAME'")
             }
-            let target = Self.absolute(Self.target(pidFile), relativeTo: directory)
+            // Where the shell's `echo` would have run: the caller's directory, not the job's.
+            let target = Self.absolute(Self.target(pidFile), relativeTo: callerDirectory)
             try Self.checkWritable(target.path!, host: host)
             unit.pidFile = target
         }

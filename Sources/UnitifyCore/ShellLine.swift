@@ -32,7 +32,10 @@ public struct ShellLine: Sendable, Equatable {
     /// stderr is still the original stdout, that is, not redirected (nil).
     public var standardError: Target?
     public var standardInput: String?
-    /// `… & echo $! > FILE`: where the shell would have written the job's pid.
+    /// `… & echo $! > FILE`: where the shell would have written the job's pid, relative to the
+    /// directory the line starts in. A `cd DIR` on a line of its own (or before `;`) moves the
+    /// shell there, and the file with it; `cd DIR && job &` does not: the shell runs that whole
+    /// list in the background, in a subshell, and `echo` runs where the line started.
     public var pidFile: Target?
     /// What was left out, in the order met, each once.
     public var dropped: [Detachment]
@@ -463,6 +466,8 @@ struct ShellLineParser<H: Host> {
     /// it, would end the unit at once.
     var dropped: [Range<Int>] = []
     var result = ShellLine(argv: [])
+    /// The leading `cd` moved the shell itself (`cd DIR;`, `cd DIR` and a line break), not only the job.
+    var shellMoves = false
 
     /// One command of the line and the operator that ends it (nil at the end of the line).
     struct Command {
@@ -494,6 +499,7 @@ struct ShellLineParser<H: Host> {
         if let cd = commands.first, let end = cd.end, ["&&", ";", "\n"].contains(end.text),
            cd.tokens.count == 2, cd.tokens.first?.literal == "cd", let directory = cd.tokens.last, !directory.isOperator {
             result.workingDirectory = one(directory)
+            shellMoves = end.text != "&&"
             index = 1
         }
         if index < commands.count {
@@ -509,6 +515,13 @@ struct ShellLineParser<H: Host> {
             }
         }
 
+        if shellMoves, let directory = result.workingDirectory, let pidFile = result.pidFile {
+            func moved(_ path: String) -> String { path.hasPrefix("/") ? path : directory + (directory.hasSuffix("/") ? "" : "/") + path }
+            result.pidFile = switch pidFile {
+            case .truncate(let path): .truncate(moved(path))
+            case .append(let path): .append(moved(path))
+            }
+        }
         if let need = needs.min(by: { $0.offset < $1.offset }) {
             throw UnitifyError.usage("\(need.what) needs a shell: use --shell \(suggestion())\(need.otherwise)")
         }

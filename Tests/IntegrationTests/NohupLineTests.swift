@@ -17,17 +17,24 @@ struct NohupLineTests {
         ("nohup ./server > \"$HOME/server.log\" 2>&1 &", "home/server.log", nil, []),
         ("nohup python script.py > out.log 2>&1 & echo $! > pid.txt", "work/out.log", "work/pid.txt", ["wrote the job's pid to", "'unitify status NAME' is the better way"]),
         ("setsid nohup python train.py > t.log 2>&1 &", "work/t.log", nil, ["dropped 'setsid'"]),
+        // `cd DIR && job &` is run in a subshell: the shell's `echo` stays where the line started.
+        ("cd app && nohup ./server > server.log 2>&1 & echo $! > server.pid", "work/app/server.log", "work/server.pid",
+         ["wrote the job's pid to", "'unitify status NAME' is the better way"]),
+        ("cd app\nnohup ./server > server.log 2>&1 &\necho $! > server.pid", "work/app/server.log", "work/app/server.pid",
+         ["wrote the job's pid to", "'unitify status NAME' is the better way"]),
     ]
 
-    /// `ROOT/home` (HOME, with `logs/`), `ROOT/work` (where the line is run, with `./server`) and
+    /// `ROOT/home` (HOME, with `logs/`), `ROOT/work` (where the line is run, with `./server` and
+    /// `app/server`) and
     /// `ROOT/bin/python`: programs that print their name and arguments, then stay, as a job does,
     /// only under systemd ($INVOCATION_ID), so that the shell's copies end by themselves.
     func layout() -> String {
         let root = makeTemporaryDirectory()
         let program = "#!/bin/sh\\necho \"${0##*/} $*\"\\n[ -n \"$INVOCATION_ID\" ] && exec sleep 300\\nexit 0\\n"
         let made = spawnAndWait(["sh", "-c", """
-            cd \(root) && mkdir -p home/logs work bin &&
-            printf '\(program)' > bin/python && printf '\(program)' > work/server && chmod +x bin/python work/server
+            cd \(root) && mkdir -p home/logs work/app bin &&
+            printf '\(program)' > bin/python && printf '\(program)' > work/server && cp work/server work/app/server &&
+            chmod +x bin/python work/server work/app/server
             """])
         precondition(made == 0)
         return root
@@ -109,7 +116,7 @@ struct NohupLineTests {
         #expect(result.status == 2)
         #expect(result.stderr.split(separator: "\n").count == 1 && result.stderr.contains(message), "\(result.stderr)")
         #expect(try Jobs.user().status(of: "\(name).service").loadState == .notFound)
-        #expect(files(here) == ["bin/python", "work/server"])
+        #expect(files(here) == ["bin/python", "work/app/server", "work/server"])
     }
 }
 

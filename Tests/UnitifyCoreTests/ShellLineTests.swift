@@ -298,6 +298,12 @@ extension ShellLineTests {
          L(argv: ["java", "-Xmx1024M", "-jar", "server.jar", "nogui"], workingDirectory: "/home/alice/minecraft", dropped: [.nohup])),
         ("cd /srv/app\nnohup ./server >> server.log 2>&1 &\necho $! > server.pid",
          L(argv: ["./server"], workingDirectory: "/srv/app", standardOutput: .append("server.log"), standardError: .append("server.log"),
+           pidFile: .truncate("/srv/app/server.pid"), dropped: [.nohup])),
+        ("cd app; nohup ./server & echo $! > server.pid", L(argv: ["./server"], workingDirectory: "app", pidFile: .truncate("app/server.pid"), dropped: [.nohup])),
+        ("cd ~/app/\n./server &\necho $! > /run/server.pid", L(argv: ["./server"], workingDirectory: "/home/alice/app/", pidFile: .truncate("/run/server.pid"))),
+        // `cd DIR && job &` is one list in the background: the shell itself stays where it was.
+        ("cd app && nohup ./server > server.log 2>&1 & echo $! > server.pid",
+         L(argv: ["./server"], workingDirectory: "app", standardOutput: .truncate("server.log"), standardError: .truncate("server.log"),
            pidFile: .truncate("server.pid"), dropped: [.nohup])),
         ("PORT=3000 NODE_ENV=production nohup node app.js > app.log 2>&1 &",
          L(argv: ["node", "app.js"], environment: ["PORT=3000", "NODE_ENV=production"], standardOutput: .truncate("app.log"), standardError: .truncate("app.log"), dropped: [.nohup])),
