@@ -120,8 +120,9 @@ struct Run: ParsableCommand {
                     return
                 }
                 let texts = persistent ? try UnitFile.texts(spec, commandLine: commandLine, template: template) : []
-                try HostOptions.ensureLinger(linger, on: reached, for: spec.name, quiet: quiet, into: &report)
                 let jobs = reached.jobs
+                try jobs.requireFeatures(for: spec)  // before linger is turned on
+                try HostOptions.ensureLinger(linger, on: reached, for: spec.name, quiet: quiet, into: &report)
                 let status = persistent ? try jobs.startPersistent(spec, texts: texts, replace: replace)
                     : try jobs.startTransient(spec, replace: replace)
                 if let note = Self.writePidFile(spec, status, place: HostOptions.words([reached.host]) + " ", with: host.write), !quiet { report.notes.append("note: \(note)") }
@@ -147,15 +148,18 @@ struct Run: ParsableCommand {
 
     /// Starts the job and watches it: until it ends with --wait, for the settle window otherwise.
     func startAndWatch(_ spec: UnitSpec) throws -> UnitStatus {
-        let jobs = try Jobs.connect(scope.scope, throughBroker: wait)
+        // Through the broker, so that the job stays loaded until this ends (`AddRef`): how a job
+        // that ends at once ended is then reported the same way whenever the manager lets go of it.
+        let jobs = try Jobs.connect(scope.scope, throughBroker: true)
         if !scope.system { warnAboutIgnoredLimits(spec, jobs: jobs) }
         let texts = persistent ? try UnitFile.texts(spec, commandLine: job.typedCommandLine, template: try persistence.templateText()) : []
+        try jobs.requireFeatures(for: spec, keepLoaded: !persistent)  // before linger is turned on
         lingering.ensure(for: spec.name, scope: scope.scope, quiet: quiet)
         let started: UnitStatus
         if persistent {
             started = try jobs.startPersistent(spec, texts: texts, replace: replace)
         } else {
-            started = try jobs.startTransient(spec, replace: replace, keepLoaded: wait)
+            started = try jobs.startTransient(spec, replace: replace)
         }
         let short = UnitName.shortName(spec.name)
         if let note = Self.writePidFile(spec, started, place: scope.system ? "--system " : "", with: LiveHost().write), !quiet { printError("unitify: note: \(note)") }

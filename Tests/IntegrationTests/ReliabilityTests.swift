@@ -88,7 +88,7 @@ struct ReliabilityTests {
         _ = unitify(["run", "--name", name, "--check", "0"] + options + ["--", "sh", "-c", "echo crashing; exit 3"])
         defer { _ = unitify(["stop", name]) }
         let manager = try Jobs.user()
-        #expect(try eventually(within: 20) { try manager.status(of: "\(name).service").activeState == .failed })
+        #expect(try eventually { try manager.status(of: "\(name).service").activeState == .failed })
         let block = unitify(["status", name, "-n", "0"])
         #expect(block.status == 3)
         let why = block.stdout.split(separator: "\n").first { $0.contains("Why:") } ?? ""
@@ -150,11 +150,14 @@ struct ReliabilityTests {
             _ = unitify(["stop", name])
         }
         #expect(eventually { readFile(out).contains("started \(name).service") }, "\(readFile(err))")
-        usleep(300_000)
-        // Its own sockets: not those it inherited from this process.
+        // Its own sockets: not those it inherited from this process. It lets go of them once it
+        // follows; a loaded machine may take a while to get there.
         let inherited = Set(Self.sockets(of: "self"))
-        let sockets = Self.sockets(of: "\(follower)").filter { !inherited.contains($0) }
-        #expect(sockets.isEmpty, "run -f still holds \(sockets) while it follows")
+        var sockets: [String] = []
+        #expect(eventually {
+            sockets = Self.sockets(of: "\(follower)").filter { !inherited.contains($0) }
+            return sockets.isEmpty && !hasEnded(follower)
+        }, "run -f still holds \(sockets) while it follows")
     }
 
     // MARK: Data
@@ -310,7 +313,7 @@ struct ReliabilityTests {
         var info = stat()
         #expect(lstat("\(directory)/\(name).service", &info) == 0 && info.st_mode & S_IFMT == S_IFREG && info.st_mode & 0o7777 == 0o644,
                 "mode \(String(info.st_mode & 0o7777, radix: 8))")
-        #expect(Self.strayTemporaryFiles(in: directory).isEmpty)
+        #expect(Self.strayTemporaryFiles(in: directory, of: name).isEmpty)
     }
 
     /// A unit file that is a symbolic link, to a missing file, to someone else's file, or to a
@@ -356,7 +359,7 @@ struct ReliabilityTests {
             #expect(readFile(target) == before && (content != nil || access(target, F_OK) != 0), "\(label): the target changed")
             created += content == nil ? [] : ["\(label).service"]
             #expect(directoryEntries(outside).sorted() == created.sorted(), "\(label): written outside: \(directoryEntries(outside))")
-            #expect(Self.strayTemporaryFiles(in: files.directory).isEmpty)
+            #expect(Self.strayTemporaryFiles(in: files.directory, of: name).isEmpty)
         }
         // uninstall removes the link only.
         let name = uniqueName("link-uninstall")
@@ -445,8 +448,10 @@ struct ReliabilityTests {
     }
 
     /// unitify's temporary files (`.NAME.unitify-PID`) left in a directory.
-    static func strayTemporaryFiles(in directory: String) -> [String] {
-        directoryEntries(directory).filter { $0.hasPrefix(".") && $0.contains(".unitify-") }
+    /// The temporary files of `name`'s unit files left in `directory`: only this test's, as other
+    /// tests write theirs into the same directory at the same time.
+    static func strayTemporaryFiles(in directory: String, of name: String) -> [String] {
+        directoryEntries(directory).filter { $0.hasPrefix(".\(name).") && $0.contains(".unitify-") }
     }
 }
 
@@ -524,7 +529,7 @@ extension IsolatedTests {
         let elapsed = monotonicMicroseconds() - started
         #expect(failures.isEmpty, "\(failures)")
         var fdsAfter = 0
-        #expect(eventually(within: 10) {
+        #expect(eventually {
             fdsAfter = Self.descriptorCount(managerPID)
             return fdsAfter <= fdsBefore
         }, "the manager held \(fdsBefore) descriptors before and \(fdsAfter) after")
@@ -585,7 +590,7 @@ extension IsolatedTests {
         defer { if ended == nil { kill(follower, SIGKILL); _ = finish(follower, within: 5) } }
         func trigger(_ word: String) -> Bool {
             _ = spawnAndWait(["sh", "-c", "echo \(word) > \(directory)/trigger.new && mv \(directory)/trigger.new \(directory)/trigger"])
-            return eventually(within: 15) { readFile(out).split(separator: "\n").contains("after-\(word)") || hasEnded(follower) }
+            return eventually { readFile(out).split(separator: "\n").contains("after-\(word)") || hasEnded(follower) }
         }
         #expect(trigger("before"), "\(readFile(out))\(readFile(err))")
         try fault(name)
@@ -599,7 +604,7 @@ extension IsolatedTests {
             #expect(ended == 0, "journal -f did not end on SIGTERM: \(ended.map(String.init) ?? "hung")")
         } else {
             // Or ended, with one line saying why.
-            ended = finish(follower, within: 1)
+            ended = finish(follower, within: 10)
             #expect(ended != nil && ended != 0, "journal -f neither showed the line written after the \(label) fault nor ended: \(readFile(out))")
             #expect(isOneLine(readFile(err)) && !hasCrashTrace(readFile(err)), "\(readFile(err))")
         }

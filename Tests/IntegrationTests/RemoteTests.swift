@@ -55,7 +55,7 @@ final class TestSSHServer {
                 """, to: "\(d)/ssh_config_\(name)")
         }
         pid = spawnBackground(["/usr/sbin/sshd", "-D", "-e", "-f", d + "/sshd_config"], outputPath: d + "/sshd.log")
-        let listening = eventually(within: 10) {
+        let listening = eventually {
             run(["sh", "-c", "ss -ltn 'sport = :\(port)' | grep -q LISTEN"]).status == 0
         }
         try #require(listening, "sshd did not listen: \(readFile(d + "/sshd.log"))")
@@ -173,7 +173,7 @@ struct RemoteTests {
         try #require(started.status == 0, "\(started.stderr)")
         let journal = RemoteJournal(connection: server.connection(), uid: getuid(), units: ["\(name).service"])
         var messages: [String] = []
-        #expect(eventually(within: 10) {
+        #expect(eventually {
             messages = []
             // Ten lines hold the job's five and the manager's own two about it, in whatever order
             // journald put them.
@@ -356,7 +356,7 @@ struct RemoteTests {
             let text = readFile(out)
             return [one, two].allSatisfy { Self.lines(text, of: $0).contains(line) }
         }
-        #expect(eventually(within: 20) { arrived("before 5") }, "\(readFile(out)) \(readFile(err))")
+        #expect(eventually { arrived("before 5") }, "\(readFile(out)) \(readFile(err))")
         _ = spawnAndWait(["touch", directory + "/mid"])
         #expect(eventually { arrived("mid 5") }, "\(readFile(out))")
 
@@ -368,7 +368,7 @@ struct RemoteTests {
         #expect(!clients.isEmpty)
         for victim in [master] + clients { kill(victim, SIGKILL) }
         _ = spawnAndWait(["touch", directory + "/during"])
-        #expect(eventually(within: 20) { arrived("during 5") }, "\(readFile(out)) \(readFile(err))")
+        #expect(eventually { arrived("during 5") }, "\(readFile(out)) \(readFile(err))")
         _ = spawnAndWait(["touch", directory + "/after"])
         #expect(eventually { arrived("after 5") }, "\(readFile(out))")
 
@@ -382,7 +382,7 @@ struct RemoteTests {
         kill(pid, SIGTERM)
         #expect(waitForExit(pid) == 0)
         // Its ssh processes end with it, not at their next line.
-        #expect(eventually(within: 5) {
+        #expect(eventually {
             [first.port, second.port].allSatisfy { run(["pgrep", "-f", "--", "-p \($0) -- 127.0.0.1"]).status != 0 }
         }, "\(run(["pgrep", "-af", "--", "-- 127.0.0.1 journalctl"]).stdout)")
     }

@@ -129,7 +129,7 @@ struct JournalTests {
                      "--", "sh", "-c", "echo start-$$; sleep 0.1; echo end-$$; exit 7"])
         defer { _ = unitify(["stop", name]) }
         let manager = try Jobs.user()
-        #expect(try eventually(within: 20) { try manager.status(of: "\(name).service").activeState == .failed })
+        #expect(try eventually { try manager.status(of: "\(name).service").activeState == .failed })
         let journalctl = { run(["journalctl", "--user-unit", "\(name).service", "-o", "cat"]).stdout.split(separator: "\n") }
         #expect(eventually { journalctl().filter { $0.hasPrefix("end-") }.count == 4 }, "\(journalctl())")  // 4 starts in the window
         let theirs = journalctl()
@@ -161,7 +161,7 @@ struct JournalTests {
         func ownLines(_ which: String) -> [Substring] {
             unitify(["journal", name, "--run", which, "-o", "cat", "-n", "all"]).stdout.split(separator: "\n").filter { $0.hasPrefix("run-") }
         }
-        #expect(eventually(within: 20) { ownLines("current") == ["run-second"] }, "\(ownLines("current")) \(unitify(["journal", name, "-n", "all"]).stdout)")
+        #expect(eventually { ownLines("current") == ["run-second"] }, "\(ownLines("current")) \(unitify(["journal", name, "-n", "all"]).stdout)")
         #expect(ownLines("previous") == ["run-first"])
         #expect(ownLines("all") == ["run-first", "run-second"])
     }
@@ -220,7 +220,7 @@ extension IsolatedTests {
         sleep(31)
         _ = unitify(["run", "--name", uniqueName("nudge"), "--wait", "--", "echo", "nudge"])
         var report = Completed(status: -1, stdout: "", stderr: "")
-        #expect(eventually(within: 10) {
+        #expect(eventually {
             report = unitify(["journal", name, "-n", "all", "-o", "cat"])
             return report.stderr.contains("journald dropped")
         })
