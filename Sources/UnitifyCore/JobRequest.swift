@@ -7,9 +7,15 @@ public protocol Host {
     func fileKind(_ path: String) -> FileKind
     /// The text of a file, or an error naming the file and what went wrong.
     func readText(_ path: String) throws(UnitifyError) -> String
+    /// The home directory of a user of this machine, for a line's `~USER`; nil when there is no
+    /// such user.
+    func homeDirectory(ofUser user: String) -> String?
 }
 
 extension Host {
+    /// A host that knows no other user: `~USER` in a line names no user.
+    public func homeDirectory(ofUser user: String) -> String? { nil }
+
     public func value(_ name: String) -> String? {
         let prefix = name + "="
         return environment.last { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
@@ -74,10 +80,13 @@ public struct JobRequest: Sendable, Equatable {
         var output: OutputTarget = .journal
         var error: OutputTarget = .journal
         var input: String?
+        var pidFile: ShellLine.Target?
         var description: String?
         if let line {
-            let parsed = try ShellLine.parse(line)
+            let parsed = try ShellLine.parse(line, in: host)
             argv = parsed.argv
+            pidFile = parsed.pidFile
+            notes += parsed.dropped.compactMap(Self.note)
             lineEnvironment = parsed.environment
             lineDirectory = parsed.workingDirectory
             output = parsed.standardOutput.map(Self.target) ?? .journal
@@ -152,16 +161,18 @@ public struct JobRequest: Sendable, Equatable {
         if let stderr { error = .append(ProgramResolver.absolute(stderr, relativeTo: directory)) }
         output = Self.absolute(output, relativeTo: directory)
         error = Self.absolute(error, relativeTo: directory)
-        for target in [output, error] {
-            guard let path = target.path else { continue }
-            let parent = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
-            guard host.fileKind(parent.isEmpty ? "/" : parent) == .directory else {
-                throw UnitifyError.usage("cannot write \(path): directory \(parent) does not exist")
-            }
-            guard host.fileKind(path) != .directory else { throw UnitifyError.usage("cannot write \(path): it is a directory") }
-        }
+        for path in [output, error].compactMap(\.path) { try Self.checkWritable(path, host: host) }
         unit.standardOutput = output
         unit.standardError = error
+        if let pidFile {
+            guard onCalendar == nil && onActive == nil else {
+                throw UnitifyError.usage("'echo $! > FILE' keeps the pid of a job that starts now, and a timer starts it later: leave it out, and see the pid with 'unitify status NAME'")
+            }
+            // Where the shell's `echo` would have run: the caller's directory, not the job's.
+            let target = Self.absolute(Self.target(pidFile), relativeTo: callerDirectory)
+            try Self.checkWritable(target.path!, host: host)
+            unit.pidFile = target
+        }
         unit.standardInput = input.map { ProgramResolver.absolute($0, relativeTo: directory) }
         if let path = unit.standardInput, host.fileKind(path) == .missing {
             throw UnitifyError.usage("input file \(path) does not exist")
@@ -179,6 +190,24 @@ public struct JobRequest: Sendable, Equatable {
         }
         unit.hooks = ExitHooks(onExit: onExit, onFailure: onFailure)
         return (unit, notes)
+    }
+
+    /// A file the job's output or its pid goes to: its directory exists, and it is no directory.
+    static func checkWritable(_ path: String, host: some Host) throws(UnitifyError) {
+        let parent = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
+        guard host.fileKind(parent.isEmpty ? "/" : parent) == .directory else {
+            throw UnitifyError.usage("cannot write \(path): directory \(parent) does not exist")
+        }
+        guard host.fileKind(path) != .directory else { throw UnitifyError.usage("cannot write \(path): it is a directory") }
+    }
+
+    /// What a line's dropped `setsid` or `disown` did, said once; `nohup` is what `--line` is for.
+    static func note(_ detachment: ShellLine.Detachment) -> String? {
+        switch detachment {
+        case .nohup: nil
+        case .setsid: "dropped 'setsid': systemd already starts the job in a session of its own, where setsid would fork and the unit take the job for exited"
+        case .disown: "dropped 'disown': the job is a unit, detached from your terminal already"
+        }
     }
 
     func startLimit(policy: RestartPolicy) throws(UnitifyError) -> StartLimit? {

@@ -29,6 +29,9 @@ public struct UnitSpec: Sendable, Equatable {
     public var timer: TimerSpec?
     /// Commands to run when the job ends (`--on-exit`, `--on-failure`; see `ExitHook`).
     public var hooks = ExitHooks()
+    /// Where `run` writes the job's main pid once it started, for a line's `echo $! > FILE`: a
+    /// file of the shell habit, not a unit setting.
+    public var pidFile: OutputTarget?
 
     public init(
         name: String, argv: [String], executable: String, workingDirectory: String,

@@ -17,6 +17,7 @@ struct Generate: ParsableCommand {
     func run() throws {
         let (spec, notes) = try job.request(for: Self.self).makeSpec(host: LiveHost())
         for note in notes { printError("unitify: note: \(note)") }
+        if let path = spec.pidFile?.path { printError("unitify: note: no pid file from a unit file: 'run' writes \(path) when it starts the job") }
         let text = try template.map { path throws(UnitifyError) in try LiveHost().readText(path) }
         let files = try UnitFile.texts(spec, commandLine: job.typedCommandLine, template: text)
         for (index, (unit, text)) in files.enumerated() {

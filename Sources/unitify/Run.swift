@@ -112,7 +112,8 @@ struct Run: ParsableCommand {
                 hinting.hosts = started.map(\.host)
                 for line in hinting.hints(unit) { Output.standard.line(line) }
             }) { reached, report in
-                let (spec, notes) = try request.makeSpec(host: try RemoteJobHost(reached.connection))
+                let host = try RemoteJobHost(reached.connection)
+                let (spec, notes) = try request.makeSpec(host: host)
                 if !quiet { report.notes += notes.map { "note: \($0)" } }
                 if dryRun {
                     report.lines = Self.dryRunLines(spec)
@@ -124,6 +125,7 @@ struct Run: ParsableCommand {
                 try reached.ensureLinger(linger, for: spec.name, quiet: quiet, into: &report)
                 let status = persistent ? try jobs.startPersistent(spec, texts: texts, replace: replace)
                     : try jobs.startTransient(spec, replace: replace)
+                if let note = Self.writePidFile(spec, status, place: HostOptions.words([reached.host]) + " ", with: host.write), !quiet { report.notes.append("note: \(note)") }
                 let started = StartReport.Started(spec)
                 let settled = try reporting.settle(started, status, on: reached, into: &report)
                 report.lines += reporting.summary(started, settled, host: reached.host)
@@ -160,6 +162,7 @@ struct Run: ParsableCommand {
             started = try jobs.startTransient(spec, replace: replace)
         }
         let short = UnitName.shortName(spec.name)
+        if let note = Self.writePidFile(spec, started, place: scope.system ? "--system " : "", with: LiveHost().write), !quiet { printError("unitify: note: \(note)") }
 
         if wait {
             report(spec, started)
@@ -170,6 +173,24 @@ struct Run: ParsableCommand {
             throw UnitifyError.exit(code)
         }
         return try reporting.settle(StartReport.Started(spec), started, jobs: jobs)
+    }
+
+    /// A line's `echo $! > FILE`: the job's main pid, written once it started as the shell would
+    /// have written the pid of its background job, and a note that says where, and the better way.
+    /// A file that cannot be written is said, and the job runs on, as after the shell's `echo`.
+    /// `place`: `--system ` or `--host HOST ` for the `status` command it names.
+    static func writePidFile(
+        _ spec: UnitSpec, _ status: UnitStatus, place: String = "", with write: (String, OutputTarget) throws(UnitifyError) -> Void
+    ) -> String? {
+        guard let target = spec.pidFile, let path = target.path else { return nil }
+        let short = place + ShellWords.quote(UnitName.shortName(spec.name))
+        guard status.mainPID != 0 else { return "no pid written to \(path): the job has no main process (it already ended)" }
+        do {
+            try write("\(status.mainPID)\n", target)
+        } catch {
+            return "\(error.message); the job runs, and 'unitify status \(short)' shows its pid"
+        }
+        return "wrote the job's pid to \(path), as 'echo $!' would have; 'unitify status \(short)' is the better way to find it: it knows the pid after a restart too"
     }
 
     /// The summary on stdout: what started, and how to see it again.

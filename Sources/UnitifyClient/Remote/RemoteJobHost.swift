@@ -36,6 +36,19 @@ public final class RemoteJobHost: Host {
         return kind
     }
 
+    /// The user's home there, from that host's user database.
+    public func homeDirectory(ofUser user: String) -> String? {
+        let answer = try? shell.check("look up the user \(user)", #"getent passwd -- "$1" | cut -d: -f6"#, [user])
+        return answer.map { $0.text.trimmingSpaces() }.flatMap { $0.hasPrefix("/") ? $0 : nil }
+    }
+
+    /// Writes `text` to the file there as the shell's `>` or `>>` would (a line's `echo $! > FILE`).
+    public func write(_ text: String, to target: OutputTarget) throws(UnitifyError) {
+        guard let path = target.path else { return }
+        let script = if case .append = target { #"printf '%s' "$1" >> "$2""# } else { #"printf '%s' "$1" > "$2""# }
+        _ = try shell.check("write \(path)", script, [text, path])
+    }
+
     public func readText(_ path: String) throws(UnitifyError) -> String {
         guard let text = try shell.read(path) else {
             throw UnitifyError.usage("cannot read \(path) on \(shell.connection.host): no such file there (paths of run --host are the host's)")

@@ -58,6 +58,27 @@ public struct LiveHost: Host {
             throw UnitifyError.usage("cannot read \(path): \(error)")
         }
     }
+
+    public func homeDirectory(ofUser user: String) -> String? {
+        var entry = passwd()
+        var found: UnsafeMutablePointer<passwd>?
+        var buffer = [CChar](repeating: 0, count: 16_384)
+        guard getpwnam_r(user, &entry, &buffer, buffer.count, &found) == 0, found != nil, let home = entry.pw_dir else { return nil }
+        return String(cString: home)
+    }
+
+    /// Writes `text` to the file as the shell's `>` or `>>` would (a line's `echo $! > FILE`).
+    public func write(_ text: String, to target: OutputTarget) throws(UnitifyError) {
+        guard let path = target.path else { return }
+        var options: FileDescriptor.OpenOptions = [.create, .closeOnExec]
+        if case .append = target { options.insert(.append) } else { options.insert(.truncate) }
+        do {
+            let file = try FileDescriptor.open(FilePath(path), .writeOnly, options: options, permissions: [.ownerReadWrite, .groupReadWrite, .otherReadWrite])
+            _ = try file.closeAfter { try file.writeAll(text.utf8) }
+        } catch {
+            throw UnitifyError.failed("cannot write \(path): \(error)")
+        }
+    }
 }
 
 /// Whether a path exists.
