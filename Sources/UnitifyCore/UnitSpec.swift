@@ -29,6 +29,12 @@ public struct UnitSpec: Sendable, Equatable {
     public var timer: TimerSpec?
     /// Commands to run when the job ends (`--on-exit`, `--on-failure`; see `ExitHook`).
     public var hooks = ExitHooks()
+    /// The app (a Procfile's jobs) this job belongs to: `App=` in the unit file's `[X-Unitify]`.
+    public var app: String?
+    /// Units this one starts after (`After=`), once they are ready.
+    public var after: [String] = []
+    /// What must hold before the job counts as started (`ExecStartPost=`).
+    public var readiness: Readiness?
 
     public init(
         name: String, argv: [String], executable: String, workingDirectory: String,

@@ -14,15 +14,15 @@ struct Stop: ParsableCommand {
     @OptionGroup var remote: HostOptions
 
     func run() throws {
-        let units = try names.map { try UnitName.normalize($0) }
+        let names = names
         let hosts = try remote.remoteHosts()
         if !hosts.isEmpty {
             try HostOptions.refuseSystem(scope.system)
             return try HostOptions.act(on: hosts) { reached, report in
-                try Self.stop(units, jobs: reached.jobs) { report.lines.append($0) }
+                try Self.stop(try reached.jobs.storage.units(naming: names), jobs: reached.jobs) { report.lines.append($0) }
             }
         }
-        try Self.stop(units, jobs: try Jobs.connect(scope.scope)) { Output.standard.line($0) }
+        try Self.stop(try JobStorage.local(scope.scope).units(naming: names), jobs: try Jobs.connect(scope.scope)) { Output.standard.line($0) }
     }
 
     /// Stops every job of `units`, after checking that each is one; `say` hears a line per job.
@@ -35,6 +35,7 @@ struct Stop: ParsableCommand {
                 continue
             }
             try jobs.stop(unit)
+            try jobs.holdStopped(unit)
             say("stopped \(UnitName.shortName(unit))")
         }
     }
