@@ -54,7 +54,7 @@ MACHINE_BIN = $(MACHINE_SCRATCH)/debug/unitify
 test-booted: deps machine-deps
 	$(SWIFT) build --static-swift-stdlib --scratch-path $(MACHINE_SCRATCH) --product unitify
 	scripts/test-machine build-root >/dev/null
-	UNITIFY_BOOTED_TESTS=1 UNITIFY_MACHINE_BIN="$(CURDIR)/$(MACHINE_BIN)" $(SWIFT) test --filter "BootedMachineTests|BootedRemoteTests"
+	UNITIFY_BOOTED_TESTS=1 UNITIFY_MACHINE_BIN="$(CURDIR)/$(MACHINE_BIN)" $(SWIFT) test --filter "BootedMachineTests|BootedRemoteTests|BootedAppTests"
 
 # The whole of `make test` while every CPU is kept busy (stress-ng), LOAD_RUNS times in a row:
 # the timing a shared CI machine gives. Not part of `make test`. scripts/test-load says more.
