@@ -32,7 +32,7 @@ struct BootedAppTests {
             try #require(machine.waitForManager(uid: 1000, within: 30))
             #expect(machine.root("loginctl list-sessions --no-legend").stdout.trimmed.isEmpty)
             let back = machine.root("""
-                \(machine.asUser(1000)) sh -c 'for i in $(seq 300); do systemctl --user is-active -q shop-db shop-web shop-worker && break; sleep 0.1; done'
+                \(machine.asUser(1000)) sh -c 'for u in shop-db shop-web shop-worker; do until systemctl --user is-active -q $u; do sleep 0.1; done; done'
                 """, timeout: 60)
             #expect(back.status == 0)
             for job in ["db", "web", "worker"] { #expect(state(job) == "active", "\(job) after the reboot") }
