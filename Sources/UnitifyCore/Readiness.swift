@@ -71,6 +71,18 @@ public enum Readiness: Sendable, Equatable, CustomStringConvertible {
         return ["/bin/sh", "-c", "until \(check); do sleep 0.1; done", "unitify-ready", argument]
     }
 
+    /// The check of a `waitCommand` read back from a unit; nil for any other command.
+    public init?(waitCommand argv: [String]) {
+        guard argv.count == 5, argv[3] == "unitify-ready" else { return nil }
+        let argument = argv[4]
+        for candidate in [Readiness.tcp(UInt16(argument, radix: 16) ?? 0), .unixSocket(argument), .file(argument), .command(argument)]
+        where candidate.waitCommand == argv {
+            self = candidate
+            return
+        }
+        return nil
+    }
+
     /// Four upper-case hex digits, as the kernel writes ports in `/proc/net/tcp`.
     static func hex(_ port: UInt16) -> String {
         let digits = Array("0123456789ABCDEF")

@@ -60,6 +60,10 @@ import Testing
         #expect(wait[2].contains("/proc/net/tcp") && wait[2].contains("$1"))
         #expect(Readiness.hex(5) == "0005" && Readiness.hex(65535) == "FFFF")
         #expect(Readiness.command("test -f 'a b'").waitCommand.last == "test -f 'a b'")
+        for readiness in [Readiness.tcp(8080), .unixSocket("/run/a.sock"), .file("/tmp/f"), .command("true")] {
+            #expect(Readiness(waitCommand: readiness.waitCommand) == readiness)
+        }
+        #expect(Readiness(waitCommand: ["/bin/sh", "-c", "true"]) == nil)
     }
 }
 
