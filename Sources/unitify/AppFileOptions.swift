@@ -25,9 +25,9 @@ struct AppFileOptions: ParsableArguments {
         return try App.defaultName(directory: String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]))
     }
 
-    /// Every line of the file as a job of the app, with its directory's `.env`; the first problem
-    /// as `FILE:LINE: what is wrong`.
-    func jobs() throws -> (app: String, jobs: [AppJob]) {
+    /// The file read and every line checked as far as it can be here (its format, its options,
+    /// `.env`): what is left to check is what the host where the jobs run says (`App.jobs`).
+    func load() throws -> LoadedApp {
         let path = try absolutePath()
         let host = LiveHost()
         guard host.fileKind(path) != .missing else {
@@ -37,8 +37,7 @@ struct AppFileOptions: ParsableArguments {
         let dotEnvPath = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]) + "/.env"
         let dotEnv = host.fileKind(dotEnvPath) == .missing ? [] : try EnvironmentFile.parse(try host.readText(dotEnvPath), path: dotEnvPath)
         let lines = try procfile.lines.map { line throws(UnitifyError) in try Self.appLine(line, file: file) }
-        let app = try appName()
-        return (app, try App.jobs(lines, app: app, procfile: procfile, absolutePath: path, dotEnv: dotEnv, host: host))
+        return LoadedApp(app: try appName(), procfile: procfile, absolutePath: path, lines: lines, dotEnv: dotEnv)
     }
 
     /// A line's words read with `run`'s own options, plus `--after` and `--ready`.
@@ -74,4 +73,18 @@ struct ProcfileLineOptions: ParsableArguments {
     var ready: String?
 
     @OptionGroup var job: JobOptions
+}
+
+/// A Procfile read and checked, before the host where its jobs run is asked.
+struct LoadedApp: Sendable {
+    var app: String
+    var procfile: Procfile
+    var absolutePath: String
+    var lines: [AppLine]
+    var dotEnv: [String]
+
+    /// Every job of the file as `host` would run it, or the first problem as `FILE:LINE:`.
+    func jobs(host: some Host) throws(UnitifyError) -> [AppJob] {
+        try App.jobs(lines, app: app, procfile: procfile, absolutePath: absolutePath, dotEnv: dotEnv, host: host)
+    }
 }

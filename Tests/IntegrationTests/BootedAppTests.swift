@@ -1,4 +1,6 @@
+import Glibc
 import Testing
+import UnitifyCore
 
 /// `up` and `down` on a real systemd booted as PID 1: an app's jobs come back at boot in their
 /// order, before anyone logs in; a job its owner stopped stays stopped; a changed line restarts
@@ -60,6 +62,46 @@ struct BootedAppTests {
             try machine.reboot()
             #expect(machine.waitForManager(uid: 1000, within: 30))
             #expect(machine.root("pgrep -u alice -x sleep").status != 0, "a job of the app runs after down and a reboot")
+        }
+    }
+
+    /// `up --host` on two booted hosts: the file is applied on each, in the directory of the same
+    /// path there, one report per host; twice is nothing changed on both; `down --host` removes it.
+    @Test func anAppOnTwoHosts() throws {
+        let ports = [BootedRemoteTests.freePort(), BootedRemoteTests.freePort()]
+        try withMachine("apphost1", sshPort: ports[0]) { web1 in
+            try withMachine("apphost2", sshPort: ports[1]) { web2 in
+                let (keys, config) = try BootedRemoteTests.client(for: [web1, web2], ports: ports)
+                defer { removeTree(keys) }
+                let client = BootedRemoteTests.Client(config: config)
+                defer { client.closeMasters(); removeTree(client.runtime) }
+                let hosts = ports.map { "alice@127.0.0.1:\($0)" }.joined(separator: ",")
+                let directory = makeTemporaryDirectory() + "/site"
+                defer { removeTree(directory) }
+                _ = runClean(["mkdir", "-p", directory])
+                _ = runClean(["sh", "-c", "printf 'web: exec sleep 1000\\nworker: --restart always -- sleep 1000\\n' > \(directory)/Procfile"])
+                for machine in [web1, web2] { #expect(machine.root("install -d -o alice -g alice \(directory)").status == 0) }
+
+                let up = client.unitify(["up", "-f", directory + "/Procfile", "--host", hosts])
+                #expect(up.status == 0, "\(up.stdout)\(up.stderr)")
+                for (port, machine) in zip(ports, [web1, web2]) {
+                    for job in ["web", "worker"] {
+                        #expect(up.stdout.contains("alice@127.0.0.1:\(port): site: \(job) started (pid "), "\(up.stdout)")
+                        #expect(machine.userProperty(uid: 1000, "site-\(job).service", "ActiveState") == "active")
+                        #expect(machine.root("cat /home/alice/.config/systemd/user/site-\(job).service").stdout.contains("\nWorkingDirectory=\(directory)\n"))
+                    }
+                }
+                let twice = client.unitify(["up", "-f", directory + "/Procfile", "--host", hosts])
+                #expect(twice.stdout == ports.map { "alice@127.0.0.1:\($0): site: nothing changed (2 jobs running)\n" }.joined(), "\(twice.stdout)\(twice.stderr)")
+
+                let down = client.unitify(["down", "-f", directory + "/Procfile", "--host", hosts])
+                #expect(down.status == 0, "\(down.stderr)")
+                for (port, machine) in zip(ports, [web1, web2]) {
+                    #expect(down.stdout.contains("alice@127.0.0.1:\(port): site: removed web, worker"), "\(down.stdout)")
+                    #expect(machine.root("ls /home/alice/.config/systemd/user | grep site-").stdout.isEmpty)
+                    #expect(machine.root("pgrep -u alice -x sleep").status != 0)
+                }
+            }
         }
     }
 }
