@@ -88,8 +88,8 @@ extension Jobs {
         return plan.steps.compactMap { outcomes[$0.unit] }
     }
 
-    /// `down`: every job of `app` stopped, disabled and its file removed; nothing of it is left
-    /// loaded. Returns the units that were removed.
+    /// `down`: every job of `app` stopped, disabled and its file removed: nothing of it is left
+    /// running, and no file or link. Returns the units that were removed.
     public func removeApp(_ app: String) throws -> [String] {
         let units = appUnits(app)
         guard !units.isEmpty else { return [] }
