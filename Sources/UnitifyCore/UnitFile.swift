@@ -131,7 +131,7 @@ public enum UnitFile {
     /// comment; `serviceTemplate` is the text of a `--template` file, nil for the default.
     public static func render(_ spec: UnitSpec, commandLine: String, serviceTemplate: String? = nil) throws(UnitifyError) -> String {
         let values = try serviceValues(spec, commandLine: commandLine)
-        return try renderTemplate(serviceTemplate ?? defaultServiceTemplate, kind: "service", known: serviceVariables, values: values)
+        return try renderTemplate(serviceTemplate, defaultNodes: defaultServiceNodes, kind: "service", known: serviceVariables, values: values)
     }
 
     /// The `.timer` file for `spec`, nil when the job has no timer.
@@ -144,7 +144,7 @@ public enum UnitFile {
         guard values["onCalendar"] != nil || values["onActiveSec"] != nil else {
             throw UnitifyError.usage("a timer needs --on-calendar or --on-active, e.g. --on-calendar daily")
         }
-        return try renderTemplate(timerTemplate ?? defaultTimerTemplate, kind: "timer", known: timerVariables, values: values)
+        return try renderTemplate(timerTemplate, defaultNodes: defaultTimerNodes, kind: "timer", known: timerVariables, values: values)
     }
 
     /// Whether `text` is a unit file unitify wrote: it has the `[X-Unitify]` section. A value can
