@@ -21,6 +21,17 @@ extension Jobs {
         try manager.enableUnitFiles(files.map(store.path))
     }
 
+    /// A stopped persistent job's `UnitFileState` as its links say now: the manager keeps the
+    /// state it read first until the unit is loaded again, so right after `stop` disabled it,
+    /// it would still say `enabled`.
+    func enablementFromDisk(_ status: UnitStatus) -> UnitStatus {
+        guard status.kind == .persistent, status.isDown, ["enabled", "disabled"].contains(status.unitFileState), let store = try? storage.unitFiles() else { return status }
+        let wants = status.unit.hasSuffix(".timer") ? "timers.target.wants/" : "default.target.wants/"
+        var status = status
+        status.unitFileState = store.exists(wants + status.unit) ? "enabled" : "disabled"
+        return status
+    }
+
     /// The unit files unitify wrote for the job of `unit`: its service and its timer.
     func persistentFiles(of unit: String) -> [String] {
         guard let store = try? storage.unitFiles() else { return [] }
