@@ -127,20 +127,13 @@ extension JobStorage {
         var units: [String] = []
         for name in names {
             let unit = try UnitName.normalize(name)
-            let own = (try? unitFiles().exists(unit)) ?? false
-            if !name.hasSuffix(".service"), !name.hasSuffix(".timer"), !own, case let members = appUnits(name), !members.isEmpty {
+            if !name.hasSuffix(".service"), !name.hasSuffix(".timer"), case let members = appUnits(name), !members.isEmpty,
+               (try? unitFiles().exists(unit)) != true {
                 units += members
             } else {
                 units.append(unit)
             }
         }
         return units
-    }
-
-    /// Whether any of `names` is an app (so that `status` shows a table of its jobs).
-    public func namesAnApp(_ names: [String]) -> Bool {
-        names.contains { name in
-            !name.hasSuffix(".service") && !name.hasSuffix(".timer") && !appUnits(name).isEmpty
-        }
     }
 }

@@ -45,17 +45,17 @@ struct Status: ParsableCommand {
             }
             return
         }
-        let storage = JobStorage.local(scope.scope)
-        if !json, storage.namesAnApp(names) {
+        let units = try JobStorage.local(scope.scope).units(naming: names)
+        if !json, try units != names.map({ name throws(UnitifyError) in try UnitName.normalize(name) }) {
             // An app: its jobs as a table, as plain 'status' shows every job.
-            let statuses = try jobs.jobStatuses(of: try storage.units(naming: names))
+            let statuses = try jobs.jobStatuses(of: units)
             for line in StatusView.table(statuses, now: now, width: out.terminalWidth, legend: out.isTerminal) { out.line(line) }
             if statuses.contains(where: { !$0.isRunning || $0.hasEnded }) { throw UnitifyError.exit(3) }
             return
         }
         var exitCode: Int32 = 0
         var records: [StatusRecord] = []
-        for (index, unit) in try storage.units(naming: names).enumerated() {
+        for (index, unit) in units.enumerated() {
             let status = try jobs.jobStatuses(of: [unit])[0]
             guard status.exists else {
                 printError("unitify: no unit named \(UnitName.shortName(unit)): 'unitify status' lists yours")
