@@ -104,6 +104,16 @@ public final class Manager {
         _ = try managerCall("DisableUnitFiles", .strings(names), .bool(false))
     }
 
+    /// The names of the loaded units matching any of `patterns` (`ListUnitsByPatterns`, 230).
+    public func loadedUnits(matching patterns: [String]) throws(SystemdError) -> [String] {
+        guard let list = try managerCall("ListUnitsByPatterns", .strings([]), .strings(patterns)).read(),
+              case .array(_, let units) = list else { return [] }
+        return units.compactMap { unit in
+            guard case .structure(let fields) = unit, case .string(let name)? = fields.first else { return nil }
+            return name
+        }
+    }
+
     public func resetFailedUnit(_ name: String) throws(SystemdError) {
         _ = try managerCall("ResetFailedUnit", .string(name))
     }

@@ -30,6 +30,7 @@ extension Jobs {
     /// connection lasts (`start`'s `keepLoaded`): a job that ends at once is reported with how it
     /// ended, however soon the manager would otherwise let go of it.
     public func startTransient(_ spec: UnitSpec, replace: Bool = false, keepLoaded: Bool = true) throws -> UnitStatus {
+        try requireFeatures(for: spec, keepLoaded: keepLoaded)
         let records = storage.records
         try writeHooks(for: spec)
         let status: UnitStatus
@@ -125,6 +126,7 @@ extension Jobs {
         let changed = try change?(spec) ?? spec
         if current.kind == .persistent {
             if changed != spec {
+                try requireFeatures(for: changed)
                 let files = try storage.unitFiles()
                 let texts = try UnitFile.texts(changed, commandLine: changed.description, template: nil)
                 try files.write(texts)

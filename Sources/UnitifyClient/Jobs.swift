@@ -18,6 +18,9 @@ public final class Jobs {
     public let isLocal: Bool
     /// Where the jobs' unit files, records and locks are: on the manager's machine.
     public let storage: JobStorage
+    /// The manager's systemd release, once asked (`systemdRelease()`): nil inside when it has not
+    /// been asked yet, nil outside when its `Version` could not be read.
+    var release: Int??
 
     /// Jobs on the manager at the other end of `bus`, their files in `storage` (this machine's,
     /// by default); `isLocal` when that manager is on this machine.

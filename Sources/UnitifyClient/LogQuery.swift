@@ -12,6 +12,8 @@ public struct LogQuery {
     /// Show this priority and more important ones.
     public var maxPriority: Int?
     public var grep: Regex<AnyRegexOutput>?
+    /// Leave out the manager's lines that say nothing about the job (`ManagerNoise`).
+    public var hidesManagerNoise = false
     public var format: LogFormat = .short
     /// The user manager's units (matched with the caller's uid), or with `.system` PID 1's.
     public var scope: ManagerScope = .user

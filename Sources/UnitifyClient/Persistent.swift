@@ -14,6 +14,7 @@ extension Jobs {
     /// `run --persistent`: writes the files, reloads, enables and starts, as `systemctl --user
     /// enable --now` would. A unit of that name that is loaded from elsewhere is a clash.
     public func startPersistent(_ spec: UnitSpec, texts: [(unit: String, text: String)], replace: Bool) throws -> UnitStatus {
+        try requireFeatures(for: spec)
         let files = try storage.unitFiles()
         for (unit, _) in texts where files.isForeign(unit) {
             throw UnitifyError.failed("\(files.path(unit)) exists and was not written by unitify: choose another --name, or remove the file")
@@ -55,6 +56,7 @@ extension Jobs {
     public func install(_ unit: String, template: String?) throws -> InstallReport {
         let files = try storage.unitFiles()
         let spec = try transientSpec(of: unit)
+        try requireFeatures(for: spec)
         let texts = try UnitFile.texts(spec, commandLine: spec.description, template: template)
         for (name, _) in texts where files.isForeign(name) {
             throw UnitifyError.failed("\(files.path(name)) exists and was not written by unitify: remove it, or keep the job transient")

@@ -12,8 +12,12 @@ extension ReachedHost {
             return outcome.text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
         }
         var text: [String] = []
+        // Twice as many asked, so that `lines` are left once the manager's noise is left out
+        // (`ManagerNoise`), as a local tail leaves it out.
+        let own = JournalMatchTable.groups(units: [status.unit], uid: answer.uid, system: false).filter { $0.kind == .own }
         do {
-            try RemoteJournal(connection: connection, uid: answer.uid, units: [status.unit]).stream(lines: lines, follow: false) { entry in
+            try RemoteJournal(connection: connection, uid: answer.uid, units: [status.unit]).stream(lines: lines * 2, follow: false) { entry in
+                if !own.contains(where: { $0.matches(entry) }), ManagerNoise.isNoise(entry.string("MESSAGE") ?? "") { return true }
                 let identifier = entry.string("SYSLOG_IDENTIFIER") ?? entry.string("_COMM") ?? "?"
                 let pid = entry.string("_PID").map { "[\($0)]" } ?? ""
                 text.append(UnitLog.timestamp(entry.realtime ?? 0, .short) + " \(identifier)\(pid): " + (entry.string("MESSAGE") ?? ""))
@@ -22,6 +26,6 @@ extension ReachedHost {
         } catch {
             text.append("(\(error.message))")
         }
-        return text
+        return Array(text.suffix(lines))
     }
 }

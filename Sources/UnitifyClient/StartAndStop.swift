@@ -107,7 +107,13 @@ extension Jobs {
             units = (try manager.unitProperty(unit, interface: "org.freedesktop.systemd1.Unit", property: "TriggeredBy")?.stringArray ?? []) + units
         }
         for name in units {
-            _ = try manager.waitForJob(try manager.stopUnit(name))
+            // A timer's service that has not run yet may be unloaded by now (or between the two
+            // stops): nothing to stop.
+            switch Result(catching: { () throws(SystemdError) in try manager.stopUnit(name) }) {
+            case .success(let job): _ = try manager.waitForJob(job)
+            case .failure(let error) where error.busErrorName == "org.freedesktop.systemd1.NoSuchUnit": continue
+            case .failure(let error): throw error
+            }
             try? manager.resetFailedUnit(name)
         }
     }

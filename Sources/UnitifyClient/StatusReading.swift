@@ -64,12 +64,6 @@ extension Jobs {
         }
     }
 
-    /// The names of the loaded units in unitify's slice.
-    public func managedUnits() throws(SystemdError) -> [String] {
-        let members = try manager.unitProperty(UnitSpec.slice, interface: "org.freedesktop.systemd1.Unit", property: "SliceOf")
-        return (members?.stringArray ?? []).sorted()
-    }
-
     /// The cgroup controllers delegated to this manager (cgroup v2's `cgroup.controllers` of its
     /// own cgroup); without `memory` or `cpu` there, MemoryMax= and CPUQuota= are silently ignored.
     public func delegatedControllers() -> Set<String> {

@@ -90,6 +90,8 @@ public final class UnitLog {
     }
 
     func matchesFilters() throws -> Bool {
+        if query.hidesManagerNoise, journal !== entries.handles[0], let message = try journal.string("MESSAGE"),
+           ManagerNoise.isNoise(message) { return false }
         guard let grep = query.grep else { return true }
         guard let message = try journal.string("MESSAGE") else { return false }
         return message.contains(grep)
@@ -145,7 +147,12 @@ extension UnitLog {
             if let file = status.logFile {
                 try FileLog(path: file, output: output).show(lines: lines, follow: false)
             } else {
-                try UnitLog(units: [status.unit], lines: lines, scope: scope, output: output).printTail()
+                var query = LogQuery()
+                query.units = [status.unit]
+                query.lines = lines
+                query.scope = scope
+                query.hidesManagerNoise = true
+                try UnitLog(query, output: output).printTail()
             }
         } catch let failure as UnitifyError {
             output.flush()

@@ -59,12 +59,12 @@ extension Check {
         guard let version else { return notChecked(name, title) }
         guard let major = SystemdFeature.majorVersion(version) else {
             return Check(name: name, title: title, verdict: .warning, summary: "cannot read the version '\(version)'",
-                         fix: "check 'systemctl --user --version': unitify needs 240, and 249 for everything")
+                         fix: "check 'systemctl --user --version': unitify needs \(SystemdFeature.floor), and \(SystemdFeature.allCases.map(\.version).max()!) for everything")
         }
-        let missing = SystemdFeature.all.filter { $0.version > major }
-        if missing.contains(where: \.essential) {
+        let missing = SystemdFeature.allCases.filter { !$0.isAvailable(on: major) }
+        if let essential = missing.first(where: \.isEssential) {
             return Check(name: name, title: title, verdict: .problem,
-                         summary: "systemd \(major) is too old: unitify needs 240 (\(missing.first { $0.essential }!.what))",
+                         summary: "systemd \(major) is too old: unitify needs \(SystemdFeature.floor) (\(essential.what))",
                          fix: "upgrade systemd, or use systemd-run --user on this machine")
         }
         guard !missing.isEmpty else {

@@ -28,27 +28,6 @@ public struct Caller: Sendable, Equatable {
     public var runtimeDirectory: String { "/run/user/\(uid)" }
 }
 
-/// What unitify asks of systemd, by the version that brought it (systemd's NEWS).
-public struct SystemdFeature: Sendable {
-    public var version: Int
-    public var what: String
-    /// unitify cannot start any job without it.
-    public var essential: Bool
-
-    public static let all: [SystemdFeature] = [
-        SystemdFeature(version: 240, what: "Type=exec, which makes a program that cannot start fail the start (every run)", essential: true),
-        SystemdFeature(version: 240, what: "append: output, for --log-file, --stdout and --stderr", essential: false),
-        SystemdFeature(version: 240, what: "AddRef, which keeps a job's exit status for run --wait", essential: false),
-        SystemdFeature(version: 248, what: "truncate: output, for '>' redirections in --line", essential: false),
-        SystemdFeature(version: 249, what: "SliceOf, for the table of every job in 'status' and job-name completion", essential: false),
-    ]
-
-    /// "252" from the manager's `Version` property, e.g. `252.39-1~deb12u2` or `v255-rc1`.
-    public static func majorVersion(_ text: String) -> Int? {
-        Int(String(text.drop { !$0.isNumber }.prefix { $0.isNumber }))
-    }
-}
-
 public enum JournalStorage: String, Sendable {
     /// `/var/log/journal`: survives reboots, and holds per-user files for uid >= 1000.
     case persistent

@@ -119,8 +119,9 @@ struct Run: ParsableCommand {
                     return
                 }
                 let texts = persistent ? try UnitFile.texts(spec, commandLine: commandLine, template: template) : []
-                try HostOptions.ensureLinger(linger, on: reached, for: spec.name, quiet: quiet, into: &report)
                 let jobs = reached.jobs
+                try jobs.requireFeatures(for: spec)  // before linger is turned on
+                try HostOptions.ensureLinger(linger, on: reached, for: spec.name, quiet: quiet, into: &report)
                 let status = persistent ? try jobs.startPersistent(spec, texts: texts, replace: replace)
                     : try jobs.startTransient(spec, replace: replace)
                 let started = StartReport.Started(spec)
@@ -150,6 +151,7 @@ struct Run: ParsableCommand {
         let jobs = try Jobs.connect(scope.scope, throughBroker: true)
         if !scope.system { warnAboutIgnoredLimits(spec, jobs: jobs) }
         let texts = persistent ? try UnitFile.texts(spec, commandLine: job.typedCommandLine, template: try persistence.templateText()) : []
+        try jobs.requireFeatures(for: spec, keepLoaded: !persistent)  // before linger is turned on
         lingering.ensure(for: spec.name, scope: scope.scope, quiet: quiet)
         let started: UnitStatus
         if persistent {

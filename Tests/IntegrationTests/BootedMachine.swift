@@ -15,20 +15,25 @@ struct MachineFailure: Error, CustomStringConvertible {
     let description: String
 }
 
-/// One machine of scripts/test-machine: Debian 12 with systemd as PID 1, logind and PAM, users
-/// alice (uid 1000) and bob (uid 1001) without linger, the unitify under test in /usr/local/bin.
+/// One machine of scripts/test-machine: a Debian release (bookworm unless said) with systemd as
+/// PID 1, logind and PAM, users alice (uid 1000) and bob (uid 1001) without linger, the unitify
+/// under test in /usr/local/bin.
 final class TestMachine: Sendable {
     let name: String
+    let release: String
 
     /// Boots a machine of its own, named after the test; with `sshPort`, its sshd listens on
-    /// 127.0.0.1 at that port (a remote host for the tests).
-    init(_ stem: String, sshPort: UInt16? = nil) throws {
+    /// 127.0.0.1 at that port (a remote host for the tests). `withUnitify: false` for a host that
+    /// is only reached over ssh (bullseye, whose glibc is too old for the binary).
+    init(_ stem: String, release: String = "bookworm", sshPort: UInt16? = nil, withUnitify: Bool = true) throws {
         guard let binary = getenv("UNITIFY_MACHINE_BIN").map({ String(cString: $0) }) else {
             throw MachineFailure(description: "UNITIFY_MACHINE_BIN is not set: the unitify to put in the machine (make test-booted builds it)")
         }
         name = "t-\(stem)-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        self.release = release
         let ssh = sshPort.map { ["--ssh-port", "\($0)"] } ?? []
-        let booted = runClean(["timeout", "--kill-after=5", "90", Booted.script, "boot", name, "--unitify", binary] + ssh)
+        let unitify = withUnitify ? ["--unitify", binary] : []
+        let booted = runClean(["timeout", "--kill-after=5", "90", Booted.script, "boot", name, "--release", release] + unitify + ssh)
         guard booted.status == 0 else {
             destroy()
             throw MachineFailure(description: "machine \(name) did not boot (status \(booted.status)):\n\(booted.stderr)")
@@ -95,6 +100,20 @@ final class TestMachine: Sendable {
             """, timeout: seconds).status == 0
     }
 
+    /// Polls until no user is logged in; false after `seconds`. A session of class `manager` is
+    /// no login: from 257 on, logind keeps one for each lingering user's manager.
+    func waitForNoLogins(within seconds: Int = 20) -> Bool {
+        root("""
+            logged_in() {
+                for session in $(loginctl list-sessions --no-legend | awk '{ print $1 }'); do
+                    case "$(loginctl show-session "$session" -p Class --value 2>/dev/null)" in manager*) ;; *) return 0 ;; esac
+                done
+                return 1
+            }
+            while logged_in; do sleep 0.1; done
+            """, timeout: seconds).status == 0
+    }
+
     /// True while `pid` inside the machine is a live process running `command`.
     func isRunning(_ pid: Int, _ command: String = "sleep 1000") -> Bool {
         root("kill -0 \(pid) && [ \"$(tr '\\0' ' ' </proc/\(pid)/cmdline)\" = '\(command) ' ]").status == 0
@@ -121,8 +140,9 @@ final class TestMachine: Sendable {
 }
 
 /// Boots a machine, runs `body` on it and destroys it, whatever happens in between.
-func withMachine(_ stem: String, sshPort: UInt16? = nil, _ body: (TestMachine) throws -> Void) throws {
-    let machine = try TestMachine(stem, sshPort: sshPort)
+func withMachine(_ stem: String, release: String = "bookworm", sshPort: UInt16? = nil, withUnitify: Bool = true,
+                 _ body: (TestMachine) throws -> Void) throws {
+    let machine = try TestMachine(stem, release: release, sshPort: sshPort, withUnitify: withUnitify)
     defer { machine.destroy() }
     try body(machine)
 }

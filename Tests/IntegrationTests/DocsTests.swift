@@ -1,5 +1,6 @@
 import Glibc
 import Testing
+import UnitifyCore
 
 /// What ships beside the binary stays true to it: the committed man page is what the command
 /// definitions generate today, and the completion scripts load in their shells.
@@ -32,6 +33,19 @@ struct DocsTests {
         let result = run(["make", "-s", "check-man", "UNITIFY_BIN=\(unitifyBinary)"], in: Self.root)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("man/unitify.1 is up to date"))
+    }
+
+    /// The README and the man page give the table of systemd releases the code decides by.
+    @Test func systemdReleaseTableIsTheCodes() {
+        let readme = readFile(Self.root + "/README.md")
+        let manual = readFile(Self.root + "/man/extra.mdoc")
+        for feature in SystemdFeature.allCases {
+            let row = "| \(feature.version) | `\(feature.setting)` | \(feature.use) | \(feature.without) |"
+            #expect(readme.contains(row + "\n"), "README.md lacks the row: \(row)")
+            let item = ".It \(feature.version) Ql \(feature.setting)\nFor \(feature.use).\nOn an older manager,\n.Nm\n\(feature.without).\n"
+            #expect(manual.contains(item), "man/extra.mdoc lacks: \(item)")
+        }
+        #expect(readme.occurrences(of: "\n| 2") == SystemdFeature.allCases.count, "a row of README.md's table is not in the code")
     }
 
     @Test(arguments: ["bash", "zsh", "fish"])

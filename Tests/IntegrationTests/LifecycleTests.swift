@@ -169,6 +169,20 @@ struct LifecycleTests {
         #expect(!top.stdout.contains("\u{1B}"))
     }
 
+    /// A timer job whose service has not run: stopping its timer lets the manager unload the
+    /// service at once, so remove finds nothing to stop there, and must still forget the job.
+    @Test func removeOfATimerJobThatHasNotFired() throws {
+        let name = uniqueName("timer")
+        defer { _ = unitify(["remove", name]) }
+        #expect(unitify(["run", "--name", name, "--on-active", "1h", "--", "echo", "tick"]).status == 0)
+        #expect(unitify(["status", name, "-n", "0"]).stdout.contains("waiting for timer"))
+        let removed = unitify(["remove", name])
+        #expect(removed.status == 0, "\(removed.stderr)")
+        #expect(removed.stdout.trimmed == "removed \(name)", "\(removed.stdout)")
+        #expect(!unitify(["status"]).stdout.lines.contains { $0.hasPrefix(name + " ") }, "removed, yet listed")
+        #expect(unitify(["status", name]).status == 4)
+    }
+
     @Test func unknownJobsAndBadInputChangeNothing() throws {
         let missing = uniqueName("nosuch")
         for command in [["restart", missing], ["start", missing], ["kill", missing], ["wait", missing], ["remove", missing], ["journal", missing]] {

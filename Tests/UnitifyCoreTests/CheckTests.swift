@@ -35,7 +35,8 @@ struct CheckTests {
         let bullseye = Check.systemdVersion("247.3-7")
         #expect(bullseye.verdict == .warning)
         #expect(bullseye.summary.contains("truncate:") && bullseye.summary.contains("(248)") && bullseye.summary.contains("(249)"))
-        #expect(bullseye.fix == "upgrade systemd to 249 or later for those")
+        #expect(bullseye.fix == "upgrade systemd to 251 or later for those")
+        #expect(Check.systemdVersion("251.3").verdict == .ok)
         #expect(Check.systemdVersion("239").verdict == .problem)
         #expect(Check.systemdVersion(nil).verdict == .warning)
     }
