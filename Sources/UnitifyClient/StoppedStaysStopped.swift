@@ -32,10 +32,14 @@ extension Jobs {
         return status
     }
 
-    /// The unit files unitify wrote for the job of `unit`: its service and its timer.
+    /// The unit files unitify wrote for the job of `unit`: its service and its timer. Never a
+    /// symbolic link, even to a file of unitify's: disabling a linked unit deletes the link.
     func persistentFiles(of unit: String) -> [String] {
         guard let store = try? storage.unitFiles() else { return [] }
         let short = UnitName.shortName(unit)
-        return [short + ".service", short + ".timer"].filter { store.exists($0) && !store.isForeign($0) }
+        return [short + ".service", short + ".timer"].filter { name in
+            if let local = store as? UnitFileDirectory, fileType(atPath: local.path(name)) == .symbolicLink { return false }
+            return store.exists(name) && !store.isForeign(name)
+        }
     }
 }
