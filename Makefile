@@ -44,6 +44,7 @@ test: deps
 	$(call with_manager,$(SWIFT) test --skip IsolatedTests)
 	$(call with_manager,env UNITIFY_ISOLATED_TESTS=1 $(SWIFT) test --filter IsolatedTests)
 	$(MAKE) --no-print-directory test-booted
+	$(MAKE) --no-print-directory test-package
 
 # The booted suite: unitify on a real systemd booted as PID 1 (scripts/test-machine), each test on
 # a machine of its own. Not beside scripts/user-session: the machines have their own systemd. The
@@ -109,9 +110,24 @@ man: man-tools
 check-man: man-tools
 	@man/generate check $(MAN_SOURCE) $(GENERATE_MANUAL)
 
-# The release binary, with the Swift runtime linked in: it runs where no Swift is installed.
+# The release binary, with the Swift runtime linked in: it runs where no Swift is installed, on
+# glibc 2.34 or later (README, Install). libstdc++, which the Swift runtime uses, is linked in too:
+# -lstdc++ finds libstdc++.a first in RELEASE_STATIC_LIBS. lld, because GNU ld keeps the glibc 2.36
+# symbol (arc4random) of a libstdc++ member whose code --gc-sections threw away.
+# packaging/glibc-compat.c binds hypotf to its glibc 2.2.5 version. No $$ORIGIN run path: nothing
+# is loaded from beside the binary. Bound at start (-z now), as Debian hardens its binaries.
+RELEASE_STATIC_LIBS = $(RELEASE_SCRATCH)/static-libs
+SWIFT_CLANG = $(dir $(realpath $(shell command -v $(SWIFT))))clang
+RELEASE_FLAGS = --static-swift-stdlib --disable-local-rpath -Xswiftc -use-ld=lld -Xlinker -zrelro -Xlinker -znow \
+	-Xswiftc -L$(CURDIR)/$(RELEASE_STATIC_LIBS) -Xlinker $(CURDIR)/$(RELEASE_STATIC_LIBS)/glibc-compat.o
+
 release: deps
-	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(RELEASE_SCRATCH) --product unitify
+	@mkdir -p $(RELEASE_STATIC_LIBS)
+	@libstdcxx=$$($(SWIFT_CLANG) -print-file-name=libstdc++.a); \
+	case $$libstdcxx in /*) ln -sf "$$libstdcxx" $(RELEASE_STATIC_LIBS)/libstdc++.a ;; \
+	*) echo "release: no libstdc++.a for $(SWIFT_CLANG): install libstdc++-12-dev (or your GCC's)" >&2; exit 1 ;; esac
+	$(SWIFT_CLANG) -O2 -fPIC -c packaging/glibc-compat.c -o $(RELEASE_STATIC_LIBS)/glibc-compat.o
+	$(SWIFT) build -c release $(RELEASE_FLAGS) --scratch-path $(RELEASE_SCRATCH) --product unitify
 
 completions: release
 	@mkdir -p $(COMPLETIONS)
@@ -137,6 +153,44 @@ uninstall:
 
 clean-extra:
 	rm -rf $(MAN_SCRATCH) $(RELEASE_SCRATCH)
+
+# ---- Packages ----------------------------------------------------------------------------------
+
+# make deb: dist/unitify_VERSION_ARCH.deb (Debian's own dpkg-deb and dpkg-shlibdeps, no debhelper).
+# make dist: dist/unitify-VERSION-linux-MACHINE.tar.gz, the same files under unitify-VERSION/ for
+# other distributions (bin/, share/). The version is unitify --version's; packaging/package says more.
+DIST ?= dist
+PACKAGE_STAGE = $(RELEASE_SCRATCH)/stage
+DEB_ZSH_COMPLETION_DIR = /usr/share/zsh/vendor-completions
+# What deb and dist write (expanded once the release binary is built).
+DEB_FILE = $(DIST)/unitify_$(shell $(RELEASE_BIN) --version)_$(shell dpkg --print-architecture).deb
+TARBALL_FILE = $(DIST)/unitify-$(shell $(RELEASE_BIN) --version)-linux-$(shell uname -m).tar.gz
+
+.PHONY: deb dist lint-deb test-package
+
+deb: completions
+	@rm -rf $(PACKAGE_STAGE)/deb
+	@$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/$(PACKAGE_STAGE)/deb PREFIX=/usr \
+		ZSH_COMPLETION_DIR=$(DEB_ZSH_COMPLETION_DIR) >/dev/null
+	packaging/package deb $(PACKAGE_STAGE)/deb $(DIST)
+
+dist: completions
+	@rm -rf $(PACKAGE_STAGE)/tarball
+	@$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/$(PACKAGE_STAGE)/tarball PREFIX= >/dev/null
+	packaging/package tarball $(PACKAGE_STAGE)/tarball $(DIST)
+
+# lintian, from Debian, on the package: an error or a warning fails.
+lint-deb: deb
+	@command -v lintian >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq lintian >/dev/null; }
+	lintian --fail-on error,warning --info $(DEB_FILE)
+
+# The package on clean booted machines with no Swift (bookworm, trixie, forky): apt installs it,
+# and the nohup promise holds; bullseye's apt refuses it (glibc 2.31). Needs root.
+test-package: lint-deb dist machine-deps
+	@for release in bullseye bookworm trixie forky; do scripts/test-machine build-root --release $$release >/dev/null || exit 1; done
+	UNITIFY_BOOTED_TESTS=1 UNITIFY_MACHINE_BIN="$(CURDIR)/$(RELEASE_BIN)" \
+		UNITIFY_PACKAGE_DEB="$(abspath $(DEB_FILE))" UNITIFY_PACKAGE_TARBALL="$(abspath $(TARBALL_FILE))" \
+		$(SWIFT) test --filter BootedPackageTests
 
 # ---- Benchmarks (issue 7; CI does not run them) ------------------------------------------------
 

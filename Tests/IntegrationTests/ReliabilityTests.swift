@@ -313,7 +313,7 @@ struct ReliabilityTests {
         var info = stat()
         #expect(lstat("\(directory)/\(name).service", &info) == 0 && info.st_mode & S_IFMT == S_IFREG && info.st_mode & 0o7777 == 0o644,
                 "mode \(String(info.st_mode & 0o7777, radix: 8))")
-        #expect(Self.strayTemporaryFiles(in: directory).isEmpty)
+        #expect(Self.strayTemporaryFiles(in: directory, of: name).isEmpty)
     }
 
     /// A unit file that is a symbolic link, to a missing file, to someone else's file, or to a
@@ -359,7 +359,7 @@ struct ReliabilityTests {
             #expect(readFile(target) == before && (content != nil || access(target, F_OK) != 0), "\(label): the target changed")
             created += content == nil ? [] : ["\(label).service"]
             #expect(directoryEntries(outside).sorted() == created.sorted(), "\(label): written outside: \(directoryEntries(outside))")
-            #expect(Self.strayTemporaryFiles(in: files.directory).isEmpty)
+            #expect(Self.strayTemporaryFiles(in: files.directory, of: name).isEmpty)
         }
         // uninstall removes the link only.
         let name = uniqueName("link-uninstall")
@@ -448,8 +448,10 @@ struct ReliabilityTests {
     }
 
     /// unitify's temporary files (`.NAME.unitify-PID`) left in a directory.
-    static func strayTemporaryFiles(in directory: String) -> [String] {
-        directoryEntries(directory).filter { $0.hasPrefix(".") && $0.contains(".unitify-") }
+    /// The temporary files of `name`'s unit files left in `directory`: only this test's, as other
+    /// tests write theirs into the same directory at the same time.
+    static func strayTemporaryFiles(in directory: String, of name: String) -> [String] {
+        directoryEntries(directory).filter { $0.hasPrefix(".\(name).") && $0.contains(".unitify-") }
     }
 }
 
