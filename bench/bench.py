@@ -305,6 +305,59 @@ def bench_start(args, report):
                  note="The settle check watches the job for 500 ms so that a crash at start is reported; no goal applies.")
 
 
+# ------------------------------------------------------------------ 1c. an app of 20 jobs
+
+def bench_app(args, report):
+    """`unitify up` of a Procfile of N jobs against a shell loop of N `unitify run --persistent`
+    and against `systemctl --user enable --now` of N unit files written by hand (written before,
+    outside the timing). Every contender starts `sleep 300` N times as enabled persistent units
+    with no settle check (--check 0), and everything is removed after each round, untimed."""
+    U, n = args.unitify, args.app_jobs
+    home = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.environ["HOME"], ".config")
+    units_dir = os.path.join(home, "systemd", "user")
+    project = tempfile.mkdtemp(prefix="bench-app-")
+    app = os.path.basename(project)
+    with open(os.path.join(project, "Procfile"), "w") as f:
+        f.writelines(f"j{k}: -- sleep 300\n" for k in range(n))
+
+    def names(prefix):
+        return [f"{PREFIX}{prefix}-{k}" for k in range(n)]
+
+    def write_units():
+        os.makedirs(units_dir, exist_ok=True)
+        for name in names("hand"):
+            with open(os.path.join(units_dir, name + ".service"), "w") as f:
+                f.write("[Unit]\nDescription=sleep 300\n\n[Service]\nType=exec\nExecStart=/bin/sleep 300\n\n"
+                        "[Install]\nWantedBy=default.target\n")
+
+    def remove_app(i, s):
+        quiet([U, "down", "-f", os.path.join(project, "Procfile")])
+
+    def remove_loop(i, s):
+        for name in names("loop"):
+            quiet([U, "uninstall", name], ok=(0, 1, 4))
+
+    def remove_hand(i, s):
+        quiet(["systemctl", "--user", "disable", "--now", *[u + ".service" for u in names("hand")]], ok=(0, 1, 5))
+        for name in names("hand"):
+            os.unlink(os.path.join(units_dir, name + ".service"))
+        quiet(["systemctl", "--user", "daemon-reload"])
+
+    loop = "; ".join(f"{shlex.quote(U)} run --persistent --check 0 --quiet --name {name} -- sleep 300 || exit 1" for name in names("loop"))
+    contenders = compare(f"an app of {n} jobs", [
+        Contender(f"unitify up ({n} lines: jK: -- sleep 300)", [U, "up", "--check", "0", "--quiet", "-f", os.path.join(project, "Procfile")], remove_app, unitify=True),
+        Contender(f"sh: {n} × unitify run --persistent --check 0", ["sh", "-c", loop], remove_loop),
+        Contender(f"systemctl --user enable --now ({n} unit files by hand)", ["systemctl", "--user", "enable", "--now", *[u + ".service" for u in names("hand")]],
+                  remove_hand, before=write_units),
+    ], args.pairs)
+    subprocess.run(["rm", "-rf", project])
+    rows = report.table("app", f"1c. An app of {n} jobs: `up` against a loop of `run --persistent` and `systemctl enable --now`", contenders,
+                        note=f"Each contender leaves {n} enabled, running persistent `sleep 300` units; all are removed after each round, outside the timing. "
+                             f"The app is `{app}`; `--check 0` everywhere (no settle window).")
+    u, loop_row = rows[contenders[0].label], rows[contenders[1].label]
+    report.goal(f"up of {n} jobs ≤ 1.0× the loop of run --persistent", u["median"] / loop_row["median"], 1.0, u["median"] <= loop_row["median"])
+
+
 # ------------------------------------------------------------------ 2. status of one unit
 
 def bench_status_one(args, report):
@@ -966,6 +1019,7 @@ def main():
     parser.add_argument("--fleet-delay", type=float, default=10.0,
                         help="ms each way of the slow link to the test hosts in 6g (bench/slow-link.py; default 10, 0 for none)")
     parser.add_argument("--fill-timeout", type=float, default=180.0)
+    parser.add_argument("--app-jobs", type=int, default=20, help="jobs in the Procfile of the app part (default 20)")
     parser.add_argument("--out", default=os.path.join(HERE, "out"))
     args = parser.parse_args()
     args.unitify = os.path.abspath(args.unitify)
@@ -973,10 +1027,10 @@ def main():
     args.many = [int(x) for x in args.many.split(",")]
     args.quick_pairs = max(args.quick_pairs, args.pairs)
     args.journal_lines = [int(x) for x in args.journal_lines.split(",")]
-    parts = (args.only or "start,status,many,journal,follow,fleet").split(",")
-    unknown = set(parts) - {"start", "status", "many", "journal", "follow", "fleet"}
+    parts = (args.only or "start,app,status,many,journal,follow,fleet").split(",")
+    unknown = set(parts) - {"start", "app", "status", "many", "journal", "follow", "fleet"}
     if unknown:
-        raise SystemExit(f"bench: unknown part {', '.join(sorted(unknown))} in --only: give some of start,status,many,journal,follow,fleet")
+        raise SystemExit(f"bench: unknown part {', '.join(sorted(unknown))} in --only: give some of start,app,status,many,journal,follow,fleet")
     if args.fleet_hosts < 2 or args.fleet_jobs < 1:
         raise SystemExit("bench: --fleet-hosts needs 2 or more hosts and --fleet-jobs 1 or more jobs")
     local = [p for p in parts if p != "fleet"]  # the parts that need a user manager here
@@ -1008,6 +1062,8 @@ def main():
     try:
         if "start" in parts:
             bench_start(args, report)
+        if "app" in parts:
+            bench_app(args, report)
         if "status" in parts:
             bench_status_one(args, report)
         if "many" in parts:

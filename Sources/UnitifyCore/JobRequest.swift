@@ -37,6 +37,8 @@ public struct JobRequest: Sendable, Equatable {
     public var within: String?
     public var env: [String] = []
     public var envFiles: [String] = []
+    /// Assignments every option overrides: an app's `.env`, beneath the line's own `--env-file` and `-e`.
+    public var baseEnvironment: [String] = []
     public var keepEnvironment = false
     public var carryPath = true
     public var unbuffered = true
@@ -122,6 +124,7 @@ public struct JobRequest: Sendable, Equatable {
         }
         if carryPath { environment.append("PATH=\(callerPath)") }
         if unbuffered { environment.append("PYTHONUNBUFFERED=1") }
+        environment += baseEnvironment
         for file in envFiles {
             let path = ProgramResolver.absolute(file, relativeTo: callerDirectory)
             environment += try EnvironmentFile.parse(try host.readText(path), path: path)

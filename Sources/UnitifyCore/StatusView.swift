@@ -60,7 +60,11 @@ public enum StatusView {
         facts.append(("Output", output))
         if !status.environmentKeys.isEmpty { facts.append(("Environment", status.environmentKeys.joined(separator: " "))) }
         facts.append(("Kind", status.kind.rawValue))
-        if !status.unitFileState.isEmpty { facts.append(("Enabled", status.unitFileState)) }
+        if status.isHeldStopped {
+            facts.append(("Enabled", "no: stopped by you, it stays stopped after a reboot until 'unitify start \(UnitName.shortName(status.unit))'"))
+        } else if !status.unitFileState.isEmpty {
+            facts.append(("Enabled", status.unitFileState))
+        }
         if let next = status.nextElapse { facts.append(("Next run", Format.utcTimestamp(next) + " UTC")) }
         if let invocation = status.invocationID { facts.append(("Invocation", invocation)) }
         let width = facts.map(\.0.count).max() ?? 0

@@ -7,16 +7,25 @@
 /// double every command's start-up time and memory for two small templates.
 /// Tags are validated beforehand (`UnitFile.checkPlaceholders`), over the same tokens.
 enum Template {
-    indirect enum Node {
+    indirect enum Node: Sendable {
         case text(Substring)
         case value(String)
         case section(String, inverted: Bool, [Node])
     }
 
     static func render(_ text: String, _ values: [String: Any]) -> String {
+        render(parse(text), values)
+    }
+
+    /// A template read once, to render many times (`up` renders a file per job).
+    static func parse(_ text: String) -> [Node] {
         var tokens = tokenize(text)[...]
+        return parse(&tokens, closing: nil)
+    }
+
+    static func render(_ nodes: [Node], _ values: [String: Any]) -> String {
         var out = ""
-        render(parse(&tokens, closing: nil), values, item: nil, into: &out)
+        render(nodes, values, item: nil, into: &out)
         return out
     }
 

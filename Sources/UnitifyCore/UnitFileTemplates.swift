@@ -3,9 +3,19 @@ extension UnitFile {
     /// systemd reads lines of at most 1 MiB (`LONG_LINE_MAX`) and rejects the whole file otherwise.
     static let longestLine = 1 << 20
 
-    static func renderTemplate(_ text: String, kind: String, known: [String], values: [String: Any]) throws(UnitifyError) -> String {
-        try checkPlaceholders(text, kind: kind, known: known)
-        let rendered = Template.render(text, values)
+    /// The default templates, read once per process; their tags are checked by a test, not at
+    /// every render.
+    static let defaultServiceNodes = Template.parse(defaultServiceTemplate)
+    static let defaultTimerNodes = Template.parse(defaultTimerTemplate)
+
+    /// `template` rendered with `values`; nil for the default one of `kind` (`defaultNodes`).
+    static func renderTemplate(_ template: String?, defaultNodes: [Template.Node], kind: String, known: [String], values: [String: Any]) throws(UnitifyError) -> String {
+        var nodes = defaultNodes
+        if let template {
+            try checkPlaceholders(template, kind: kind, known: known)
+            nodes = Template.parse(template)
+        }
+        let rendered = Template.render(nodes, values)
         guard isGeneratedByUnitify(rendered) else {
             throw UnitifyError.usage("the \(kind) template has no \(markerSection) section: keep the one of the default template, which is how unitify recognises the files it wrote")
         }

@@ -32,6 +32,12 @@ public struct UnitSpec: Sendable, Equatable {
     /// Where `run` writes the job's main pid once it started, for a line's `echo $! > FILE`: a
     /// file of the shell habit, not a unit setting.
     public var pidFile: OutputTarget?
+    /// The app (a Procfile's jobs) this job belongs to: `App=` in the unit file's `[X-Unitify]`.
+    public var app: String?
+    /// Units this one starts after (`After=`), once they are ready.
+    public var after: [String] = []
+    /// What must hold before the job counts as started (`ExecStartPost=`).
+    public var readiness: Readiness?
 
     public init(
         name: String, argv: [String], executable: String, workingDirectory: String,

@@ -106,6 +106,12 @@ public struct UnitStatus: Sendable, Equatable {
         }
     }
 
+    /// A persistent job its owner stopped: `stop` disables it, so it does not start at boot
+    /// until `start` or `up` enables it again. A job that failed is not this.
+    public var isHeldStopped: Bool {
+        kind == .persistent && unitFileState == "disabled" && activeState == .inactive
+    }
+
     /// Down: stopped or failed, nothing left to stop.
     public var isDown: Bool { activeState == .inactive || activeState == .failed }
 

@@ -48,7 +48,7 @@ struct JournalCommand: ParsableCommand {
     func run() throws {
         var query = LogQuery()
         query.scope = scope.scope
-        query.units = try names.map { name throws(UnitifyError) in try UnitName.normalize(name) }
+        query.units = try JobStorage.local(scope.scope).units(naming: names)
         if lines == "all" {
             query.lines = nil
         } else if let n = Int(lines), n >= 0 {

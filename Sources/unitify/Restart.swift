@@ -35,7 +35,7 @@ struct Restart: ParsableCommand {
         _ = try TimeSpan(parsing: check)
         var request = JobRequest()
         settings.fill(&request)
-        let units = try names.map { try UnitName.normalize($0) }
+        let units = try JobStorage.local(scope.scope).units(naming: names)
         let hosts = try remote.remoteHosts()
         if !hosts.isEmpty { return try restartOn(hosts, units, request) }
         let jobs = try Jobs.connect(scope.scope)

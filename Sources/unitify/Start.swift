@@ -33,7 +33,7 @@ struct Start: ParsableCommand {
 
     func run() throws {
         _ = try TimeSpan(parsing: check)
-        let units = try names.map { try UnitName.normalize($0) }
+        let units = try JobStorage.local(scope.scope).units(naming: names)
         let hosts = try remote.remoteHosts()
         if !hosts.isEmpty { return try startOn(hosts, units) }
         let jobs = try Jobs.connect(scope.scope)
@@ -51,6 +51,7 @@ struct Start: ParsableCommand {
     static func start(_ units: [String], jobs: Jobs, quiet: Bool, say: (String) -> Void,
                       started: (StartReport.Started, UnitStatus) throws -> Void) throws {
         for unit in units {
+            try jobs.releaseHold(unit)
             guard let status = try jobs.startJob(unit) else {
                 if !quiet { say("\(UnitName.shortName(unit)) is already running") }
                 continue

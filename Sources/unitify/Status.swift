@@ -53,6 +53,16 @@ struct Status: ParsableCommand {
             }
             return
         }
+        if hosts.isEmpty, !json {
+            let expanded = try JobStorage.local(scope.scope).units(naming: names)
+            if expanded != units {
+                // An app: its jobs as a table, as plain 'status' shows every job.
+                let statuses = try Jobs.connect(scope.scope).jobStatuses(of: expanded)
+                for line in StatusView.table(statuses, now: now, width: out.terminalWidth, legend: out.isTerminal) { out.line(line) }
+                if statuses.contains(where: { !$0.isRunning || $0.hasEnded }) { throw UnitifyError.exit(3) }
+                return
+            }
+        }
         // Each job in detail with its last lines, read where it runs. The exit status is per
         // target: 3 when a job is not running, 4 when one does not exist (1 when targets disagree).
         try HostOptions.act(scope: scope.scope, hosts: hosts, finally: { outcomes in

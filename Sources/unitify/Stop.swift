@@ -14,9 +14,9 @@ struct Stop: ParsableCommand {
     @OptionGroup var remote: HostOptions
 
     func run() throws {
-        let units = try names.map { try UnitName.normalize($0) }
+        let names = names
         try HostOptions.act(scope: scope.scope, hosts: try remote.remoteHosts(system: scope.system)) { target, report in
-            try target.stop(units, into: &report)
+            try target.stop(try target.storage.units(naming: names), into: &report)
         }
     }
 }

@@ -14,7 +14,7 @@ struct Unitify: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             Run.self, Status.self, JournalCommand.self, Stop.self, Start.self, Restart.self, Kill.self, Wait.self,
-            Remove.self, Top.self, Install.self, Uninstall.self, Cat.self, Generate.self, Doctor.self,
+            Remove.self, Top.self, Install.self, Uninstall.self, Cat.self, Generate.self, Up.self, Down.self, Doctor.self,
         ]
     )
 

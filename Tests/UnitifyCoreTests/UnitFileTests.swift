@@ -281,6 +281,9 @@ import Testing
         #expect(message("[Service]\nExecStart={{execStart}}\n")?.contains("[X-Unitify]") == true)
         #expect(UnitFile.serviceVariables.allSatisfy { UnitFile.defaultServiceTemplate.contains("{{\($0)}}") || $0 == "environment" || $0 == "remainAfterExit" })
         #expect(UnitFile.timerVariables.allSatisfy { UnitFile.defaultTimerTemplate.contains("{{\($0)}}") })
+        // The defaults are not checked at each render: they must pass the check a --template gets.
+        #expect(throws: Never.self) { try UnitFile.checkPlaceholders(UnitFile.defaultServiceTemplate, kind: "service", known: UnitFile.serviceVariables) }
+        #expect(throws: Never.self) { try UnitFile.checkPlaceholders(UnitFile.defaultTimerTemplate, kind: "timer", known: UnitFile.timerVariables) }
     }
 
     // MARK: Property: no input adds a line

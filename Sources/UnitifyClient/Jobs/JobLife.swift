@@ -62,7 +62,7 @@ extension Jobs {
         let statuses = try statuses(of: units, tasks: tasks)
         let records = storage.records.readAll(statuses.filter { hooks || $0.isNotFound }.map(\.unit))
         return statuses.map { status in
-            guard let record = records[status.unit] else { return status }
+            guard let record = records[status.unit] else { return enablementFromDisk(status) }
             var status = status
             status.hooks = record.spec.hooks
             if status.isNotFound {

@@ -50,6 +50,10 @@ extension Jobs {
             if let input = UnitFile.lastValue(of: "StandardInput", in: text), input.hasPrefix("file:") {
                 spec.standardInput = String(input.dropFirst(5))
             }
+            // An app's job keeps its app, order and readiness through 'restart NAME -e …'.
+            spec.app = App.name(inUnitFile: text)
+            spec.after = UnitFile.lastValue(of: "After", in: text).map { $0.split(separator: " ").map(String.init) } ?? []
+            spec.readiness = p["ExecStartPost"].flatMap(ExecCommand.init).flatMap { Readiness(waitCommand: $0.argv) }
         }
         if let timer = (p["TriggeredBy"]?.stringArray ?? []).first(where: { $0.hasSuffix(".timer") }) {
             let t = try manager.unitProperties(timer)

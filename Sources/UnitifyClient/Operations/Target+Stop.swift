@@ -1,7 +1,8 @@
 import UnitifyCore
 
 extension Target {
-    /// `stop`: every job of `units`, after checking that each is one; a line per job.
+    /// `stop`: every job of `units`, after checking that each is one; a line per job. A
+    /// persistent job stays stopped across reboots (`holdStopped`).
     public func stop(_ units: [String], into report: inout TargetReport) throws {
         let jobs = try self.jobs
         try jobs.requireJobs(units)
@@ -12,6 +13,7 @@ extension Target {
                 continue
             }
             try jobs.stop(unit)
+            try jobs.holdStopped(unit)
             report.lines.append("stopped \(UnitName.shortName(unit))")
         }
     }

@@ -1,0 +1,169 @@
+/// An app: the jobs of one Procfile, as persistent units that carry `App=NAME` in their
+/// `[X-Unitify]` section. That key, not the unit's name, is what makes a unit one of the app's:
+/// `up` and `down` touch only units that carry it, never a job of another app or one started by hand.
+public enum App {
+    /// The key in `[X-Unitify]`.
+    public static let key = "App"
+    /// foreman's first `PORT`; each line after gets 100 more (5000, 5100, 5200…).
+    public static let firstPort = 5000
+
+    /// The app of a unit file unitify wrote, nil for a job of no app.
+    public static func name(inUnitFile text: String) -> String? {
+        guard UnitFile.isGeneratedByUnitify(text) else { return nil }
+        return UnitFile.lastValue(of: key, in: text)
+    }
+
+    /// The default app name: the name of the Procfile's directory (`/srv/shop/Procfile` → `shop`).
+    public static func defaultName(directory: String) throws(UnitifyError) -> String {
+        let name = String(directory.split(separator: "/").last ?? "")
+        guard Procfile.isValidName(name) else {
+            throw UnitifyError.usage("the directory name '\(name)' cannot name the app: give one with --app NAME (letters, digits, _ and -)")
+        }
+        return name
+    }
+
+    public static func validate(name: String) throws(UnitifyError) -> String {
+        guard Procfile.isValidName(name) else {
+            throw UnitifyError.usage("invalid --app '\(name)': use letters, digits, _ and -")
+        }
+        return name
+    }
+
+    /// `shop` and `web` → `shop-web.service`: two apps may each have a `web`.
+    public static func unit(app: String, job: String) -> String {
+        "\(app)-\(job).service"
+    }
+
+    /// The job's name within its app: `shop-web.service` → `web`.
+    public static func job(of unit: String, app: String) -> String {
+        let short = UnitName.shortName(unit)
+        return short.hasPrefix(app + "-") ? String(short.dropFirst(app.count + 1)) : short
+    }
+
+    /// The `PORT` of the line at `index` (0-based, in file order), as foreman assigns it.
+    public static func port(index: Int) -> Int { firstPort + 100 * index }
+}
+
+/// One line of a Procfile with its options read: what `up` asks of that job.
+public struct AppLine: Sendable, Equatable {
+    public var name: String
+    public var number: Int
+    /// The line after the colon, as written.
+    public var text: String
+    public var request: JobRequest
+    /// Jobs of the same file this one starts after (`--after`).
+    public var after: [String] = []
+    /// `--ready`, unparsed.
+    public var ready: String?
+
+    public init(name: String, number: Int, text: String, request: JobRequest, after: [String] = [], ready: String? = nil) {
+        self.name = name
+        self.number = number
+        self.text = text
+        self.request = request
+        self.after = after
+        self.ready = ready
+    }
+
+    /// A plain Procfile line: the command runs with `/bin/sh -c`, as foreman runs it.
+    public init(shell line: Procfile.Line) {
+        var request = JobRequest()
+        request.shell = line.text
+        self.init(name: line.name, number: line.number, text: line.text, request: request)
+    }
+}
+
+/// A job of the app, validated and rendered: what its unit file must say.
+public struct AppJob: Sendable, Equatable {
+    public var name: String
+    public var number: Int
+    public var spec: UnitSpec
+    /// The whole unit file; a job whose file would read differently has changed.
+    public var text: String
+}
+
+extension App {
+    /// Every line validated and rendered, or the first problem as `FILE:LINE: what is wrong`:
+    /// nothing is started, stopped or written before the whole file is known to be good.
+    ///
+    /// Each job runs in the Procfile's directory (`-C` is taken from there), gets `dotEnv`
+    /// beneath its own `--env-file` and `-e`, and `PORT` as foreman gives it unless one of those
+    /// sets it. `procfile` is the file's absolute path, in each unit file's header.
+    public static func jobs(
+        _ lines: [AppLine], app: String, procfile: Procfile, absolutePath: String, dotEnv: [String], host: some Host
+    ) throws(UnitifyError) -> [AppJob] {
+        let names = Set(lines.map(\.name))
+        try checkOrder(lines, path: procfile.path)
+        let directory = String(absolutePath[..<(absolutePath.lastIndex(of: "/") ?? absolutePath.startIndex)])
+        let inDirectory = HostInDirectory(host: host, directory: directory.isEmpty ? "/" : directory)
+        var jobs: [AppJob] = []
+        for (index, line) in lines.enumerated() {
+            func fail(_ message: String) -> UnitifyError { Procfile.error(procfile.path, line.number, message) }
+            var request = line.request
+            request.name = line.name
+            request.baseEnvironment = dotEnv + request.baseEnvironment
+            for refused in unsupported(request) {
+                throw fail("\(refused) is not for a Procfile line yet: start that job with 'unitify run --persistent'")
+            }
+            var spec: UnitSpec
+            do { spec = try request.makeSpec(host: inDirectory).0 } catch { throw fail(error.message) }
+            spec.name = unit(app: app, job: line.name)
+            spec.app = app
+            if !spec.environment.contains(where: { $0.hasPrefix("PORT=") }) {
+                spec.environment.append("PORT=\(port(index: procfile.lines.firstIndex { $0.name == line.name } ?? index))")
+            }
+            for name in line.after where !names.contains(name) {
+                throw fail("--after \(name): there is no line \(name) in \(procfile.path)")
+            }
+            spec.after = line.after.map { unit(app: app, job: $0) }
+            if let ready = line.ready {
+                do { spec.readiness = try Readiness(parsing: ready, directory: spec.workingDirectory) } catch { throw fail(error.message) }
+            }
+            let text: String
+            do {
+                text = try UnitFile.render(spec, commandLine: "\(absolutePath) \(line.name): \(line.text)")
+            } catch { throw fail(error.message) }
+            jobs.append(AppJob(name: line.name, number: line.number, spec: spec, text: text))
+        }
+        return jobs
+    }
+
+    /// The options of `run` that make more than one unit, or that `up` decides itself.
+    static func unsupported(_ request: JobRequest) -> [String] {
+        [("--on-calendar", request.onCalendar), ("--on-active", request.onActive),
+         ("--on-exit", request.onExit), ("--on-failure", request.onFailure)]
+            .filter { $0.1 != nil }.map(\.0)
+    }
+
+    /// `--after` must not go round in a circle: systemd would break the cycle by dropping one of
+    /// the orderings, at random.
+    static func checkOrder(_ lines: [AppLine], path: String) throws(UnitifyError) {
+        let after = Dictionary(lines.map { ($0.name, $0.after) }, uniquingKeysWith: { first, _ in first })
+        for line in lines {
+            if line.after.contains(line.name) {
+                throw Procfile.error(path, line.number, "--after \(line.name): a job cannot start after itself")
+            }
+            // Depth-first from this line: coming back to it is a cycle.
+            var stack = line.after.map { [line.name, $0] }
+            var seen: Set<String> = []
+            while let chain = stack.popLast() {
+                let last = chain.last!
+                if last == line.name {
+                    throw Procfile.error(path, line.number, "--after makes a circle: \(chain.joined(separator: " → ")): one of them must not wait for the other")
+                }
+                guard seen.insert(last).inserted else { continue }
+                stack += (after[last] ?? []).map { chain + [$0] }
+            }
+        }
+    }
+}
+
+/// The caller's host, with the Procfile's directory as the current one.
+struct HostInDirectory<Base: Host>: Host {
+    var host: Base
+    var directory: String
+    var environment: [String] { host.environment }
+    var currentDirectory: String? { directory }
+    func fileKind(_ path: String) -> FileKind { host.fileKind(path) }
+    func readText(_ path: String) throws(UnitifyError) -> String { try host.readText(path) }
+}

@@ -1,0 +1,105 @@
+/// What `up` does, decided before it does anything: the app's jobs as the Procfile wants them
+/// against the unit files and states on the manager's machine, as one step per job.
+public struct AppPlan: Sendable, Equatable {
+    public enum Change: String, Sendable, Equatable {
+        /// No unit file yet: written, enabled, started.
+        case start
+        /// The file is the same but the job is not running (stopped, failed): enabled and started.
+        case startAgain
+        /// The file would read differently: rewritten, restarted.
+        case restart
+        /// Same file, running: not touched (same pid).
+        case unchanged
+        /// The app's job is no longer in the Procfile: stopped, disabled, its file removed.
+        case remove
+    }
+
+    public struct Step: Sendable, Equatable {
+        /// The job's name in the app (`web`).
+        public var name: String
+        public var unit: String
+        public var change: Change
+        /// The file to write, for `start` and `restart`.
+        public var text: String?
+    }
+
+    /// What is on the manager's machine under one unit name.
+    public struct Current: Sendable, Equatable {
+        public var unit: String
+        /// The unit file's text; nil when there is none.
+        public var text: String?
+        /// Whether anything is at the file's path (a file that cannot be read, a dangling link).
+        public var exists: Bool
+        /// Whether the manager runs the unit now: active, or on its way there.
+        public var isRunning: Bool
+        /// Whether the manager has a unit of this name loaded from somewhere else (a transient job).
+        public var isOtherwiseLoaded: Bool
+
+        public init(unit: String, text: String?, exists: Bool? = nil, isRunning: Bool, isOtherwiseLoaded: Bool = false) {
+            self.unit = unit
+            self.text = text
+            self.exists = exists ?? (text != nil)
+            self.isRunning = isRunning
+            self.isOtherwiseLoaded = isOtherwiseLoaded
+        }
+    }
+
+    public var app: String
+    public var steps: [Step]
+
+    /// Whether `up` would change nothing at all.
+    public var changesNothing: Bool { steps.allSatisfy { $0.change == .unchanged } }
+
+    /// The plan for `desired` (the Procfile's jobs, or those named with `up NAME…`) against
+    /// `current`: what is at each desired unit's name, and every unit of the app there is.
+    /// `only` limits the plan to those jobs: without it, jobs of the app that are not desired are
+    /// removed. A name held by a job that is not this app's is refused, naming it.
+    public static func make(
+        app: String, desired: [AppJob], current: [Current], only: Set<String>? = nil, procfile: String
+    ) throws(UnitifyError) -> AppPlan {
+        let byUnit = Dictionary(current.map { ($0.unit, $0) }, uniquingKeysWith: { first, _ in first })
+        var steps: [Step] = []
+        for job in desired where only?.contains(job.name) ?? true {
+            let unit = job.spec.name
+            guard let now = byUnit[unit], now.exists || now.isOtherwiseLoaded else {
+                steps.append(Step(name: job.name, unit: unit, change: .start, text: job.text))
+                continue
+            }
+            func refuse(_ why: String) -> UnitifyError {
+                Procfile.error(procfile, job.number, "\(UnitName.shortName(unit)) \(why): rename the line, or give the app another name with --app")
+            }
+            guard let text = now.text, now.exists else { throw refuse("is a unit already, not of app \(app)") }
+            guard UnitFile.isGeneratedByUnitify(text) else { throw refuse("has a unit file that unitify did not write") }
+            guard App.name(inUnitFile: text) == app else {
+                throw refuse(App.name(inUnitFile: text).map { "belongs to app \($0)" } ?? "is a job started with 'unitify run', not of app \(app)")
+            }
+            if text != job.text {
+                steps.append(Step(name: job.name, unit: unit, change: .restart, text: job.text))
+            } else {
+                steps.append(Step(name: job.name, unit: unit, change: now.isRunning ? .unchanged : .startAgain))
+            }
+        }
+        if only == nil {
+            let wanted = Set(desired.map(\.spec.name))
+            for now in current where !wanted.contains(now.unit) {
+                guard let text = now.text, App.name(inUnitFile: text) == app else { continue }
+                steps.append(Step(name: App.job(of: now.unit, app: app), unit: now.unit, change: .remove))
+            }
+        }
+        return AppPlan(app: app, steps: steps)
+    }
+
+    /// The files to write, all at once, before any job is started.
+    public var filesToWrite: [(unit: String, text: String)] {
+        steps.compactMap { step in step.text.map { (step.unit, $0) } }
+    }
+
+    /// The units to enable: every job the app keeps (a job stopped by its owner was disabled).
+    public var unitsToEnable: [String] {
+        steps.filter { $0.change != .remove }.map(\.unit)
+    }
+
+    public func units(_ change: Change) -> [String] {
+        steps.filter { $0.change == change }.map(\.unit)
+    }
+}

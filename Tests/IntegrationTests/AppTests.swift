@@ -1,0 +1,166 @@
+import Glibc
+import Testing
+import UnitifyClient
+import UnitifyCore
+
+/// `up` and `down` against the real manager: a Procfile applied, changed, applied twice, broken,
+/// and taken down, with jobs of another app and one started by hand beside it that are never touched.
+@Suite(.enabled(if: Live.enabled, Live.reason))
+struct AppTests {
+    var configDirectory: String { (try? UnitFileDirectory.user().directory) ?? "" }
+
+    /// A directory named as the app, with this Procfile in it.
+    func project(_ stem: String, _ procfile: String) -> (directory: String, app: String) {
+        let app = uniqueName(stem)
+        let directory = makeTemporaryDirectory() + "/" + app
+        _ = spawnAndWait(["mkdir", "-p", directory])
+        write(procfile, to: directory + "/Procfile")
+        return (directory, app)
+    }
+
+    func write(_ text: String, to path: String) {
+        _ = spawnAndWait(["sh", "-c", "printf '%s' \"$1\" > \"$2\"", "sh", text, path])
+    }
+
+    func pid(_ unit: String) throws -> UInt32 {
+        try Jobs.user().status(of: unit).mainPID
+    }
+
+    func fileExists(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0
+    }
+
+    @Test func upAppliesOnlyWhatChangedAndDownLeavesNothing() throws {
+        let (directory, app) = project("shop", """
+            web: exec sleep 301
+            worker: while true; do echo "tick $PORT $MODE"; sleep 1; done
+            clock: --restart always -e PORT=9999 -- sleep 303
+
+            """)
+        write("MODE=dev\n", to: directory + "/.env")
+        defer { _ = unitify(["down"], in: directory); removeTree(directory) }
+        // Beside it: a job of another app and one started by hand, both never to be touched.
+        let other = project("other", "web: exec sleep 311\n")
+        defer { _ = unitify(["down"], in: other.directory); removeTree(other.directory) }
+        #expect(unitify(["up"], in: other.directory).status == 0)
+        let byHand = uniqueName("hand")
+        #expect(unitify(["run", "--persistent", "--name", byHand, "--", "sleep", "312"]).status == 0)
+        defer { _ = unitify(["uninstall", byHand]) }
+        let untouched = [try pid("\(other.app)-web.service"), try pid("\(byHand).service")]
+
+        let up = unitify(["up"], in: directory)
+        #expect(up.status == 0, "\(up.stderr)")
+        for job in ["web", "worker", "clock"] {
+            #expect(up.stdout.contains("\(app): \(job) started (pid "), "\(up.stdout)")
+            let file = readFile("\(configDirectory)/\(app)-\(job).service")
+            #expect(file.contains("\nApp=\(app)\n") && file.contains("\nWorkingDirectory=\(directory)\n"))
+            #expect(fileExists("\(configDirectory)/default.target.wants/\(app)-\(job).service"))
+        }
+        #expect(readFile("\(configDirectory)/\(app)-worker.service").contains("\nEnvironment=\"MODE=dev\"\n"))
+        #expect(readFile("\(configDirectory)/\(app)-worker.service").contains("\nEnvironment=\"PORT=5100\"\n"))
+        #expect(readFile("\(configDirectory)/\(app)-clock.service").contains("\nEnvironment=\"PORT=9999\"\n"))
+        let pids = try ["web", "worker", "clock"].map { try pid("\(app)-\($0).service") }
+        #expect(!pids.contains(0))
+
+        let twice = unitify(["up"], in: directory)
+        #expect(twice.status == 0 && twice.stdout == "\(app): nothing changed (3 jobs running)\n", "\(twice.stdout)\(twice.stderr)")
+        #expect(try ["web", "worker", "clock"].map { try pid("\(app)-\($0).service") } == pids)
+
+        // One line changed, one removed: only those two jobs are touched.
+        write("web: exec sleep 301\nworker: while true; do echo \"tock $PORT $MODE\"; sleep 1; done\n", to: directory + "/Procfile")
+        let changed = unitify(["up"], in: directory)
+        #expect(changed.status == 0, "\(changed.stderr)")
+        #expect(changed.stdout.contains("\(app): web unchanged (pid \(pids[0]))"), "\(changed.stdout)")
+        #expect(changed.stdout.contains("\(app): worker restarted (pid "), "\(changed.stdout)")
+        #expect(changed.stdout.contains("\(app): clock removed"), "\(changed.stdout)")
+        #expect(try pid("\(app)-web.service") == pids[0])
+        let worker = try pid("\(app)-worker.service")
+        #expect(worker != 0 && worker != pids[1])
+        #expect(!fileExists("\(configDirectory)/\(app)-clock.service"))
+        #expect(!fileExists("\(configDirectory)/default.target.wants/\(app)-clock.service"))
+        #expect(try Jobs.user().status(of: "\(app)-clock.service").isRunning == false)
+
+        // The group: status, restart and stop act on every job of the app.
+        let status = unitify(["status", app])
+        #expect(status.status == 0, "\(status.stderr)")
+        #expect(status.stdout.contains("\(app)-web ") && status.stdout.contains("\(app)-worker ") && !status.stdout.contains(other.app))
+        #expect(eventually { unitify(["journal", app, "-n", "50", "-o", "cat"]).stdout.contains("tock 5100 dev") })
+        let restarted = unitify(["restart", app])
+        #expect(restarted.status == 0, "\(restarted.stderr)")
+        #expect(try pid("\(app)-web.service") != pids[0])
+
+        let down = unitify(["down"], in: directory)
+        #expect(down.status == 0 && down.stdout == "\(app): removed web, worker\n", "\(down.stdout)\(down.stderr)")
+        let left = directoryEntries(configDirectory).filter { $0.hasPrefix(app + "-") }
+            + directoryEntries(configDirectory + "/default.target.wants").filter { $0.hasPrefix(app + "-") }
+        #expect(left.isEmpty, "\(left)")
+        for job in ["web", "worker"] { #expect(try Jobs.user().status(of: "\(app)-\(job).service").isRunning == false) }
+        #expect(unitify(["down"], in: directory).stdout == "\(app): no jobs to remove\n")
+        #expect(try [pid("\(other.app)-web.service"), pid("\(byHand).service")] == untouched)
+    }
+
+    @Test func aMalformedFileTouchesNothing() throws {
+        let (directory, app) = project("broken", "web: exec sleep 321\n")
+        defer { _ = unitify(["down"], in: directory); removeTree(directory) }
+        #expect(unitify(["up"], in: directory).status == 0)
+        let before = try pid("\(app)-web.service")
+        write("web: exec sleep 322\nnew: exec sleep 323\nnot a job line\n", to: directory + "/Procfile")
+        let bad = unitify(["up"], in: directory)
+        #expect(bad.status == 2)
+        #expect(bad.stderr == "unitify: Procfile:3: expected 'name: command', e.g. 'web: ./server --port $PORT'\n", "\(bad.stderr)")
+        write("web: exec sleep 322\nnew: --restart sometimes -- sleep 323\n", to: directory + "/Procfile")
+        let badOption = unitify(["up"], in: directory)
+        #expect(badOption.status == 2 && badOption.stderr.hasPrefix("unitify: Procfile:2: "), "\(badOption.stderr)")
+        #expect(try pid("\(app)-web.service") == before)
+        #expect(!fileExists("\(configDirectory)/\(app)-new.service"))
+        #expect(readFile("\(configDirectory)/\(app)-web.service").contains("sleep 321"))
+    }
+
+    @Test func aJobThatDoesNotStartIsReportedAndTheOthersKept() throws {
+        let (directory, app) = project("crash", "good: exec sleep 331\nbad: echo boom-\(UInt32.random(in: 0...999_999)); exit 3\n")
+        defer { _ = unitify(["down"], in: directory); removeTree(directory) }
+        let up = unitify(["up"], in: directory)
+        #expect(up.status == 1)
+        #expect(up.stdout.contains("\(app): good started (pid "), "\(up.stdout)")
+        #expect(up.stderr.contains("unitify: \(app): bad did not start: "), "\(up.stderr)")
+        #expect(up.stderr.contains("boom-"), "its last lines: \(up.stderr)")
+        #expect(try Jobs.user().status(of: "\(app)-good.service").isRunning)
+    }
+
+    @Test func aJobStartsAfterTheOneItFollowsIsReady() throws {
+        let (directory, app) = project("order", """
+            first: --ready file:ready.flag -- sh -c 'sleep 1; touch ready.flag; exec sleep 341'
+            second: --after first -- sh -c 'if test -e ready.flag; then echo ready > seen; else echo early > seen; fi; exec sleep 342'
+
+            """)
+        defer { _ = unitify(["down"], in: directory); removeTree(directory) }
+        let up = unitify(["up"], in: directory)
+        #expect(up.status == 0, "\(up.stderr)")
+        #expect(up.stdout.contains("\(app): first started (pid ") && up.stdout.contains("ready: file:\(directory)/ready.flag"), "\(up.stdout)")
+        #expect(eventually { readFile(directory + "/seen") == "ready\n" }, "second started before first was ready: \(readFile(directory + "/seen"))")
+        #expect(readFile("\(configDirectory)/\(app)-second.service").contains("\nAfter=\(app)-first.service\n"))
+    }
+
+    /// `stop` disables a persistent job, so that it is not started at boot; `status` says so, and
+    /// `start` (or `up`) enables it again. (The reboot itself: BootedTests.)
+    @Test func aStoppedJobStaysStoppedUntilStartedOrUp() throws {
+        let (directory, app) = project("halt", "web: exec sleep 351\n")
+        defer { _ = unitify(["down"], in: directory); removeTree(directory) }
+        #expect(unitify(["up"], in: directory).status == 0)
+        let unit = "\(app)-web.service"
+        // The state is read once before the stop: the manager keeps what it read first.
+        #expect(unitify(["status", "\(app)-web", "-n", "0"]).stdout.contains("Enabled: enabled"))
+        #expect(unitify(["stop", "\(app)-web"]).status == 0)
+        #expect(!fileExists("\(configDirectory)/default.target.wants/\(unit)"))
+        let status = unitify(["status", "\(app)-web", "-n", "0"])
+        #expect(status.stdout.contains("stopped by you, it stays stopped after a reboot until 'unitify start \(app)-web'"), "\(status.stdout)")
+        #expect(unitify(["start", "\(app)-web"]).status == 0)
+        #expect(fileExists("\(configDirectory)/default.target.wants/\(unit)"))
+        #expect(unitify(["stop", app]).status == 0)
+        #expect(!fileExists("\(configDirectory)/default.target.wants/\(unit)"))
+        let up = unitify(["up"], in: directory)
+        #expect(up.status == 0 && up.stdout.contains("\(app): web started (pid "), "\(up.stdout)\(up.stderr)")
+        #expect(fileExists("\(configDirectory)/default.target.wants/\(unit)"))
+    }
+}

@@ -1,0 +1,198 @@
+import Testing
+@testable import UnitifyCore
+
+/// The Procfile, an app's jobs rendered from it, and `up`'s plan: all decided with no manager.
+@Suite struct ProcfileTests {
+    @Test func plainLinesAreShellCommandsAsForemanRunsThem() throws {
+        let file = try Procfile.parse("# the shop\nweb: bundle exec rails s -p $PORT\n\nworker:python -u worker.py  \r\n", path: "Procfile")
+        #expect(file.lines.map(\.name) == ["web", "worker"])
+        #expect(file.lines.map(\.number) == [2, 4])
+        #expect(file.lines[0].body == .shell("bundle exec rails s -p $PORT"))
+        #expect(file.lines[1].body == .shell("python -u worker.py"))
+    }
+
+    @Test func aLineStartingWithADashIsRunsOptions() throws {
+        let file = try Procfile.parse("""
+            web: --restart always -e PORT=8080 -- ./server --port 8080
+            worker: --line 'nohup python -u worker.py > worker.log 2>&1 &'
+            """, path: "Procfile")
+        #expect(file.lines[0].body == .options(["--restart", "always", "-e", "PORT=8080", "--", "./server", "--port", "8080"]))
+        #expect(file.lines[1].body == .options(["--line", "nohup python -u worker.py > worker.log 2>&1 &"]))
+    }
+
+    func refusal(_ text: String) -> String? {
+        do {
+            _ = try Procfile.parse(text, path: "app/Procfile")
+            return nil
+        } catch {
+            #expect(error.exitStatus == 2)
+            return error.message
+        }
+    }
+
+    @Test func badLinesAreNamedWithFileAndLine() {
+        #expect(refusal("web: ./server\njust a command\n") == "app/Procfile:2: expected 'name: command', e.g. 'web: ./server --port $PORT'")
+        #expect(refusal("web server: ./server") == "app/Procfile:1: 'web server' is not a job name: use letters, digits, _ and -, as in 'web' or 'worker-2'")
+        #expect(refusal("web: a\n# x\nweb: b") == "app/Procfile:3: web is already the job of line 1: give each line its own name")
+        #expect(refusal("web:   ") == "app/Procfile:1: web has no command: write it after the colon")
+        #expect(refusal("web: -e PORT=$PORT -- ./server")?.hasPrefix("app/Procfile:1: ") == true)
+        #expect(refusal("web: --restart always -- ./server | tee log")?.hasPrefix("app/Procfile:1: '|' would need a shell") == true)
+        #expect(refusal("web: -e 'A=1")?.hasPrefix("app/Procfile:1: unclosed single quote") == true)
+        #expect(refusal("# nothing\n\n") == "app/Procfile: no jobs in it: write one 'name: command' a line, e.g. 'web: ./server'")
+    }
+}
+
+@Suite struct ReadinessTests {
+    @Test func parsesEachKind() throws {
+        #expect(try Readiness(parsing: "8080", directory: "/srv") == .tcp(8080))
+        #expect(try Readiness(parsing: "tcp:5432", directory: "/srv") == .tcp(5432))
+        #expect(try Readiness(parsing: "unix:run/app.sock", directory: "/srv") == .unixSocket("/srv/run/app.sock"))
+        #expect(try Readiness(parsing: "file:/tmp/ready", directory: "/srv") == .file("/tmp/ready"))
+        #expect(try Readiness(parsing: "cmd:curl -sf localhost:8080/health", directory: "/srv") == .command("curl -sf localhost:8080/health"))
+        for bad in ["http:80", "tcp:0", "tcp:70000", "unix:", "cmd: ", "ready"] {
+            #expect(throws: UnitifyError.self) { try Readiness(parsing: bad, directory: "/srv") }
+        }
+    }
+
+    @Test func theValueIsAnArgumentNeverPartOfTheScript() {
+        let wait = Readiness.tcp(8080).waitCommand
+        #expect(wait.first == "/bin/sh" && wait.last == "1F90")
+        #expect(wait[2].contains("/proc/net/tcp") && wait[2].contains("$1"))
+        #expect(Readiness.hex(5) == "0005" && Readiness.hex(65535) == "FFFF")
+        #expect(Readiness.command("test -f 'a b'").waitCommand.last == "test -f 'a b'")
+        for readiness in [Readiness.tcp(8080), .unixSocket("/run/a.sock"), .file("/tmp/f"), .command("true")] {
+            #expect(Readiness(waitCommand: readiness.waitCommand) == readiness)
+        }
+        #expect(Readiness(waitCommand: ["/bin/sh", "-c", "true"]) == nil)
+    }
+}
+
+@Suite struct AppJobsTests {
+    static let procfileText = """
+        web: ./server --port $PORT
+        worker: python3 -u worker.py
+        clock: --restart always -e PORT=9000 --after web --ready tcp:9000 -- ./server
+        """
+
+    func lines(_ file: Procfile, options: [String: (JobRequest, [String], String?)] = [:]) -> [AppLine] {
+        file.lines.map { line in
+            guard let (request, after, ready) = options[line.name] else { return AppLine(shell: line) }
+            return AppLine(name: line.name, number: line.number, text: line.text, request: request, after: after, ready: ready)
+        }
+    }
+
+    func jobs(_ text: String = procfileText, dotEnv: [String] = [], options: [String: (JobRequest, [String], String?)]? = nil) throws(UnitifyError) -> [AppJob] {
+        let file = try Procfile.parse(text, path: "Procfile")
+        var clock = JobRequest()
+        clock.command = ["./server"]
+        clock.restart = .always
+        clock.env = ["PORT=9000"]
+        return try App.jobs(lines(file, options: options ?? ["clock": (clock, ["web"], "tcp:9000")]), app: "shop", procfile: file,
+                            absolutePath: "/home/alice/project/Procfile", dotEnv: dotEnv, host: FakeHost())
+    }
+
+    @Test func eachLineIsAUnitOfTheAppInTheProcfilesDirectory() throws {
+        let jobs = try jobs()
+        #expect(jobs.map(\.spec.name) == ["shop-web.service", "shop-worker.service", "shop-clock.service"])
+        #expect(jobs[0].spec.argv == ["/bin/sh", "-c", "./server --port $PORT"])
+        #expect(jobs.allSatisfy { $0.spec.workingDirectory == "/home/alice/project" && $0.spec.app == "shop" })
+        #expect(jobs.allSatisfy { $0.text.contains("\n[X-Unitify]\n") && $0.text.contains("\nApp=shop\n") })
+        #expect(jobs[0].text.contains("# Generated by unitify from: /home/alice/project/Procfile web: ./server --port $PORT\n"))
+        #expect(App.name(inUnitFile: jobs[1].text) == "shop")
+    }
+
+    @Test func portIsForemansUnlessTheLineOrDotEnvSetsIt() throws {
+        func port(_ job: AppJob) -> String? { job.spec.environment.last { $0.hasPrefix("PORT=") } }
+        let plain = try jobs()
+        #expect(plain.map(port) == ["PORT=5000", "PORT=5100", "PORT=9000"])
+        let fromDotEnv = try jobs(dotEnv: ["PORT=3000", "MODE=prod"])
+        #expect(fromDotEnv.map(port) == ["PORT=3000", "PORT=3000", "PORT=9000"], "-e beats .env, .env beats foreman's")
+        #expect(fromDotEnv[0].spec.environment.contains("MODE=prod"))
+    }
+
+    @Test func orderAndReadinessGoIntoTheUnitFile() throws {
+        let clock = try jobs()[2]
+        #expect(clock.spec.after == ["shop-web.service"])
+        #expect(clock.text.contains("\nAfter=shop-web.service\n"))
+        #expect(clock.text.contains("\nExecStartPost=@\"/bin/sh\" \"/bin/sh\" \"-c\" \"until grep"))
+        #expect(clock.text.contains(" \"unitify-ready\" \"2328\"\n"))
+        #expect(!clock.text.contains("Wants="), "a job stopped by its owner must not be pulled back in by another")
+    }
+
+    func refusal(_ text: String = procfileText, options: [String: (JobRequest, [String], String?)]) -> String? {
+        do {
+            _ = try jobs(text, options: options)
+            return nil
+        } catch {
+            #expect(error.exitStatus == 2)
+            return error.message
+        }
+    }
+
+    @Test func badJobsAreNamedWithFileAndLine() {
+        var request = JobRequest()
+        request.command = ["./server"]
+        #expect(refusal(options: ["clock": (request, ["db"], nil)]) == "Procfile:3: --after db: there is no line db in Procfile")
+        #expect(refusal(options: ["clock": (request, ["clock"], nil)]) == "Procfile:3: --after clock: a job cannot start after itself")
+        #expect(refusal(options: ["web": (request, ["clock"], nil), "clock": (request, ["worker"], nil), "worker": (request, ["web"], nil)])?
+            .hasPrefix("Procfile:1: --after makes a circle: web → clock → worker → web") == true)
+        #expect(refusal(options: ["clock": (request, [], "tcp:http")]) == "Procfile:3: --ready tcp:http: the port must be a number from 1 to 65535")
+        var timer = request
+        timer.onCalendar = "daily"
+        #expect(refusal(options: ["worker": (timer, [], nil)])?.hasPrefix("Procfile:2: --on-calendar is not for a Procfile line yet") == true)
+        var missing = JobRequest()
+        missing.command = ["./nothing-here"]
+        #expect(refusal(options: ["worker": (missing, [], nil)])?.hasPrefix("Procfile:2: ") == true)
+    }
+}
+
+@Suite struct AppPlanTests {
+    func job(_ name: String, _ text: String) -> AppJob {
+        AppJob(name: name, number: 1, spec: UnitSpec(name: App.unit(app: "shop", job: name), argv: ["/bin/true"], executable: "/bin/true", workingDirectory: "/"), text: text)
+    }
+
+    func file(_ body: String, app: String? = "shop") -> String {
+        "[Service]\nExecStart=\(body)\n\n[X-Unitify]\nVersion=1\n" + (app.map { "App=\($0)\n" } ?? "")
+    }
+
+    func plan(_ desired: [AppJob], _ current: [AppPlan.Current], only: Set<String>? = nil) throws(UnitifyError) -> [String: AppPlan.Change] {
+        let plan = try AppPlan.make(app: "shop", desired: desired, current: current, only: only, procfile: "Procfile")
+        return Dictionary(uniqueKeysWithValues: plan.steps.map { ($0.name, $0.change) })
+    }
+
+    @Test func onlyWhatChangedChanges() throws {
+        let desired = [job("web", file("a")), job("worker", file("b2")), job("new", file("c")), job("halted", file("d"))]
+        let current = [
+            AppPlan.Current(unit: "shop-web.service", text: file("a"), isRunning: true),
+            AppPlan.Current(unit: "shop-worker.service", text: file("b"), isRunning: true),
+            AppPlan.Current(unit: "shop-halted.service", text: file("d"), isRunning: false),
+            AppPlan.Current(unit: "shop-gone.service", text: file("e"), isRunning: true),
+            AppPlan.Current(unit: "other-web.service", text: file("a", app: "other"), isRunning: true),
+            AppPlan.Current(unit: "byhand.service", text: file("a", app: nil), isRunning: true),
+        ]
+        #expect(try plan(desired, current) == ["web": .unchanged, "worker": .restart, "new": .start, "halted": .startAgain, "gone": .remove])
+        let twice = try AppPlan.make(app: "shop", desired: [job("web", file("a"))], current: [current[0]], procfile: "Procfile")
+        #expect(twice.changesNothing && twice.filesToWrite.isEmpty)
+    }
+
+    @Test func namedJobsAloneAreAppliedAndNothingIsRemoved() throws {
+        let desired = [job("web", file("a2")), job("worker", file("b"))]
+        let current = [AppPlan.Current(unit: "shop-web.service", text: file("a"), isRunning: true),
+                       AppPlan.Current(unit: "shop-gone.service", text: file("e"), isRunning: true)]
+        #expect(try plan(desired, current, only: ["web"]) == ["web": .restart])
+    }
+
+    @Test func aNameHeldByAnotherJobIsRefused() {
+        func refusal(_ current: AppPlan.Current) -> String? {
+            do {
+                _ = try plan([job("web", file("a"))], [current])
+                return nil
+            } catch { return error.message }
+        }
+        #expect(refusal(.init(unit: "shop-web.service", text: file("a", app: "other"), isRunning: true)) ==
+            "Procfile:1: shop-web belongs to app other: rename the line, or give the app another name with --app")
+        #expect(refusal(.init(unit: "shop-web.service", text: file("a", app: nil), isRunning: true))?.contains("is a job started with 'unitify run'") == true)
+        #expect(refusal(.init(unit: "shop-web.service", text: "[Service]\nExecStart=/bin/true\n", isRunning: true))?.contains("unit file that unitify did not write") == true)
+        #expect(refusal(.init(unit: "shop-web.service", text: nil, isRunning: true, isOtherwiseLoaded: true))?.contains("is a unit already") == true)
+    }
+}
