@@ -83,6 +83,9 @@ extension ShellLine {
         if let need = lexer.needs.first {
             throw UnitifyError.usage("\(need.what) would need a shell: quote it ('…') to pass it on as it is")
         }
+        if let word = lexer.tokens.first(where: { $0.parts.contains(where: \.isExpansion) }) {
+            throw UnitifyError.usage("'\(word.text)' would need a shell to expand it: quote it ('…') to pass it on as it is, or put the line in --shell '…'")
+        }
         if let op = lexer.tokens.first(where: \.isOperator) {
             throw UnitifyError.usage("'\(op.text)' would need a shell: quote it, or put the line in --shell '…'")
         }
