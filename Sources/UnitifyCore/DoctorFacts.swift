@@ -87,3 +87,38 @@ public enum SessionBus: Sendable, Equatable {
     case refused(String, reason: String)
     case unknown
 }
+
+/// Everything `doctor` judges, gathered on one target (this machine, or another host over ssh)
+/// and judged by the same `Check`s.
+public struct DoctorFacts: Sendable {
+    public var caller: Caller
+    public var manager: ManagerAccess
+    /// The manager's `Version` property, when it answered.
+    public var systemdVersion: String?
+    public var journal: JournalAccess
+    public var logind: LogindState
+    /// logind's KillUserProcesses=, from logind or its configuration; nil when neither says.
+    public var killPolicy: LogindKillPolicy?
+    /// Whether `/var/lib/systemd/linger/USER` exists.
+    public var lingerFile: Bool
+    public var cgroupLayout: CgroupLayout
+    /// The controllers delegated to the manager's cgroup; nil when unknown.
+    public var delegated: Set<String>?
+    /// The session bus behind `run --wait`; nil where it is not checked (another host: `run
+    /// --wait` works only here).
+    public var sessionBus: SessionBus?
+
+    public init(caller: Caller, manager: ManagerAccess, systemdVersion: String?, journal: JournalAccess, logind: LogindState,
+                killPolicy: LogindKillPolicy?, lingerFile: Bool, cgroupLayout: CgroupLayout, delegated: Set<String>?, sessionBus: SessionBus?) {
+        self.caller = caller
+        self.manager = manager
+        self.systemdVersion = systemdVersion
+        self.journal = journal
+        self.logind = logind
+        self.killPolicy = killPolicy
+        self.lingerFile = lingerFile
+        self.cgroupLayout = cgroupLayout
+        self.delegated = delegated
+        self.sessionBus = sessionBus
+    }
+}

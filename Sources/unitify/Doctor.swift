@@ -20,27 +20,19 @@ struct Doctor: ParsableCommand {
 
     @OptionGroup var remote: HostOptions
 
+    /// Each target's checks, after its host on other hosts (JSON: one object per target, with
+    /// `host` first on other hosts); a host that cannot be reached is a problem in one line.
+    /// Exit status 1 when any target has one.
     func run() throws {
         let hosts = try remote.remoteHosts()
-        if !hosts.isEmpty { return try diagnose(hosts) }
-        let diagnosis = Diagnosis.run()
-        let out = Output.standard
-        if json {
-            out.line(JSON.encode(diagnosis))
-        } else {
-            for line in DoctorView.lines(diagnosis.checks, colour: out.usesColour) { out.line(line) }
-        }
-        if !diagnosis.canWork { throw UnitifyError.exit(1) }
-    }
-
-    /// `--host`: each host's checks, after its name (JSON: one object per host, with `host`); a
-    /// host that cannot be reached is a problem in one line. Exit status 1 when any host has one.
-    func diagnose(_ hosts: [RemoteHost]) throws {
         let (json, colour) = (json, Output.standard.usesColour)
-        try HostOptions.act(on: hosts, labelled: !json) { reached, report in
-            let diagnosis = Diagnosis.run(on: reached)
-            report.lines = json ? [JSON.encode(HostDiagnosis(host: reached.host.description, diagnosis: diagnosis))]
-                : DoctorView.lines(diagnosis.checks, colour: colour)
+        try HostOptions.act(scope: .user, hosts: hosts, labelled: !json) { target, report in
+            let diagnosis = Diagnosis.run(on: target)
+            if json {
+                report.lines = [target.remoteHost.map { JSON.encode(HostDiagnosis(host: $0.description, diagnosis: diagnosis)) } ?? JSON.encode(diagnosis)]
+            } else {
+                report.lines = DoctorView.lines(diagnosis.checks, colour: colour)
+            }
             if !diagnosis.canWork { report.exitStatus = 1 }
         }
     }

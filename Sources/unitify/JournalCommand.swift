@@ -45,10 +45,12 @@ struct JournalCommand: ParsableCommand {
 
     @OptionGroup var remote: HostOptions
 
+    /// One path for this machine and for every host: each target reads its own jobs' lines
+    /// (`JournalReading`); this parses the query and says where lines and notes go.
     func run() throws {
         var query = LogQuery()
         query.scope = scope.scope
-        query.units = try JobStorage.local(scope.scope).units(naming: names)
+        query.follow = follow
         if lines == "all" {
             query.lines = nil
         } else if let n = Int(lines), n >= 0 {
@@ -68,45 +70,9 @@ struct JournalCommand: ParsableCommand {
             if !grep.contains(where: \.isUppercase) { regex = regex.ignoresCase() }
             query.grep = regex
         }
-        let hosts = try remote.remoteHosts()
-        if !hosts.isEmpty { return try journalOnHosts(hosts, query) }
-        let selection = runs ?? .all
-        let job = query.units.count == 1 ? Self.managerFacts(of: query.units[0], run: selection != .all, scope: scope.scope) : nil
-        if selection != .all {
-            guard query.units.count == 1 else { throw UnitifyError.usage("--run \(selection.rawValue) needs exactly one NAME") }
-            let unit = query.units[0]
-            guard let bounds = selection.bounds(in: try UnitLog.runs(of: unit, scope: scope.scope), currentID: job?.run) else {
-                throw UnitifyError.failed("\(UnitName.shortName(unit)) has no \(selection.rawValue) run in the journal")
-            }
-            if let since = bounds.since { query.since = max(query.since ?? 0, since) }
-            if let until = bounds.until { query.until = min(query.until ?? .max, until) }
-        }
-
-        if let file = job?.logFile {
-            try FileLog(path: file, output: .standard).show(lines: query.lines, follow: follow)
-            return
-        }
-        let log = try UnitLog(query)
-        let printed = try log.printTail()
-        if printed == 0, !query.units.isEmpty, let unknown = Self.unknownJobs(query.units, scope: scope.scope), unknown.count == query.units.count {
-            let shown = unknown.map { UnitName.shortName($0) }.joined(separator: ", ")
-            throw UnitifyError.notFound("no unit named \(shown), and no lines of \(unknown.count == 1 ? "it" : "them") in the journal: 'unitify status' lists your jobs")
-        }
-        if follow { try log.follow() }
-    }
-
-    /// Those of `units` that are no job at all: no unit or unit file (the manager would load
-    /// it), no record. Nil when the manager cannot say.
-    static func unknownJobs(_ units: [String], scope: ManagerScope) -> [String]? {
-        guard let jobs = try? Jobs.connect(scope), let statuses = try? jobs.jobStatuses(of: units) else { return nil }
-        return statuses.filter { !$0.exists }.map(\.unit)
-    }
-
-    /// What only the manager knows of one job: its current run (when `run`) and its log file, asked
-    /// over one connection that is closed on return, before any following: a connection nobody
-    /// reads fills with the manager's signals. Nil parts when the manager cannot say.
-    static func managerFacts(of unit: String, run: Bool, scope: ManagerScope) -> (run: String?, logFile: String?)? {
-        guard let jobs = try? Jobs.connect(scope) else { return nil }
-        return (run ? try? jobs.status(of: unit).invocationID : nil, try? jobs.logFile(of: unit))
+        let names = try names.map { name throws(UnitifyError) in _ = try UnitName.normalize(name); return name }
+        let hosts = try remote.remoteHosts(system: scope.system)
+        let reading = JournalReading(names: names, query: query, runs: runs ?? .all, output: .standard) { printError("unitify: " + $0) }
+        try reading.run(scope: scope.scope, hosts: hosts)
     }
 }

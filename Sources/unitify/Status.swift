@@ -27,8 +27,9 @@ struct Status: ParsableCommand {
         guard lines >= 0 else { throw UnitifyError.usage("invalid -n \(lines): give 0 or more lines") }
         let units = try names.map { name throws(UnitifyError) in try UnitName.normalize(name) }
         let hosts = try remote.remoteHosts(system: scope.system)
-        let (json, lines, now) = (json, lines, Environment.now())
+        let (names, json, lines, now) = (names, json, lines, Environment.now())
         let out = Output.standard
+        let (width, legend) = (out.terminalWidth, out.isTerminal)
         /// Every target's jobs as JSON records, each with its host on other hosts.
         func printJSON(_ outcomes: [TargetOutcome]) {
             let records = outcomes.flatMap { outcome in
@@ -44,8 +45,9 @@ struct Status: ParsableCommand {
                 if json { return printJSON(outcomes) }
                 let rows = outcomes.flatMap { outcome in (outcome.report?.statuses ?? []).map { (host: outcome.host, status: $0) } }
                 guard !rows.isEmpty || outcomes.allSatisfy({ $0.failure == nil }) else { return }
-                let hostColumn = hosts.isEmpty ? nil : rows.map { $0.host?.description ?? "" }
-                for line in StatusView.table(rows.map(\.status), now: now, width: out.terminalWidth, hosts: hostColumn, legend: hosts.isEmpty && out.isTerminal) {
+                let onHosts = outcomes.contains { $0.host != nil }
+                let hostColumn = onHosts ? rows.map { $0.host?.description ?? "" } : nil
+                for line in StatusView.table(rows.map(\.status), now: now, width: width, hosts: hostColumn, legend: legend && !onHosts) {
                     out.line(line)
                 }
             }) { target, report in
@@ -53,22 +55,13 @@ struct Status: ParsableCommand {
             }
             return
         }
-        if hosts.isEmpty, !json {
-            let expanded = try JobStorage.local(scope.scope).units(naming: names)
-            if expanded != units {
-                // An app: its jobs as a table, as plain 'status' shows every job.
-                let statuses = try Jobs.connect(scope.scope).jobStatuses(of: expanded)
-                for line in StatusView.table(statuses, now: now, width: out.terminalWidth, legend: out.isTerminal) { out.line(line) }
-                if statuses.contains(where: { !$0.isRunning || $0.hasEnded }) { throw UnitifyError.exit(3) }
-                return
-            }
-        }
-        // Each job in detail with its last lines, read where it runs. The exit status is per
-        // target: 3 when a job is not running, 4 when one does not exist (1 when targets disagree).
+        // Each job in detail with its last lines, read where it runs; an app's jobs in a table,
+        // from the target's own files. The exit status is per target: 3 when a job is not
+        // running, 4 when one does not exist (1 when targets disagree).
         try HostOptions.act(scope: scope.scope, hosts: hosts, finally: { outcomes in
             if json { printJSON(outcomes) }
         }) { target, report in
-            try target.describe(units, lines: lines, blocks: !json, now: now, into: &report)
+            try target.describe(names, lines: lines, blocks: !json, now: now, width: width, legend: legend, into: &report)
         }
     }
 }

@@ -33,26 +33,23 @@ struct Top: ParsableCommand {
         }
         let pause = try TimeSpan(parsing: interval)
         guard pause.microseconds >= 100_000 else { throw UnitifyError.usage("--interval must be 100ms or more") }
-        let hosts = try remote.remoteHosts()
-        if !hosts.isEmpty { try HostOptions.refuseSystem(scope.system) }
-        let jobs = hosts.isEmpty ? try Jobs.connect(scope.scope) : nil
+        let targets = TargetSet(scope: scope.scope, hosts: try remote.remoteHosts(system: scope.system))
         var sampler = TopSampler()
-        // With --host, every host at once each frame (over its warm ssh master); the hosts that
-        // failed, in a line each.
+        // Every target at once each frame, through one path: this machine's connection kept, the
+        // hosts over their warm ssh masters; the targets that failed, in a line each.
         var failures: [String] = []
+        var firstFrame = true
         func rows() throws -> [TopRow] {
-            guard let jobs else {
-                failures = []
-                var rows: [TopRow] = []
-                for (host, result) in Fleet(hosts: hosts).each({ _, jobs, _ in try jobs.allJobStatuses() }) {
-                    switch result {
-                    case .success(let statuses): rows += sampler.rows(statuses, now: Environment.now(), host: host.description)
-                    case .failure(let error): failures.append(error.message)
-                    }
-                }
-                return rows
+            let outcomes = targets.run { target, report in try target.sampleJobs(into: &report) }
+            // When no target answers the first time, there is nothing to show: say why, and end.
+            if firstFrame, outcomes.count == 1, let failure = outcomes[0].failure { throw failure }
+            firstFrame = false
+            failures = outcomes.compactMap { outcome in
+                outcome.failure.map { (outcome.failureNamesHost ? "" : outcome.host.map { "\($0): " } ?? "") + $0.message }
             }
-            return sampler.rows(try jobs.allJobStatuses(), now: Environment.now())
+            return outcomes.flatMap { outcome in
+                outcome.failure == nil ? sampler.rows(outcome.report?.statuses ?? [], now: Environment.now(), host: outcome.host?.description) : []
+            }
         }
         let out = Output.standard
         _ = try rows()

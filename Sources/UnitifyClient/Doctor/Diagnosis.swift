@@ -27,8 +27,33 @@ public struct Diagnosis: Encodable {
         try container.encode(canWork, forKey: .canWork)
     }
 
-    /// Runs every check. Each one that needs the manager says so when it cannot be reached.
-    public static func run() -> Diagnosis {
+    /// Every check, judged on the facts `target` gathers: the same `Check`s here and on another
+    /// host. Each one that needs the manager says so when it cannot be reached.
+    public static func run(on target: any Target) -> Diagnosis {
+        judge(target.doctorFacts())
+    }
+
+    /// The checks, in the order they are printed.
+    public static func judge(_ facts: DoctorFacts) -> Diagnosis {
+        let caller = facts.caller
+        let lingering: Bool? = if case .answered(let linger) = facts.logind { linger } else { nil }
+        var checks: [Check] = []
+        checks.append(Check.manager(facts.manager, caller: caller))
+        checks.append(Check.systemdVersion(facts.systemdVersion))
+        checks.append(Check.journal(facts.journal, caller: caller))
+        checks.append(Check.linger(facts.logind, lingerFile: facts.lingerFile, caller: caller))
+        checks.append(Check.killUserProcesses(facts.killPolicy, lingering: lingering, caller: caller))
+        checks.append(Check.controllers(layout: facts.cgroupLayout, delegated: facts.delegated))
+        if let bus = facts.sessionBus { checks.append(Check.sessionBus(bus)) }
+        return Diagnosis(uid: caller.uid, user: caller.user, systemdVersion: facts.systemdVersion, checks: checks)
+    }
+}
+
+extension ThisMachine {
+    /// This machine's facts, from this process: the manager found as `Jobs.connect` finds it (with
+    /// the reason it cannot be reached), logind on the system bus, journald's and logind's
+    /// configuration, the cgroup tree and the session bus.
+    public func doctorFacts() -> DoctorFacts {
         let caller = Caller.current
         let location = ManagerLocation.current()
         var access = location.obstacle
@@ -39,24 +64,18 @@ public struct Diagnosis: Encodable {
                 jobs = connected
                 access = .reachable(socket: socket, state: (try? connected.manager.property("SystemState"))??.string)
             } catch {
-                access = .connectFailed(socket: socket, reason: describe(errno: error.errno), permissionDenied: error.errno == EACCES)
+                access = .connectFailed(socket: socket, reason: UnitifyClient.describe(errno: error.errno), permissionDenied: error.errno == EACCES)
             }
         }
-        let version = (try? jobs?.manager.property("Version"))??.string
         let logind = Logind.ask(caller: caller)
-        let lingerFile = pathExists("/var/lib/systemd/linger/\(caller.user)")
-        let lingering: Bool? = if case .answered(let linger) = logind.state { linger } else { nil }
-
-        var checks: [Check] = []
-        checks.append(Check.manager(access ?? .noSocket(runtimeDirectory: location.runtimeDirectory ?? ""), caller: caller))
-        checks.append(Check.systemdVersion(version))
-        checks.append(Check.journal(JournalFacts.gather(caller: caller), caller: caller))
-        checks.append(Check.linger(logind.state, lingerFile: lingerFile, caller: caller))
-        checks.append(Check.killUserProcesses(logind.killPolicy ?? LogindKillPolicy.parse(ConfigFiles.read("logind.conf")),
-                                              lingering: lingering, caller: caller))
-        checks.append(Check.controllers(layout: CgroupLayout.current, delegated: jobs?.delegatedControllers()))
-        checks.append(Check.sessionBus(SessionBus.probe(location.runtimeDirectory)))
-        return Diagnosis(uid: caller.uid, user: caller.user, systemdVersion: version, checks: checks)
+        return DoctorFacts(
+            caller: caller, manager: access ?? .noSocket(runtimeDirectory: location.runtimeDirectory ?? ""),
+            systemdVersion: (try? jobs?.manager.property("Version"))??.string,
+            journal: JournalFacts.gather(caller: caller), logind: logind.state,
+            killPolicy: logind.killPolicy ?? LogindKillPolicy.parse(ConfigFiles.read("logind.conf")),
+            lingerFile: pathExists("/var/lib/systemd/linger/\(caller.user)"),
+            cgroupLayout: CgroupLayout.current, delegated: jobs?.delegatedControllers(),
+            sessionBus: SessionBus.probe(location.runtimeDirectory))
     }
 }
 

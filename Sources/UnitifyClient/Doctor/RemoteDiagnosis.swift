@@ -1,21 +1,20 @@
 import Systemd
 import UnitifyCore
 
-extension Diagnosis {
-    /// `doctor --host`: the checks of `run()` on another host, for the user unitify logs in as
-    /// there, judged by the same `Check`s. The facts come over the connection already made (the
-    /// manager's properties), its system bus (logind) and one short script (journal, groups,
-    /// cgroups). The session bus is not checked: `run --wait` works only here.
-    public static func run(on reached: ReachedHost) -> Diagnosis {
-        let caller = Caller(uid: reached.answer.uid, user: reached.answer.user)
-        let manager = reached.jobs.manager
-        let version = (try? manager.property("Version"))??.string
+extension ReachedHost {
+    /// `doctor --host`: the facts of this host, for the user unitify logs in as there. They come
+    /// over the connection already made (the manager's properties), its system bus (logind) and
+    /// one short script (journal, groups, cgroups). The session bus is not checked: `run --wait`
+    /// works only here.
+    public func doctorFacts() -> DoctorFacts {
+        let caller = Caller(uid: answer.uid, user: answer.user)
+        let manager = jobs.manager
         let group = (try? manager.property("ControlGroup"))??.string ?? ""
-        let facts = RemoteFacts.gather(RemoteShell(connection: reached.connection), controlGroup: group)
+        let facts = RemoteFacts.gather(RemoteShell(connection: connection), controlGroup: group)
 
         let logind: Logind
         do throws(SystemBusFailure) {
-            let session = try reached.connection.connectSystemBus()
+            let session = try connection.connectSystemBus()
             defer { session.end() }
             if let bus = session.bus {
                 let state: LogindState = switch Logind.lingers(bus, uid: caller.uid) {
@@ -32,16 +31,11 @@ extension Diagnosis {
             case .failed(let reason): logind = Logind(state: .unreachable(reason: reason))
             }
         }
-        let lingering: Bool? = if case .answered(let linger) = logind.state { linger } else { nil }
-
-        var checks: [Check] = []
-        checks.append(Check.manager(.reachable(socket: reached.answer.bus ?? "?", state: (try? manager.property("SystemState"))??.string), caller: caller))
-        checks.append(Check.systemdVersion(version))
-        checks.append(Check.journal(facts.journal, caller: caller))
-        checks.append(Check.linger(logind.state, lingerFile: reached.answer.lingers, caller: caller))
-        checks.append(Check.killUserProcesses(logind.killPolicy, lingering: lingering, caller: caller))
-        checks.append(Check.controllers(layout: facts.layout, delegated: facts.delegated))
-        return Diagnosis(uid: caller.uid, user: caller.user, systemdVersion: version, checks: checks)
+        return DoctorFacts(
+            caller: caller, manager: .reachable(socket: answer.bus ?? "?", state: (try? manager.property("SystemState"))??.string),
+            systemdVersion: (try? manager.property("Version"))??.string, journal: facts.journal, logind: logind.state,
+            killPolicy: logind.killPolicy, lingerFile: answer.lingers, cgroupLayout: facts.layout, delegated: facts.delegated,
+            sessionBus: nil)
     }
 }
 

@@ -4,13 +4,20 @@ import UnitifyCore
 
 /// A job's log file (`--log-file`), read and followed like the journal: nohup-style file logs are
 /// first class. Following copes with truncation (copytruncate) and rotation (rename + new file).
-public final class FileLog {
+public final class FileLog: JournalSource {
     let path: String
     let output: Output
+    /// How many of the last lines the tail shows (all when nil), and whether a follow comes after.
+    var lines: Int?
+    var follows: Bool
+    /// Where the tail ended, for the follow; nil when the file is missing.
+    var place: Place?
 
-    public init(path: String, output: Output) {
+    public init(path: String, output: Output, lines: Int? = nil, follow: Bool = false) {
         self.path = path
         self.output = output
+        self.lines = lines
+        follows = follow
     }
 
     /// Where following stands in one file: the open file, its inode, and how far it was printed.
@@ -18,25 +25,43 @@ public final class FileLog {
 
     /// Prints the last `lines` lines (all when nil), then follows when asked.
     public func show(lines: Int?, follow: Bool) throws {
-        let place: Place
+        self.lines = lines
+        follows = follow
+        _ = try printTail(entryEnded: nil)
+        if follow { try self.follow(from: place) }
+    }
+
+    /// Prints the last `lines` lines (all when nil); the file stays open when a follow comes after.
+    /// A file missing is an error, unless it is to be followed: it may yet come.
+    public func printTail(entryEnded: ((UInt64) -> Void)?) throws -> Int {
+        let start: Place
         do {
             let file = try FileDescriptor.open(FilePath(path), .readOnly, options: .closeOnExec)
             do {
                 let info = try Stat(file)
-                place = (file, info.inode, lines.map { tailOffset(file, size: info.size, lines: $0) } ?? 0)
+                start = (file, info.inode, lines.map { tailOffset(file, size: info.size, lines: $0) } ?? 0)
             } catch {
                 try? file.close()
                 throw error
             }
-        } catch Errno.noSuchFileOrDirectory where follow {
-            try self.follow(from: nil)
+        } catch Errno.noSuchFileOrDirectory where follows {
+            return 0
         } catch {
             throw UnitifyError.failed("cannot read the job's log file \(path): \(error)")
         }
-        let offset = copy(place.file, from: place.offset)
+        let offset = copy(start.file, from: start.offset)
         output.flush()
-        if follow { try self.follow(from: (place.file, place.inode, offset)) }
-        try? place.file.close()
+        entryEnded?(0)
+        if follows {
+            place = (start.file, start.inode, offset)
+        } else {
+            try? start.file.close()
+        }
+        return offset > start.offset ? 1 : 0
+    }
+
+    public func follow(entryEnded: ((UInt64) -> Void)?, note: @escaping (String) -> Void) throws {
+        try follow(from: place, entryEnded: entryEnded)
     }
 
     /// The offset where the last `lines` lines begin, found by reading backwards in blocks.
@@ -77,14 +102,16 @@ public final class FileLog {
 
     /// Polls every 50 ms: new bytes are printed; a shrunken file was truncated (start over); a
     /// different inode at the path was rotated (finish the old file, then read the new one).
-    func follow(from start: Place?) throws -> Never {
+    func follow(from start: Place?, entryEnded: ((UInt64) -> Void)? = nil) throws -> Never {
         StopSignals.listen()
         var current = start
         while true {
             if let (file, inode, lastOffset) = current {
                 var offset = lastOffset
                 if let size = try? Stat(file).size, size < offset { offset = 0 }
+                let before = offset
                 offset = copy(file, from: offset)
+                if offset != before { entryEnded?(0) }
                 if let atPath = try? Stat(FilePath(path)), atPath.inode != inode {
                     try? file.close()
                     current = reopen()

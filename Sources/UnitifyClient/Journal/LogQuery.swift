@@ -17,6 +17,9 @@ public struct LogQuery {
     public var format: LogFormat = .short
     /// The user manager's units (matched with the caller's uid), or with `.system` PID 1's.
     public var scope: ManagerScope = .user
+    /// New lines are to be followed after the last ones: a tail read over ssh then notes where
+    /// that host's journal ended, for the follow to start there.
+    public var follow = false
 
     public init() {}
 }

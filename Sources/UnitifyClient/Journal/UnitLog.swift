@@ -47,8 +47,9 @@ public final class UnitLog {
     // MARK: Reading
 
     /// Prints the last `query.lines` matching entries (all when nil); returns how many.
+    /// `entryEnded`: see `JournalSource`.
     @discardableResult
-    public func printTail() throws -> Int {
+    public func printTail(entryEnded: ((UInt64) -> Void)? = nil) throws -> Int {
         var printed = 0
         if try positionBeforeFirstEntry() {
             while try entries.next() {
@@ -56,6 +57,7 @@ public final class UnitLog {
                 guard try matchesFilters() else { continue }
                 try printEntry()
                 printed += 1
+                if let entryEnded { entryEnded(entries.currentTime) }
             }
         }
         output.flush()
@@ -103,7 +105,7 @@ public final class UnitLog {
 
     /// Prints entries as they arrive until SIGINT or SIGTERM, which end the process with status 0.
     /// Restarts of the unit are followed: the matches are by unit, not by process.
-    public func follow() throws -> Never {
+    public func follow(entryEnded: ((UInt64) -> Void)? = nil) throws -> Never {
         StopSignals.listen()
         // Nothing printed: start at the end, wherever the search for a first entry stopped.
         if lastTime == nil {
@@ -125,6 +127,7 @@ public final class UnitLog {
                 if try matchesFilters() {
                     try printEntry()
                     printed = true
+                    if let entryEnded { entryEnded(entries.currentTime) }
                 }
             }
             if printed { lookAgainUntil = monotonicMicroseconds() + 1_000_000 }
@@ -133,6 +136,12 @@ public final class UnitLog {
 
     /// How often `follow` looks for new entries while lines are coming (see there).
     static let followPollMicroseconds: UInt64 = 5_000
+}
+
+extension UnitLog: JournalSource {
+    public func follow(entryEnded: ((UInt64) -> Void)?, note: @escaping (String) -> Void) throws {
+        try follow(entryEnded: entryEnded)
+    }
 }
 
 extension UnitLog {

@@ -10,8 +10,19 @@ extension Target {
 
     /// `status NAME...`: each job in a block with its last `lines` lines (none with `blocks`
     /// false: JSON). The exit status: 3 when a job is not running, 4 when one does not exist.
-    public func describe(_ units: [String], lines: Int, blocks: Bool, now: UInt64, into report: inout TargetReport) throws {
+    /// An app's name (`storage.units(naming:)`, from the target's own files) shows its jobs as a
+    /// table, `width` wide, as plain `status` shows every job (its legend only here: on another
+    /// host each line starts with the host).
+    public func describe(_ names: [String], lines: Int, blocks: Bool, now: UInt64, width: Int? = nil, legend: Bool = false,
+                         into report: inout TargetReport) throws {
         let jobs = try self.jobs
+        let units = try names.map { name throws(UnitifyError) in try UnitName.normalize(name) }
+        if blocks, case let expanded = try storage.units(naming: names), expanded != units {
+            report.statuses = try jobs.jobStatuses(of: expanded)
+            report.lines = StatusView.table(report.statuses, now: now, width: width, legend: legend && remoteHost == nil)
+            if report.statuses.contains(where: { !$0.isRunning || $0.hasEnded }) { report.exitStatus = 3 }
+            return
+        }
         for (index, status) in try jobs.jobStatuses(of: units).enumerated() {
             guard status.exists else {
                 report.notes.append("no unit named \(UnitName.shortName(status.unit))\(there): '\(("unitify status " + options).trimmingSpaces())' lists yours")

@@ -21,6 +21,20 @@ public protocol Target {
     /// is false; what was found or done in the notes when it matters (not that it was turned
     /// on, when `quiet`). Throws when the job must not start without it.
     func ensureLinger(_ enable: Bool, for unit: String, quiet: Bool, into report: inout TargetReport) throws(UnitifyError)
+
+    // What `journal` and `doctor` read, where the jobs run.
+
+    /// The lines of `query` in the target's journal: sd-journal here, `journalctl -o export`
+    /// over ssh there; printed on `output` after the host, padded to `hostWidth` (none here).
+    func journal(_ query: LogQuery, hostWidth: Int, on output: Output) throws -> any JournalSource
+    /// A job's log file (`--log-file`), read on the target's disk: its last `lines` (all when
+    /// nil), and what comes after them when it will be followed.
+    func logFile(_ path: String, lines: Int?, follow: Bool, hostWidth: Int, on output: Output) -> any JournalSource
+    /// A job's runs in the journal, oldest first: each invocation ID with the time of its last
+    /// entry (`journal --run`).
+    func runs(of unit: String) throws -> [(id: String, end: UInt64)]
+    /// The facts `doctor` judges (`Check`), gathered on the target for the user jobs run as there.
+    func doctorFacts() -> DoctorFacts
 }
 
 extension Target {

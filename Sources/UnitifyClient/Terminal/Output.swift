@@ -42,6 +42,14 @@ public final class Output {
         return lines
     }
 
+    /// The bytes kept since the last call (`capturing(like:)`), which are then forgotten: one
+    /// entry's lines, when several targets' lines are merged.
+    public func takeCaptured() -> [UInt8] {
+        flush()
+        defer { if kept != nil { kept!.removeAll(keepingCapacity: true) } }
+        return kept ?? []
+    }
+
     /// Colour only on a terminal, and never with NO_COLOR set.
     public var usesColour: Bool {
         isTerminal && (getenv("NO_COLOR").map { $0.pointee == 0 } ?? true)

@@ -1,0 +1,21 @@
+import UnitifyCore
+
+/// The targets of a command that works on them again and again (`top`'s frames): this machine
+/// is made once, so that its manager connection serves every round; the hosts are reached again
+/// each round, over their warm ssh masters, as `Targets.run` reaches them.
+public final class TargetSet {
+    public let hosts: [RemoteHost]
+    /// This machine, when no host is named.
+    private let here: ThisMachine?
+
+    public init(scope: ManagerScope, hosts: [RemoteHost]) {
+        self.hosts = hosts
+        here = hosts.isEmpty ? ThisMachine(scope) : nil
+    }
+
+    /// `operation` on every target, at once; the outcomes in the order of the targets.
+    public func run(_ operation: @escaping TargetOperation) -> [TargetOutcome] {
+        if let here { return [Targets.outcome(of: operation, on: here)] }
+        return Targets.run(on: hosts) { reached, report in try operation(reached, &report) }
+    }
+}
