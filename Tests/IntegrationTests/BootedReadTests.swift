@@ -1,0 +1,41 @@
+import Glibc
+import Testing
+import UnitifyClient
+import UnitifyCore
+
+/// What `journal`, `status APP` and `doctor` read on a host with files of its own: a job's log
+/// file there, an app's jobs from its records there, the host's own facts.
+extension BootedRemoteTests {
+    @Test func journalStatusOfAnAppAndDoctorReadTheHost() throws {
+        let port = Self.freePort()
+        try withMachine("reads", sshPort: port) { machine in
+            let (directory, config) = try Self.client(for: machine, port: port, users: ["alice"])
+            defer { removeTree(directory) }
+            let client = Client(config: config)
+            defer { client.closeMasters(); removeTree(client.runtime) }
+            let host = "alice@127.0.0.1:\(port)"
+
+            // A job with a log file there: journal shows the file's lines, after the host.
+            let started = client.unitify(["run", "--host", host, "--name", "lf", "--log-file", "lf.log", "--", "sh", "-c", "echo in-the-file; exec sleep 1000"])
+            #expect(started.status == 0, "\(started.stderr)")
+            #expect(machine.root("until grep -q in-the-file /home/alice/lf.log; do sleep 0.1; done", timeout: 10).status == 0)
+            let journal = client.unitify(["journal", "--host", host, "lf", "-n", "5"])
+            #expect(journal.status == 0, "\(journal.stderr)")
+            #expect(journal.stdout == "\(host) in-the-file\n", "the file's lines, read there: \(journal.stdout)")
+            // --run is refused by that host's target, in one line.
+            let runs = client.unitify(["journal", "--host", host, "lf", "--run", "current"])
+            #expect(runs.status == 2 && runs.stderr.lines.count == 1 && runs.stderr.contains("does not work with --host"), "\(runs.stderr)")
+
+            // An app brought up there: its name is its jobs, from that host's records.
+            let up = machine.login("alice", "mkdir -p shop && cd shop && printf 'web: sleep 1000\\nworker: sleep 1000\\n' > Procfile && unitify up")
+            try #require(up.status == 0, "\(up.stderr)")
+            let app = client.unitify(["status", "--host", host, "shop"])
+            #expect(app.status == 0, "\(app.stderr)")
+            #expect(app.stdout.lines.contains { $0.hasPrefix(host + ": ") && $0.contains("worker") && $0.contains("running") }, "\(app.stdout)")
+
+            // doctor: that host's facts, its name first in JSON.
+            let doctor = client.unitify(["doctor", "--host", host, "--json"])
+            #expect(doctor.stdout.hasPrefix("{\"host\":\"\(host)\",\"uid\":1000,\"user\":\"alice\""), "\(doctor.stdout)")
+        }
+    }
+}
