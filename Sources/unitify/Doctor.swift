@@ -29,7 +29,7 @@ struct Doctor: ParsableCommand {
         try HostOptions.act(scope: .user, hosts: hosts, labelled: !json) { target, report in
             let diagnosis = Diagnosis.run(on: target)
             if json {
-                report.lines = [target.remoteHost.map { JSON.encode(HostDiagnosis(host: $0.description, diagnosis: diagnosis)) } ?? JSON.encode(diagnosis)]
+                report.lines = [JSON.encode(HostDiagnosis(host: target.remoteHost?.description, diagnosis: diagnosis))]
             } else {
                 report.lines = DoctorView.lines(diagnosis.checks, colour: colour)
             }
@@ -38,14 +38,16 @@ struct Doctor: ParsableCommand {
     }
 }
 
-/// `doctor --host --json`: a host's diagnosis, its name first.
+/// `doctor --json`: a target's diagnosis, after its host's name on another host (none here).
 struct HostDiagnosis: Encodable {
-    var host: String
+    var host: String?
     var diagnosis: Diagnosis
 
     func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: Key.self)
-        try container.encode(host, forKey: Key("host"))
+        if let host {
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(host, forKey: Key("host"))
+        }
         try diagnosis.encode(to: encoder)
     }
 
