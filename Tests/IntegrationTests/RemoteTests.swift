@@ -325,8 +325,11 @@ struct RemoteTests {
 
         let unknown = unitify(["journal", "--host", "\(one),\(two)", uniqueName("nosuchjob")], environment: environment)
         #expect(unknown.status == 4 && unknown.stdout.isEmpty && unknown.stderr.contains("no unit named nosuchjob-"), "\(unknown.stderr)")
-        let runs = unitify(["journal", "--host", one, name, "--run", "current"], environment: environment)
-        #expect(runs.status == 2 && runs.stderr.contains("does not work with --host"), "\(runs.stderr)")
+        // --run: the runs told apart by that host's journal, as here.
+        let runs = unitify(["journal", "--host", one, name, "--run", "current", "-o", "short-precise"], environment: environment)
+        let localRun = unitify(["journal", name, "--run", "current", "-o", "short-precise"])
+        #expect(runs.status == 0 && localRun.status == 0, "\(runs.stderr)\(localRun.stderr)")
+        #expect(Self.lines(runs.stdout, of: one) == localRun.stdout.split(separator: "\n").map(String.init) && runs.stdout.contains("fleet line 4"), "\(runs.stdout)")
     }
 
     /// `journal -f` across two hosts while one host's connection is killed (its master and its
