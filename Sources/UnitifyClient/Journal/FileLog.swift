@@ -27,13 +27,13 @@ public final class FileLog: JournalSource {
     public func show(lines: Int?, follow: Bool) throws {
         self.lines = lines
         follows = follow
-        _ = try printTail(entryEnded: nil)
+        _ = try printTail(entryEnded: nil, note: { _ in })
         if follow { try self.follow(from: place) }
     }
 
     /// Prints the last `lines` lines (all when nil); the file stays open when a follow comes after.
     /// A file missing is an error, unless it is to be followed: it may yet come.
-    public func printTail(entryEnded: ((UInt64) -> Void)?) throws -> Int {
+    public func printTail(entryEnded: ((UInt64) -> Void)?, note: (String) -> Void) throws -> Int {
         let start: Place
         do {
             let file = try FileDescriptor.open(FilePath(path), .readOnly, options: .closeOnExec)

@@ -6,12 +6,12 @@ extension UnitLog {
     /// journald's rate limit is per system unit, so all of a user's units share the budget of
     /// user@UID.service; when it drops lines it logs "Suppressed N messages from ...". Say so once
     /// for the time range shown, so a gap is never silent.
-    func reportDroppedLines() {
+    func reportDroppedLines(_ note: (String) -> Void) {
         // A system unit has a rate-limit budget of its own, and its notices name it; not counted here.
         guard !query.scope.isSystem else { return }
         guard let first = firstTime, let last = lastTime, let dropped = try? droppedLines(from: first, to: last), dropped > 0 else { return }
-        printError(
-            "unitify: journald dropped \(dropped) lines of your units in this range under its rate limit (shared by all of uid \(uid)'s units): run the job with --log-file, or raise RateLimitBurst= in journald.conf")
+        note(
+            "journald dropped \(dropped) lines of your units in this range under its rate limit (shared by all of uid \(uid)'s units): run the job with --log-file, or raise RateLimitBurst= in journald.conf")
     }
 
     /// The notices in the range, and the first one after it: journald counts a window's drops only

@@ -43,7 +43,7 @@ public final class JournalReading: @unchecked Sendable {
             let own = merging ? Output.capturing(like: output) : output
             var chunks: [(time: UInt64, bytes: [UInt8])] = []
             let tail = try target.journalTail(names: names, query: query, runs: runs, hostWidth: width, on: own,
-                                              entryEnded: merging ? { chunks.append(($0, own.takeCaptured())) } : nil)
+                                              entryEnded: merging ? { chunks.append(($0, own.takeCaptured())) } : nil, note: note)
             let part = Part(tail: tail, output: own, chunks: chunks)
             parts.set(part, for: target.remoteHost)
         }

@@ -5,8 +5,9 @@
 public protocol JournalSource: AnyObject {
     /// Prints the last lines; returns how many entries (a log file: 0 when it printed nothing).
     /// `entryEnded`, when given, hears each entry's time (microseconds since the epoch; 0 for a
-    /// log file's lines, which carry none) once the entry is printed: where a merge cuts.
-    func printTail(entryEnded: ((UInt64) -> Void)?) throws -> Int
+    /// log file's lines, which carry none) once the entry is printed: where a merge cuts. `note`
+    /// hears what is worth saying about them (lines journald dropped), one line each.
+    func printTail(entryEnded: ((UInt64) -> Void)?, note: (String) -> Void) throws -> Int
     /// Prints new lines as they come after the tail, `entryEnded` after each (nil: the source
     /// writes each out itself). Returns or throws only when it cannot go on: a stop signal ends
     /// the process (`StopSignals`). `note` hears what is worth saying meanwhile (a dropped

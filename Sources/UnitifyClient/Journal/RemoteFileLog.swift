@@ -34,7 +34,7 @@ final class RemoteFileLog: JournalSource {
         if [ "$1" = all ]; then head -c "$size" -- "$2"; else head -c "$size" -- "$2" | tail -n "$1"; fi
         """#
 
-    func printTail(entryEnded: ((UInt64) -> Void)?) throws -> Int {
+    func printTail(entryEnded: ((UInt64) -> Void)?, note: (String) -> Void) throws -> Int {
         let shell = RemoteShell(connection: connection)
         let outcome = try shell.check("read the job's log file \(path)", Self.tailScript,
                                       [lines.map(String.init) ?? "all", path, follows ? "follow" : "once"])

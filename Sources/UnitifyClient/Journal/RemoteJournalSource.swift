@@ -28,7 +28,7 @@ final class RemoteJournalSource: JournalSource {
         RemoteJournalCommand.Filters(since: query.since, until: query.until, maxPriority: query.maxPriority)
     }
 
-    func printTail(entryEnded: ((UInt64) -> Void)?) throws -> Int {
+    func printTail(entryEnded: ((UInt64) -> Void)?, note: (String) -> Void) throws -> Int {
         let entries = try tail()
         for entry in entries {
             let time = entry.realtime ?? 0

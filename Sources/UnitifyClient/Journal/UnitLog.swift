@@ -46,9 +46,10 @@ public final class UnitLog {
 
     // MARK: Reading
 
-    /// Prints the last `query.lines` matching entries (all when nil); returns how many.
+    /// Prints the last `query.lines` matching entries (all when nil); returns how many. A word
+    /// about lines journald dropped goes to `note` (stderr unless told).
     @discardableResult
-    public func printTail() throws -> Int {
+    public func printTail(note: (String) -> Void = { printError("unitify: " + $0) }) throws -> Int {
         var printed = 0
         if try positionBeforeFirstEntry() {
             while try entries.next() {
@@ -58,13 +59,13 @@ public final class UnitLog {
                 printed += 1
             }
         }
-        return try endTail(printed)
+        return try endTail(printed, note: note)
     }
 
     /// `printTail`, telling `entryEnded` (see `JournalSource`) of each entry printed: a loop of
     /// its own, so that the usual one, on the benchmarks' hot path, does not ask for it each time.
-    public func printTail(entryEnded: ((UInt64) -> Void)?) throws -> Int {
-        guard let entryEnded else { return try printTail() }
+    public func printTail(entryEnded: ((UInt64) -> Void)?, note: (String) -> Void) throws -> Int {
+        guard let entryEnded else { return try printTail(note: note) }
         var printed = 0
         if try positionBeforeFirstEntry() {
             while try entries.next() {
@@ -75,14 +76,14 @@ public final class UnitLog {
                 entryEnded(entries.currentTime)
             }
         }
-        return try endTail(printed)
+        return try endTail(printed, note: note)
     }
 
     /// After the tail: the word about dropped lines, and why nothing was printed when the lines
     /// are out of reach.
-    func endTail(_ printed: Int) throws -> Int {
+    func endTail(_ printed: Int, note: (String) -> Void) throws -> Int {
         output.flush()
-        if query.format != .json { reportDroppedLines() }
+        if query.format != .json { reportDroppedLines(note) }
         if printed == 0, let unreadable = Self.linesOutOfReach(uid: uid) { throw unreadable }
         return printed
     }

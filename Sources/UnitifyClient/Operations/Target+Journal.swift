@@ -14,9 +14,9 @@ public struct JournalTail {
 extension Target {
     /// `journal` on this target: the names as units (an app as its jobs, from the target's own
     /// files), the one job's log file when it has one, else the target's journal, within the runs
-    /// asked for; its last lines printed on `output` (`entryEnded`: see `JournalSource`).
+    /// asked for; its last lines printed on `output` (`entryEnded`, `note`: see `JournalSource`).
     public func journalTail(names: [String], query: LogQuery, runs selection: RunSelection, hostWidth: Int, on output: Output,
-                            entryEnded: ((UInt64) -> Void)?) throws -> JournalTail {
+                            entryEnded: ((UInt64) -> Void)?, note: (String) -> Void) throws -> JournalTail {
         var query = query
         query.units = try storage.units(naming: names)
         if selection != .all, query.units.count != 1 { throw UnitifyError.usage("--run \(selection.rawValue) needs exactly one NAME") }
@@ -37,7 +37,7 @@ extension Target {
         }
         let source = try file.map { logFile($0, lines: query.lines, follow: query.follow, hostWidth: hostWidth, on: output) }
             ?? journal(query, hostWidth: hostWidth, on: output)
-        let printed = try source.printTail(entryEnded: entryEnded)
+        let printed = try source.printTail(entryEnded: entryEnded, note: note)
         let unknown = printed == 0 && !query.units.isEmpty ? unknownJobs(query.units) : []
         return JournalTail(source: source, units: query.units, printed: printed, unknown: unknown)
     }
