@@ -22,6 +22,16 @@ extension BootedRemoteTests {
             let journal = client.unitify(["journal", "--host", host, "lf", "-n", "5"])
             #expect(journal.status == 0, "\(journal.stderr)")
             #expect(journal.stdout == "\(host) in-the-file\n", "the file's lines, read there: \(journal.stdout)")
+            // -f: the file followed there, from where the tail ended: every line once, in order.
+            let ticking = client.unitify(["run", "--host", host, "--name", "tk", "--log-file", "tk.log", "--",
+                                          "sh", "-c", "i=0; while :; do i=$((i+1)); echo tick-$i; sleep 0.2; done"])
+            #expect(ticking.status == 0, "\(ticking.stderr)")
+            usleep(1_000_000)
+            let followed = runClean(["sh", "-c", "XDG_RUNTIME_DIR=\(client.runtime) UNITIFY_SSH_CONFIG=\(config) timeout -s TERM 3 \(unitifyBinary) journal --host \(host) tk -n 2 -f"])
+            let ticks = followed.stdout.lines.compactMap { line in line.hasPrefix("\(host) tick-") ? Int(line.dropFirst(host.count + 6)) : nil }
+            #expect(ticks.count >= 8 && ticks == Array(ticks[0]..<(ticks[0] + ticks.count)) && followed.stdout.lines.count == ticks.count,
+                    "\(followed.stdout)\(followed.stderr)")
+
             // --run: that host's journal tells the runs apart (this one's lines are in its file).
             let runs = client.unitify(["journal", "--host", host, "lf", "--run", "current"])
             #expect(runs.status == 0 && runs.stdout == "\(host) in-the-file\n", "\(runs.stdout)\(runs.stderr)")
