@@ -197,7 +197,7 @@ extension BootedRemoteTests {
         #expect(top.stdout.lines.count == 2, "web is the only job left there: \(top.stdout)")
 
         let doctor = alice.remote("doctor", [])
-        #expect(doctor.status == 0 && doctor.stdout.lines.last == "\(host): unitify can work here (1 warning above).", "\(doctor.stdout)\(doctor.stderr)")
+        #expect(doctor.status == 0 && doctor.stdout.lines.last?.hasPrefix("\(host): unitify can work here") == true, "\(doctor.stdout)\(doctor.stderr)")
 
         let directory = makeTemporaryDirectory() + "/shop"
         defer { removeTree(directory) }
