@@ -49,7 +49,7 @@ extension BootedRemoteTests {
         #expect(alice.machine.isRunning(pid, "sh -c \(RemoteAlice.trapsUSR1)"))
         let unknownKill = alice.remote("kill", ["nosuch", "-s", "USR1"])
         #expect(unknownKill.status == 4 && unknownKill.stdout.isEmpty, "\(unknownKill.stdout)")
-        #expect(unknownKill.stderr == "unitify: \(host): no unit named nosuch: 'unitify status' lists yours\n", "\(unknownKill.stderr)")
+        #expect(unknownKill.stderr == "unitify: \(host): no unit named nosuch there: 'unitify status --host \(host)' lists yours\n", "\(unknownKill.stderr)")
 
         // journal: the job's lines and the manager's about it, read there, each after the host.
         // The trap's line and the manager's two about the signal come in either order.
@@ -179,7 +179,7 @@ extension BootedRemoteTests {
         #expect(!alice.machine.fileExists(unitFile) && !alice.machine.fileExists(wanted))
         #expect(alice.property("p.service", "LoadState") == "not-found")
         let gone = alice.remote("remove", ["lf"])
-        #expect(gone.status == 4 && gone.stdout.isEmpty && gone.stderr == "unitify: \(host): no unit named lf: 'unitify status' lists yours\n", "\(gone.stderr)")
+        #expect(gone.status == 4 && gone.stdout.isEmpty && gone.stderr == "unitify: \(host): no unit named lf there: 'unitify status --host \(host)' lists yours\n", "\(gone.stderr)")
         let ended = alice.remote("remove", ["--ended"])
         #expect(ended.status == 0 && ended.stdout == "\(host): removed w\n", "\(ended.stdout)\(ended.stderr)")
         #expect(!alice.machine.fileExists("\(RemoteAlice.records)/w.service") && alice.property("w.service", "LoadState") == "not-found")

@@ -41,5 +41,5 @@ extension ReachedHost: Target {
 
     public var storage: JobStorage { jobs.storage }
 
-    public var options: String { "--host " + ShellWords.quote(host.description) + " " }
+    public var options: String { jobs.options }
 }
