@@ -48,8 +48,11 @@ public final class Manager {
         subscribed = true
     }
 
-    /// Asks for `PropertiesChanged` of one unit (on a direct connection they come anyway).
+    /// Asks for `PropertiesChanged` of one unit (on a direct connection they come anyway). Through
+    /// a broker the manager sends a unit's changes only while a client is subscribed: unsubscribed,
+    /// a wait over ssh would hear nothing and never end.
     public func watchProperties(of unit: String) throws(SystemdError) {
+        try subscribe()
         try bus.addMatch(
             "type='signal',sender='\(Self.destination)',path='\(Self.unitPath(unit))',interface='\(Bus.propertiesInterface)',member='PropertiesChanged'")
     }

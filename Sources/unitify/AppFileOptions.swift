@@ -74,17 +74,3 @@ struct ProcfileLineOptions: ParsableArguments {
 
     @OptionGroup var job: JobOptions
 }
-
-/// A Procfile read and checked, before the host where its jobs run is asked.
-struct LoadedApp: Sendable {
-    var app: String
-    var procfile: Procfile
-    var absolutePath: String
-    var lines: [AppLine]
-    var dotEnv: [String]
-
-    /// Every job of the file as `host` would run it, or the first problem as `FILE:LINE:`.
-    func jobs(host: some Host) throws(UnitifyError) -> [AppJob] {
-        try App.jobs(lines, app: app, procfile: procfile, absolutePath: absolutePath, dotEnv: dotEnv, host: host)
-    }
-}

@@ -17,20 +17,9 @@ struct Down: ParsableCommand {
     @OptionGroup var remote: HostOptions
 
     func run() throws {
-        let app = try appFile.appName()
-        let quiet = quiet
-        let hosts = try remote.remoteHosts()
-        if !hosts.isEmpty {
-            return try HostOptions.act(on: hosts) { reached, report in
-                let removed = try reached.jobs.removeApp(app)
-                if !quiet { report.lines.append(Self.summary(app, removed)) }
-            }
+        let (app, quiet) = (try appFile.appName(), quiet)
+        try HostOptions.act(scope: .user, hosts: try remote.remoteHosts()) { target, report in
+            try target.down(app, quiet: quiet, into: &report)
         }
-        let removed = try Jobs.connect(.user).removeApp(app)
-        if !quiet { Output.standard.line(Self.summary(app, removed)) }
-    }
-
-    static func summary(_ app: String, _ removed: [String]) -> String {
-        removed.isEmpty ? "\(app): no jobs to remove" : "\(app): removed " + removed.map { App.job(of: $0, app: app) }.joined(separator: ", ")
     }
 }

@@ -48,7 +48,8 @@ extension HostOptions {
     }
 
     /// Prints what each target said in the order of the targets: its notes on stderr and its
-    /// lines on stdout, each after the target's host (none for this machine), then its failure
+    /// lines on stdout, each after the target's host (none for this machine; a continued note
+    /// bare there, as a crash's last lines after `unitify: HEADLINE`), then its failure
     /// in one line (what it said before failing is kept). Throws the exit status when any failed:
     /// theirs when they agree, else 1. `labelled`: false for lines that name the host themselves.
     static func report(_ outcomes: [TargetOutcome], labelled: Bool = true, finally: ([TargetOutcome]) -> Void = { _ in }) throws {
@@ -57,7 +58,11 @@ extension HostOptions {
         for outcome in outcomes {
             let prefix = outcome.host.map { "\($0): " } ?? ""
             if let report = outcome.report {
-                for note in report.notes { printError("unitify: \(prefix)\(note)") }
+                for (index, note) in report.notes.enumerated() {
+                    // A note that continues the one before (a crash's last lines) is bare here.
+                    let continued = report.continuedNotes.contains(index) && outcome.host == nil
+                    printError(continued ? note : "unitify: \(prefix)\(note)")
+                }
                 for line in report.lines { out.line(labelled ? prefix + line : line) }
                 if report.exitStatus != 0 { statuses.insert(report.exitStatus) }
             }

@@ -16,14 +16,4 @@ struct PersistenceOptions: ParsableArguments {
 struct LingerOptions: ParsableArguments {
     @Flag(inversion: .prefixedNo, help: "Turn on logind's linger for you when it is off (the default), so that your jobs outlive your logout and persistent ones start at boot; --no-linger leaves it off.")
     var linger = true
-
-    /// Before a user job starts: linger decides whether it outlives the caller's last session.
-    /// Says in one line what was found or done, only when it matters.
-    func ensure(for unit: String, scope: ManagerScope, quiet: Bool = false) {
-        guard !scope.isSystem else { return }
-        let outcome = Linger.ensure(enable: linger)
-        guard let line = Linger.report(outcome, unit: unit) else { return }
-        if outcome == .enabled && quiet { return }
-        printError("unitify: \(line)")
-    }
 }

@@ -53,25 +53,28 @@ struct Run: ParsableCommand {
     var dryRun = false
 
     func run() throws {
-        _ = try TimeSpan(parsing: check)  // a bad --check is bad input before anything starts
+        let check = try StartCheck(check, json: json, quiet: quiet)  // a bad --check is bad input before anything starts
         guard !(wait && follow) else { throw UnitifyError.usage("--wait and --follow exclude each other: pick one") }
-        let hosts = try remote.remoteHosts()
-        if !hosts.isEmpty { return try runOn(hosts) }
-        let (spec, notes) = try job.request(for: Self.self).makeSpec(host: LiveHost())
-        for note in notes where !quiet { printError("unitify: note: \(note)") }
-        if dryRun {
-            printDryRun(spec)
-            return
+        let hosts = try remote.remoteHosts(system: scope.system)
+        guard !wait || hosts.isEmpty else {
+            throw UnitifyError.usage("--wait works with jobs on this machine: after 'run --host', 'unitify wait --host HOST NAME' waits for them")
         }
-        try checkPersistence(hooks: !spec.hooks.isEmpty)
-        let status = try startAndWatch(spec)
-        report(spec, status)
-        if follow {
-            // The manager connection is closed by now: following needs only the journal.
-            let log = try UnitLog(units: [spec.name], lines: 10, scope: scope.scope)
-            try log.printTail()
-            try log.follow()
+        let request = try job.request(for: Self.self)
+        if !dryRun { try checkPersistence(hooks: request.onExit != nil || request.onFailure != nil) }
+        var order = RunOrder(job: request, check: check)
+        order.persistent = persistent
+        order.template = persistent ? try persistence.templateText() : nil
+        order.commandLine = job.typedCommandLine
+        (order.replace, order.linger, order.dryRun, order.settles) = (replace, lingering.linger, dryRun, !wait)
+        var started: (unit: String, hosts: [RemoteHost])?
+        do {
+            try start(order, on: hosts) { started = $0 }
+        } catch {
+            // Followed where it started, even when it did not on every host.
+            if follow, let started { try self.follow(started.unit, on: started.hosts) }
+            throw error
         }
+        if follow, let started { try self.follow(started.unit, on: started.hosts) }
     }
 
     /// The options that go with --persistent only, and those it does not take yet.
@@ -84,145 +87,40 @@ struct Run: ParsableCommand {
         }
     }
 
-    var reporting: StartReport { StartReport(check: check, json: json, quiet: quiet, scope: scope.scope) }
-
-    /// `--host`: the job on every host at once, each its own: the command, directory, PATH and
-    /// paths are looked up there (`RemoteJobHost`), linger is turned on there, and each host
-    /// reports in its own lines.
-    func runOn(_ hosts: [RemoteHost]) throws {
-        try HostOptions.refuseSystem(scope.system)
-        guard !wait else {
-            throw UnitifyError.usage("--wait works with jobs on this machine: after 'run --host', 'unitify wait --host HOST NAME' waits for them")
-        }
-        let request = try job.request(for: Self.self)
-        if !dryRun { try checkPersistence(hooks: request.onExit != nil || request.onFailure != nil) }
-        let template = persistent ? try persistence.templateText() : nil
-        let commandLine = job.typedCommandLine
-        let reporting = StartReport(check: check, json: json, quiet: quiet, scope: scope.scope, hosts: hosts)
-        let (persistent, replace, linger, quiet, dryRun) = (persistent, replace, lingering.linger, quiet, dryRun)
-        let hinted = !quiet && !json && !dryRun
-        var started: [(host: RemoteHost, unit: String)] = []
-        var failure: (any Error)?
-        do {
-            try HostOptions.act(on: hosts, labelled: !json, finally: { outcomes in
-                started = outcomes.compactMap { outcome in outcome.report?.unit.flatMap { unit in outcome.host.map { ($0, unit) } } }
-                // The hints once, after every host's lines, for the hosts where it started.
-                guard hinted, let unit = started.first?.unit else { return }
-                var hinting = reporting
-                hinting.hosts = started.map(\.host)
-                for line in hinting.hints(unit) { Output.standard.line(line) }
-            }) { reached, report in
-                let host = try RemoteJobHost(reached.connection)
-                let (spec, notes) = try request.makeSpec(host: host)
-                if !quiet { report.notes += notes.map { "note: \($0)" } }
-                if dryRun {
-                    report.lines = Self.dryRunLines(spec)
-                    return
-                }
-                let texts = persistent ? try UnitFile.texts(spec, commandLine: commandLine, template: template) : []
-                let jobs = reached.jobs
-                try jobs.requireFeatures(for: spec)  // before linger is turned on
-                try reached.ensureLinger(linger, for: spec.name, quiet: quiet, into: &report)
-                let status = persistent ? try jobs.startPersistent(spec, texts: texts, replace: replace)
-                    : try jobs.startTransient(spec, replace: replace)
-                if let note = Self.writePidFile(spec, status, place: HostOptions.words([reached.host]) + " ", with: host.write), !quiet { report.notes.append("note: \(note)") }
-                let started = StartReport.Started(spec)
-                let settled = try reporting.settle(started, status, on: reached, into: &report)
-                report.lines += reporting.summary(started, settled, host: reached.host)
-                report.unit = spec.name
-            }
-        } catch {
-            failure = error
-        }
-        if follow, let unit = started.first?.unit {
-            // Where it started: the last lines of every host merged, then each followed.
-            var query = LogQuery()
-            query.units = [unit]
-            query.lines = 10
-            let journal = FleetJournal(fleet: Fleet(hosts: started.map(\.host)), query: query, follow: true)
-            _ = journal.printTail()
-            journal.followAll()
-        }
-        if let failure { throw failure }
+    /// The job started on every target, each its own (`Target.run`), and what each said, then
+    /// the hints once; `started` hears the job and where it started. This machine is connected
+    /// through the broker, so that the job stays loaded until this ends (`AddRef`): how a job that
+    /// ends at once ended is then reported the same way whenever the manager lets go of it. With
+    /// --wait, waits here until the job ends and exits with its status.
+    func start(_ order: RunOrder, on hosts: [RemoteHost], started: ((unit: String, hosts: [RemoteHost])) -> Void) throws {
+        let here = ThisMachine(scope.scope, throughBroker: true)
+        let outcomes = Targets.run(here, or: hosts) { target, report in try target.run(order, into: &report) }
+        try HostOptions.report(outcomes, labelled: !json, finally: { outcomes in
+            StartReport.printHints(outcomes, scope: scope.scope, quiet: quiet || json || dryRun)
+            StartReport.started(outcomes).first.map(started)
+        })
+        guard wait, let unit = StartReport.started(outcomes).first?.unit else { return }
+        let ended = try here.jobs.waitUntilEnded(unit)
+        let code = ended.lastExit?.shellStatus ?? (ended.activeState == .failed ? 1 : 0)
+        if !quiet { printError("unitify: \(UnitName.shortName(unit)) \(ended.lastExit?.words ?? "ended")") }
+        throw UnitifyError.exit(code)
     }
 
-    /// Starts the job and watches it: until it ends with --wait, for the settle window otherwise.
-    func startAndWatch(_ spec: UnitSpec) throws -> UnitStatus {
-        // Through the broker, so that the job stays loaded until this ends (`AddRef`): how a job
-        // that ends at once ended is then reported the same way whenever the manager lets go of it.
-        let jobs = try Jobs.connect(scope.scope, throughBroker: true)
-        if !scope.system { warnAboutIgnoredLimits(spec, jobs: jobs) }
-        let texts = persistent ? try UnitFile.texts(spec, commandLine: job.typedCommandLine, template: try persistence.templateText()) : []
-        try jobs.requireFeatures(for: spec, keepLoaded: !persistent)  // before linger is turned on
-        lingering.ensure(for: spec.name, scope: scope.scope, quiet: quiet)
-        let started: UnitStatus
-        if persistent {
-            started = try jobs.startPersistent(spec, texts: texts, replace: replace)
-        } else {
-            started = try jobs.startTransient(spec, replace: replace)
+    /// `--follow`: the job's last lines, then its new ones until Ctrl-C (the job keeps running):
+    /// here from the journal; on hosts, the last lines of every host merged, then each followed.
+    func follow(_ unit: String, on hosts: [RemoteHost]) throws {
+        guard !hosts.isEmpty else {
+            // The manager connection is closed by now: following needs only the journal.
+            let log = try UnitLog(units: [unit], lines: 10, scope: scope.scope)
+            try log.printTail()
+            try log.follow()
+            return
         }
-        let short = UnitName.shortName(spec.name)
-        if let note = Self.writePidFile(spec, started, place: scope.system ? "--system " : "", with: LiveHost().write), !quiet { printError("unitify: note: \(note)") }
-
-        if wait {
-            report(spec, started)
-            Output.standard.flush()  // the summary now, not when the job ends
-            let ended = try jobs.waitUntilEnded(spec.name)
-            let code = ended.lastExit?.shellStatus ?? (ended.activeState == .failed ? 1 : 0)
-            if !quiet { printError("unitify: \(short) \(ended.lastExit?.words ?? "ended")") }
-            throw UnitifyError.exit(code)
-        }
-        return try reporting.settle(StartReport.Started(spec), started, jobs: jobs)
-    }
-
-    /// A line's `echo $! > FILE`: the job's main pid, written once it started as the shell would
-    /// have written the pid of its background job, and a note that says where, and the better way.
-    /// A file that cannot be written is said, and the job runs on, as after the shell's `echo`.
-    /// `place`: `--system ` or `--host HOST ` for the `status` command it names.
-    static func writePidFile(
-        _ spec: UnitSpec, _ status: UnitStatus, place: String = "", with write: (String, OutputTarget) throws(UnitifyError) -> Void
-    ) -> String? {
-        guard let target = spec.pidFile, let path = target.path else { return nil }
-        let short = place + ShellWords.quote(UnitName.shortName(spec.name))
-        guard status.mainPID != 0 else { return "no pid written to \(path): the job has no main process (it already ended)" }
-        do {
-            try write("\(status.mainPID)\n", target)
-        } catch {
-            return "\(error.message); the job runs, and 'unitify status \(short)' shows its pid"
-        }
-        return "wrote the job's pid to \(path), as 'echo $!' would have; 'unitify status \(short)' is the better way to find it: it knows the pid after a restart too"
-    }
-
-    /// The summary on stdout: what started, and how to see it again.
-    func report(_ spec: UnitSpec, _ status: UnitStatus) {
-        reporting.report(StartReport.Started(spec), status)
-    }
-
-    /// MemoryMax= and CPUQuota= do nothing without the controller delegated to the user manager
-    /// (systemd #9641): say so rather than let systemd ignore them silently.
-    func warnAboutIgnoredLimits(_ spec: UnitSpec, jobs: Jobs) {
-        guard spec.memoryMax != nil || spec.cpuQuota != nil else { return }
-        let controllers = jobs.delegatedControllers()
-        if spec.memoryMax != nil, !controllers.contains("memory") {
-            printError("unitify: warning: --memory-max will have no effect: the memory controller is not delegated to your user manager")
-        }
-        if spec.cpuQuota != nil, !controllers.contains("cpu") {
-            printError("unitify: warning: --cpu-quota will have no effect: the cpu controller is not delegated to your user manager")
-        }
-    }
-
-    func printDryRun(_ spec: UnitSpec) {
-        for line in Self.dryRunLines(spec) { Output.standard.line(line) }
-    }
-
-    static func dryRunLines(_ spec: UnitSpec) -> [String] {
-        var lines: [String] = []
-        if let timer = spec.timerName, let properties = spec.timerProperties {
-            lines.append("# \(timer)")
-            for (name, value) in properties { lines.append("\(name)=\(value)") }
-            lines.append("# \(spec.name)")
-        }
-        for (name, value) in spec.serviceProperties { lines.append("\(name)=\(value)") }
-        return lines
+        var query = LogQuery()
+        query.units = [unit]
+        query.lines = 10
+        let journal = FleetJournal(fleet: Fleet(hosts: hosts), query: query, follow: true)
+        _ = journal.printTail()
+        journal.followAll()
     }
 }

@@ -47,89 +47,21 @@ struct Up: ParsableCommand {
         for name in names where !loaded.lines.contains(where: { $0.name == name }) {
             throw UnitifyError.usage("\(appFile.file) has no line \(name): the jobs in it are \(loaded.lines.map(\.name).joined(separator: ", "))")
         }
-        let only = names.isEmpty ? nil : Set(names)
-        let hosts = try remote.remoteHosts()
-        if !hosts.isEmpty { return try upOn(hosts, loaded, only: only, window: window) }
-
-        let desired = try loaded.jobs(host: LiveHost())
-        let jobs = try Jobs.connect(.user)
-        let plan = try AppPlan.make(app: loaded.app, desired: desired, current: try jobs.appState(app: loaded.app, desired: desired.map(\.spec.name)),
-                                    only: only, procfile: appFile.file)
-        let out = Output.standard
-        guard !plan.changesNothing else {
-            if !quiet { out.line(Self.nothingChanged(plan)) }
-            return
-        }
-        if let first = Self.firstStarted(plan) { lingering.ensure(for: first, scope: .user, quiet: quiet) }
-        let outcomes = try jobs.apply(plan, window: window)
-        for line in Self.summary(outcomes, desired) where !quiet { out.line(line) }
-        let failed = outcomes.filter { $0.failure != nil }
-        for outcome in failed {
-            printError("unitify: \(Self.failureLine(outcome, plan))")
-            if let status = outcome.status {
-                printError("last lines of its log:")
-                UnitLog.printLastLines(of: status, 10, to: .error)
-            }
-        }
-        if !quiet && failed.count < outcomes.count && plan.steps.contains(where: { $0.change != .remove }) {
-            for line in ["  logs:   unitify journal \(plan.app) -f", "  status: unitify status \(plan.app)", "  remove: unitify down"] { out.line(line) }
-        }
-        if !failed.isEmpty {
-            printError("unitify: \(plan.app): \(failed.count) of \(outcomes.count) \(outcomes.count == 1 ? "job" : "jobs") did not start; the others run: fix the line and run 'unitify up' again")
-            throw UnitifyError.exit(1)
+        var order = UpOrder(loaded: loaded, only: names.isEmpty ? nil : Set(names), procfile: appFile.file, window: window)
+        order.linger = lingering.linger
+        order.quiet = quiet
+        try HostOptions.act(scope: .user, hosts: try remote.remoteHosts(), finally: { [order] in Self.printHints($0, quiet: order.quiet) }) { [order] target, report in
+            try target.up(order, into: &report)
         }
     }
 
-    /// `--host`: the file applied on every host at once, each checked, planned and reported on its own.
-    func upOn(_ hosts: [RemoteHost], _ loaded: LoadedApp, only: Set<String>?, window: TimeSpan) throws {
-        let (file, quiet, linger) = (appFile.file, quiet, lingering.linger)
-        try HostOptions.act(on: hosts) { reached, report in
-            let desired = try loaded.jobs(host: try RemoteJobHost(reached.connection))
-            let jobs = reached.jobs
-            let plan = try AppPlan.make(app: loaded.app, desired: desired, current: try jobs.appState(app: loaded.app, desired: desired.map(\.spec.name)),
-                                        only: only, procfile: file)
-            guard !plan.changesNothing else {
-                if !quiet { report.lines.append(Self.nothingChanged(plan)) }
-                return
-            }
-            if let first = Self.firstStarted(plan) { try reached.ensureLinger(linger, for: first, quiet: quiet, into: &report) }
-            let outcomes = try jobs.apply(plan, window: window)
-            if !quiet { report.lines += Self.summary(outcomes, desired) }
-            for outcome in outcomes where outcome.failure != nil {
-                report.notes.append(Self.failureLine(outcome, plan))
-                if let status = outcome.status { report.notes += ["last lines of its log:"] + ((try? reached.lastLines(of: status, 10)) ?? []).map { "  " + $0 } }
-                report.exitStatus = 1
-            }
-        }
-    }
-
-    static func nothingChanged(_ plan: AppPlan) -> String {
-        "\(plan.app): nothing changed (\(plan.steps.count) \(plan.steps.count == 1 ? "job" : "jobs") running)"
-    }
-
-    static func firstStarted(_ plan: AppPlan) -> String? {
-        plan.steps.first { $0.change == .start || $0.change == .startAgain }?.unit
-    }
-
-    static func failureLine(_ outcome: AppOutcome, _ plan: AppPlan) -> String {
-        "\(plan.app): \(outcome.step.name) did not start: \(outcome.failure ?? "")"
-    }
-
-    /// A line for each job that came out well: `shop: web started (pid 4101, ready: tcp:5000)`.
-    static func summary(_ outcomes: [AppOutcome], _ desired: [AppJob]) -> [String] {
-        outcomes.filter { $0.failure == nil }.map { outcome in
-            let readiness = desired.first { $0.spec.name == outcome.step.unit }?.spec.readiness
-            let pid = outcome.status.flatMap { $0.mainPID == 0 ? nil : "pid \($0.mainPID)" }
-            let ready = outcome.step.change == .unchanged ? nil : readiness.map { "ready: \($0)" }
-            let details = [pid, ready].compactMap { $0 }
-            let verb: String = switch outcome.step.change {
-            case .start, .startAgain: "started"
-            case .restart: "restarted"
-            case .unchanged: "unchanged"
-            case .remove: "removed"
-            }
-            let app = desired.first?.spec.app ?? ""
-            return "\(app): \(outcome.step.name) \(verb)" + (details.isEmpty ? "" : " (\(details.joined(separator: ", ")))")
+    /// How to see the app again, once after every target's lines, when something of it runs.
+    static func printHints(_ outcomes: [TargetOutcome], quiet: Bool) {
+        let running = outcomes.filter { !($0.report?.units.isEmpty ?? true) }
+        guard !quiet, let app = running.first?.report?.units.first else { return }
+        let place = StartReport.place(running.compactMap(\.host), scope: .user)
+        for line in ["  logs:   unitify journal \(place)\(app) -f", "  status: unitify status \(place)\(app)", String("  remove: unitify down \(place)".dropLast())] {
+            Output.standard.line(line)
         }
     }
 }

@@ -91,8 +91,26 @@ struct BootedAppTests {
                         #expect(machine.root("cat /home/alice/.config/systemd/user/site-\(job).service").stdout.contains("\nWorkingDirectory=\(directory)\n"))
                     }
                 }
+                #expect(up.stdout.hasSuffix("  status: unitify status --host \(hosts) site\n  remove: unitify down --host \(hosts)\n"),
+                        "the hints once, after both hosts' lines: \(up.stdout)")
                 let twice = client.unitify(["up", "-f", directory + "/Procfile", "--host", hosts])
                 #expect(twice.stdout == ports.map { "alice@127.0.0.1:\($0): site: nothing changed (2 jobs running)\n" }.joined(), "\(twice.stdout)\(twice.stderr)")
+
+                // The app's name is read on each host, from its unit files there: this machine has
+                // none of the app's.
+                #expect(client.unitify(["stop", "site", "--host", hosts]).status == 0)
+                let started = client.unitify(["start", "site", "--host", hosts])
+                #expect(started.status == 0, "\(started.stdout)\(started.stderr)")
+                let restarted = client.unitify(["restart", "site", "--host", hosts, "--json"])
+                #expect(restarted.status == 0, "\(restarted.stdout)\(restarted.stderr)")
+                for port in ports {
+                    for job in ["web", "worker"] {
+                        #expect(started.stdout.contains("alice@127.0.0.1:\(port): started site-\(job).service (pid "), "\(started.stdout)")
+                        #expect(restarted.stdout.lines.contains { $0.contains("\"host\":\"alice@127.0.0.1:\(port)\"") && $0.contains("\"unit\":\"site-\(job).service\"") },
+                                "\(restarted.stdout)")
+                    }
+                }
+                #expect(started.stdout.hasSuffix("  stop:   unitify stop --host \(hosts) site-worker\n"), "the hints once, after both hosts' lines: \(started.stdout)")
 
                 let down = client.unitify(["down", "-f", directory + "/Procfile", "--host", hosts])
                 #expect(down.status == 0, "\(down.stderr)")

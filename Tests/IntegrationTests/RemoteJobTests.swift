@@ -77,7 +77,7 @@ struct RemoteJobTests {
         #expect(access("\(Self.records)/\(name).service", F_OK) != 0)
         #expect(try Jobs.user().status(of: "\(name).service").isNotFound)
         let gone = remote(["stop", name])
-        #expect(gone.status == 4 && gone.stderr == "unitify: \(host): no unit named \(name): 'unitify status' lists yours\n", "\(gone.stderr)")
+        #expect(gone.status == 4 && gone.stderr == "unitify: \(host): no unit named \(name) there: 'unitify status --host \(host)' lists yours\n", "\(gone.stderr)")
     }
 
     @Test func badInputAndCrashesAreSaidPerHost() throws {

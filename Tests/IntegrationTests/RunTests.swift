@@ -116,6 +116,14 @@ struct RunTests {
         #expect(result.status == 1)
         #expect(result.stderr.contains("exited with status 2"))
         #expect(result.stderr.contains("last words from \(name)"))
+        // Here the report reads as one message: only its first line says `unitify: `, its log
+        // lines are indented, and nothing is said on stdout (no summary, no hints).
+        let errors = result.stderr.lines.map(String.init)
+        #expect(errors.first == "unitify: \(name) failed within 500ms: the program exited with status 2", "\(result.stderr)")
+        #expect(errors.dropFirst().first == "last lines of its log:", "\(result.stderr)")
+        #expect(errors.contains { $0.hasPrefix("  ") && $0.hasSuffix(": last words from \(name)") }, "\(result.stderr)")
+        #expect(errors.last == "see 'unitify status \(name)'", "\(result.stderr)")
+        #expect(result.stdout.isEmpty, "\(result.stdout)")
     }
 
     @Test func restartAlwaysOutlivesTheDefaultStartLimit() throws {

@@ -94,7 +94,7 @@ extension Jobs {
     public func startJob(_ unit: String) throws -> UnitStatus? {
         let current = try jobStatuses(of: [unit])[0]
         let short = UnitName.shortName(unit)
-        guard current.exists else { throw Self.unknown(unit) }
+        guard current.exists else { throw unknown(unit) }
         if !current.isNotFound && !current.isDown && !current.hasEnded { return nil }
         let record = try storage.records.read(unit)
         if current.kind == .persistent || (current.kind == .timer && record == nil) {
@@ -120,7 +120,7 @@ extension Jobs {
     public func restartJob(_ unit: String, change: ((UnitSpec) throws -> UnitSpec)?) throws -> (UnitSpec, UnitStatus) {
         let current = try jobStatuses(of: [unit])[0]
         let short = UnitName.shortName(unit)
-        guard current.exists else { throw Self.unknown(unit) }
+        guard current.exists else { throw unknown(unit) }
         if !current.isRecorded, !(try isOurs(unit)) { throw UnitifyError.failed("\(short) was not started by unitify: restart it with systemctl") }
         let spec = try jobSpec(of: unit)
         let changed = try change?(spec) ?? spec
@@ -150,7 +150,7 @@ extension Jobs {
         let current = try status(of: unit)
         let short = UnitName.shortName(unit)
         guard !current.isNotFound else {
-            guard storage.records.units().contains(unit) else { throw Self.unknown(unit) }
+            guard storage.records.units().contains(unit) else { throw unknown(unit) }
             throw UnitifyError(.notRunning, "\(short) is not running (stopped): there is no process to signal; 'unitify start \(short)' starts it")
         }
         guard !current.isDown, !current.hasEnded, current.mainPID != 0 || !mainOnly else {
@@ -169,7 +169,7 @@ extension Jobs {
         let current = try status(of: unit)
         let hasRecord = records.exists(unit)
         let hasFiles = [unit, UnitName.shortName(unit) + ".timer"].contains(where: files.exists)
-        guard !current.isNotFound || hasRecord || hasFiles else { throw Self.unknown(unit) }
+        guard !current.isNotFound || hasRecord || hasFiles else { throw unknown(unit) }
         var removed: [String] = []
         if hasFiles {
             removed += try uninstall(unit, force: force)
@@ -248,8 +248,9 @@ extension Jobs {
         try manager.unitProperty(unit, interface: "org.freedesktop.systemd1.Service", property: "Slice")?.string == UnitSpec.slice
     }
 
-    static func unknown(_ unit: String) -> UnitifyError {
-        UnitifyError.notFound("no unit named \(UnitName.shortName(unit)): 'unitify status' lists yours")
+    func unknown(_ unit: String) -> UnitifyError {
+        let there = storage.isOnThisMachine ? "" : " there"
+        return UnitifyError.notFound("no unit named \(UnitName.shortName(unit))\(there): '\(("unitify status " + options).trimmingSpaces())' lists yours")
     }
 }
 
@@ -259,7 +260,7 @@ extension Jobs {
     public func requireJobs(_ units: [String]) throws {
         for status in try jobStatuses(of: units) where !status.exists {
             if let files = try? storage.unitFiles(), files.exists(status.unit) { continue }
-            throw Self.unknown(status.unit)
+            throw unknown(status.unit)
         }
     }
 }

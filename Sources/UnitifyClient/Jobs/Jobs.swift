@@ -12,24 +12,27 @@ public final class Jobs {
     let manager: Manager
     /// Whose manager it is: where its unit files, locks and journal lines are.
     public let scope: ManagerScope
-    /// Whether the manager runs on this machine, so that its jobs' processes are in this /proc
-    /// (for accounting the manager does not report): true for `user()` and `system()`, not for a
-    /// bus that reaches another host.
-    public let isLocal: Bool
     /// Where the jobs' unit files, records and locks are: on the manager's machine.
     public let storage: JobStorage
+    /// The options that name this manager again in a hint, each followed by a space (`--host H `,
+    /// `--system `), so that "'unitify status' lists yours" points at the right place.
+    public var options = ""
     /// The manager's systemd release, once asked (`systemdRelease()`): nil inside when it has not
     /// been asked yet, nil outside when its `Version` could not be read.
     var release: Int??
 
-    /// Jobs on the manager at the other end of `bus`, their files in `storage` (this machine's,
-    /// by default); `isLocal` when that manager is on this machine.
-    public init(bus: Bus, scope: ManagerScope = .user, isLocal: Bool = false, storage: JobStorage? = nil) {
+    /// Jobs on the manager at the other end of `bus`, their files in `storage`: this machine's
+    /// unless another host's are given, which says that the manager is there too.
+    public init(bus: Bus, scope: ManagerScope = .user, storage: JobStorage? = nil) {
         manager = Manager(bus: bus)
         self.scope = scope
-        self.isLocal = isLocal
         self.storage = storage ?? .local(scope)
+        if scope.isSystem { options = "--system " }
     }
+
+    /// Whether the manager runs on this machine, so that its jobs' processes are in this /proc
+    /// (for accounting the manager does not report).
+    public var isLocal: Bool { storage.isOnThisMachine }
 
     /// A connection to the manager of `scope`. `throughBroker`: through the user or system bus
     /// rather than the manager's private socket, for calls that need the broker's client tracking
@@ -51,8 +54,8 @@ public final class Jobs {
         if let obstacle = location.obstacle { throw UnitifyError.unreachable(obstacle) }
         let runtime = location.runtimeDirectory ?? ""
         do {
-            if throughBroker, let bus = try? Bus.userBus(runtimeDirectory: runtime) { return Jobs(bus: bus, isLocal: true) }
-            return Jobs(bus: try Bus.userManager(runtimeDirectory: runtime), isLocal: true)
+            if throughBroker, let bus = try? Bus.userBus(runtimeDirectory: runtime) { return Jobs(bus: bus) }
+            return Jobs(bus: try Bus.userManager(runtimeDirectory: runtime))
         } catch {
             throw UnitifyError.unreachable(.connectFailed(
                 socket: location.socket ?? runtime, reason: describe(errno: error.errno), permissionDenied: error.errno == EACCES))
@@ -66,12 +69,12 @@ public final class Jobs {
     public static func system(throughBroker: Bool = false) throws(UnitifyError) -> Jobs {
         guard geteuid() == 0 else { throw UnitifyError.usage("--system needs root: run it with sudo, or leave --system out for your own user manager") }
         let booted = access("/run/systemd/system", F_OK) == 0
-        if throughBroker, booted, let bus = try? Bus.system() { return Jobs(bus: bus, scope: .system, isLocal: true) }
+        if throughBroker, booted, let bus = try? Bus.system() { return Jobs(bus: bus, scope: .system) }
         let privateSocket = "/run/systemd/private"
         do {
-            return Jobs(bus: try Bus.connect(address: "unix:path=" + privateSocket), scope: .system, isLocal: true)
+            return Jobs(bus: try Bus.connect(address: "unix:path=" + privateSocket), scope: .system)
         } catch {
-            if booted, let bus = try? Bus.system() { return Jobs(bus: bus, scope: .system, isLocal: true) }
+            if booted, let bus = try? Bus.system() { return Jobs(bus: bus, scope: .system) }
             guard booted || error.errno != ENOENT else {
                 throw UnitifyError.unreachable("cannot reach the system manager: systemd is not running as PID 1 on this machine; run 'unitify doctor' for details")
             }

@@ -66,7 +66,9 @@ extension Fleet {
             guard let bus = session.bus else { throw UnitifyError.remote(host, "no bus") }
             let manager = Manager(bus: bus)
             let storage = JobStorage.remote(connection, answer: answer) { (try? manager.property("UnitPath"))??.stringArray ?? [] }
-            let reached = ReachedHost(host: host, jobs: Jobs(bus: bus, storage: storage), answer: answer, connection: connection)
+            let jobs = Jobs(bus: bus, storage: storage)
+            jobs.options = "--host " + ShellWords.quote(host.description) + " "
+            let reached = ReachedHost(host: host, jobs: jobs, answer: answer, connection: connection)
             do {
                 return .success(try body(reached))
             } catch {

@@ -67,16 +67,14 @@ extension Jobs {
     }
 
     /// The cgroup controllers delegated to this manager (cgroup v2's `cgroup.controllers` of its
-    /// own cgroup); without `memory` or `cpu` there, MemoryMax= and CPUQuota= are silently ignored.
+    /// own cgroup, read on the manager's machine); without `memory` or `cpu` there, MemoryMax=
+    /// and CPUQuota= are silently ignored.
     public func delegatedControllers() -> Set<String> {
         guard let group = (try? manager.property("ControlGroup"))??.string else { return [] }
-        for root in ["/sys/fs/cgroup/unified", "/sys/fs/cgroup"] {
-            let path = root + group + "/cgroup.controllers"
-            guard let text = try? LiveHost().readText(path) else { continue }
-            let line = text.prefix { $0 != "\n" }
-            return Set(line.split(separator: " ").map(String.init))
-        }
-        return []
+        let paths = ["/sys/fs/cgroup/unified", "/sys/fs/cgroup"].map { $0 + group + "/cgroup.controllers" }
+        let texts = storage.readFiles(paths)
+        guard let text = paths.lazy.compactMap({ texts[$0] }).first else { return [] }
+        return Set(text.prefix { $0 != "\n" }.split(separator: " ").map(String.init))
     }
 }
 

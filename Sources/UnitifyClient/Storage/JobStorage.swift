@@ -93,6 +93,8 @@ public struct JobStorage {
     /// Where runs of one name take turns (`NameLock`); nil on another host, where the manager's
     /// refusal of a second unit of the same name is the only guard.
     public let lockDirectory: String?
+    /// Whether the manager's machine is this one, so that its jobs' processes are in this /proc.
+    public let isOnThisMachine: Bool
     /// Whether a path exists on the manager's machine: a unit's `FragmentPath`, say.
     let pathExists: (String) -> Bool
     /// The texts of files on the manager's machine, of those that can be read (units'
@@ -118,7 +120,7 @@ public struct JobStorage {
         JobStorage(
             persistent: Once { Result { () throws(UnitifyError) in try scope.unitFiles() } }, listedUnitFiles: nil,
             runtimeUnits: scope.runtimeUnitFiles, records: scope.jobRecords,
-            lockDirectory: scope.lockDirectory, pathExists: { access($0, F_OK) == 0 },
+            lockDirectory: scope.lockDirectory, isOnThisMachine: true, pathExists: { access($0, F_OK) == 0 },
             readFiles: { paths in
                 var texts: [String: String] = [:]
                 for path in paths { texts[path] = try? LiveHost().readText(path) }

@@ -126,6 +126,6 @@ extension JobStorage {
             persistent: persistent, listedUnitFiles: listed,
             runtimeUnits: RemoteUnitFiles(shell: shell, directory: runtimeDirectory + "/systemd/user"),
             records: RemoteJobRecords(shell: shell, directory: runtimeDirectory + "/unitify/jobs", listing: RemoteListing(answer.jobRecords)),
-            lockDirectory: nil, pathExists: { shell.exists($0) }, readFiles: { shell.readAll($0) })
+            lockDirectory: nil, isOnThisMachine: false, pathExists: { shell.exists($0) }, readFiles: { shell.readAll($0) })
     }
 }

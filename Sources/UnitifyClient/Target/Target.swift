@@ -15,6 +15,13 @@ public protocol Target {
     /// The options that name this target again in a hint, each followed by a space: `--host H `,
     /// `--system `, or nothing.
     var options: String { get }
+    /// The machine a job's command, directory and paths are looked up on and its pid file is
+    /// written on: this one, or the host as its ssh login sees it (read at each call, one ssh
+    /// channel there: an operation reads it once and keeps it).
+    func jobHost() throws(UnitifyError) -> any JobHost
+    /// The cgroup controllers delegated to the target's manager, for the warning that MemoryMax=
+    /// and CPUQuota= would do nothing without theirs; nil when that cannot be said or cannot matter.
+    func delegatedControllers() throws(UnitifyError) -> Set<String>?
     /// A job's last lines, from its log file or the journal, read where the job runs.
     func lastLines(of status: UnitStatus, _ count: Int) throws(UnitifyError) -> [String]
     /// Linger for the user, before a job of theirs starts: turned on when off, unless `enable`
@@ -47,12 +54,15 @@ extension Target {
 public struct TargetReport: Sendable {
     public var lines: [String] = []
     public var notes: [String] = []
+    /// The notes that continue the one before them (a crash's last lines, `continueNotes`):
+    /// printed without `unitify: ` here, after the host on another.
+    public var continuedNotes: Set<Int> = []
     /// The exit status of a part that ran to its end and still failed (a job not running, say).
     public var exitStatus: Int32 = 0
     /// The jobs the part read, for a table or JSON of every target's.
     public var statuses: [UnitStatus] = []
-    /// The job the part was about, for what is said once after every target's lines.
-    public var unit: String?
+    /// The jobs the part started, for what is said once after every target's lines (the hints).
+    public var units: [String] = []
 
     public init() {}
 }
@@ -76,7 +86,13 @@ public enum Targets {
     /// `operation` on this machine's manager of `scope` when `hosts` is empty, else on every host
     /// at once; the outcomes in the order of the hosts.
     public static func run(scope: ManagerScope, hosts: [RemoteHost], _ operation: @escaping TargetOperation) -> [TargetOutcome] {
-        guard !hosts.isEmpty else { return [outcome(of: operation, on: ThisMachine(scope))] }
+        run(ThisMachine(scope), or: hosts, operation)
+    }
+
+    /// `operation` on `here` when `hosts` is empty, else on every host at once: for an operation
+    /// that needs this machine connected its own way (`ThisMachine(scope, throughBroker:)`).
+    public static func run(_ here: ThisMachine, or hosts: [RemoteHost], _ operation: @escaping TargetOperation) -> [TargetOutcome] {
+        guard !hosts.isEmpty else { return [outcome(of: operation, on: here)] }
         return run(on: hosts) { reached, report in try operation(reached, &report) }
     }
 

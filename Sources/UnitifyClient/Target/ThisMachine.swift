@@ -6,10 +6,12 @@ public final class ThisMachine: Target {
     public let storage: JobStorage
     private let connection: Once<Result<Jobs, UnitifyError>>
 
-    public init(_ scope: ManagerScope) {
+    /// `throughBroker`: connected through the user or system bus rather than the manager's
+    /// private socket, for `run`, whose job stays loaded until unitify ends (`AddRef`).
+    public init(_ scope: ManagerScope, throughBroker: Bool = false) {
         self.scope = scope
         storage = .local(scope)
-        connection = Once { Result { () throws(UnitifyError) in try Jobs.connect(scope) } }
+        connection = Once { Result { () throws(UnitifyError) in try Jobs.connect(scope, throughBroker: throughBroker) } }
     }
 
     public var remoteHost: RemoteHost? { nil }
@@ -39,5 +41,5 @@ extension ReachedHost: Target {
 
     public var storage: JobStorage { jobs.storage }
 
-    public var options: String { "--host " + ShellWords.quote(host.description) + " " }
+    public var options: String { jobs.options }
 }

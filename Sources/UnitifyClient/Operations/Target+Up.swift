@@ -1,0 +1,72 @@
+import UnitifyCore
+
+/// What `up` was asked: the app's file, the lines to apply, and how.
+public struct UpOrder: Sendable {
+    public var loaded: LoadedApp
+    /// The lines to apply; nil for all, and the app's jobs no longer in the file removed.
+    public var only: Set<String>?
+    /// The Procfile as the user named it, for the messages.
+    public var procfile: String
+    public var window: TimeSpan
+    public var linger = true
+    public var quiet = false
+
+    public init(loaded: LoadedApp, only: Set<String>?, procfile: String, window: TimeSpan) {
+        self.loaded = loaded
+        self.only = only
+        self.procfile = procfile
+        self.window = window
+    }
+}
+
+extension Target {
+    /// `up`: the file's jobs as the target would run them (paths looked up there), planned
+    /// against the app's jobs there and applied, linger turned on before the first start. A job
+    /// that did not start is in the notes with its last lines, and the part ends with status 1;
+    /// the app is in `units` when something of it runs, for the hints.
+    public func up(_ order: UpOrder, into report: inout TargetReport) throws {
+        let loaded = order.loaded
+        let desired = try loaded.jobs(host: try jobHost())
+        let jobs = try self.jobs
+        let plan = try AppPlan.make(app: loaded.app, desired: desired, current: try jobs.appState(app: loaded.app, desired: desired.map(\.spec.name)),
+                                    only: order.only, procfile: order.procfile)
+        guard !plan.changesNothing else {
+            if !order.quiet { report.lines.append("\(plan.app): nothing changed (\(plan.steps.count) \(plan.steps.count == 1 ? "job" : "jobs") running)") }
+            return
+        }
+        if let first = plan.steps.first(where: { $0.change == .start || $0.change == .startAgain })?.unit {
+            try ensureLinger(order.linger, for: first, quiet: order.quiet, into: &report)
+        }
+        let outcomes = try jobs.apply(plan, window: order.window)
+        if !order.quiet { report.lines += Self.upSummary(outcomes, desired) }
+        let failed = outcomes.filter { $0.failure != nil }
+        for outcome in failed {
+            report.notes.append("\(plan.app): \(outcome.step.name) did not start: \(outcome.failure ?? "")")
+            if let status = outcome.status { noteLastLines(of: status, into: &report) }
+        }
+        if failed.count < outcomes.count && plan.steps.contains(where: { $0.change != .remove }) { report.units.append(plan.app) }
+        if !failed.isEmpty {
+            let again = "unitify up" + (options.isEmpty ? "" : " " + options.dropLast())
+            report.notes.append("\(plan.app): \(failed.count) of \(outcomes.count) \(outcomes.count == 1 ? "job" : "jobs") did not start; the others run: fix the line and run '\(again)' again")
+            report.exitStatus = 1
+        }
+    }
+
+    /// A line for each job that came out well: `shop: web started (pid 4101, ready: tcp:5000)`.
+    static func upSummary(_ outcomes: [AppOutcome], _ desired: [AppJob]) -> [String] {
+        outcomes.filter { $0.failure == nil }.map { outcome in
+            let readiness = desired.first { $0.spec.name == outcome.step.unit }?.spec.readiness
+            let pid = outcome.status.flatMap { $0.mainPID == 0 ? nil : "pid \($0.mainPID)" }
+            let ready = outcome.step.change == .unchanged ? nil : readiness.map { "ready: \($0)" }
+            let details = [pid, ready].compactMap { $0 }
+            let verb: String = switch outcome.step.change {
+            case .start, .startAgain: "started"
+            case .restart: "restarted"
+            case .unchanged: "unchanged"
+            case .remove: "removed"
+            }
+            let app = desired.first?.spec.app ?? ""
+            return "\(app): \(outcome.step.name) \(verb)" + (details.isEmpty ? "" : " (\(details.joined(separator: ", ")))")
+        }
+    }
+}

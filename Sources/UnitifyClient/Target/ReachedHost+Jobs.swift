@@ -1,0 +1,9 @@
+import UnitifyCore
+
+extension ReachedHost {
+    /// The host as its ssh login sees it (`RemoteJobHost`): its environment, home and files.
+    public func jobHost() throws(UnitifyError) -> any JobHost { try RemoteJobHost(connection) }
+
+    /// Those of the user manager's cgroup there, read there.
+    public func delegatedControllers() -> Set<String>? { jobs.delegatedControllers() }
+}
