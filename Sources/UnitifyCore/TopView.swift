@@ -78,15 +78,16 @@ public enum TopView {
     public static let estimateMark = "~"
 
     /// The lines of one frame, a HOST column first when the rows come from other hosts. `live` adds the header with the keys and the legend of `~` (the
-    /// terminal view); `width` and `height` cut the frame to the terminal.
-    public static func frame(_ rows: [TopRow], sort: TopSort, live: Bool = false, width: Int? = nil, height: Int? = nil) -> [String] {
+    /// terminal view); `width` and `height` cut the frame to the terminal; `place` names the
+    /// targets in the hint of an empty frame, as `StatusView.noJobs`.
+    public static func frame(_ rows: [TopRow], sort: TopSort, live: Bool = false, width: Int? = nil, height: Int? = nil, place: String = "") -> [String] {
         var lines: [String] = []
         if live {
             let keys = TopSort.allCases.map { "\($0.key) \($0.rawValue)" }.joined(separator: ", ")
             lines.append("unitify top: \(rows.count) job\(rows.count == 1 ? "" : "s"), sorted by \(sort.rawValue) (\(keys); q quits)")
             lines.append("")
         }
-        guard !rows.isEmpty else { return lines + ["no jobs: start one with 'unitify run -- COMMAND'"] }
+        guard !rows.isEmpty else { return lines + [StatusView.noJobs(place)] }
         let hosts = rows.contains { $0.host != nil }
         var table = [(hosts ? ["HOST"] : []) + columns]
         for row in rows.sorted(by: sort.ordered) {

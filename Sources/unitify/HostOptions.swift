@@ -75,6 +75,12 @@ extension HostOptions {
         if let status = statuses.first { throw UnitifyError.exit(statuses.count == 1 ? status : 1) }
     }
 
+    /// The options that name the targets again in a hint, each followed by a space: the hosts'
+    /// `--host` words, `--system `, or nothing.
+    static func place(_ hosts: [RemoteHost], scope: ManagerScope) -> String {
+        !hosts.isEmpty ? words(hosts) + " " : scope.isSystem ? "--system " : ""
+    }
+
     /// The `--host` words that reach these hosts again, for the hints after a command.
     static func words(_ hosts: [RemoteHost]) -> String {
         "--host " + ShellWords.quote(hosts.map(\.description).joined(separator: ","))

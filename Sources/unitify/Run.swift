@@ -106,21 +106,13 @@ struct Run: ParsableCommand {
         throw UnitifyError.exit(code)
     }
 
-    /// `--follow`: the job's last lines, then its new ones until Ctrl-C (the job keeps running):
-    /// here from the journal; on hosts, the last lines of every host merged, then each followed.
+    /// `--follow`: the job's last lines where it started (every host's merged), then its new
+    /// ones until Ctrl-C; the job keeps running.
     func follow(_ unit: String, on hosts: [RemoteHost]) throws {
-        guard !hosts.isEmpty else {
-            // The manager connection is closed by now: following needs only the journal.
-            let log = try UnitLog(units: [unit], lines: 10, scope: scope.scope)
-            try log.printTail()
-            try log.follow()
-            return
-        }
         var query = LogQuery()
-        query.units = [unit]
         query.lines = 10
-        let journal = FleetJournal(fleet: Fleet(hosts: hosts), query: query, follow: true)
-        _ = journal.printTail()
-        journal.followAll()
+        query.follow = true
+        let reading = JournalReading(names: [unit], query: query, runs: .all, output: .standard) { printError("unitify: " + $0) }
+        try reading.run(scope: scope.scope, hosts: hosts)
     }
 }

@@ -9,7 +9,7 @@ enum StartReport {
     static func printHints(_ outcomes: [TargetOutcome], scope: ManagerScope, quiet: Bool) {
         guard !quiet else { return }
         for (unit, hosts) in started(outcomes) {
-            for line in hints(unit, place: place(hosts, scope: scope)) { Output.standard.line(line) }
+            for line in hints(unit, place: HostOptions.place(hosts, scope: scope)) { Output.standard.line(line) }
         }
     }
 
@@ -26,11 +26,6 @@ enum StartReport {
             }
         }
         return started
-    }
-
-    /// The options that name the targets again, each followed by a space.
-    static func place(_ hosts: [RemoteHost], scope: ManagerScope) -> String {
-        !hosts.isEmpty ? HostOptions.words(hosts) + " " : scope.isSystem ? "--system " : ""
     }
 
     static func hints(_ unit: String, place: String) -> [String] {

@@ -47,7 +47,8 @@ struct Status: ParsableCommand {
                 guard !rows.isEmpty || outcomes.allSatisfy({ $0.failure == nil }) else { return }
                 let onHosts = outcomes.contains { $0.host != nil }
                 let hostColumn = onHosts ? rows.map { $0.host?.description ?? "" } : nil
-                for line in StatusView.table(rows.map(\.status), now: now, width: width, hosts: hostColumn, legend: legend && !onHosts) {
+                for line in StatusView.table(rows.map(\.status), now: now, width: width, hosts: hostColumn, legend: legend && !onHosts,
+                                                    place: HostOptions.place(hosts, scope: scope.scope)) {
                     out.line(line)
                 }
             }) { target, report in

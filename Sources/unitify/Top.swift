@@ -33,7 +33,9 @@ struct Top: ParsableCommand {
         }
         let pause = try TimeSpan(parsing: interval)
         guard pause.microseconds >= 100_000 else { throw UnitifyError.usage("--interval must be 100ms or more") }
-        let targets = TargetSet(scope: scope.scope, hosts: try remote.remoteHosts(system: scope.system))
+        let hosts = try remote.remoteHosts(system: scope.system)
+        let targets = TargetSet(scope: scope.scope, hosts: hosts)
+        let place = HostOptions.place(hosts, scope: scope.scope)
         var sampler = TopSampler()
         // Every target at once each frame, through one path: this machine's connection kept, the
         // hosts over their warm ssh masters; the targets that failed, in a line each.
@@ -57,7 +59,7 @@ struct Top: ParsableCommand {
             // Plain frames: for pipes, logs and --once.
             while true {
                 sleepMicroseconds(pause.microseconds)
-                for line in TopView.frame(try rows(), sort: order) { out.line(line) }
+                for line in TopView.frame(try rows(), sort: order, place: place) { out.line(line) }
                 for failure in failures { printError("unitify: \(failure)") }
                 if once {
                     if !failures.isEmpty { throw UnitifyError.exit(1) }
@@ -76,7 +78,7 @@ struct Top: ParsableCommand {
         out.write("\u{1B}[?1049h\u{1B}[?25l")
         var current = try rows()
         while true {
-            var lines = TopView.frame(current, sort: order, live: true, width: out.terminalWidth, height: Terminal.height.map { $0 - failures.count })
+            var lines = TopView.frame(current, sort: order, live: true, width: out.terminalWidth, height: Terminal.height.map { $0 - failures.count }, place: place)
                 + failures.map { Format.truncate($0, to: out.terminalWidth ?? .max) }
             if out.usesColour, lines.count > 2 { lines[2] = "\u{1B}[1m" + lines[2] + "\u{1B}[0m" }
             out.write("\u{1B}[H\u{1B}[2J" + lines.joined(separator: "\n"))

@@ -59,7 +59,7 @@ struct Up: ParsableCommand {
     static func printHints(_ outcomes: [TargetOutcome], quiet: Bool) {
         let running = outcomes.filter { !($0.report?.units.isEmpty ?? true) }
         guard !quiet, let app = running.first?.report?.units.first else { return }
-        let place = StartReport.place(running.compactMap(\.host), scope: .user)
+        let place = HostOptions.place(running.compactMap(\.host), scope: .user)
         for line in ["  logs:   unitify journal \(place)\(app) -f", "  status: unitify status \(place)\(app)", String("  remove: unitify down \(place)".dropLast())] {
             Output.standard.line(line)
         }

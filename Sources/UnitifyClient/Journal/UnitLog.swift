@@ -189,17 +189,4 @@ extension UnitLog {
         }
         return capture.capturedLines
     }
-
-    /// `lastLines` printed on `output`; when they cannot be read (a journal closed to this user, a
-    /// log file gone), that is said on stderr in one line: callers show these lines as an extra,
-    /// and must not show nothing.
-    public static func printLastLines(of status: UnitStatus, _ lines: Int, to output: Output, scope: ManagerScope = .user) {
-        do {
-            for line in try lastLines(of: status, lines, scope: scope, like: output) { output.line(line) }
-            output.flush()
-        } catch {
-            output.flush()
-            printError("unitify: \(error.message)")
-        }
-    }
 }
