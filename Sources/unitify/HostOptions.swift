@@ -39,14 +39,6 @@ extension HostOptions {
         try report(outcomes, labelled: labelled, finally: finally)
     }
 
-    /// `act` for what works with another host's connection itself (its environment, its journal
-    /// over ssh): on every host at once.
-    static func act(on hosts: [RemoteHost], labelled: Bool = true, finally: ([TargetOutcome]) -> Void = { _ in },
-                    _ body: @escaping @Sendable (ReachedHost, inout TargetReport) throws -> Void) throws {
-        let outcomes = Targets.run(on: hosts, body)
-        try report(outcomes, labelled: labelled, finally: finally)
-    }
-
     /// Prints what each target said in the order of the targets: its notes on stderr and its
     /// lines on stdout, each after the target's host (none for this machine; a continued note
     /// bare there, as a crash's last lines after `unitify: HEADLINE`), then its failure

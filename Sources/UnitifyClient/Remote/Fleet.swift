@@ -31,11 +31,6 @@ public struct Fleet: Sendable {
         SSHConnection(host: host, timeout: timeout, controlDirectory: Self.controlDirectory, configFile: configFile)
     }
 
-    /// `body` with each host's jobs, every host at once; the results in the order of `hosts`.
-    public func each<T: Sendable>(_ body: @escaping @Sendable (RemoteHost, Jobs, RemotePrelude.Answer) throws -> T) -> [(host: RemoteHost, result: Result<T, UnitifyError>)] {
-        onEach { try body($0.host, $0.jobs, $0.answer) }
-    }
-
     /// `body` with each host reached, every host at once; the results in the order of `hosts`.
     public func onEach<T: Sendable>(_ body: @escaping @Sendable (ReachedHost) throws -> T) -> [(host: RemoteHost, result: Result<T, UnitifyError>)] {
         let fleet = self

@@ -93,13 +93,12 @@ public enum Targets {
     /// that needs this machine connected its own way (`ThisMachine(scope, throughBroker:)`).
     public static func run(_ here: ThisMachine, or hosts: [RemoteHost], _ operation: @escaping TargetOperation) -> [TargetOutcome] {
         guard !hosts.isEmpty else { return [outcome(of: operation, on: here)] }
-        return run(on: hosts) { reached, report in try operation(reached, &report) }
+        return run(onHosts: hosts, operation)
     }
 
-    /// `body` on every host at once, for what works with a host's connection itself (its
-    /// environment, its journal over ssh); the outcomes in the order of the hosts.
-    public static func run(on hosts: [RemoteHost], _ body: @escaping @Sendable (ReachedHost, inout TargetReport) throws -> Void) -> [TargetOutcome] {
-        Fleet(hosts: hosts).onEach { reached in outcome(of: { _, report in try body(reached, &report) }, on: reached) }.map { host, result in
+    /// `operation` on every host at once, each reached over ssh; the outcomes in the order of the hosts.
+    static func run(onHosts hosts: [RemoteHost], _ operation: @escaping TargetOperation) -> [TargetOutcome] {
+        Fleet(hosts: hosts).onEach { reached in outcome(of: operation, on: reached) }.map { host, result in
             switch result {
             case .success(let outcome): outcome
             case .failure(let error): TargetOutcome(host: host, report: nil, failure: error, failureNamesHost: true)

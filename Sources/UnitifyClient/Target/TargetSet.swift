@@ -16,6 +16,6 @@ public final class TargetSet {
     /// `operation` on every target, at once; the outcomes in the order of the targets.
     public func run(_ operation: @escaping TargetOperation) -> [TargetOutcome] {
         if let here { return [Targets.outcome(of: operation, on: here)] }
-        return Targets.run(on: hosts) { reached, report in try operation(reached, &report) }
+        return Targets.run(onHosts: hosts, operation)
     }
 }
