@@ -64,7 +64,7 @@ struct Run: ParsableCommand {
         var order = RunOrder(job: request, check: check)
         order.persistent = persistent
         order.template = persistent ? try persistence.templateText() : nil
-        order.commandLine = job.typedCommandLine
+        order.commandLine = persistent ? job.typedCommandLine : ""  // only a unit file has it: quoting every word costs start-up
         (order.replace, order.linger, order.dryRun, order.settles) = (replace, lingering.linger, dryRun, !wait)
         var started: (unit: String, hosts: [RemoteHost])?
         do {
