@@ -64,9 +64,9 @@ struct Run: ParsableCommand {
         var order = RunOrder(job: request, check: check)
         order.persistent = persistent
         order.template = persistent ? try persistence.templateText() : nil
-        order.commandLine = job.typedCommandLine
+        order.commandLine = persistent ? job.typedCommandLine : ""  // only a unit file has it: quoting every word costs start-up
         (order.replace, order.linger, order.dryRun, order.settles) = (replace, lingering.linger, dryRun, !wait)
-        var started: (unit: String, hosts: [RemoteHost])?
+        var started: StartReport.Started?
         do {
             try start(order, on: hosts) { started = $0 }
         } catch {
@@ -92,7 +92,7 @@ struct Run: ParsableCommand {
     /// through the broker, so that the job stays loaded until this ends (`AddRef`): how a job that
     /// ends at once ended is then reported the same way whenever the manager lets go of it. With
     /// --wait, waits here until the job ends and exits with its status.
-    func start(_ order: RunOrder, on hosts: [RemoteHost], started: ((unit: String, hosts: [RemoteHost])) -> Void) throws {
+    func start(_ order: RunOrder, on hosts: [RemoteHost], started: (StartReport.Started) -> Void) throws {
         let here = ThisMachine(scope.scope, throughBroker: true)
         let outcomes = Targets.run(here, or: hosts) { target, report in try target.run(order, into: &report) }
         try HostOptions.report(outcomes, labelled: !json, finally: { outcomes in

@@ -8,20 +8,27 @@ enum StartReport {
     /// some target, nothing with `quiet`.
     static func printHints(_ outcomes: [TargetOutcome], scope: ManagerScope, quiet: Bool) {
         guard !quiet else { return }
-        for (unit, hosts) in started(outcomes) {
-            for line in hints(unit, place: HostOptions.place(hosts, scope: scope)) { Output.standard.line(line) }
+        for job in started(outcomes) {
+            for line in hints(job.unit, place: HostOptions.place(job.hosts, scope: scope)) { Output.standard.line(line) }
         }
     }
 
+    /// A job that started, and the hosts where it did (none here). A struct, not a tuple: an
+    /// array of labelled tuples costs start-up its metadata, built from the tuple's mangled name.
+    struct Started {
+        var unit: String
+        var hosts: [RemoteHost]
+    }
+
     /// Each job that started, in the order first seen, with the hosts where it did (none here).
-    static func started(_ outcomes: [TargetOutcome]) -> [(unit: String, hosts: [RemoteHost])] {
-        var started: [(unit: String, hosts: [RemoteHost])] = []
+    static func started(_ outcomes: [TargetOutcome]) -> [Started] {
+        var started: [Started] = []
         for outcome in outcomes {
             for unit in outcome.report?.units ?? [] {
                 if let index = started.firstIndex(where: { $0.unit == unit }) {
                     started[index].hosts += outcome.host.map { [$0] } ?? []
                 } else {
-                    started.append((unit, outcome.host.map { [$0] } ?? []))
+                    started.append(Started(unit: unit, hosts: outcome.host.map { [$0] } ?? []))
                 }
             }
         }

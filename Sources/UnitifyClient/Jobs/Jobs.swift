@@ -36,11 +36,11 @@ public final class Jobs {
 
     /// A connection to the manager of `scope`. `throughBroker`: through the user or system bus
     /// rather than the manager's private socket, for calls that need the broker's client tracking
-    /// (`AddRef`).
-    public static func connect(_ scope: ManagerScope, throughBroker: Bool = false) throws(UnitifyError) -> Jobs {
+    /// (`AddRef`). `storage`: this machine's for `scope`, when the caller has it already.
+    public static func connect(_ scope: ManagerScope, throughBroker: Bool = false, storage: JobStorage? = nil) throws(UnitifyError) -> Jobs {
         switch scope {
-        case .user: try user(throughBroker: throughBroker)
-        case .system: try system(throughBroker: throughBroker)
+        case .user: try user(throughBroker: throughBroker, storage: storage)
+        case .system: try system(throughBroker: throughBroker, storage: storage)
         }
     }
 
@@ -49,13 +49,13 @@ public final class Jobs {
     ///
     /// - Parameter throughBroker: connect through the user bus rather than the manager's private
     ///   socket, for calls that need the broker's client tracking (`AddRef`).
-    public static func user(throughBroker: Bool = false) throws(UnitifyError) -> Jobs {
+    public static func user(throughBroker: Bool = false, storage: JobStorage? = nil) throws(UnitifyError) -> Jobs {
         let location = ManagerLocation.current()
         if let obstacle = location.obstacle { throw UnitifyError.unreachable(obstacle) }
         let runtime = location.runtimeDirectory ?? ""
         do {
-            if throughBroker, let bus = try? Bus.userBus(runtimeDirectory: runtime) { return Jobs(bus: bus) }
-            return Jobs(bus: try Bus.userManager(runtimeDirectory: runtime))
+            if throughBroker, let bus = try? Bus.userBus(runtimeDirectory: runtime) { return Jobs(bus: bus, storage: storage) }
+            return Jobs(bus: try Bus.userManager(runtimeDirectory: runtime), storage: storage)
         } catch {
             throw UnitifyError.unreachable(.connectFailed(
                 socket: location.socket ?? runtime, reason: describe(errno: error.errno), permissionDenied: error.errno == EACCES))
@@ -66,15 +66,15 @@ public final class Jobs {
     /// the system bus (first, with `throughBroker`).
     /// When neither way connects, the error is the private socket's (an `EACCES` there says
     /// more than the fallback's); "not PID 1" only when systemd is not booted here.
-    public static func system(throughBroker: Bool = false) throws(UnitifyError) -> Jobs {
+    public static func system(throughBroker: Bool = false, storage: JobStorage? = nil) throws(UnitifyError) -> Jobs {
         guard geteuid() == 0 else { throw UnitifyError.usage("--system needs root: run it with sudo, or leave --system out for your own user manager") }
         let booted = access("/run/systemd/system", F_OK) == 0
-        if throughBroker, booted, let bus = try? Bus.system() { return Jobs(bus: bus, scope: .system) }
+        if throughBroker, booted, let bus = try? Bus.system() { return Jobs(bus: bus, scope: .system, storage: storage) }
         let privateSocket = "/run/systemd/private"
         do {
-            return Jobs(bus: try Bus.connect(address: "unix:path=" + privateSocket), scope: .system)
+            return Jobs(bus: try Bus.connect(address: "unix:path=" + privateSocket), scope: .system, storage: storage)
         } catch {
-            if booted, let bus = try? Bus.system() { return Jobs(bus: bus, scope: .system) }
+            if booted, let bus = try? Bus.system() { return Jobs(bus: bus, scope: .system, storage: storage) }
             guard booted || error.errno != ENOENT else {
                 throw UnitifyError.unreachable("cannot reach the system manager: systemd is not running as PID 1 on this machine; run 'unitify doctor' for details")
             }

@@ -84,7 +84,7 @@ public struct JobStorage {
     /// Persistent unit files, found on first use (on another host that costs a round trip);
     /// an error when there is no place for them (HOME unset, say), which only the commands that
     /// need them report.
-    let persistent: Once<Result<any UnitFileStore, UnitifyError>>
+    let persistent: FoundUnitFiles
     /// The units of the files unitify wrote, when something listed them already (the remote
     /// prelude), kept up to date by the store's writes.
     let listedUnitFiles: RemoteListing?
@@ -107,7 +107,7 @@ public struct JobStorage {
     }
 
     public func unitFiles() throws(UnitifyError) -> any UnitFileStore {
-        try persistent.value.get()
+        try persistent.get()
     }
 
     /// The units of the files unitify wrote, by name.
@@ -118,7 +118,7 @@ public struct JobStorage {
     /// Files on this machine, for the manager of `scope`.
     public static func local(_ scope: ManagerScope) -> JobStorage {
         JobStorage(
-            persistent: Once { Result { () throws(UnitifyError) in try scope.unitFiles() } }, listedUnitFiles: nil,
+            persistent: FoundUnitFiles { () throws(UnitifyError) in try scope.unitFiles() }, listedUnitFiles: nil,
             runtimeUnits: scope.runtimeUnitFiles, records: scope.jobRecords,
             lockDirectory: scope.lockDirectory, isOnThisMachine: true, pathExists: { access($0, F_OK) == 0 },
             readFiles: { paths in
@@ -129,18 +129,29 @@ public struct JobStorage {
     }
 }
 
-/// A value made when first asked for, then kept.
-final class Once<Value> {
-    private var make: (() -> Value)?
-    private var made: Value?
+/// Persistent unit files, found when first asked for, then kept: the store, or why there is none.
+/// Not a generic `Once<Result<any UnitFileStore, UnitifyError>>`: that type's metadata, built from
+/// its mangled name when the first `JobStorage` is made, cost every command ~0.2 M instructions
+/// of start-up (BENCHMARKS.md).
+final class FoundUnitFiles {
+    private var find: (() throws(UnitifyError) -> any UnitFileStore)?
+    private var found: (any UnitFileStore)?
+    private var failure: UnitifyError?
 
-    init(_ make: @escaping () -> Value) { self.make = make }
+    init(_ find: @escaping () throws(UnitifyError) -> any UnitFileStore) { self.find = find }
 
-    var value: Value {
-        if let made { return made }
-        let value = make!()
-        made = value
-        make = nil
-        return value
+    func get() throws(UnitifyError) -> any UnitFileStore {
+        if let found { return found }
+        if let failure { throw failure }
+        do throws(UnitifyError) {
+            let store = try find!()
+            found = store
+            find = nil
+            return store
+        } catch {
+            failure = error
+            find = nil
+            throw error
+        }
     }
 }

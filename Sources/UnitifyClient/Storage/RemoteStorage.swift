@@ -115,13 +115,13 @@ extension JobStorage {
         let shell = RemoteShell(connection: connection)
         let runtimeDirectory = answer.managerRuntimeDirectory ?? "/run/user/\(answer.uid)"
         let listed = RemoteListing(answer.generatedUnitFiles)
-        let persistent = Once { Result { () throws(UnitifyError) -> any UnitFileStore in
+        let persistent = FoundUnitFiles { () throws(UnitifyError) -> any UnitFileStore in
             let paths = unitPath()
             guard let directory = UnitSearchPath.userConfigDirectory(paths) else {
                 throw UnitifyError.remote(connection.host, "its manager names no unit directory of the user's (UnitPath: \(paths.joined(separator: ":")))")
             }
             return RemoteUnitFiles(shell: shell, directory: directory, listing: listed)
-        } }
+        }
         return JobStorage(
             persistent: persistent, listedUnitFiles: listed,
             runtimeUnits: RemoteUnitFiles(shell: shell, directory: runtimeDirectory + "/systemd/user"),

@@ -4,20 +4,36 @@ import UnitifyCore
 public final class ThisMachine: Target {
     public let scope: ManagerScope
     public let storage: JobStorage
-    private let connection: Once<Result<Jobs, UnitifyError>>
+    private let throughBroker: Bool
+    /// The connection once made, or why it could not be, kept apart: a `Once<Result<Jobs, _>>`
+    /// costs `run` its generic metadata at start-up (BENCHMARKS.md).
+    private var connected: Jobs?
+    private var connectFailure: UnitifyError?
 
     /// `throughBroker`: connected through the user or system bus rather than the manager's
     /// private socket, for `run`, whose job stays loaded until unitify ends (`AddRef`).
     public init(_ scope: ManagerScope, throughBroker: Bool = false) {
         self.scope = scope
+        self.throughBroker = throughBroker
         storage = .local(scope)
-        connection = Once { Result { () throws(UnitifyError) in try Jobs.connect(scope, throughBroker: throughBroker) } }
     }
 
     public var remoteHost: RemoteHost? { nil }
 
     public var jobs: Jobs {
-        get throws(UnitifyError) { try connection.value.get() }
+        get throws(UnitifyError) {
+            if let connected { return connected }
+            if let connectFailure { throw connectFailure }
+            do throws(UnitifyError) {
+                // This storage, so that it is not looked up a second time.
+                let jobs = try Jobs.connect(scope, throughBroker: throughBroker, storage: storage)
+                connected = jobs
+                return jobs
+            } catch {
+                connectFailure = error
+                throw error
+            }
+        }
     }
 
     public var options: String { scope.isSystem ? "--system " : "" }
