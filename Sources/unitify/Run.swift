@@ -95,11 +95,12 @@ struct Run: ParsableCommand {
     func start(_ order: RunOrder, on hosts: [RemoteHost], started: (StartReport.Started) -> Void) throws {
         let here = ThisMachine(scope.scope, throughBroker: true)
         let outcomes = Targets.run(here, or: hosts) { target, report in try target.run(order, into: &report) }
+        let first = StartReport.started(outcomes).first
+        first.map(started)
         try HostOptions.report(outcomes, labelled: !json, finally: { outcomes in
             StartReport.printHints(outcomes, scope: scope.scope, quiet: quiet || json || dryRun)
-            StartReport.started(outcomes).first.map(started)
         })
-        guard wait, let unit = StartReport.started(outcomes).first?.unit else { return }
+        guard wait, let unit = first?.unit else { return }
         let ended = try here.jobs.waitUntilEnded(unit)
         let code = ended.lastExit?.shellStatus ?? (ended.activeState == .failed ? 1 : 0)
         if !quiet { printError("unitify: \(UnitName.shortName(unit)) \(ended.lastExit?.words ?? "ended")") }

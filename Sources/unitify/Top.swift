@@ -42,7 +42,7 @@ struct Top: ParsableCommand {
         var failures: [String] = []
         var firstFrame = true
         func rows() throws -> [TopRow] {
-            let outcomes = targets.run { target, report in try target.sampleJobs(into: &report) }
+            let outcomes = targets.run { target, report in try target.listJobs(tasks: true, into: &report) }
             // When no target answers the first time, there is nothing to show: say why, and end.
             if firstFrame, outcomes.count == 1, let failure = outcomes[0].failure { throw failure }
             firstFrame = false

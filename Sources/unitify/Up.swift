@@ -57,9 +57,8 @@ struct Up: ParsableCommand {
 
     /// How to see the app again, once after every target's lines, when something of it runs.
     static func printHints(_ outcomes: [TargetOutcome], quiet: Bool) {
-        let running = outcomes.filter { !($0.report?.units.isEmpty ?? true) }
-        guard !quiet, let app = running.first?.report?.units.first else { return }
-        let place = HostOptions.place(running.compactMap(\.host), scope: .user)
+        guard !quiet, let started = StartReport.started(outcomes).first else { return }
+        let (place, app) = (HostOptions.place(started.hosts, scope: .user), started.unit)
         for line in ["  logs:   unitify journal \(place)\(app) -f", "  status: unitify status \(place)\(app)", String("  remove: unitify down \(place)".dropLast())] {
             Output.standard.line(line)
         }

@@ -145,13 +145,8 @@ extension BootedRemoteTests {
 /// an sshd in front of this machine, reading here by mistake gives the same answer.
 extension BootedRemoteTests {
     @Test func aRemoteJobsFilesAndCrashesAreReadOnItsHost() throws {
-        let port = Self.freePort()
-        try withMachine("ownfiles", sshPort: port) { machine in
-            let (directory, config) = try Self.client(for: machine, port: port, users: ["alice"])
-            defer { removeTree(directory) }
-            let client = Client(config: config)
-            defer { client.closeMasters(); removeTree(client.runtime) }
-            let host = "alice@127.0.0.1:\(port)"
+        try RemoteAlice.with("ownfiles") { alice in
+            let (machine, client, host) = (alice.machine, alice.client, alice.host)
 
             // --log-file there: cat shows it, install writes it, and the installed job logs to it.
             let started = client.unitify(["run", "--host", host, "--name", "lf", "--log-file", "lf.log", "--", "sh", "-c", "echo started-$$; exec sleep 1000"])

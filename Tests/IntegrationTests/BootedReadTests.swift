@@ -7,13 +7,8 @@ import UnitifyCore
 /// file there, an app's jobs from its records there, the host's own facts.
 extension BootedRemoteTests {
     @Test func journalStatusOfAnAppAndDoctorReadTheHost() throws {
-        let port = Self.freePort()
-        try withMachine("reads", sshPort: port) { machine in
-            let (directory, config) = try Self.client(for: machine, port: port, users: ["alice"])
-            defer { removeTree(directory) }
-            let client = Client(config: config)
-            defer { client.closeMasters(); removeTree(client.runtime) }
-            let host = "alice@127.0.0.1:\(port)"
+        try RemoteAlice.with("reads") { alice in
+            let (machine, client, host) = (alice.machine, alice.client, alice.host)
 
             // A job with a log file there: journal shows the file's lines, after the host.
             let started = client.unitify(["run", "--host", host, "--name", "lf", "--log-file", "lf.log", "--", "sh", "-c", "echo in-the-file; exec sleep 1000"])
@@ -27,7 +22,7 @@ extension BootedRemoteTests {
                                           "sh", "-c", "i=0; while :; do i=$((i+1)); echo tick-$i; sleep 0.2; done"])
             #expect(ticking.status == 0, "\(ticking.stderr)")
             usleep(1_000_000)
-            let followed = runClean(["sh", "-c", "XDG_RUNTIME_DIR=\(client.runtime) UNITIFY_SSH_CONFIG=\(config) timeout -s TERM 3 \(unitifyBinary) journal --host \(host) tk -n 2 -f"])
+            let followed = runClean(["sh", "-c", "XDG_RUNTIME_DIR=\(client.runtime) UNITIFY_SSH_CONFIG=\(client.config) timeout -s TERM 3 \(unitifyBinary) journal --host \(host) tk -n 2 -f"])
             let ticks = followed.stdout.lines.compactMap { line in line.hasPrefix("\(host) tick-") ? Int(line.dropFirst(host.count + 6)) : nil }
             #expect(ticks.count >= 8 && ticks == Array(ticks[0]..<(ticks[0] + ticks.count)) && followed.stdout.lines.count == ticks.count,
                     "\(followed.stdout)\(followed.stderr)")

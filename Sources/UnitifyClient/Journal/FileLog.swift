@@ -23,14 +23,6 @@ public final class FileLog: JournalSource {
     /// Where following stands in one file: the open file, its inode, and how far it was printed.
     typealias Place = (file: FileDescriptor, inode: Inode, offset: Int64)
 
-    /// Prints the last `lines` lines (all when nil), then follows when asked.
-    public func show(lines: Int?, follow: Bool) throws {
-        self.lines = lines
-        follows = follow
-        _ = try printTail(entryEnded: nil, note: { _ in })
-        if follow { try self.follow(from: place) }
-    }
-
     /// Prints the last `lines` lines (all when nil); the file stays open when a follow comes after.
     /// A file missing is an error, unless it is to be followed: it may yet come.
     public func printTail(entryEnded: ((UInt64) -> Void)?, note: (String) -> Void) throws -> Int {

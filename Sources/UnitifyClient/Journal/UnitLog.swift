@@ -173,7 +173,7 @@ extension UnitLog {
         let capture = Output.capturing(like: output)
         do {
             if let file = status.logFile {
-                try FileLog(path: file, output: capture).show(lines: lines, follow: false)
+                _ = try FileLog(path: file, output: capture, lines: lines).printTail(entryEnded: nil, note: { _ in })
             } else {
                 var query = LogQuery()
                 query.units = [status.unit]

@@ -1,8 +1,8 @@
 import UnitifyCore
 
 extension Target {
-    /// `status` without names: every job, for one table (or JSON) of every target's.
-    /// Loaded units in the slice, persistent ones even when stopped (not loaded), and stopped
+    /// `status` without names, and each of `top`'s frames: every job, for one table (or JSON) of
+    /// every target's (`tasks`: with their task counts, which the table does not show). Loaded units in the slice, persistent ones even when stopped (not loaded), and stopped
     /// transient ones the manager forgot but unitify keeps a record of.
     public func listJobs(tasks: Bool, into report: inout TargetReport) throws {
         report.statuses = try jobs.allJobStatuses(tasks: tasks)
