@@ -202,11 +202,10 @@ extension Jobs {
         return hadHooks
     }
 
-    /// The jobs `remove --ended` forgets: every one that is stopped, exited or failed, and not
-    /// waiting for its timer.
+    /// The jobs `remove --ended` forgets: of those `status` lists (`allJobStatuses`), every one
+    /// that is stopped, exited or failed, and not waiting for its timer.
     public func endedJobs() throws -> [String] {
-        let units = try allJobUnits()
-        return try jobStatuses(of: units.sorted(), hooks: false).filter { status in
+        try allJobStatuses(tasks: false).filter { status in
             status.exists && !status.unit.hasSuffix(".timer") && (status.hasEnded || status.isRecorded) && !status.isWaitingForTimer
         }.map(\.unit)
     }
