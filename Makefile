@@ -7,7 +7,7 @@ PREFIX ?= /usr/local
 # Runs $(1) beside a user manager.
 with_manager = if [ -S "$${XDG_RUNTIME_DIR:-/nonexistent}/systemd/private" ]; then $(1); else scripts/user-session $(1); fi
 
-.PHONY: all deps machine-deps build test test-booted test-load demo clean
+.PHONY: all deps machine-deps build test check-resolved test-booted test-load demo clean
 
 all: build
 
@@ -41,10 +41,19 @@ build: deps
 
 test: deps
 	$(SWIFT) build --build-tests
+	@$(MAKE) --no-print-directory check-resolved
 	$(call with_manager,$(SWIFT) test --skip IsolatedTests)
 	$(call with_manager,env UNITIFY_ISOLATED_TESTS=1 $(SWIFT) test --filter IsolatedTests)
 	$(MAKE) --no-print-directory test-booted
 	$(MAKE) --no-print-directory test-package
+
+# A fresh clone builds the dependencies that were tested: Package.resolved is committed, and
+# building leaves it as committed (a change means a dependency moved: commit the new file).
+check-resolved:
+	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+		git ls-files --error-unmatch Package.resolved >/dev/null 2>&1 || { echo "check-resolved: Package.resolved is not committed: git add -f Package.resolved" >&2; exit 1; }; \
+		git diff --quiet -- Package.resolved || { echo "check-resolved: the build changed Package.resolved: review 'git diff Package.resolved' and commit it" >&2; exit 1; }; \
+	fi
 
 # The booted suite: unitify on a real systemd booted as PID 1 (scripts/test-machine), each test on
 # a machine of its own. Not beside scripts/user-session: the machines have their own systemd. The
