@@ -126,6 +126,50 @@ struct RemoteTests {
         #expect(reconnect < 700_000, "second connect took \(reconnect) µs")
     }
 
+    /// ssh's master sockets never sit where another user can replace them: without a runtime
+    /// directory, a `/tmp/unitify-UID` that another user made first (mode 0777) is refused in one
+    /// line and a private directory used instead; one of the caller's own that is too open is
+    /// narrowed to 0700. A stand-in ssh on PATH says where it was told to put its master.
+    @Test func masterSocketsNeverSitInADirectoryOfAnotherUser() throws {
+        let temporary = makeTemporaryDirectory()
+        defer { removeTree(temporary) }
+        let squatted = temporary + "/unitify-\(geteuid())"
+        #expect(mkdir(squatted, 0o777) == 0 && chmod(squatted, 0o777) == 0 && chown(squatted, 1234, 1234) == 0)
+        #expect(mkdir(temporary + "/bin", 0o755) == 0)
+        let ssh = temporary + "/bin/ssh"
+        let script = try #require(fopen(ssh, "w"))
+        fputs("#!/bin/sh\nprintf '%s\\n' \"$@\" >> \(temporary)/ssh-arguments\nexit 255\n", script)
+        fclose(script)
+        #expect(chmod(ssh, 0o755) == 0)
+        func controlPaths(_ environment: [String: String]) -> (paths: [String], stderr: String) {
+            unlink(temporary + "/ssh-arguments")
+            let result = unitify(["status", "--host", "web1"], environment: environment.merging(
+                ["XDG_RUNTIME_DIR": "", "PATH": temporary + "/bin:/usr/bin:/bin"]) { $1 })
+            let paths = readFile(temporary + "/ssh-arguments").split(separator: "\n").filter { $0.hasPrefix("ControlPath=") }
+            return (paths.map { String($0.dropFirst("ControlPath=".count)) }, result.stderr)
+        }
+
+        let (paths, stderr) = controlPaths(["TMPDIR": temporary])
+        #expect(!paths.isEmpty && paths.allSatisfy { !$0.hasPrefix(squatted + "/") }, "\(paths)")
+        let note = stderr.split(separator: "\n").first.map(String.init) ?? ""
+        let prefix = "unitify: \(squatted) belongs to uid 1234, not to you: ssh's master sockets go to \(squatted)."
+        #expect(note.hasPrefix(prefix) && note.hasSuffix(" for this command"), "\(stderr)")
+        let chosen = String(note.dropFirst("unitify: \(squatted) belongs to uid 1234, not to you: ssh's master sockets go to ".count).dropLast(" for this command".count))
+        #expect(paths.allSatisfy { $0 == chosen + "/cm-%C" }, "\(paths)")
+        var info = stat()
+        #expect(lstat(chosen, &info) == 0 && info.st_uid == geteuid() && info.st_mode & 0o7777 == 0o700)
+
+        // A directory of the caller's own, left open: narrowed, used, and nothing said.
+        let open = temporary + "/own"
+        #expect(mkdir(open, 0o755) == 0 && mkdir(open + "/unitify-\(geteuid())", 0o777) == 0 && chmod(open + "/unitify-\(geteuid())", 0o777) == 0)
+        let (ownPaths, ownStderr) = controlPaths(["TMPDIR": open])
+        #expect(ownPaths.allSatisfy { $0 == open + "/unitify-\(geteuid())/unitify/ssh/cm-%C" } && !ownPaths.isEmpty, "\(ownPaths)")
+        #expect(!ownStderr.contains("master sockets"), "\(ownStderr)")
+        for level in ["", "/unitify", "/unitify/ssh"] {
+            #expect(lstat(open + "/unitify-\(geteuid())" + level, &info) == 0 && info.st_mode & 0o7777 == 0o700, "\(level)")
+        }
+    }
+
     @Test func refusedConnectionIsSaidInWords() throws {
         let server = try TestSSHServer(runtimeDirectory: Self.runtimeDirectory)
         // A port on which nothing listens: the server's own port plus one is not bound by it.
@@ -364,7 +408,7 @@ struct RemoteTests {
         #expect(eventually { arrived("mid 5") }, "\(readFile(out))")
 
         // The second host's master (ssh -O check names it) and its ssh processes.
-        let check = run(["ssh", "-F", environment["UNITIFY_SSH_CONFIG"]!, "-o", "ControlPath=\(Fleet.controlDirectory)/cm-%C",
+        let check = run(["ssh", "-F", environment["UNITIFY_SSH_CONFIG"]!, "-o", "ControlPath=\(try Fleet.controlDirectory())/cm-%C",
                          "-p", "\(second.port)", "-O", "check", "127.0.0.1"])
         let master = try #require(check.stderr.firstMatch(of: /pid=(\d+)/).flatMap { Int32($0.1) }, "\(check.stderr)")
         let clients = run(["pgrep", "-f", "--", "-p \(second.port) -- 127.0.0.1"]).stdout.split(separator: "\n").compactMap { Int32($0) }

@@ -19,22 +19,19 @@ public struct Fleet: Sendable {
         self.configFile = configFile
     }
 
-    /// Where the per-host ssh masters listen: beside the caller's manager, else in /tmp, in a
-    /// directory only the caller can enter.
-    public static var controlDirectory: String {
-        let base = ManagerLocation.current().runtimeDirectory ?? "/tmp/unitify-\(getuid())"
-        for directory in [base, base + "/unitify", base + "/unitify/ssh"] { mkdir(directory, 0o700) }
-        return base + "/unitify/ssh"
-    }
-
-    public func connection(to host: RemoteHost) -> SSHConnection {
-        SSHConnection(host: host, timeout: timeout, controlDirectory: Self.controlDirectory, configFile: configFile)
+    /// Where the per-host ssh masters listen (`ControlDirectory`): beside the caller's manager,
+    /// else in /tmp, always in a directory only the caller can enter. A word about a refused
+    /// directory goes to stderr, once per command.
+    public static func controlDirectory() throws(UnitifyError) -> String {
+        try ControlDirectory.find { printError("unitify: " + $0) }
     }
 
     /// `body` with each host reached, every host at once; the results in the order of `hosts`.
     public func onEach<T: Sendable>(_ body: @escaping @Sendable (ReachedHost) throws -> T) -> [(host: RemoteHost, result: Result<T, UnitifyError>)] {
+        let control: String
+        do { control = try Self.controlDirectory() } catch { return hosts.map { ($0, .failure(error)) } }
         let fleet = self
-        return zip(hosts, inParallel(hosts.count) { fleet.work(on: fleet.hosts[$0], body) }).map { ($0, $1) }
+        return zip(hosts, inParallel(hosts.count) { fleet.work(on: fleet.hosts[$0], control: control, body) }).map { ($0, $1) }
     }
 }
 
@@ -53,9 +50,9 @@ func inParallel<T>(_ count: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] 
 
 extension Fleet {
     /// One host's part: connect, run `body` on its jobs, and put any failure in words naming it.
-    func work<T>(on host: RemoteHost, _ body: (ReachedHost) throws -> T) -> Result<T, UnitifyError> {
+    func work<T>(on host: RemoteHost, control: String, _ body: (ReachedHost) throws -> T) -> Result<T, UnitifyError> {
         do {
-            let connection = connection(to: host)
+            let connection = SSHConnection(host: host, timeout: timeout, controlDirectory: control, configFile: configFile)
             let (session, answer) = try connection.connectManager()
             defer { session.end() }
             guard let bus = session.bus else { throw UnitifyError.remote(host, "no bus") }
