@@ -12,18 +12,26 @@ struct NameLock: ~Copyable {
     let descriptor: FileDescriptor
 
     /// Waits for the lock on `unit` in `directory` (created, mode 0700, when missing).
-    /// The corresponding C functions are `open` and `flock`.
-    init(_ unit: String, in directory: String) throws(UnitifyError) {
+    /// The corresponding C functions are `open` and `flock`; `lock` stands for `flock` in tests.
+    init(_ unit: String, in directory: String, lock: (Int32) -> Int32 = { flock($0, LOCK_EX) }) throws(UnitifyError) {
         try? makeDirectory(directory, permissions: .ownerReadWriteExecute)  // a failure shows at open
         let path = directory + "/" + unit + ".lock"
         while true {
+            func failure(_ error: any Error) -> UnitifyError {
+                .failed("cannot take the lock \(path) that runs of \(UnitName.shortName(unit)) share: \(error)")
+            }
             let descriptor: FileDescriptor
             do {
                 descriptor = try FileDescriptor.open(
                     FilePath(path), .readWrite, options: [.create, .closeOnExec], permissions: [.ownerReadWrite])
-                try retryOnInterrupt { flock(descriptor.rawValue, LOCK_EX) }
             } catch {
-                throw UnitifyError.failed("cannot take the lock \(path) that runs of \(UnitName.shortName(unit)) share: \(error)")
+                throw failure(error)
+            }
+            do {
+                try retryOnInterrupt { lock(descriptor.rawValue) }
+            } catch {
+                try? descriptor.close()
+                throw failure(error)
             }
             if Self.isStillAtPath(descriptor, path) {
                 self.path = path
