@@ -7,11 +7,22 @@ public enum WaitOutcome {
         public var exit: ProcessExit?
         /// systemd's verdict: `failed` even when the process exited 0 (a start limit, a timeout).
         public var failed: Bool
+        /// systemd's word for how the last run ended (`start-limit-hit`...), when it kept one.
+        public var result: UnitResult?
 
-        public init(unit: String, exit: ProcessExit?, failed: Bool) {
+        public init(unit: String, exit: ProcessExit?, failed: Bool, result: UnitResult? = nil) {
             self.unit = unit
             self.exit = exit
             self.failed = failed
+            self.result = result
+        }
+
+        /// In words, after the job's name: `exited with status 3`, `was killed by SIGKILL`,
+        /// `exited with status 0, then failed (start-limit-hit)`.
+        public var words: String {
+            guard let exit else { return failed ? "failed" + (result.map { " (\($0.rawValue))" } ?? "") : "had already ended" }
+            guard failed && exit.isSuccess else { return exit.words }
+            return exit.words + ", then failed" + (result.map { " (\($0.rawValue))" } ?? "")
         }
 
         /// The shell's number for this ending: the exit code, 128 + N for signal N, 1 for a

@@ -101,10 +101,11 @@ struct Run: ParsableCommand {
             StartReport.printHints(outcomes, scope: scope.scope, quiet: quiet || json || dryRun)
         })
         guard wait, let unit = first?.unit else { return }
-        let ended = try here.jobs.waitUntilEnded(unit)
-        let code = ended.lastExit?.shellStatus ?? (ended.activeState == .failed ? 1 : 0)
-        if !quiet { printError("unitify: \(UnitName.shortName(unit)) \(ended.lastExit?.words ?? "ended")") }
-        throw UnitifyError.exit(code)
+        // As `unitify wait` waits: the same ending, the same words, the same exit status.
+        var report = TargetReport()
+        try here.wait([unit], limit: nil, timeout: "", quiet: quiet, into: &report)
+        for note in report.notes { printError("unitify: " + note) }
+        throw UnitifyError.exit(report.exitStatus)
     }
 
     /// `--follow`: the job's last lines where it started (every host's merged), then its new

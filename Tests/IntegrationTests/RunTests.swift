@@ -109,6 +109,18 @@ struct RunTests {
         #expect(unitify(["run", "--name", uniqueName("wait"), "--wait", "--", "true"]).status == 0)
     }
 
+    /// `run --wait` and `wait` give one exit status, and say the same, for a job that systemd
+    /// counts as failed after clean exits: restarted at once each time until its start limit.
+    @Test func runWaitAndWaitAgreeOnAJobThatFailedAfterACleanExit() {
+        let name = uniqueName("limit")
+        defer { _ = unitify(["remove", name]) }
+        let ran = unitify(["run", "--name", name, "--restart", "always", "--wait", "--", "true"])
+        let waited = unitify(["wait", name])
+        #expect(waited.status == 1, "\(waited.stderr)")
+        #expect(ran.status == waited.status, "run --wait: \(ran.status) \(ran.stderr)")
+        #expect(ran.stderr.split(separator: "\n").last == waited.stderr.split(separator: "\n").last, "\(ran.stderr)\(waited.stderr)")
+    }
+
     @Test func settleCheckReportsACrashWithItsLog() throws {
         let name = uniqueName("crash")
         let result = unitify(["run", "--name", name, "--", "sh", "-c", "echo last words from \(name); exit 2"])

@@ -40,6 +40,15 @@ import Testing
         // No exit status kept: it ended, and nothing says it failed.
         #expect(WaitOutcome.exitStatus([ending("e", nil)]) == 0)
     }
+
+    @Test func howEachEndedInWords() {
+        #expect(ending("a", ProcessExit(kind: .exited, status: 3), failed: true).words == "exited with status 3")
+        #expect(ending("a", ProcessExit(kind: .exited, status: 0)).words == "exited with status 0")
+        let limited = WaitOutcome.Ending(unit: "a", exit: ProcessExit(kind: .exited, status: 0), failed: true, result: .startLimitHit)
+        #expect(limited.words == "exited with status 0, then failed (start-limit-hit)")
+        #expect(ending("a", nil, failed: true).words == "failed")
+        #expect(ending("a", nil).words == "had already ended")
+    }
 }
 
 @Suite struct JobRecordTests {

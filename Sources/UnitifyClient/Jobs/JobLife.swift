@@ -224,12 +224,15 @@ extension Jobs {
             }
             guard let ended = try waitUntilEnded(unit, deadline: deadline) else { return nil }
             let at = (try? manager.unitProperty(unit, interface: "org.freedesktop.systemd1.Service", property: "ExecMainExitTimestamp")?.uint64) ?? nil
-            endings.append((at ?? monotonicMicroseconds(), WaitOutcome.Ending(unit: unit, exit: ended.lastExit, failed: ended.activeState == .failed)))
+            endings.append((at ?? monotonicMicroseconds(), WaitOutcome.Ending(unit: unit, exit: ended.lastExit, failed: ended.activeState == .failed, result: ended.result)))
         }
         return endings.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element.ending)
     }
 
-    /// `waitUntilEnded` with a deadline (monotonic microseconds); nil when it passed first.
+    /// Waits until the job has ended for good, or `deadline` (monotonic microseconds) passes (nil
+    /// then). A job whose policy restarts it is given its restart delay (and a little more) to be
+    /// restarted before its end is taken as final: the state alone does not tell a pending
+    /// restart from one refused by the start limit.
     func waitUntilEnded(_ unit: String, deadline: UInt64?) throws -> UnitStatus? {
         while true {
             let ended = try watch(unit, until: deadline) { $0.hasEnded || $0.isNotFound }

@@ -1,8 +1,9 @@
 import UnitifyCore
 
 extension Target {
-    /// `wait`: until `units` end, or `limit` passes; how each ended in the notes (none when
-    /// `quiet`), the exit status `WaitOutcome` gives in the report.
+    /// `wait` (and `run --wait`): until `units` end, or `limit` passes (`timeout`: the limit as
+    /// the user wrote it); how each ended in the notes (none when `quiet`), the exit status
+    /// `WaitOutcome` gives in the report.
     public func wait(_ units: [String], limit: TimeSpan?, timeout: String, quiet: Bool, into report: inout TargetReport) throws {
         let jobs = try self.jobs
         try jobs.requireJobs(units)
@@ -12,8 +13,7 @@ extension Target {
             return
         }
         for ending in endings where !quiet {
-            let how = ending.exit?.words ?? (ending.failed ? "failed" : "had already ended")
-            report.notes.append("\(UnitName.shortName(ending.unit)) \(how)")
+            report.notes.append("\(UnitName.shortName(ending.unit)) \(ending.words)")
         }
         report.exitStatus = WaitOutcome.exitStatus(endings)
     }
