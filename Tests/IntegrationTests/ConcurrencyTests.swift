@@ -59,7 +59,7 @@ struct ConcurrencyTests {
         for name in installed + persistent { try expectRunningPersistent(name) }
         let files = try UnitFileDirectory.user()
         for name in leaving {
-            #expect(!files.exists("\(name).service"), "\(name)'s unit file is still there")
+            #expect(try !files.exists("\(name).service"), "\(name)'s unit file is still there")
             let left = try Jobs.user().status(of: "\(name).service")
             #expect(left.isNotFound || !left.isRunning, "\(name) still runs: \(left)")
         }

@@ -13,24 +13,24 @@ public struct AppOutcome: Sendable {
 /// Apps (the jobs of a Procfile, `App=` in their unit files) on one manager: what is there, and
 /// `up`'s plan carried out.
 extension Jobs {
-    public func appUnits(_ app: String) -> [String] { storage.appUnits(app) }
+    public func appUnits(_ app: String) throws(UnitifyError) -> [String] { try storage.appUnits(app) }
 
     /// What `AppPlan` weighs: the file and state of every unit `desired` names, and of every unit
     /// of `app` there is. One pipelined round trip for the states.
     public func appState(app: String, desired: [String]) throws -> [AppPlan.Current] {
         let files = try storage.unitFiles()
-        let units = Array(Set(desired).union(appUnits(app))).sorted()
+        let units = Array(Set(desired).union(try appUnits(app))).sorted()
         let properties = try manager.unitProperties(units, [
             (interface: "org.freedesktop.systemd1.Unit", name: "ActiveState"),
             (interface: "org.freedesktop.systemd1.Unit", name: "LoadState"),
             (interface: "org.freedesktop.systemd1.Unit", name: "FragmentPath"),
         ])
-        return zip(units, properties).map { unit, values in
+        return try zip(units, properties).map { unit, values in
             let active = values["ActiveState"]?.string ?? "inactive"
             let loaded = values["LoadState"]?.string == "loaded"
             let fragment = values["FragmentPath"]?.string ?? ""
             return AppPlan.Current(
-                unit: unit, text: files.read(unit), exists: files.exists(unit),
+                unit: unit, text: try files.read(unit), exists: try files.exists(unit),
                 isRunning: ["active", "activating", "reloading"].contains(active),
                 isOtherwiseLoaded: loaded && !fragment.isEmpty && fragment != files.path(unit))
         }
@@ -91,7 +91,7 @@ extension Jobs {
     /// `down`: every job of `app` stopped, disabled and its file removed: nothing of it is left
     /// running, and no file or link. Returns the units that were removed.
     public func removeApp(_ app: String) throws -> [String] {
-        let units = appUnits(app)
+        let units = try appUnits(app)
         guard !units.isEmpty else { return [] }
         try manager.subscribe()
         try remove(units, files: try storage.unitFiles())
@@ -112,12 +112,14 @@ extension Jobs {
 extension JobStorage {
     /// The units of `app`: unit files unitify wrote that carry `App=app`, by name. Only files
     /// named `APP-…` are read, so asking costs a directory listing when there is no such app.
-    public func appUnits(_ app: String) -> [String] {
-        guard let files = try? unitFiles() else { return [] }
-        let names = (files as? UnitFileDirectory).map { directoryEntries($0.directory) } ?? generatedUnits()
-        return names.filter { $0.hasPrefix(app + "-") && $0.hasSuffix(".service") }
-            .filter { files.read($0).flatMap(App.name(inUnitFile:)) == app }
-            .sorted()
+    public func appUnits(_ app: String) throws(UnitifyError) -> [String] {
+        guard let files = try existingUnitFiles() else { return [] }
+        let names = if let local = files as? UnitFileDirectory { directoryEntries(local.directory) } else { try generatedUnits() }
+        var units: [String] = []
+        for name in names where name.hasPrefix(app + "-") && name.hasSuffix(".service") {
+            if try files.read(name).flatMap(App.name(inUnitFile:)) == app { units.append(name) }
+        }
+        return units.sorted()
     }
 
     /// `names` as units, each app among them as all of its jobs: so that `status shop`,
@@ -127,8 +129,8 @@ extension JobStorage {
         var units: [String] = []
         for name in names {
             let unit = try UnitName.normalize(name)
-            if !name.hasSuffix(".service"), !name.hasSuffix(".timer"), case let members = appUnits(name), !members.isEmpty,
-               (try? unitFiles().exists(unit)) != true {
+            if !name.hasSuffix(".service"), !name.hasSuffix(".timer"), case let members = try appUnits(name), !members.isEmpty,
+               try existingUnitFiles()?.exists(unit) != true {
                 units += members
             } else {
                 units.append(unit)

@@ -60,9 +60,9 @@ extension Jobs {
     /// exit hooks (a record to read per job, which a table of many does without).
     public func jobStatuses(of units: [String], hooks: Bool = true, tasks: Bool = true) throws -> [UnitStatus] {
         let statuses = try statuses(of: units, tasks: tasks)
-        let records = storage.records.readAll(statuses.filter { hooks || $0.isNotFound }.map(\.unit))
-        return statuses.map { status in
-            guard let record = records[status.unit] else { return enablementFromDisk(status) }
+        let records = try storage.records.readAll(statuses.filter { hooks || $0.isNotFound }.map(\.unit))
+        return try statuses.map { status in
+            guard let record = records[status.unit] else { return try enablementFromDisk(status) }
             var status = status
             status.hooks = record.spec.hooks
             if status.isNotFound {
@@ -150,7 +150,7 @@ extension Jobs {
         let current = try status(of: unit)
         let short = UnitName.shortName(unit)
         guard !current.isNotFound else {
-            guard storage.records.units().contains(unit) else { throw unknown(unit) }
+            guard try storage.records.units().contains(unit) else { throw unknown(unit) }
             throw UnitifyError(.notRunning, "\(short) is not running (stopped): there is no process to signal; 'unitify start \(short)' starts it")
         }
         guard !current.isDown, !current.hasEnded, current.mainPID != 0 || !mainOnly else {
@@ -167,8 +167,8 @@ extension Jobs {
         let hooks = storage.runtimeUnits
         let files = try storage.unitFiles()
         let current = try status(of: unit)
-        let hasRecord = records.exists(unit)
-        let hasFiles = [unit, UnitName.shortName(unit) + ".timer"].contains(where: files.exists)
+        let hasRecord = try records.exists(unit)
+        let hasFiles = try [unit, UnitName.shortName(unit) + ".timer"].contains { try files.exists($0) }
         guard !current.isNotFound || hasRecord || hasFiles else { throw unknown(unit) }
         var removed: [String] = []
         if hasFiles {
@@ -179,7 +179,7 @@ extension Jobs {
         }
         for hook in ExitHook.allCases {
             let name = hook.unitName(job: unit)
-            if hooks.exists(name) {
+            if try hooks.exists(name) {
                 _ = try? manager.stopUnit(name)
                 try hooks.remove(name)
                 try? manager.resetFailedUnit(name)
@@ -261,7 +261,7 @@ extension Jobs {
     /// to any of them.
     public func requireJobs(_ units: [String]) throws {
         for status in try jobStatuses(of: units) where !status.exists {
-            if let files = try? storage.unitFiles(), files.exists(status.unit) { continue }
+            if let files = try storage.existingUnitFiles(), try files.exists(status.unit) { continue }
             throw unknown(status.unit)
         }
     }
@@ -272,7 +272,7 @@ extension Jobs {
     /// when stopped (not loaded), and stopped transient ones the manager forgot but unitify keeps a
     /// record of.
     public func allJobUnits() throws -> [String] {
-        Set(try managedUnits()).union(storage.generatedUnits()).union(storage.records.units()).sorted()
+        Set(try managedUnits()).union(try storage.generatedUnits()).union(try storage.records.units()).sorted()
     }
 
     /// The statuses of every job `status` and `top` list. Not a persistent job that was removed:
@@ -280,8 +280,8 @@ extension Jobs {
     /// dependency when it was enabled at boot) until a daemon-reload, which unitify avoids.
     public func allJobStatuses(hooks: Bool = false, tasks: Bool = true) throws -> [UnitStatus] {
         try jobStatuses(of: try allJobUnits(), hooks: hooks, tasks: tasks).filter { status in
-            !(status.kind == .persistent && status.isDown && !status.isRecorded
-              && status.fragmentPath.map { !storage.pathExists($0) } == true)
+            guard status.kind == .persistent, status.isDown, !status.isRecorded, let fragment = status.fragmentPath else { return true }
+            return try storage.pathExists(fragment)
         }
     }
 }

@@ -16,7 +16,7 @@ extension Jobs {
     public func startPersistent(_ spec: UnitSpec, texts: [(unit: String, text: String)], replace: Bool) throws -> UnitStatus {
         try requireFeatures(for: spec)
         let files = try storage.unitFiles()
-        for (unit, _) in texts where files.isForeign(unit) {
+        for (unit, _) in texts where try files.isForeign(unit) {
             throw UnitifyError.failed("\(files.path(unit)) exists and was not written by unitify: choose another --name, or remove the file")
         }
         try manager.subscribe()
@@ -58,7 +58,7 @@ extension Jobs {
         let spec = try transientSpec(of: unit)
         try requireFeatures(for: spec)
         let texts = try UnitFile.texts(spec, commandLine: spec.description, template: template)
-        for (name, _) in texts where files.isForeign(name) {
+        for (name, _) in texts where try files.isForeign(name) {
             throw UnitifyError.failed("\(files.path(name)) exists and was not written by unitify: remove it, or keep the job transient")
         }
         try files.write(texts)
@@ -80,13 +80,13 @@ extension Jobs {
     public func uninstall(_ unit: String, force: Bool) throws -> [String] {
         let files = try storage.unitFiles()
         let timer = UnitName.shortName(unit) + ".timer"
-        let present = [unit, timer].filter(files.exists)
+        let present = try [unit, timer].filter { try files.exists($0) }
         guard !present.isEmpty else {
             let loaded = try status(of: unit)
             let hint = loaded.kind == .transient ? ": it is a transient job, stop it with 'unitify stop \(UnitName.shortName(unit))'" : ""
             throw UnitifyError.notFound("no unit file for \(UnitName.shortName(unit)) in \(files.directory)\(hint)")
         }
-        if !force, let foreign = present.first(where: files.isForeign) {
+        if !force, let foreign = try present.first(where: { try files.isForeign($0) }) {
             throw UnitifyError.failed("\(files.path(foreign)) was not written by unitify: add --force to remove it anyway")
         }
         try manager.subscribe()

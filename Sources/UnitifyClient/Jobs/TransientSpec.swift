@@ -41,7 +41,7 @@ extension Jobs {
             spec.cpuQuota = CPUQuota(microsecondsPerSecond: (quota + 50) / 100 * 100)  // to systemd's 0.01%
         }
         if let nice = p["Nice"]?.int64, nice != 0 { spec.nice = Int32(nice) }
-        if let fragment = p["FragmentPath"]?.string, let text = storage.readFile(fragment) {
+        if let fragment = p["FragmentPath"]?.string, let text = try storage.readFile(fragment) {
             spec.standardOutput = Self.outputTarget(UnitFile.lastValue(of: "StandardOutput", in: text))
             spec.standardError = Self.outputTarget(UnitFile.lastValue(of: "StandardError", in: text))
             if spec.standardError == .journal, UnitFile.lastValue(of: "StandardError", in: text) == nil {

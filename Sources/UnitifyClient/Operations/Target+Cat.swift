@@ -9,7 +9,7 @@ extension Target {
         let heading = remoteHost.map { "\($0):" } ?? ""
         var texts: [String] = []
         let timer = UnitName.shortName(unit) + ".timer"
-        let written = [unit, timer].compactMap { name in files.read(name).map { (files.path(name), $0) } }
+        let written = try [unit, timer].compactMap { name in try files.read(name).map { (files.path(name), $0) } }
         if !written.isEmpty {
             for (path, text) in written { texts.append("# \(heading)\(path)\n" + text) }
         } else {

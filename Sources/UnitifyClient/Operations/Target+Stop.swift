@@ -8,7 +8,7 @@ extension Target {
         try jobs.requireJobs(units)
         for unit in units {
             // A stopped transient job the manager has forgotten: its record keeps it for 'start'.
-            if storage.records.units().contains(unit), try jobs.status(of: unit).isNotFound {
+            if try storage.records.units().contains(unit), try jobs.status(of: unit).isNotFound {
                 report.lines.append("\(UnitName.shortName(unit)) is already stopped")
                 continue
             }

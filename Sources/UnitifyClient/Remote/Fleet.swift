@@ -57,7 +57,11 @@ extension Fleet {
             defer { session.end() }
             guard let bus = session.bus else { throw UnitifyError.remote(host, "no bus") }
             let manager = Manager(bus: bus)
-            let storage = JobStorage.remote(connection, answer: answer) { (try? manager.property("UnitPath"))??.stringArray ?? [] }
+            let storage = JobStorage.remote(connection, answer: answer) { () throws(UnitifyError) -> [String] in
+                do throws(SystemdError) { return try manager.property("UnitPath")?.stringArray ?? [] } catch {
+                    throw UnitifyError.remote(host, "cannot ask its manager where unit files go: \(UnitifyError.explain(error, overSSH: true))")
+                }
+            }
             let jobs = Jobs(bus: bus, storage: storage)
             jobs.options = "--host " + ShellWords.quote(host.description) + " "
             let reached = ReachedHost(host: host, jobs: jobs, answer: answer, connection: connection)
@@ -66,7 +70,8 @@ extension Fleet {
             } catch {
                 // The body's failure, which does not name the host yet (an empty one is only a status).
                 let failure = UnitifyError(recognizing: error, overSSH: true) ?? .failed("\(error)")
-                return .failure(failure.message.isEmpty ? failure : UnitifyError(failure.code, "\(host): \(failure.message)"))
+                let named = failure.message.isEmpty || failure.message.hasPrefix("\(host): ")
+                return .failure(named ? failure : UnitifyError(failure.code, "\(host): \(failure.message)"))
             }
         } catch let error as UnitifyError {
             return .failure(error)

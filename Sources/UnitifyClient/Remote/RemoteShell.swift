@@ -38,11 +38,11 @@ struct RemoteShell: Sendable {
         return outcome
     }
 
-    /// Lists a directory there: the names, without dot files; none when it does not exist.
-    func list(_ directory: String) -> [String] {
-        let script = #"cd -- "$1" 2>/dev/null || exit 0; for f in * .[!.]*; do [ -e "$f" ] || [ -L "$f" ] && printf '%s\n' "$f"; done; exit 0"#
-        guard let outcome = try? check("list \(directory)", script, [directory]) else { return [] }
-        return outcome.text.split(separator: "\n").map(String.init)
+    /// Lists a directory there: the names, without dot files; none when it does not exist, an
+    /// error when it could not be listed.
+    func list(_ directory: String) throws(UnitifyError) -> [String] {
+        let script = #"[ -e "$1" ] || exit 0; cd -- "$1" || exit 3; for f in * .[!.]*; do [ -e "$f" ] || [ -L "$f" ] && printf '%s\n' "$f"; done; exit 0"#
+        return try check("list \(directory)", script, [directory]).text.split(separator: "\n").map(String.init)
     }
 
     /// A file's text there; nil when it is missing.
@@ -52,11 +52,12 @@ struct RemoteShell: Sendable {
     }
 
     /// The texts of the files of `paths` there that can be read, in one channel: each after a
-    /// line that names it (a record separator first, which no unit file holds).
-    func readAll(_ paths: [String]) -> [String: String] {
+    /// line that names it (a record separator first, which no unit file holds). An error when
+    /// the host could not be asked.
+    func readAll(_ paths: [String]) throws(UnitifyError) -> [String: String] {
         guard !paths.isEmpty else { return [:] }
         let script = #"for f; do [ -f "$f" ] && [ -r "$f" ] && printf '\036%s\n' "$f" && cat -- "$f"; done; exit 0"#
-        guard let outcome = try? check("read \(paths.joined(separator: ", "))", script, paths) else { return [:] }
+        let outcome = try check("read \(paths.joined(separator: ", "))", script, paths)
         var texts: [String: String] = [:]
         for file in outcome.text.split(separator: "\u{1E}") {
             guard let newline = file.firstIndex(of: "\n") else { continue }
@@ -65,8 +66,10 @@ struct RemoteShell: Sendable {
         return texts
     }
 
-    func exists(_ path: String) -> Bool {
-        (try? run(#"[ -e "$1" ] || [ -L "$1" ]"#, [path]).status) == 0
+    /// Whether anything is at `path` there, a dangling link too; an error when the host could
+    /// not be asked.
+    func exists(_ path: String) throws(UnitifyError) -> Bool {
+        try check("look at \(path)", #"[ -e "$1" ] || [ -L "$1" ] || exit 4"#, [path], accepting: [4]).status == 0
     }
 
     func remove(_ path: String) throws(UnitifyError) {

@@ -15,7 +15,8 @@ extension Jobs {
         let fields = [(interface: "org.freedesktop.systemd1.Service", name: "StandardOutput"),
                       (interface: "org.freedesktop.systemd1.Unit", name: "FragmentPath")]
         var status = UnitStatus(properties: try manager.unitProperties([unit], fields)[0], unit: unit)
-        Self.completeOutputs(&status, fragments: Self.needsFragment(status) ? storage.readFiles(status.fragmentPath.map { [$0] } ?? []) : [:])
+        // Unread, the file's path is only not shown: `journal NAME` reads the journal instead.
+        Self.completeOutputs(&status, fragments: Self.needsFragment(status) ? (try? storage.readFiles(status.fragmentPath.map { [$0] } ?? [])) ?? [:] : [:])
         return status.logFile
     }
 
@@ -51,7 +52,9 @@ extension Jobs {
         // unitify's is in its slice.
         var sliceGroup: String??
         // The unit files that say where outputs go, read at once (on another host, one channel).
-        let fragments = storage.readFiles(Set(byName.values.filter(Self.needsFragment).compactMap(\.fragmentPath)).sorted())
+        // Unread, a status only lacks its output's path: nothing is written or removed on it
+        // (`transientSpec`, which install and restart write from, reads them strictly).
+        let fragments = (try? storage.readFiles(Set(byName.values.filter(Self.needsFragment).compactMap(\.fragmentPath)).sorted())) ?? [:]
         return units.map { unit in
             var status = byName[unit] ?? UnitStatus(unit: unit)
             Self.completeOutputs(&status, fragments: fragments)
@@ -72,7 +75,7 @@ extension Jobs {
     public func delegatedControllers() -> Set<String> {
         guard let group = (try? manager.property("ControlGroup"))??.string else { return [] }
         let paths = ["/sys/fs/cgroup/unified", "/sys/fs/cgroup"].map { $0 + group + "/cgroup.controllers" }
-        let texts = storage.readFiles(paths)
+        let texts = (try? storage.readFiles(paths)) ?? [:]  // only for warnings, as the bus failure above
         guard let text = paths.lazy.compactMap({ texts[$0] }).first else { return [] }
         return Set(text.prefix { $0 != "\n" }.split(separator: " ").map(String.init))
     }

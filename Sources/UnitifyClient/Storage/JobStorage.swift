@@ -4,14 +4,17 @@ import UnitifyCore
 /// Unit files of one kind for a manager (persistent ones, or the runtime ones of exit hooks),
 /// wherever that manager runs: on this machine (`UnitFileDirectory`) or on another host, through
 /// ssh (`RemoteUnitFiles`).
+///
+/// A file that could not be read (ssh failed, no permission) is an error, never "no file": what
+/// is written or removed here is decided on these answers.
 public protocol UnitFileStore: Sendable {
     var directory: String { get }
     /// The file's text, or nil when there is none.
-    func read(_ unit: String) -> String?
+    func read(_ unit: String) throws(UnitifyError) -> String?
     /// Whether anything is at the unit's path, a dangling link too.
-    func exists(_ unit: String) -> Bool
+    func exists(_ unit: String) throws(UnitifyError) -> Bool
     /// The units of the files unitify wrote here, by name.
-    func generatedUnits() -> [String]
+    func generatedUnits() throws(UnitifyError) -> [String]
     /// Writes every file whole, never through a symbolic link, and then advances the directory's
     /// modification time (`advanceModificationTime`), so that the manager's next load finds them.
     func write(_ files: [(unit: String, text: String)]) throws
@@ -37,31 +40,34 @@ extension UnitFileStore {
     }
 
     /// Whether a file exists that unitify did not write.
-    public func isForeign(_ unit: String) -> Bool {
-        guard let text = read(unit) else { return exists(unit) }
+    public func isForeign(_ unit: String) throws(UnitifyError) -> Bool {
+        guard let text = try read(unit) else { return try exists(unit) }
         return !UnitFile.isGeneratedByUnitify(text)
     }
 }
 
-/// The records of a manager's transient jobs (`JobRecord`), wherever that manager runs.
+/// The records of a manager's transient jobs (`JobRecord`), wherever that manager runs. As with
+/// `UnitFileStore`, a place that could not be looked at is an error, not an absence.
 public protocol JobRecordStore: Sendable {
     var directory: String { get }
     func path(_ unit: String) -> String
     /// The record of `unit`; nil when there is none, an error when it is damaged or unreadable.
     func read(_ unit: String) throws -> JobRecord?
     /// Whether anything is at the record's path, a damaged record too.
-    func exists(_ unit: String) -> Bool
+    func exists(_ unit: String) throws(UnitifyError) -> Bool
     /// The units that have a record, by name.
-    func units() -> [String]
+    func units() throws(UnitifyError) -> [String]
     func write(_ record: JobRecord) throws
     /// Forgets `unit`; a missing record is fine.
     func remove(_ unit: String) throws
     /// The records of those of `units` that have a readable one.
-    func readAll(_ units: [String]) -> [String: JobRecord]
+    func readAll(_ units: [String]) throws(UnitifyError) -> [String: JobRecord]
 }
 
 extension JobRecordStore {
-    public func readAll(_ units: [String]) -> [String: JobRecord] {
+    /// Here a record's read fails only on the record itself (damaged, or not the user's), which
+    /// leaves that one out, as `RemoteJobRecords` leaves out a damaged one.
+    public func readAll(_ units: [String]) throws(UnitifyError) -> [String: JobRecord] {
         var records: [String: JobRecord] = [:]
         for unit in units { records[unit] = try? read(unit) }
         return records
@@ -69,11 +75,11 @@ extension JobRecordStore {
 }
 
 extension UnitFileDirectory: UnitFileStore {
-    public func exists(_ unit: String) -> Bool { fileType(atPath: path(unit)) != nil }
+    public func exists(_ unit: String) throws(UnitifyError) -> Bool { fileType(atPath: path(unit)) != nil }
 }
 
 extension JobRecordDirectory: JobRecordStore {
-    public func exists(_ unit: String) -> Bool { fileType(atPath: path(unit)) != nil }
+    public func exists(_ unit: String) throws(UnitifyError) -> Bool { fileType(atPath: path(unit)) != nil }
 }
 
 /// Where one manager's jobs keep what the manager does not: persistent unit files, the runtime
@@ -95,30 +101,41 @@ public struct JobStorage {
     public let lockDirectory: String?
     /// Whether the manager's machine is this one, so that its jobs' processes are in this /proc.
     public let isOnThisMachine: Bool
-    /// Whether a path exists on the manager's machine: a unit's `FragmentPath`, say.
-    let pathExists: (String) -> Bool
+    /// Whether a path exists on the manager's machine: a unit's `FragmentPath`, say; an error
+    /// when that machine could not be asked.
+    let pathExists: (String) throws(UnitifyError) -> Bool
     /// The texts of files on the manager's machine, of those that can be read (units'
-    /// `FragmentPath`s: where their output goes, which the bus does not say), all at once.
-    let readFiles: ([String]) -> [String: String]
+    /// `FragmentPath`s: where their output goes, which the bus does not say), all at once; an
+    /// error when that machine could not be asked.
+    let readFiles: ([String]) throws(UnitifyError) -> [String: String]
 
     /// A file's text on the manager's machine; nil when it cannot be read.
-    func readFile(_ path: String) -> String? {
-        readFiles([path])[path]
+    func readFile(_ path: String) throws(UnitifyError) -> String? {
+        try readFiles([path])[path]
     }
 
     public func unitFiles() throws(UnitifyError) -> any UnitFileStore {
         try persistent.get()
     }
 
+    /// The persistent unit files; nil when there is no place for them (HOME unset, a manager that
+    /// names no directory of the user's), so none; an error when the manager could not be asked.
+    public func existingUnitFiles() throws(UnitifyError) -> (any UnitFileStore)? {
+        try persistent.existing()
+    }
+
     /// The units of the files unitify wrote, by name.
-    public func generatedUnits() -> [String] {
-        listedUnitFiles.map { $0.names.sorted() } ?? (try? unitFiles().generatedUnits()) ?? []
+    public func generatedUnits() throws(UnitifyError) -> [String] {
+        if let listedUnitFiles { return listedUnitFiles.names.sorted() }
+        return try existingUnitFiles()?.generatedUnits() ?? []
     }
 
     /// Files on this machine, for the manager of `scope`.
     public static func local(_ scope: ManagerScope) -> JobStorage {
         JobStorage(
-            persistent: FoundUnitFiles { () throws(UnitifyError) in try scope.unitFiles() }, listedUnitFiles: nil,
+            persistent: FoundUnitFiles { () throws(UnitifyError) in
+                do throws(UnitifyError) { return .store(try scope.unitFiles()) } catch { return .nowhere(error) }
+            }, listedUnitFiles: nil,
             runtimeUnits: scope.runtimeUnitFiles, records: scope.jobRecords,
             lockDirectory: scope.lockDirectory, isOnThisMachine: true, pathExists: { access($0, F_OK) == 0 },
             readFiles: { paths in
@@ -134,20 +151,40 @@ public struct JobStorage {
 /// its mangled name when the first `JobStorage` is made, cost every command ~0.2 M instructions
 /// of start-up (BENCHMARKS.md).
 final class FoundUnitFiles {
-    private var find: (() throws(UnitifyError) -> any UnitFileStore)?
-    private var found: (any UnitFileStore)?
+    /// What finding them tells: the store, or that there is no place for unit files (why, for the
+    /// commands that need one). Finding throws when it could not ask.
+    enum Found {
+        case store(any UnitFileStore)
+        case nowhere(UnitifyError)
+    }
+
+    private var find: (() throws(UnitifyError) -> Found)?
+    private var found: Found?
     private var failure: UnitifyError?
 
-    init(_ find: @escaping () throws(UnitifyError) -> any UnitFileStore) { self.find = find }
+    init(_ find: @escaping () throws(UnitifyError) -> Found) { self.find = find }
 
     func get() throws(UnitifyError) -> any UnitFileStore {
+        switch try outcome() {
+        case .store(let store): store
+        case .nowhere(let why): throw why
+        }
+    }
+
+    /// The store; nil when there is no place for one.
+    func existing() throws(UnitifyError) -> (any UnitFileStore)? {
+        if case .store(let store) = try outcome() { return store }
+        return nil
+    }
+
+    private func outcome() throws(UnitifyError) -> Found {
         if let found { return found }
         if let failure { throw failure }
         do throws(UnitifyError) {
-            let store = try find!()
-            found = store
+            let outcome = try find!()
+            found = outcome
             find = nil
-            return store
+            return outcome
         } catch {
             failure = error
             find = nil

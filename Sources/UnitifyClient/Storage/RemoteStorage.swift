@@ -19,16 +19,16 @@ struct RemoteUnitFiles: UnitFileStore {
     /// The generated units the prelude found, kept up to date here.
     var listing: RemoteListing? = nil
 
-    func read(_ unit: String) -> String? { try? shell.read(path(unit)) }
+    func read(_ unit: String) throws(UnitifyError) -> String? { try shell.read(path(unit)) }
 
-    func exists(_ unit: String) -> Bool { shell.exists(path(unit)) }
+    func exists(_ unit: String) throws(UnitifyError) -> Bool { try shell.exists(path(unit)) }
 
     /// Every service file read in one channel, each after a line that names it (a record
     /// separator first, which no unit file holds).
-    func generatedUnits() -> [String] {
+    func generatedUnits() throws(UnitifyError) -> [String] {
         if let listing { return listing.names.sorted() }
-        let script = #"cd -- "$1" 2>/dev/null || exit 0; for f in *.service; do [ -f "$f" ] && printf '\036%s\n' "$f" && cat -- "$f"; done; exit 0"#
-        guard let outcome = try? shell.check("read \(directory)", script, [directory]) else { return [] }
+        let script = #"[ -e "$1" ] || exit 0; cd -- "$1" || exit 3; for f in *.service; do [ -f "$f" ] || continue; printf '\036%s\n' "$f"; cat -- "$f" || exit 3; done; exit 0"#
+        let outcome = try shell.check("read \(directory)", script, [directory])
         return outcome.text.split(separator: "\u{1E}").compactMap { file in
             guard let newline = file.firstIndex(of: "\n") else { return nil }
             return UnitFile.isGeneratedByUnitify(String(file[newline...])) ? String(file[..<newline]) : nil
@@ -70,11 +70,13 @@ struct RemoteJobRecords: JobRecordStore {
 
     /// Every record asked for in one channel, each after a line that names it (a record
     /// separator first, which no record holds); none asked of a unit the listing says has none.
-    func readAll(_ units: [String]) -> [String: JobRecord] {
+    /// A damaged record is left out, as the local store leaves it out; a record that could not be
+    /// read is an error.
+    func readAll(_ units: [String]) throws(UnitifyError) -> [String: JobRecord] {
         let wanted = units.filter { listing?.names.contains($0) ?? true }
         guard !wanted.isEmpty else { return [:] }
-        let script = #"cd -- "$1" 2>/dev/null || exit 0; shift; for f; do [ -f "$f" ] && printf '\036%s\n' "$f" && cat -- "$f"; done; exit 0"#
-        guard let outcome = try? shell.check("read the job records", script, [directory] + wanted) else { return [:] }
+        let script = #"[ -e "$1" ] || exit 0; cd -- "$1" || exit 3; shift; for f; do [ -f "$f" ] || continue; printf '\036%s\n' "$f"; cat -- "$f" || exit 3; done; exit 0"#
+        let outcome = try shell.check("read the job records in \(directory)", script, [directory] + wanted)
         var records: [String: JobRecord] = [:]
         for file in outcome.text.split(separator: "\u{1E}") {
             guard let newline = file.firstIndex(of: "\n") else { continue }
@@ -84,11 +86,11 @@ struct RemoteJobRecords: JobRecordStore {
         return records
     }
 
-    func exists(_ unit: String) -> Bool { shell.exists(path(unit)) }
+    func exists(_ unit: String) throws(UnitifyError) -> Bool { try shell.exists(path(unit)) }
 
-    func units() -> [String] {
+    func units() throws(UnitifyError) -> [String] {
         if let listing { return listing.names.sorted() }
-        return shell.list(directory).filter { $0.hasSuffix(".service") }.sorted()
+        return try shell.list(directory).filter { $0.hasSuffix(".service") }.sorted()
     }
 
     func write(_ record: JobRecord) throws {
@@ -111,21 +113,22 @@ extension JobStorage {
     /// The prelude's listings stand in for a listing channel. It lists the unit files of
     /// `${XDG_CONFIG_HOME:-~/.config}/systemd/user` as the login sees it, which is the manager's
     /// unless the two were given different environments.
-    static func remote(_ connection: SSHConnection, answer: RemotePrelude.Answer, unitPath: @escaping () -> [String]) -> JobStorage {
+    static func remote(_ connection: SSHConnection, answer: RemotePrelude.Answer, unitPath: @escaping () throws(UnitifyError) -> [String]) -> JobStorage {
         let shell = RemoteShell(connection: connection)
         let runtimeDirectory = answer.managerRuntimeDirectory ?? "/run/user/\(answer.uid)"
         let listed = RemoteListing(answer.generatedUnitFiles)
-        let persistent = FoundUnitFiles { () throws(UnitifyError) -> any UnitFileStore in
-            let paths = unitPath()
+        let persistent = FoundUnitFiles { () throws(UnitifyError) -> FoundUnitFiles.Found in
+            let paths = try unitPath()
             guard let directory = UnitSearchPath.userConfigDirectory(paths) else {
-                throw UnitifyError.remote(connection.host, "its manager names no unit directory of the user's (UnitPath: \(paths.joined(separator: ":")))")
+                return .nowhere(UnitifyError.remote(connection.host, "its manager names no unit directory of the user's (UnitPath: \(paths.joined(separator: ":")))"))
             }
-            return RemoteUnitFiles(shell: shell, directory: directory, listing: listed)
+            return .store(RemoteUnitFiles(shell: shell, directory: directory, listing: listed))
         }
         return JobStorage(
             persistent: persistent, listedUnitFiles: listed,
             runtimeUnits: RemoteUnitFiles(shell: shell, directory: runtimeDirectory + "/systemd/user"),
             records: RemoteJobRecords(shell: shell, directory: runtimeDirectory + "/unitify/jobs", listing: RemoteListing(answer.jobRecords)),
-            lockDirectory: nil, isOnThisMachine: false, pathExists: { shell.exists($0) }, readFiles: { shell.readAll($0) })
+            lockDirectory: nil, isOnThisMachine: false, pathExists: { path throws(UnitifyError) in try shell.exists(path) },
+            readFiles: { paths throws(UnitifyError) in try shell.readAll(paths) })
     }
 }

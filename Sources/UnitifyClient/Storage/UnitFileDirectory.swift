@@ -29,23 +29,19 @@ public struct UnitFileDirectory: Sendable {
         directory + "/" + unit
     }
 
-    /// The file's text, or nil when there is none.
-    public func read(_ unit: String) -> String? {
+    /// The file's text, or nil when there is none; an error when it is there but cannot be read.
+    public func read(_ unit: String) throws(UnitifyError) -> String? {
         guard Environment.fileKind(path(unit)) != .missing else { return nil }
-        return try? LiveHost().readText(path(unit))
-    }
-
-    /// Whether a file exists that unitify did not write.
-    public func isForeign(_ unit: String) -> Bool {
-        guard let text = read(unit) else { return fileType(atPath: path(unit)) != nil }
-        return !UnitFile.isGeneratedByUnitify(text)
+        do throws(UnitifyError) { return try LiveHost().readText(path(unit)) } catch { throw UnitifyError.failed(error.message) }
     }
 
     /// The units of the files unitify wrote here, by name.
-    public func generatedUnits() -> [String] {
-        directoryEntries(directory).filter { name in
-            name.hasSuffix(".service") && read(name).map(UnitFile.isGeneratedByUnitify) == true
-        }.sorted()
+    public func generatedUnits() throws(UnitifyError) -> [String] {
+        var units: [String] = []
+        for name in directoryEntries(directory) where name.hasSuffix(".service") {
+            if let text = try read(name), UnitFile.isGeneratedByUnitify(text) { units.append(name) }
+        }
+        return units.sorted()
     }
 
     /// Writes every file or none of the new ones: each goes to a temporary name first, and only
