@@ -31,7 +31,7 @@ struct BootedAppTests {
 
             try machine.reboot()
             // Nobody logs in: linger brings the manager up, and it the app, db before web.
-            try #require(machine.waitForManager(uid: 1000, within: 30))
+            try #require(machine.waitForManager(uid: 1000, within: 60))
             #expect(machine.root("loginctl list-sessions --no-legend").stdout.trimmed.isEmpty)
             let back = machine.root("""
                 \(machine.asUser(1000)) sh -c 'for u in shop-db shop-web shop-worker; do until systemctl --user is-active -q $u; do sleep 0.1; done; done'
@@ -60,7 +60,7 @@ struct BootedAppTests {
             #expect(down.status == 0 && down.stdout == "shop: removed db, web, worker\n", "\(down.stdout)\(down.stderr)")
             #expect(machine.root("ls /home/alice/.config/systemd/user \(wants) 2>/dev/null | grep shop-").stdout.isEmpty)
             try machine.reboot()
-            #expect(machine.waitForManager(uid: 1000, within: 30))
+            #expect(machine.waitForManager(uid: 1000, within: 60))
             #expect(machine.root("pgrep -u alice -x sleep").status != 0, "a job of the app runs after down and a reboot")
         }
     }

@@ -158,7 +158,7 @@ extension BootedRemoteTests {
             #expect(installed.status == 0, "\(installed.stderr)")
             let file = machine.root("cat /home/alice/.config/systemd/user/lf.service").stdout
             #expect(file.lines.contains("StandardOutput=append:/home/alice/lf.log"), "\(file)")
-            #expect(machine.root("until [ \"$(grep -c started- /home/alice/lf.log)\" = 2 ]; do sleep 0.1; done", timeout: 10).status == 0,
+            #expect(machine.root("until [ \"$(grep -c started- /home/alice/lf.log)\" = 2 ]; do sleep 0.1; done", timeout: 60).status == 0,
                     "the installed job logs to the file too: \(machine.root("cat /home/alice/lf.log").stdout)")
             let status = client.unitify(["status", "--host", host, "lf"])
             #expect(status.stdout.contains("/home/alice/lf.log"), "status names the log file: \(status.stdout)")

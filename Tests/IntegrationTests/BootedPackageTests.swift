@@ -68,7 +68,7 @@ struct BootedPackageTests {
             let persistent = machine.login("alice", "unitify run --persistent --name p -- sleep 1000")
             #expect(persistent.status == 0, "\(persistent.stderr)")
             try machine.reboot()
-            try #require(machine.waitForManager(uid: 1000, within: 20), "alice's manager did not start at boot")
+            try #require(machine.waitForManager(uid: 1000, within: 60), "alice's manager did not start at boot")
             let active = machine.root("""
                 \(machine.asUser(1000)) sh -c 'for i in $(seq 200); do systemctl --user is-active -q p.service && break; sleep 0.1; done
                   systemctl --user is-active p.service'

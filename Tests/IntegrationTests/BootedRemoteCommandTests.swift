@@ -39,12 +39,12 @@ extension BootedRemoteTests {
         #expect(alice.machine.isRunning(pid, "sh -c \(RemoteAlice.trapsUSR1)"))
         #expect(alice.machine.root("grep -qx 'name=web.service' \(RemoteAlice.records)/web.service").status == 0, "no record there")
         #expect(access(alice.client.runtime + "/unitify/jobs/web.service", F_OK) != 0, "a record of the remote job here")
-        #expect(alice.machine.root("until journalctl -q -o cat _SYSTEMD_USER_UNIT=web.service | grep -qx web-up; do sleep 0.1; done", timeout: 10).status == 0)
+        #expect(alice.machine.root("until journalctl -q -o cat _SYSTEMD_USER_UNIT=web.service | grep -qx web-up; do sleep 0.1; done", timeout: 60).status == 0)
 
         // kill: the signal reaches the process there, which traps it and lives on.
         let killed = alice.remote("kill", ["web", "-s", "USR1"])
         #expect(killed.status == 0 && killed.stdout == "\(host): sent SIGUSR1 to web\n" && killed.stderr.isEmpty, "\(killed.stdout)\(killed.stderr)")
-        #expect(alice.machine.root("until journalctl -q -o cat _SYSTEMD_USER_UNIT=web.service | grep -qx got-usr1; do sleep 0.1; done", timeout: 10).status == 0,
+        #expect(alice.machine.root("until journalctl -q -o cat _SYSTEMD_USER_UNIT=web.service | grep -qx got-usr1; do sleep 0.1; done", timeout: 60).status == 0,
                 "the trap did not run there")
         #expect(alice.machine.isRunning(pid, "sh -c \(RemoteAlice.trapsUSR1)"))
         let unknownKill = alice.remote("kill", ["nosuch", "-s", "USR1"])
@@ -52,11 +52,15 @@ extension BootedRemoteTests {
         #expect(unknownKill.stderr == "unitify: \(host): no unit named nosuch there: 'unitify status --host \(host)' lists yours\n", "\(unknownKill.stderr)")
 
         // journal: the job's lines and the manager's about it, read there, each after the host.
-        // The trap's line and the manager's two about the signal come in either order.
+        // How many lines the signal makes after the trap's own depends on timing: `kill` reaches
+        // every process of the job, its `sleep` too, and the manager and the shell may say so
+        // in any order. So -n is checked on its own, and the trap's line looked for among all
+        // of the job's lines so far (fewer than 20).
         let journal = alice.remote("journal", ["web", "-n", "4", "-o", "cat"])
         #expect(journal.status == 0, "\(journal.stderr)")
         #expect(journal.stdout.lines.count == 4 && journal.stdout.lines.allSatisfy { $0.hasPrefix(host + " ") }, "\(journal.stdout)")
-        #expect(journal.stdout.lines.contains("\(host) got-usr1"), "\(journal.stdout)")
+        let recent = alice.remote("journal", ["web", "-n", "20", "-o", "cat"])
+        #expect(recent.stdout.lines.contains("\(host) got-usr1") && recent.stdout.lines.count < 20, "\(recent.stdout)")
         let grepped = alice.remote("journal", ["web", "--grep", "^(web-up|got-usr1)$", "-o", "cat"])
         #expect(grepped.status == 0 && grepped.stdout == "\(host) web-up\n\(host) got-usr1\n", "\(grepped.stdout)\(grepped.stderr)")
         let unknownJournal = alice.remote("journal", ["nosuch"])
@@ -65,7 +69,7 @@ extension BootedRemoteTests {
         // A --log-file job writes its file there, relative to alice's home there; none here.
         let logged = alice.remote("run", ["--name", "lf", "--log-file", "lf.log", "--", "sh", "-c", "echo lf-one; echo lf-two; exec sleep 1000"])
         #expect(logged.status == 0, "\(logged.stderr)")
-        #expect(alice.machine.root("until [ \"$(cat /home/alice/lf.log)\" = \"$(printf 'lf-one\\nlf-two')\" ]; do sleep 0.1; done", timeout: 10).status == 0,
+        #expect(alice.machine.root("until [ \"$(cat /home/alice/lf.log)\" = \"$(printf 'lf-one\\nlf-two')\" ]; do sleep 0.1; done", timeout: 60).status == 0,
                 "\(alice.machine.root("cat /home/alice/lf.log").stdout)")
         #expect(access("lf.log", F_OK) != 0 && access("/home/alice/lf.log", F_OK) != 0, "the log file was written here")
 
@@ -74,12 +78,12 @@ extension BootedRemoteTests {
         #expect(table.status == 0, "\(table.stderr)")
         #expect(table.stdout.lines.first?.hasPrefix("HOST ") == true, "\(table.stdout)")
         #expect(table.stdout.lines.contains { $0.hasPrefix(host + " ") && $0.contains(" web ") && $0.contains(" running ") && $0.contains(" \(pid) ") }, "\(table.stdout)")
-        let detail = alice.remote("status", ["web", "-n", "4"])
+        let detail = alice.remote("status", ["web", "-n", "20"])
         #expect(detail.status == 0, "\(detail.stderr)")
         #expect(detail.stdout.lines.allSatisfy { $0.hasPrefix("\(host): ") }, "\(detail.stdout)")
         #expect(detail.stdout.lines.contains("\(host):           PID: \(pid)"), "\(detail.stdout)")
         #expect(detail.stdout.lines.contains("\(host):     Directory: /home/alice"), "\(detail.stdout)")
-        #expect(detail.stdout.lines.suffix(4).contains { $0.hasSuffix(" web[\(pid)]: got-usr1") }, "its last lines, read there: \(detail.stdout)")
+        #expect(detail.stdout.lines.contains { $0.hasSuffix(" web[\(pid)]: got-usr1") }, "its last lines, read there: \(detail.stdout)")
         let json = alice.remote("status", ["web", "--json"])
         #expect(json.status == 0 && json.stdout.lines.count == 1, "\(json.stdout)\(json.stderr)")
         for field in ["\"host\":\"\(host)\"", "\"unit\":\"web.service\"", "\"pid\":\(pid)", "\"working_directory\":\"/home/alice\""] {
@@ -284,7 +288,7 @@ extension BootedRemoteTests {
             // journal of a --log-file job reads the file there, as on the host (the remote reader read
             // the journal only, where the job wrote nothing).
             #expect(alice.remote("run", ["--name", "lf", "--log-file", "lf.log", "--", "sh", "-c", "echo lf-one; echo lf-two; exec sleep 1000"]).status == 0)
-            #expect(alice.machine.root("until [ \"$(wc -l < /home/alice/lf.log)\" = 2 ]; do sleep 0.1; done", timeout: 10).status == 0)
+            #expect(alice.machine.root("until [ \"$(wc -l < /home/alice/lf.log)\" = 2 ]; do sleep 0.1; done", timeout: 60).status == 0)
             let logThere = alice.there(["journal", "lf", "-n", "5", "-o", "cat"])
             let logHere = alice.remote("journal", ["lf", "-n", "5", "-o", "cat"])
             #expect(logThere.stdout == "lf-one\nlf-two\n", "\(logThere.stdout)")

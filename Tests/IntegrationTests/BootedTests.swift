@@ -180,7 +180,7 @@ struct BootedMachineTests {
 
             try machine.reboot()
             // Nobody logs in: the job starts at boot, through linger.
-            try #require(machine.waitForManager(uid: 1000, within: 20), "alice's manager did not start at boot (linger: \(machine.lingerProperty("alice")))")
+            try #require(machine.waitForManager(uid: 1000, within: 60), "alice's manager did not start at boot (linger: \(machine.lingerProperty("alice")))")
             #expect(machine.waitForNoLogins(within: 1))
             let active = machine.root("""
                 \(machine.asUser(1000)) sh -c 'for i in $(seq 200); do systemctl --user is-active -q p.service && break; sleep 0.1; done
@@ -195,7 +195,7 @@ struct BootedMachineTests {
             let removed = machine.login("alice", "unitify uninstall p")
             #expect(removed.status == 0, "\(removed.stderr)")
             try machine.reboot()
-            #expect(machine.waitForManager(uid: 1000, within: 20))
+            #expect(machine.waitForManager(uid: 1000, within: 60))
             #expect(!machine.fileExists("/home/alice/.config/systemd/user/p.service"))
             #expect(!machine.fileExists("/home/alice/.config/systemd/user/default.target.wants/p.service"))
             #expect(machine.userProperty(uid: 1000, "p.service", "LoadState") == "not-found")

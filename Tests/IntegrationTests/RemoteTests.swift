@@ -107,8 +107,8 @@ struct RemoteTests {
         #expect(try remote.managedUnits().contains("\(name).service"))
         let ending = monotonicMicroseconds()
         session.end()
-        // ssh sees the stream end and exits at once, not after end()'s 5 s grace and SIGKILL.
-        #expect(monotonicMicroseconds() - ending < 2_000_000)
+        // ssh sees the stream end and exits, well before end()'s 5 s grace and SIGKILL.
+        #expect(monotonicMicroseconds() - ending < 4_000_000)
     }
 
     @Test func aSecondConnectionReusesTheMaster() throws {
@@ -117,13 +117,16 @@ struct RemoteTests {
         let (first, _) = try connection.connectManager()
         defer { first.end() }
         let control = try #require(directoryEntries(connection.controlDirectory).first { $0.hasPrefix("cm-") })
-        let before = monotonicMicroseconds()
+        // Connections to the server, counted by the kernel rather than timed: a second session
+        // through the master opens no TCP connection (and so makes no key exchange) of its own.
+        func connections() -> Int {
+            run(["ss", "-Htn", "state", "established", "( dport = :\(server.port) )"]).stdout.split(separator: "\n").count
+        }
+        #expect(connections() == 1)
         let (second, _) = try connection.connectManager()
-        let reconnect = monotonicMicroseconds() - before
+        #expect(connections() == 1, "\(run(["ss", "-tn"]).stdout)")
         second.end()
         #expect(!control.isEmpty)
-        // Through a live master there is no key exchange: well under the ~0.8 s of a new connection.
-        #expect(reconnect < 700_000, "second connect took \(reconnect) µs")
     }
 
     /// ssh's master sockets never sit where another user can replace them: without a runtime

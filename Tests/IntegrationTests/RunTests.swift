@@ -110,12 +110,13 @@ struct RunTests {
     }
 
     /// `run --wait` and `wait` give one exit status, and say the same, for a job that systemd
-    /// counts as failed after clean exits: restarted at once each time until its start limit.
+    /// counts as failed after clean exits: restarted each time until its start limit.
     @Test func runWaitAndWaitAgreeOnAJobThatFailedAfterACleanExit() {
         let name = uniqueName("limit")
         defer { _ = unitify(["remove", name]) }
-        let ran = unitify(["run", "--name", name, "--restart", "always", "--wait", "--", "true"])
-        let waited = unitify(["wait", name])
+        let ran = run(["timeout", "120", unitifyBinary, "run", "--name", name, "--restart", "always", "--restart-sec", "100ms",
+                       "--max-restarts", "2", "--within", "1min", "--wait", "--", "true"])
+        let waited = unitify(["wait", name, "--timeout", "60s"])
         #expect(waited.status == 1, "\(waited.stderr)")
         #expect(ran.status == waited.status, "run --wait: \(ran.status) \(ran.stderr)")
         #expect(ran.stderr.split(separator: "\n").last == waited.stderr.split(separator: "\n").last, "\(ran.stderr)\(waited.stderr)")
