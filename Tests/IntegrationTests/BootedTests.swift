@@ -5,7 +5,7 @@ import Testing
 /// unitify's promises on a real systemd booted as PID 1 (scripts/test-machine): logout, reboot,
 /// su, --system, the journal as uid 1000, doctor. Each test boots a machine of its own, so they
 /// run in parallel; every assertion reads the machine's real state (processes, units, logind,
-/// files). The wording asserted is /work/coord/contract-issue12.md's.
+/// files).
 ///
 /// Logout cases wait past logind's UserStopDelaySec= (2s in the machine, Debian's is 10s). That
 /// the delay has passed is shown, not assumed: a user with nothing running who logged out after

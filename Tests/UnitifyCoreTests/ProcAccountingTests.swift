@@ -73,7 +73,7 @@ import Testing
         #expect(none.estimated.names == ["memory", "cpu", "tasks"])
         #expect(none.estimateNote == "memory, cpu, tasks estimated from /proc (its 3 processes in the job's cgroup): the manager reports none here")
 
-        // A booted container reports CPU time only (systemd-facts.md).
+        // A booted container reports CPU time only (CONTRIBUTING.md, "systemd without PID 1").
         let cpuOnly = Accounting(cpuNanoseconds: 7).completed(with: usage)
         #expect(cpuOnly.cpuNanoseconds == 7)
         #expect(cpuOnly.estimated == [.memory, .tasks])
