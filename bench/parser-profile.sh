@@ -35,9 +35,9 @@ for pair in "$@"; do
 	bin=$(realpath "${pair#*=}")
 	cg "$label-version" "$bin" --version
 	cg "$label-run" "$bin" run --check 0 --name "$ID-$label" -- sleep 300
+	systemctl --user stop "$ID-$label.service" 2>/dev/null || true
 	cg "$label-status-n0" "$bin" status $ID-one -n 0
 	cg "$label-status" "$bin" status
 	cg "$label-help" "$bin" run --help
-	systemctl --user stop "$ID-$label.service" 2>/dev/null || true
 done
 systemctl --user stop "$ID-*" 2>/dev/null || true
