@@ -4,7 +4,8 @@
 public enum App {
     /// The key in `[X-Unitify]`.
     public static let key = "App"
-    /// foreman's first `PORT`; each line after gets 100 more (5000, 5100, 5200…).
+    /// foreman's first `PORT` when neither `up --port` nor `.env` gives one; each line after gets
+    /// 100 more (5000, 5100, 5200…).
     public static let firstPort = 5000
 
     /// The app of a unit file unitify wrote, nil for a job of no app.
@@ -40,8 +41,29 @@ public enum App {
         return short.hasPrefix(app + "-") ? String(short.dropFirst(app.count + 1)) : short
     }
 
-    /// The `PORT` of the line at `index` (0-based, in file order), as foreman assigns it.
-    public static func port(index: Int) -> Int { firstPort + 100 * index }
+    /// The `PORT` of the line at `index` (0-based, in file order), as foreman assigns it:
+    /// `base + 100 × index`, so that two servers of one app never share a port.
+    public static func port(index: Int, base: Int = firstPort) -> Int { base + 100 * index }
+
+    /// `up --port N`, checked before anything is read or touched.
+    public static func port(parsing text: String) throws(UnitifyError) -> Int {
+        guard let port = Int(text), (1...65535).contains(port) else {
+            throw UnitifyError.usage("invalid --port '\(text)': give a port from 1 to 65535")
+        }
+        return port
+    }
+
+    /// The first line's `PORT`, as foreman and honcho choose it: `up --port`, else `PORT` in
+    /// `.env` (a base, not every job's port: two servers on one port cannot both listen), else
+    /// 5000. `dotEnvPath` names the file in the message when its `PORT` is not a port.
+    public static func basePort(given: Int?, dotEnv: [String], dotEnvPath: String) throws(UnitifyError) -> Int {
+        if let given { return given }
+        guard let value = dotEnv.last(where: { $0.hasPrefix("PORT=") })?.dropFirst("PORT=".count) else { return firstPort }
+        guard let port = Int(value), (1...65535).contains(port) else {
+            throw UnitifyError.usage("\(dotEnvPath): PORT=\(value) is not a port: give a number from 1 to 65535 (the first job's; each line after gets 100 more)")
+        }
+        return port
+    }
 }
 
 /// One line of a Procfile with its options read: what `up` asks of that job.
@@ -87,10 +109,13 @@ extension App {
     /// nothing is started, stopped or written before the whole file is known to be good.
     ///
     /// Each job runs in the Procfile's directory (`-C` is taken from there), gets `dotEnv`
-    /// beneath its own `--env-file` and `-e`, and `PORT` as foreman gives it unless one of those
-    /// sets it. `procfile` is the file's absolute path, in each unit file's header.
+    /// beneath its own `--env-file` and `-e`, and `PORT` as foreman gives it (`basePort` plus 100
+    /// a line, in file order) unless the line's own `-e` or `--env-file` sets it. `.env`'s `PORT`
+    /// is not passed on as such: it is the base (`basePort`), as foreman reads it. `procfile` is
+    /// the file's absolute path, in each unit file's header.
     public static func jobs(
-        _ lines: [AppLine], app: String, procfile: Procfile, absolutePath: String, dotEnv: [String], host: some Host
+        _ lines: [AppLine], app: String, procfile: Procfile, absolutePath: String, dotEnv: [String], basePort: Int = firstPort,
+        host: some Host
     ) throws(UnitifyError) -> [AppJob] {
         let names = Set(lines.map(\.name))
         try checkOrder(lines, path: procfile.path)
@@ -101,7 +126,7 @@ extension App {
             func fail(_ message: String) -> UnitifyError { Procfile.error(procfile.path, line.number, message) }
             var request = line.request
             request.name = line.name
-            request.baseEnvironment = dotEnv + request.baseEnvironment
+            request.baseEnvironment = dotEnv.filter { !$0.hasPrefix("PORT=") } + request.baseEnvironment
             for refused in unsupported(request) {
                 throw fail("\(refused) is not for a Procfile line yet: start that job with 'unitify run --persistent'")
             }
@@ -110,7 +135,11 @@ extension App {
             spec.name = unit(app: app, job: line.name)
             spec.app = app
             if !spec.environment.contains(where: { $0.hasPrefix("PORT=") }) {
-                spec.environment.append("PORT=\(port(index: procfile.lines.firstIndex { $0.name == line.name } ?? index))")
+                let port = port(index: procfile.lines.firstIndex { $0.name == line.name } ?? index, base: basePort)
+                guard port <= 65535 else {
+                    throw fail("PORT would be \(port) for \(line.name), above 65535: give up a lower --port (or PORT in .env), or the line its own with -e PORT=N")
+                }
+                spec.environment.append("PORT=\(port)")
             }
             for name in line.after where !names.contains(name) {
                 throw fail("--after \(name): there is no line \(name) in \(procfile.path)")

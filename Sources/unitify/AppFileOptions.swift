@@ -25,6 +25,11 @@ struct AppFileOptions: ParsableArguments {
         return try App.defaultName(directory: String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]))
     }
 
+    /// The `.env` beside the Procfile, named as the user named the Procfile (`app/.env`), for messages.
+    var dotEnvName: String {
+        file.lastIndex(of: "/").map { String(file[...$0]) + ".env" } ?? ".env"
+    }
+
     /// The file read and every line checked as far as it can be here (its format, its options,
     /// `.env`): what is left to check is what the host where the jobs run says (`App.jobs`).
     func load() throws -> LoadedApp {

@@ -8,9 +8,11 @@ struct Up: ParsableCommand {
         abstract: "Start an app's jobs from its Procfile, or apply the changes made to it.",
         discussion: """
             Each line 'name: command' becomes a persistent job of the app, run with /bin/sh -c in \
-            the Procfile's directory, with the .env beside it and PORT set as foreman sets it \
-            (5000, 5100, …) unless the line or .env sets it. A line whose command starts with '-' \
-            gives run's own options instead, plus --after NAME and --ready CHECK:
+            the Procfile's directory, with the .env beside it and PORT set as foreman sets it: the \
+            first line gets the base (--port, else PORT in .env, else 5000) and each line after \
+            100 more (5000, 5100, …), unless the line sets its own (-e PORT=N or its --env-file). \
+            A line whose command starts with '-' gives run's own options instead, plus --after \
+            NAME and --ready CHECK:
 
               web: ./server --port $PORT
               db: --ready tcp:5432 -- postgres -D data
@@ -34,6 +36,9 @@ struct Up: ParsableCommand {
     @Option(help: ArgumentHelp("Watch the started jobs this long and report those that do not stay up.", valueName: "duration"))
     var check: String = "500ms"
 
+    @Option(name: .shortAndLong, help: ArgumentHelp("The first line's PORT (default: PORT in .env, or 5000); each line after gets 100 more.", valueName: "port"))
+    var port: String?
+
     @Flag(name: .shortAndLong, help: "Print nothing on success.")
     var quiet = false
 
@@ -43,7 +48,9 @@ struct Up: ParsableCommand {
 
     func run() throws {
         let window = try TimeSpan(parsing: check)
-        let loaded = try appFile.load()
+        let givenPort = try port.map { text throws(UnitifyError) in try App.port(parsing: text) }
+        var loaded = try appFile.load()
+        loaded.basePort = try App.basePort(given: givenPort, dotEnv: loaded.dotEnv, dotEnvPath: appFile.dotEnvName)
         for name in names where !loaded.lines.contains(where: { $0.name == name }) {
             throw UnitifyError.usage("\(appFile.file) has no line \(name): the jobs in it are \(loaded.lines.map(\.name).joined(separator: ", "))")
         }

@@ -100,6 +100,39 @@ struct AppTests {
         #expect(try [pid("\(other.app)-web.service"), pid("\(byHand).service")] == untouched)
     }
 
+    /// `PORT` of a running job, read from its process (`/proc/PID/environ`): what the program sees.
+    func port(_ unit: String) throws -> String? {
+        let environ = readFile("/proc/\(try pid(unit))/environ")
+        return environ.split(separator: "\0").last { $0.hasPrefix("PORT=") }.map { String($0.dropFirst(5)) }
+    }
+
+    /// foreman's PORT: `.env`'s is the base and each line gets 100 more, `--port` beats `.env`,
+    /// and a line that sets its own keeps it (issue 30: two servers on 8000 cannot both listen).
+    @Test func portIsTheBasePlusAHundredPerLine() throws {
+        let (directory, app) = project("ports", """
+            web: exec sleep 361
+            api: exec sleep 362
+            own: -e PORT=9999 -- sleep 363
+            admin: exec sleep 364
+
+            """)
+        write("PORT=8000\nMODE=dev\n", to: directory + "/.env")
+        defer { _ = unitify(["down"], in: directory); removeTree(directory) }
+        let up = unitify(["up"], in: directory)
+        #expect(up.status == 0, "\(up.stderr)")
+        let fromDotEnv = try ["web", "api", "own", "admin"].map { try port("\(app)-\($0).service") }
+        #expect(fromDotEnv == ["8000", "8100", "9999", "8300"])
+
+        let bad = unitify(["up", "--port", "0"], in: directory)
+        #expect(bad.status == 2 && bad.stderr == "unitify: invalid --port '0': give a port from 1 to 65535\n", "\(bad.stderr)")
+        #expect(try port("\(app)-web.service") == "8000", "a refused --port changes nothing")
+
+        let given = unitify(["up", "-p", "3000"], in: directory)
+        #expect(given.status == 0, "\(given.stderr)")
+        let fromOption = try ["web", "api", "own", "admin"].map { try port("\(app)-\($0).service") }
+        #expect(fromOption == ["3000", "3100", "9999", "3300"])
+    }
+
     @Test func aMalformedFileTouchesNothing() throws {
         let (directory, app) = project("broken", "web: exec sleep 321\n")
         defer { _ = unitify(["down"], in: directory); removeTree(directory) }

@@ -81,14 +81,15 @@ import Testing
         }
     }
 
-    func jobs(_ text: String = procfileText, dotEnv: [String] = [], options: [String: (JobRequest, [String], String?)]? = nil) throws(UnitifyError) -> [AppJob] {
+    func jobs(_ text: String = procfileText, dotEnv: [String] = [], basePort: Int = App.firstPort,
+              options: [String: (JobRequest, [String], String?)]? = nil) throws(UnitifyError) -> [AppJob] {
         let file = try Procfile.parse(text, path: "Procfile")
         var clock = JobRequest()
         clock.command = ["./server"]
         clock.restart = .always
         clock.env = ["PORT=9000"]
         return try App.jobs(lines(file, options: options ?? ["clock": (clock, ["web"], "tcp:9000")]), app: "shop", procfile: file,
-                            absolutePath: "/home/alice/project/Procfile", dotEnv: dotEnv, host: FakeHost())
+                            absolutePath: "/home/alice/project/Procfile", dotEnv: dotEnv, basePort: basePort, host: FakeHost())
     }
 
     @Test func eachLineIsAUnitOfTheAppInTheProcfilesDirectory() throws {
@@ -101,13 +102,55 @@ import Testing
         #expect(App.name(inUnitFile: jobs[1].text) == "shop")
     }
 
-    @Test func portIsForemansUnlessTheLineOrDotEnvSetsIt() throws {
-        func port(_ job: AppJob) -> String? { job.spec.environment.last { $0.hasPrefix("PORT=") } }
-        let plain = try jobs()
-        #expect(plain.map(port) == ["PORT=5000", "PORT=5100", "PORT=9000"])
-        let fromDotEnv = try jobs(dotEnv: ["PORT=3000", "MODE=prod"])
-        #expect(fromDotEnv.map(port) == ["PORT=3000", "PORT=3000", "PORT=9000"], "-e beats .env, .env beats foreman's")
-        #expect(fromDotEnv[0].spec.environment.contains("MODE=prod"))
+    static let threeServers = "web: ./server\napi: ./server\nadmin: ./server\n"
+
+    func ports(_ jobs: [AppJob]) -> [String] { jobs.map { $0.spec.environment.last { $0.hasPrefix("PORT=") } ?? "none" } }
+
+    /// The base, as foreman and honcho take it: `--port`, else `.env`'s `PORT`, else 5000.
+    func base(_ given: Int? = nil, dotEnv: [String] = []) throws(UnitifyError) -> Int {
+        try App.basePort(given: given, dotEnv: dotEnv, dotEnvPath: "app/.env")
+    }
+
+    @Test func noBaseIsFiveThousandAndAHundredMoreEachLine() throws {
+        #expect(try base() == 5000)
+        #expect(ports(try jobs(Self.threeServers, options: [:])) == ["PORT=5000", "PORT=5100", "PORT=5200"])
+    }
+
+    @Test func dotEnvsPortIsTheBaseNotEveryJobsPort() throws {
+        let dotEnv = ["PORT=8000", "MODE=prod"]
+        #expect(try base(dotEnv: dotEnv) == 8000)
+        let jobs = try jobs(Self.threeServers, dotEnv: dotEnv, basePort: try base(dotEnv: dotEnv), options: [:])
+        #expect(ports(jobs) == ["PORT=8000", "PORT=8100", "PORT=8200"])
+        #expect(jobs.allSatisfy { $0.spec.environment.contains("MODE=prod") && $0.spec.environment.count { $0.hasPrefix("PORT=") } == 1 })
+    }
+
+    @Test func portOptionBeatsDotEnv() throws {
+        #expect(try base(3000, dotEnv: ["PORT=8000"]) == 3000)
+        #expect(ports(try jobs(Self.threeServers, dotEnv: ["PORT=8000"], basePort: 3000, options: [:])) == ["PORT=3000", "PORT=3100", "PORT=3200"])
+    }
+
+    @Test func aLinesOwnPortWins() throws {
+        // clock (line 3) sets -e PORT=9000; the others keep their place in the file.
+        #expect(ports(try jobs(dotEnv: ["PORT=8000"], basePort: 8000)) == ["PORT=8000", "PORT=8100", "PORT=9000"])
+        var fromItsFile = JobRequest()
+        fromItsFile.shell = "./server"
+        fromItsFile.envFiles = ["web.env"]
+        let host = FakeHost(files: ["/home/alice/project/web.env": "PORT=7000\n"])
+        let file = try Procfile.parse(Self.threeServers, path: "Procfile")
+        let lines = file.lines.map { $0.name == "web" ? AppLine(name: "web", number: 1, text: "--env-file web.env -- ./server", request: fromItsFile) : AppLine(shell: $0) }
+        let jobs = try App.jobs(lines, app: "shop", procfile: file, absolutePath: "/home/alice/project/Procfile", dotEnv: ["PORT=8000"],
+                                basePort: 8000, host: host)
+        #expect(ports(jobs) == ["PORT=7000", "PORT=8100", "PORT=8200"])
+    }
+
+    @Test func aPortThatIsNoPortIsRefused() throws {
+        #expect(throws: UnitifyError.usage("invalid --port '0': give a port from 1 to 65535")) { try App.port(parsing: "0") }
+        for bad in ["65536", "http", "-1", ""] { #expect(throws: UnitifyError.self) { try App.port(parsing: bad) } }
+        #expect(try App.port(parsing: "65535") == 65535)
+        #expect(throws: UnitifyError.usage("app/.env: PORT=web is not a port: give a number from 1 to 65535 (the first job's; each line after gets 100 more)")) {
+            try base(dotEnv: ["PORT=web"])
+        }
+        #expect(throws: UnitifyError.self) { try jobs(Self.threeServers, basePort: 65500, options: [:]) }
     }
 
     @Test func orderAndReadinessGoIntoTheUnitFile() throws {

@@ -7,6 +7,8 @@ public struct LoadedApp: Sendable {
     public var absolutePath: String
     public var lines: [AppLine]
     public var dotEnv: [String]
+    /// The first line's `PORT` (`App.basePort`): each line after gets 100 more.
+    public var basePort = App.firstPort
 
     public init(app: String, procfile: Procfile, absolutePath: String, lines: [AppLine], dotEnv: [String]) {
         self.app = app
@@ -18,6 +20,6 @@ public struct LoadedApp: Sendable {
 
     /// Every job of the file as `host` would run it, or the first problem as `FILE:LINE:`.
     public func jobs(host: some Host) throws(UnitifyError) -> [AppJob] {
-        try App.jobs(lines, app: app, procfile: procfile, absolutePath: absolutePath, dotEnv: dotEnv, host: host)
+        try App.jobs(lines, app: app, procfile: procfile, absolutePath: absolutePath, dotEnv: dotEnv, basePort: basePort, host: host)
     }
 }
