@@ -21,6 +21,11 @@ public struct AppPlan: Sendable, Equatable {
         public var change: Change
         /// The file to write, for `start` and `restart`.
         public var text: String?
+        /// Why, in a few words (`new`, `command changed`, `no longer in Procfile`): what
+        /// `up --dry-run` says after the change. Nil for a job left alone.
+        public var reason: String? = nil
+        /// The main pid of a job left alone, as `up` reports it; 0 when not known.
+        public var pid: UInt32 = 0
     }
 
     /// What is on the manager's machine under one unit name.
@@ -34,13 +39,16 @@ public struct AppPlan: Sendable, Equatable {
         public var isRunning: Bool
         /// Whether the manager has a unit of this name loaded from somewhere else (a transient job).
         public var isOtherwiseLoaded: Bool
+        /// Its main pid; 0 when none.
+        public var pid: UInt32
 
-        public init(unit: String, text: String?, exists: Bool? = nil, isRunning: Bool, isOtherwiseLoaded: Bool = false) {
+        public init(unit: String, text: String?, exists: Bool? = nil, isRunning: Bool, isOtherwiseLoaded: Bool = false, pid: UInt32 = 0) {
             self.unit = unit
             self.text = text
             self.exists = exists ?? (text != nil)
             self.isRunning = isRunning
             self.isOtherwiseLoaded = isOtherwiseLoaded
+            self.pid = pid
         }
     }
 
@@ -62,7 +70,7 @@ public struct AppPlan: Sendable, Equatable {
         for job in desired where only?.contains(job.name) ?? true {
             let unit = job.spec.name
             guard let now = byUnit[unit], now.exists || now.isOtherwiseLoaded else {
-                steps.append(Step(name: job.name, unit: unit, change: .start, text: job.text))
+                steps.append(Step(name: job.name, unit: unit, change: .start, text: job.text, reason: "new"))
                 continue
             }
             func refuse(_ why: String) -> UnitifyError {
@@ -74,16 +82,18 @@ public struct AppPlan: Sendable, Equatable {
                 throw refuse(App.name(inUnitFile: text).map { "belongs to app \($0)" } ?? "is a job started with 'unitify run', not of app \(app)")
             }
             if text != job.text {
-                steps.append(Step(name: job.name, unit: unit, change: .restart, text: job.text))
+                steps.append(Step(name: job.name, unit: unit, change: .restart, text: job.text, reason: changed(from: text, to: job.text)))
+            } else if now.isRunning {
+                steps.append(Step(name: job.name, unit: unit, change: .unchanged, pid: now.pid))
             } else {
-                steps.append(Step(name: job.name, unit: unit, change: now.isRunning ? .unchanged : .startAgain))
+                steps.append(Step(name: job.name, unit: unit, change: .startAgain, reason: "not running"))
             }
         }
         if only == nil {
             let wanted = Set(desired.map(\.spec.name))
             for now in current where !wanted.contains(now.unit) {
                 guard let text = now.text, App.name(inUnitFile: text) == app else { continue }
-                steps.append(Step(name: App.job(of: now.unit, app: app), unit: now.unit, change: .remove))
+                steps.append(Step(name: App.job(of: now.unit, app: app), unit: now.unit, change: .remove, reason: "no longer in \(procfile)"))
             }
         }
         return AppPlan(app: app, steps: steps)
@@ -101,5 +111,66 @@ public struct AppPlan: Sendable, Equatable {
 
     public func units(_ change: Change) -> [String] {
         steps.filter { $0.change == change }.map(\.unit)
+    }
+
+    /// `up --dry-run`: one line a job, worded as `up` reports what it did (`shop: web started
+    /// (pid 4101)`), so that the plan and the outcome read alike: `shop: web would start (new)`,
+    /// `shop: worker would restart (command changed)`, `shop: db unchanged (pid 4101)`,
+    /// `shop: old would be removed (no longer in Procfile)`.
+    public var preview: [String] {
+        steps.map { step in
+            let verb = switch step.change {
+            case .start, .startAgain: "would start"
+            case .restart: "would restart"
+            case .unchanged: "unchanged"
+            case .remove: "would be removed"
+            }
+            let why = step.change == .unchanged ? (step.pid == 0 ? nil : "pid \(step.pid)") : step.reason
+            return "\(app): \(step.name) \(verb)" + (why.map { " (\($0))" } ?? "")
+        }
+    }
+
+    /// What of a job differs between the unit file there (`old`) and the one its line renders now
+    /// (`new`), in the words of a Procfile line: `command changed`, `environment and order changed`.
+    /// Settings are compared, not bytes of text; a file that differs only elsewhere (a comment, a
+    /// setting unitify added later) is `unit file changed`.
+    public static func changed(from old: String, to new: String) -> String {
+        func settings(_ text: String) -> [Substring] {
+            text.split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.hasPrefix("[") && $0.contains("=") }
+        }
+        let (before, after) = (settings(old), settings(new))
+        var gone = before
+        var differing: [Substring] = []
+        for line in after {
+            if let index = gone.firstIndex(of: line) { gone.remove(at: index) } else { differing.append(line) }
+        }
+        differing += gone
+        var aspects: [String] = []
+        for line in differing {
+            let aspect = aspect(of: String(line[..<line.firstIndex(of: "=")!]))
+            if !aspects.contains(aspect) { aspects.append(aspect) }
+        }
+        aspects.sort { order.firstIndex(of: $0)! < order.firstIndex(of: $1)! }
+        if aspects.isEmpty { return "unit file changed" }
+        let listed = aspects.count == 1 ? aspects[0] : aspects.dropLast().joined(separator: ", ") + " and " + aspects.last!
+        return listed + " changed"
+    }
+
+    /// The aspects `changed` names, in the order it names them.
+    static let order = ["command", "environment", "directory", "order", "readiness", "restart policy", "limits", "output", "unit file"]
+
+    /// Which of a line's aspects a unit file setting comes from.
+    static func aspect(of key: String) -> String {
+        switch key {
+        case "ExecStart", "Command", "Description": "command"
+        case "Environment": "environment"
+        case "WorkingDirectory": "directory"
+        case "After": "order"
+        case "ExecStartPost": "readiness"
+        case "Restart", "RestartSec", "StartLimitIntervalSec", "StartLimitBurst", "RemainAfterExit": "restart policy"
+        case "MemoryMax", "CPUQuota", "Nice": "limits"
+        case "StandardInput", "StandardOutput", "StandardError": "output"
+        default: "unit file"
+        }
     }
 }

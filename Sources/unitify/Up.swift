@@ -25,6 +25,14 @@ struct Up: ParsableCommand {
             jobs started with 'unitify run', are never touched. After a reboot systemd starts the \
             jobs in the same order, each after the ones it follows are ready. With --host the \
             file is applied on each host, in the directory of the same path there.
+
+            --dry-run says what up would do, a line a job, and touches nothing (no file written, \
+            no job started, stopped or enabled; exit 0):
+
+              shop: web would start (new)
+              shop: worker would restart (command changed)
+              shop: db unchanged (pid 4101)
+              shop: old would be removed (no longer in Procfile)
             """
     )
 
@@ -42,6 +50,9 @@ struct Up: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print nothing on success.")
     var quiet = false
 
+    @Flag(help: "Print what up would do to each job and why (would start, would restart, unchanged, would be removed), and change nothing.")
+    var dryRun = false
+
     @OptionGroup var lingering: LingerOptions
 
     @OptionGroup var remote: HostOptions
@@ -57,6 +68,7 @@ struct Up: ParsableCommand {
         var order = UpOrder(loaded: loaded, only: names.isEmpty ? nil : Set(names), procfile: appFile.file, window: window)
         order.linger = lingering.linger
         order.quiet = quiet
+        order.dryRun = dryRun
         try HostOptions.act(scope: .user, hosts: try remote.remoteHosts(), finally: { [order] in Self.printHints($0, quiet: order.quiet) }) { [order] target, report in
             try target.up(order, into: &report)
         }

@@ -133,6 +133,70 @@ struct AppTests {
         #expect(fromOption == ["3000", "3100", "9999", "3300"])
     }
 
+    /// The app's unit files and their links in default.target.wants, with their bytes.
+    func filesOfApp(_ app: String) -> [String: String] {
+        var files: [String: String] = [:]
+        for directory in [configDirectory, configDirectory + "/default.target.wants"] {
+            for name in directoryEntries(directory) where name.hasPrefix(app + "-") { files["\(directory)/\(name)"] = readFile("\(directory)/\(name)") }
+        }
+        return files
+    }
+
+    /// The manager's units of the app, each as `NAME LOADSTATE ACTIVESTATE PID`.
+    func unitsOfApp(_ app: String) throws -> [String] {
+        let manager = try userManager()
+        let units = try manager.loadedUnits(matching: ["\(app)-*"]).sorted()
+        let values = try manager.unitProperties(units, [
+            (interface: "org.freedesktop.systemd1.Unit", name: "LoadState"),
+            (interface: "org.freedesktop.systemd1.Unit", name: "ActiveState"),
+            (interface: "org.freedesktop.systemd1.Service", name: "MainPID"),
+        ])
+        return zip(units, values).map { unit, value in
+            "\(unit) \(value["LoadState"]?.string ?? "-") \(value["ActiveState"]?.string ?? "-") \(value["MainPID"]?.uint64 ?? 0)"
+        }
+    }
+
+    /// `up --dry-run` on a Procfile never applied: every line would start, and nothing is
+    /// written, enabled or started.
+    @Test func aDryRunOfAFreshProcfileListsStartsAndCreatesNothing() throws {
+        let (directory, app) = project("plan", "web: exec sleep 371\nworker: exec sleep 372\n")
+        defer { _ = unitify(["down"], in: directory); removeTree(directory) }
+        let dry = unitify(["up", "--dry-run"], in: directory)
+        #expect(dry.status == 0, "\(dry.stderr)")
+        #expect(dry.stdout == "\(app): web would start (new)\n\(app): worker would start (new)\n", "\(dry.stdout)")
+        #expect(dry.stderr == "", "no linger note, no hints: \(dry.stderr)")
+        #expect(filesOfApp(app).isEmpty, "\(filesOfApp(app))")
+        // Reading a unit's state loads a `not-found` placeholder the manager drops again: no unit
+        // of the app may be loaded from a file, or be anything but inactive.
+        let units = try unitsOfApp(app)
+        #expect(units.allSatisfy { $0.hasSuffix(" not-found inactive 0") }, "\(units)")
+    }
+
+    /// After `up`: a changed line would restart (and says what changed), an unchanged one is
+    /// unchanged with its pid, a removed one would be removed; and neither a file nor a unit moved.
+    @Test func aDryRunAfterUpSaysWhatWouldChangeAndChangesNothing() throws {
+        let (directory, app) = project("replan", "web: exec sleep 381\nworker: exec sleep 382\nclock: exec sleep 383\n")
+        defer { _ = unitify(["down"], in: directory); removeTree(directory) }
+        let up = unitify(["up"], in: directory)
+        #expect(up.status == 0, "\(up.stderr)")
+        write("web: exec sleep 381\nworker: exec sleep 392\n", to: directory + "/Procfile")
+        let (files, units) = (filesOfApp(app), try unitsOfApp(app))
+        #expect(files.count == 6 && units.count == 3, "\(files.keys.sorted()) \(units)")
+        let web = try pid("\(app)-web.service")
+
+        let dry = unitify(["up", "--dry-run"], in: directory)
+        #expect(dry.status == 0, "\(dry.stderr)")
+        #expect(dry.stdout == """
+            \(app): web unchanged (pid \(web))
+            \(app): worker would restart (command changed)
+            \(app): clock would be removed (no longer in Procfile)
+
+            """, "\(dry.stdout)")
+        #expect(filesOfApp(app) == files, "the unit files and links are byte for byte as they were")
+        #expect(try unitsOfApp(app) == units, "the manager's units are as they were (same states, same pids)")
+        #expect(readFile("\(configDirectory)/\(app)-worker.service").contains("sleep 382"))
+    }
+
     @Test func aMalformedFileTouchesNothing() throws {
         let (directory, app) = project("broken", "web: exec sleep 321\n")
         defer { _ = unitify(["down"], in: directory); removeTree(directory) }

@@ -24,6 +24,7 @@ extension Jobs {
             (interface: "org.freedesktop.systemd1.Unit", name: "ActiveState"),
             (interface: "org.freedesktop.systemd1.Unit", name: "LoadState"),
             (interface: "org.freedesktop.systemd1.Unit", name: "FragmentPath"),
+            (interface: "org.freedesktop.systemd1.Service", name: "MainPID"),
         ])
         return try zip(units, properties).map { unit, values in
             let active = values["ActiveState"]?.string ?? "inactive"
@@ -32,7 +33,8 @@ extension Jobs {
             return AppPlan.Current(
                 unit: unit, text: try files.read(unit), exists: try files.exists(unit),
                 isRunning: ["active", "activating", "reloading"].contains(active),
-                isOtherwiseLoaded: loaded && !fragment.isEmpty && fragment != files.path(unit))
+                isOtherwiseLoaded: loaded && !fragment.isEmpty && fragment != files.path(unit),
+                pid: UInt32(truncatingIfNeeded: values["MainPID"]?.uint64 ?? 0))
         }
     }
 

@@ -10,6 +10,8 @@ public struct UpOrder: Sendable {
     public var window: TimeSpan
     public var linger = true
     public var quiet = false
+    /// `--dry-run`: the plan said, a line a job, and nothing written, enabled, started or stopped.
+    public var dryRun = false
 
     public init(loaded: LoadedApp, only: Set<String>?, procfile: String, window: TimeSpan) {
         self.loaded = loaded
@@ -21,7 +23,8 @@ public struct UpOrder: Sendable {
 
 extension Target {
     /// `up`: the file's jobs as the target would run them (paths looked up there), planned
-    /// against the app's jobs there and applied, linger turned on before the first start. A job
+    /// against the app's jobs there and applied (or only said, with `dryRun`), linger turned on
+    /// before the first start. A job
     /// that did not start is in the notes with its last lines, and the part ends with status 1;
     /// the app is in `units` when something of it runs, for the hints.
     public func up(_ order: UpOrder, into report: inout TargetReport) throws {
@@ -30,6 +33,11 @@ extension Target {
         let jobs = try self.jobs
         let plan = try AppPlan.make(app: loaded.app, desired: desired, current: try jobs.appState(app: loaded.app, desired: desired.map(\.spec.name)),
                                     only: order.only, procfile: order.procfile)
+        // Everything above only reads: the files, and the units' states in one round of Gets.
+        if order.dryRun {
+            report.lines += plan.preview
+            return
+        }
         guard !plan.changesNothing else {
             if !order.quiet { report.lines.append("\(plan.app): nothing changed (\(plan.steps.count) \(plan.steps.count == 1 ? "job" : "jobs") running)") }
             return
