@@ -129,6 +129,41 @@ struct RemoteJobTests {
         #expect(try Jobs.user().status(of: "\(name).service").isRunning, "the job keeps running after the follow ends")
     }
 
+    /// A stop that comes before a remote follow listens for it (here SIGINT, blocked from the
+    /// start as a test runner's threads block it, pending until the follow unblocks it; for a
+    /// user, Ctrl-C while the tail prints) ends the follow as soon as it is following: it was
+    /// noted and never honoured, and the follow printed on until a second signal.
+    @Test func aStopBeforeARemoteFollowListensEndsIt() throws {
+        let name = uniqueName("rstop")
+        let directory = makeTemporaryDirectory()
+        defer { removeTree(directory) }
+        defer { _ = unitify(["remove", name]) }
+        try #require(remote(["run", "--name", name, "--", "sh", "-c", "echo up-\(name); exec sleep 300"]).status == 0)
+        #expect(eventually { remote(["journal", name, "-o", "cat"]).stdout.contains("up-\(name)") })
+        let out = directory + "/out", err = directory + "/err"
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var blocked = sigset_t()
+        sigemptyset(&blocked)
+        sigaddset(&blocked, SIGINT)
+        posix_spawnattr_setsigmask(&attributes, &blocked)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+        let argv = ["env"] + environment.map { "\($0.key)=\($0.value)" } + [unitifyBinary, "journal", "--host", host, name, "-f", "-o", "cat"]
+        let cArgs = argv.map { strdup($0) } + [nil]
+        defer { cArgs.forEach { free($0) } }
+        var follower: pid_t = 0
+        try #require(posix_spawnp(&follower, "env", &actions, &attributes, cArgs, environ) == 0)
+        kill(follower, SIGINT)
+        let ended = finish(follower, within: 30)
+        #expect(ended == 0, "\(readFile(out))\(readFile(err))")
+    }
+
     @Test func installAndCatThere() throws {
         let name = uniqueName("rinst")
         defer { _ = unitify(["remove", name]) }

@@ -61,7 +61,7 @@ final class RemoteFileLog: JournalSource {
 
     /// `tail -F` there, from where the tail ended, until the connection drops (said as a failure).
     func follow(entryEnded: ((UInt64) -> Void)?, note: @escaping (String) -> Void) throws {
-        StopSignals.idle.store(true, ordering: .sequentiallyConsistent)
+        StopSignals.idleFromNow()
         let session = try connection.command(["sh", "-c", #"exec tail -c +"$1" -F -- "$2" 2>/dev/null"#, "sh", String(size + 1), path])
         let child = SSHChildren.add(session.pid)
         defer { SSHChildren.remove(child) }

@@ -69,7 +69,7 @@ final class RemoteJournalSource: JournalSource {
     /// Every line is written out as it is printed (by the merge, with `entryEnded`): nothing is
     /// left unwritten, so a stop ends the process at once.
     func follow(entryEnded: ((UInt64) -> Void)?, note: @escaping (String) -> Void) throws {
-        StopSignals.idle.store(true, ordering: .sequentiallyConsistent)
+        StopSignals.idleFromNow()
         let host = journal.connection.host
         try journal.stream(from: start, follow: true, filters: filters, reconnected: { note("\(host): \($0)") }) { entry in
             guard matchesGrep(entry) else { return true }

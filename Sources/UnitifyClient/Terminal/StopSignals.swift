@@ -48,6 +48,14 @@ enum StopSignals {
         return try wait()
     }
 
+    /// Marks the follow idle from now on, for a follow that writes out each line as it prints it
+    /// (the remote ones): a stop that came before, while it was still printing the tail (or
+    /// pending, blocked, until `listen` unblocked it), ends the process now; a later one at once.
+    static func idleFromNow() {
+        idle.store(true, ordering: .sequentiallyConsistent)
+        if requested.load(ordering: .sequentiallyConsistent) { _exit(exitStatus.load(ordering: .sequentiallyConsistent)) }
+    }
+
     /// Ends the process, after writing out `output`, when a stop was asked for while printing.
     static func honourRequest(_ output: Output) {
         guard requested.load(ordering: .sequentiallyConsistent) else { return }
