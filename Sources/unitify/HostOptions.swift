@@ -9,6 +9,15 @@ struct HostOptions: ParsableArguments {
         valueName: "host"))
     var hosts: [String] = []
 
+    @Option(name: .customLong("parallel"), help: ArgumentHelp(
+        "With --host, reach at most this many hosts at once (default: \(Fleet.defaultParallel): each costs an ssh master and client and a few descriptors here, far below a laptop's 1024; each host's own timeout frees its place).",
+        valueName: "n"))
+    var parallel: Int = Fleet.defaultParallel
+
+    func validate() throws {
+        guard parallel >= 1 else { throw ValidationError("--parallel must be 1 or more, not \(parallel)") }
+    }
+
     /// The hosts named, else those of `UNITIFY_HOST`; empty for this machine.
     func remoteHosts() throws(UnitifyError) -> [RemoteHost] {
         if !hosts.isEmpty { return try RemoteHost.list(hosts) }
@@ -31,11 +40,11 @@ extension HostOptions {
     }
 
     /// Runs `operation` on this machine's manager of `scope` (no `hosts`), or on every host at
-    /// once, then prints what each said (`report`). Throws the exit status when any failed.
+    /// `parallel` at once, then prints what each said (`report`). Throws the exit status when any failed.
     /// `finally` hears every outcome, after their lines and before the exit.
-    static func act(scope: ManagerScope, hosts: [RemoteHost], labelled: Bool = true, finally: ([TargetOutcome]) -> Void = { _ in },
-                    _ operation: @escaping TargetOperation) throws {
-        let outcomes = Targets.run(scope: scope, hosts: hosts, operation)
+    static func act(scope: ManagerScope, hosts: [RemoteHost], parallel: Int, labelled: Bool = true,
+                    finally: ([TargetOutcome]) -> Void = { _ in }, _ operation: @escaping TargetOperation) throws {
+        let outcomes = Targets.run(scope: scope, hosts: hosts, parallel: parallel, operation)
         try report(outcomes, labelled: labelled, finally: finally)
     }
 
