@@ -63,13 +63,22 @@ public struct RemoteHost: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// Every host of repeated, comma-separated `--host` values, in order, each once.
-    public static func list(_ values: [String]) throws(UnitifyError) -> [RemoteHost] {
+    /// Every host of repeated, comma-separated `--host` values, in order, each once; `@GROUP`
+    /// stands for the hosts `group` gives (an Ansible inventory's), read only when one is named.
+    public static func list(_ values: [String],
+                            group: (String) throws(UnitifyError) -> [RemoteHost] = { name throws(UnitifyError) in
+                                throw .usage("--host @\(name): no inventory to read groups from") }) throws(UnitifyError) -> [RemoteHost] {
         var hosts: [RemoteHost] = []
         for value in values {
             for part in value.split(separator: ",", omittingEmptySubsequences: false) {
                 let word = String(part).trimmingSpaces()
                 guard !word.isEmpty else { throw .usage("invalid --host '\(value)': an empty host between commas") }
+                if word.hasPrefix("@") {
+                    let name = String(word.dropFirst())
+                    guard !name.isEmpty else { throw .usage("invalid --host '@': name a group, e.g. @web or @all") }
+                    for host in try group(name) where !hosts.contains(host) { hosts.append(host) }
+                    continue
+                }
                 let host = try RemoteHost(parsing: word)
                 if !hosts.contains(host) { hosts.append(host) }
             }

@@ -18,7 +18,7 @@ struct Down: ParsableCommand {
 
     func run() throws {
         let (app, quiet) = (try appFile.appName(), quiet)
-        try HostOptions.act(scope: .user, hosts: try remote.remoteHosts()) { target, report in
+        try HostOptions.act(scope: .user, hosts: try remote.remoteHosts(), parallel: remote.parallel) { target, report in
             try target.down(app, quiet: quiet, into: &report)
         }
     }

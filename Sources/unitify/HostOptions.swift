@@ -5,15 +5,36 @@ import UnitifyCore
 /// `--host`: work on other machines over ssh, with nothing of unitify's installed there.
 struct HostOptions: ParsableArguments {
     @Option(name: .customLong("host"), help: ArgumentHelp(
-        "Work on this host over ssh instead of here: [USER@]HOST[:PORT], an ~/.ssh/config alias too; repeat it or separate hosts with commas (default: $UNITIFY_HOST).",
+        "Work on this host over ssh instead of here: [USER@]HOST[:PORT], an ~/.ssh/config alias too, or @GROUP for the hosts of a group of an Ansible inventory (@all for every host); repeat it or separate hosts with commas (default: $UNITIFY_HOST).",
         valueName: "host"))
     var hosts: [String] = []
 
+    @Option(name: .customLong("parallel"), help: ArgumentHelp(
+        "With --host, reach at most this many hosts at once (default: \(Fleet.defaultParallel): each costs an ssh master and client and a few descriptors here, far below a laptop's 1024; each host's own timeout frees its place).",
+        valueName: "n"))
+    var parallel: Int = Fleet.defaultParallel
+
+    @Option(name: .customLong("inventory"), help: ArgumentHelp(
+        "The Ansible inventory (INI or YAML) whose groups --host @GROUP names; its ansible_host, ansible_port and ansible_user say how to reach each host (default: the first of $ANSIBLE_INVENTORY, else \(AnsibleInventory.defaultPath)).",
+        valueName: "file"))
+    var inventory: String?
+
+    func validate() throws {
+        guard parallel >= 1 else { throw ValidationError("--parallel must be 1 or more, not \(parallel)") }
+    }
+
     /// The hosts named, else those of `UNITIFY_HOST`; empty for this machine.
+    /// `@GROUP` is read from the inventory (`--inventory`, `ANSIBLE_INVENTORY`, /etc/ansible/hosts),
+    /// read once and only when a group is named.
     func remoteHosts() throws(UnitifyError) -> [RemoteHost] {
-        if !hosts.isEmpty { return try RemoteHost.list(hosts) }
-        guard let fromEnvironment = Environment.value("UNITIFY_HOST"), !fromEnvironment.isEmpty else { return [] }
-        return try RemoteHost.list([fromEnvironment])
+        var values = hosts
+        if values.isEmpty, let fromEnvironment = Environment.value("UNITIFY_HOST"), !fromEnvironment.isEmpty { values = [fromEnvironment] }
+        guard !values.isEmpty else { return [] }
+        var read: AnsibleInventory?
+        return try RemoteHost.list(values) { group throws(UnitifyError) in
+            if read == nil { read = try AnsibleInventory.load(AnsibleInventory.path(option: inventory)) }
+            return try read!.hosts(of: group)
+        }
     }
 
     /// The hosts a command works on, none for this machine; `--system` has no meaning on
@@ -31,11 +52,11 @@ extension HostOptions {
     }
 
     /// Runs `operation` on this machine's manager of `scope` (no `hosts`), or on every host at
-    /// once, then prints what each said (`report`). Throws the exit status when any failed.
+    /// `parallel` at once, then prints what each said (`report`). Throws the exit status when any failed.
     /// `finally` hears every outcome, after their lines and before the exit.
-    static func act(scope: ManagerScope, hosts: [RemoteHost], labelled: Bool = true, finally: ([TargetOutcome]) -> Void = { _ in },
-                    _ operation: @escaping TargetOperation) throws {
-        let outcomes = Targets.run(scope: scope, hosts: hosts, operation)
+    static func act(scope: ManagerScope, hosts: [RemoteHost], parallel: Int, labelled: Bool = true,
+                    finally: ([TargetOutcome]) -> Void = { _ in }, _ operation: @escaping TargetOperation) throws {
+        let outcomes = Targets.run(scope: scope, hosts: hosts, parallel: parallel, operation)
         try report(outcomes, labelled: labelled, finally: finally)
     }
 

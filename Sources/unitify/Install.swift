@@ -28,7 +28,7 @@ struct Install: ParsableCommand {
         let unit = try UnitName.normalize(name)
         let template = try persistence.templateText()
         let linger = lingering.linger
-        try HostOptions.act(scope: scope.scope, hosts: try remote.remoteHosts(system: scope.system)) { target, report in
+        try HostOptions.act(scope: scope.scope, hosts: try remote.remoteHosts(system: scope.system), parallel: remote.parallel) { target, report in
             try target.install(unit, template: template, linger: linger, into: &report)
         }
     }

@@ -94,7 +94,7 @@ struct Run: ParsableCommand {
     /// --wait, waits here until the job ends and exits with its status.
     func start(_ order: RunOrder, on hosts: [RemoteHost], started: (StartReport.Started) -> Void) throws {
         let here = ThisMachine(scope.scope, throughBroker: true)
-        let outcomes = Targets.run(here, or: hosts) { target, report in try target.run(order, into: &report) }
+        let outcomes = Targets.run(here, or: hosts, parallel: remote.parallel) { target, report in try target.run(order, into: &report) }
         let first = StartReport.started(outcomes).first
         first.map(started)
         try HostOptions.report(outcomes, labelled: !json, finally: { outcomes in
@@ -115,6 +115,6 @@ struct Run: ParsableCommand {
         query.lines = 10
         query.follow = true
         let reading = JournalReading(names: [unit], query: query, runs: .all, output: .standard) { printError("unitify: " + $0) }
-        try reading.run(scope: scope.scope, hosts: hosts)
+        try reading.run(scope: scope.scope, hosts: hosts, parallel: remote.parallel)
     }
 }

@@ -34,7 +34,7 @@ struct Start: ParsableCommand {
     func run() throws {
         let check = try StartCheck(check, json: json, quiet: quiet)
         let (names, linger, scope) = (names, lingering.linger, scope.scope)
-        try HostOptions.act(scope: scope, hosts: try remote.remoteHosts(system: self.scope.system), labelled: !json,
+        try HostOptions.act(scope: scope, hosts: try remote.remoteHosts(system: self.scope.system), parallel: remote.parallel, labelled: !json,
                             finally: { StartReport.printHints($0, scope: scope, quiet: check.quiet || check.json) }) { target, report in
             try target.start(names, linger: linger, check: check, into: &report)
         }

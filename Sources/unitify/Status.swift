@@ -41,7 +41,7 @@ struct Status: ParsableCommand {
             // One table of every target's jobs, a HOST column first for other hosts; a host that
             // fails is said in one line and the others are shown. The table shows no tasks: it
             // asks for none.
-            try HostOptions.act(scope: scope.scope, hosts: hosts, finally: { outcomes in
+            try HostOptions.act(scope: scope.scope, hosts: hosts, parallel: remote.parallel, finally: { outcomes in
                 if json { return printJSON(outcomes) }
                 let rows = outcomes.flatMap { outcome in (outcome.report?.statuses ?? []).map { (host: outcome.host, status: $0) } }
                 guard !rows.isEmpty || outcomes.allSatisfy({ $0.failure == nil }) else { return }
@@ -59,7 +59,7 @@ struct Status: ParsableCommand {
         // Each job in detail with its last lines, read where it runs; an app's jobs in a table,
         // from the target's own files. The exit status is per target: 3 when a job is not
         // running, 4 when one does not exist (1 when targets disagree).
-        try HostOptions.act(scope: scope.scope, hosts: hosts, finally: { outcomes in
+        try HostOptions.act(scope: scope.scope, hosts: hosts, parallel: remote.parallel, finally: { outcomes in
             if json { printJSON(outcomes) }
         }) { target, report in
             try target.describe(names, lines: lines, blocks: !json, now: now, width: width, legend: legend, into: &report)

@@ -34,7 +34,7 @@ struct Top: ParsableCommand {
         let pause = try TimeSpan(parsing: interval)
         guard pause.microseconds >= 100_000 else { throw UnitifyError.usage("--interval must be 100ms or more") }
         let hosts = try remote.remoteHosts(system: scope.system)
-        let targets = TargetSet(scope: scope.scope, hosts: hosts)
+        let targets = TargetSet(scope: scope.scope, hosts: hosts, parallel: remote.parallel)
         let place = HostOptions.place(hosts, scope: scope.scope)
         var sampler = TopSampler()
         // Every target at once each frame, through one path: this machine's connection kept, the

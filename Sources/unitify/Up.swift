@@ -69,7 +69,7 @@ struct Up: ParsableCommand {
         order.linger = lingering.linger
         order.quiet = quiet
         order.dryRun = dryRun
-        try HostOptions.act(scope: .user, hosts: try remote.remoteHosts(), finally: { [order] in Self.printHints($0, quiet: order.quiet) }) { [order] target, report in
+        try HostOptions.act(scope: .user, hosts: try remote.remoteHosts(), parallel: remote.parallel, finally: { [order] in Self.printHints($0, quiet: order.quiet) }) { [order] target, report in
             try target.up(order, into: &report)
         }
     }

@@ -36,6 +36,8 @@ final class TestSSHServer {
             UsePAM no
             PermitRootLogin prohibit-password
             LogLevel ERROR
+            MaxStartups 200
+            MaxSessions 200
 
             """
         if let runtimeDirectory { config += "SetEnv XDG_RUNTIME_DIR=\(runtimeDirectory)\n" }
@@ -317,6 +319,62 @@ struct RemoteTests {
 
         let bad = unitify(["status", "--host=-oProxyCommand=x"], environment: environment)
         #expect(bad.status == 2 && bad.stderr.contains("is not a host name") && bad.stdout.isEmpty, "\(bad.stderr)")
+    }
+
+    /// `status --host` over a fleet of 100 names (`h1`…`h95` one sshd, `h96`…`h100` closed ports,
+    /// all on 127.0.0.1) with `--parallel 8`: the 95 in one table, one line per dead host naming
+    /// it, exit 1, and never more than 8 hosts with an ssh of this unitify at once (its children
+    /// sampled while it runs, each ssh's host the word after its `--`).
+    @Test func aFleetOfAHundredHostsIsReachedAtMostParallelAtOnce() throws {
+        let server = try TestSSHServer(runtimeDirectory: Self.runtimeDirectory)
+        let name = uniqueName("hundred")
+        let started = unitify(["run", "--name", name, "--", "sleep", "300"])
+        defer { _ = unitify(["stop", name]) }
+        try #require(started.status == 0, "\(started.stderr)")
+        var closed: [UInt16] = []
+        var port = server.port &+ 1
+        while closed.count < 5 {
+            if run(["sh", "-c", "ss -ltn 'sport = :\(port)' | grep -q LISTEN"]).status != 0 { closed.append(port) }
+            port &+= 1
+        }
+        let live = (1...95).map { "h\($0)" }, dead = (96...100).map { "h\($0)" }
+        let config = server.directory + "/ssh_config_hundred"
+        try server.write("Host \(live.joined(separator: " "))\n  Port \(server.port)\n"
+                         + zip(dead, closed).map { "Host \($0)\n  Port \($1)\n" }.joined()
+                         + readFile(server.directory + "/ssh_config_good"), to: config)
+        let out = server.directory + "/out", err = server.directory + "/err"
+        let pid = spawnBackground(["sh", "-c", "exec \"$@\" 2>\(err)", "sh", "env", "UNITIFY_SSH_CONFIG=\(config)",
+                                   unitifyBinary, "status", "--host", (live + dead).joined(separator: ","), "--parallel", "8"], outputPath: out)
+        var status: Int32 = 0
+        var most = 0, samples = 0
+        let deadline = monotonicMicroseconds() + 300_000_000
+        while waitpid(pid, &status, WNOHANG) == 0 {
+            guard monotonicMicroseconds() < deadline else { kill(pid, SIGKILL); _ = waitForExit(pid); Issue.record("still running"); return }
+            // `pgrep -a`: each child's pid and arguments; an ssh's host is the word after `--`.
+            let children = run(["pgrep", "-a", "-P", "\(pid)"]).stdout.split(separator: "\n")
+            let hosts = Set(children.compactMap { line -> Substring? in
+                let words = line.split(separator: " ")
+                guard words.count > 1, words[1].hasSuffix("ssh"), let dashes = words.firstIndex(of: "--"), dashes + 1 < words.count else { return nil }
+                return words[dashes + 1]
+            })
+            most = max(most, hosts.count)
+            if !hosts.isEmpty { samples += 1 }
+            usleep(20_000)
+        }
+        let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        let stdout = readFile(out), stderr = readFile(err)
+        #expect(exitStatus == 1, "\(stderr)")
+        #expect(samples > 0 && most <= 8, "hosts in flight at once: at most \(most) in \(samples) samples")
+        let rows = stdout.split(separator: "\n").map(String.init)
+        #expect(rows.first?.hasPrefix("HOST") == true && rows.filter { $0.hasPrefix("HOST") }.count == 1, "one table: \(stdout)")
+        for host in live {
+            #expect(rows.contains { $0.hasPrefix(host + " ") && $0.contains(" \(name) ") && $0.contains("running") }, "\(host): \(stdout)")
+        }
+        let failures = stderr.split(separator: "\n").map(String.init)
+        #expect(failures.count == dead.count, "\(stderr)")
+        for (host, port) in zip(dead, closed) {
+            #expect(failures.contains("unitify: \(host): refused the connection on port \(port): is sshd running there?"), "\(stderr)")
+        }
     }
 
     /// Two sshds that both reach this machine's manager, as two hosts would their own; one

@@ -34,11 +34,12 @@ public final class JournalReading: @unchecked Sendable {
     /// Reads on `scope`'s manager here (no `hosts`), or on every host. Throws the exit status:
     /// 4 when the names are no job on any target that answered and none has lines of them, else
     /// that of a target that failed (1 when they differ); a follow goes on until a stop signal.
-    public func run(scope: ManagerScope, hosts: [RemoteHost]) throws(UnitifyError) {
+    /// The tails are read `parallel` hosts at once; the follows, every host at once.
+    public func run(scope: ManagerScope, hosts: [RemoteHost], parallel: Int = Fleet.defaultParallel) throws(UnitifyError) {
         let merging = hosts.count > 1
         let width = hosts.map(\.description.count).max() ?? 0
         let parts = PartsByTarget()
-        let outcomes = Targets.run(scope: scope, hosts: hosts) { [self] target, _ in
+        let outcomes = Targets.run(scope: scope, hosts: hosts, parallel: parallel) { [self] target, _ in
             // Merged lines are printed to an output of the target's own, cut after each entry.
             let own = merging ? Output.capturing(like: output) : output
             var chunks: [(time: UInt64, bytes: [UInt8])] = []

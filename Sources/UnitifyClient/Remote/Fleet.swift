@@ -4,18 +4,30 @@ import Synchronization
 import Systemd
 import UnitifyCore
 
-/// unitify's jobs on other hosts, each reached with the system's ssh (`SSHConnection`), all hosts
-/// worked on at once, each with its own timeout: a fleet of N hosts costs about one.
+/// unitify's jobs on other hosts, each reached with the system's ssh (`SSHConnection`), up to
+/// `parallel` hosts worked on at once, each with its own timeout: a fleet of N hosts costs about
+/// one round per `parallel` hosts, and a host that hangs holds its place only until its timeout.
 public struct Fleet: Sendable {
     public var hosts: [RemoteHost]
     /// Seconds for each host's ssh to connect and its prelude to answer.
     public var timeout: Int
     /// `UNITIFY_SSH_CONFIG`: an ssh_config to use instead of the user's own (`ssh -F`).
     public var configFile: String?
+    /// How many hosts are reached at once (`--parallel`).
+    public var parallel: Int
 
-    public init(hosts: [RemoteHost], timeout: Int = 10, configFile: String? = Environment.value("UNITIFY_SSH_CONFIG")) {
+    /// Hosts reached at once unless `--parallel` says otherwise. Each host in flight costs an ssh
+    /// master, an ssh client per channel, a thread and about ten descriptors here: 32 stay far
+    /// below a laptop's 1024 descriptors and its process limit, while reaching is waiting on the
+    /// network, so 32 at once serve a few hundred hosts in a few rounds of one handshake each.
+    /// sshd's `MaxStartups 10:30:100` counts per server, so it binds only hosts behind one jump host.
+    public static let defaultParallel = 32
+
+    public init(hosts: [RemoteHost], timeout: Int = 10, parallel: Int = Fleet.defaultParallel,
+                configFile: String? = Environment.value("UNITIFY_SSH_CONFIG")) {
         self.hosts = hosts
         self.timeout = timeout
+        self.parallel = parallel
         self.configFile = configFile
     }
 
@@ -26,23 +38,30 @@ public struct Fleet: Sendable {
         try ControlDirectory.find { printError("unitify: " + $0) }
     }
 
-    /// `body` with each host reached, every host at once; the results in the order of `hosts`.
+    /// `body` with each host reached, `parallel` hosts at once; the results in the order of `hosts`.
     public func onEach<T: Sendable>(_ body: @escaping @Sendable (ReachedHost) throws -> T) -> [(host: RemoteHost, result: Result<T, UnitifyError>)] {
         let control: String
         do { control = try Self.controlDirectory() } catch { return hosts.map { ($0, .failure(error)) } }
         let fleet = self
-        return zip(hosts, inParallel(hosts.count) { fleet.work(on: fleet.hosts[$0], control: control, body) }).map { ($0, $1) }
+        return zip(hosts, inParallel(hosts.count, atMost: parallel) { fleet.work(on: fleet.hosts[$0], control: control, body) }).map { ($0, $1) }
     }
 }
 
-/// `body` for each index at once, each on a thread of its own (a queue each: the work is waiting
-/// on ssh, and concurrentPerform would run only as many at once as there are cores); the
+/// `body` for each index, at most `limit` at once (every index at once without one), each
+/// worker on a thread of its own (a queue each: the work is waiting on ssh, and
+/// concurrentPerform would run only as many at once as there are cores). A worker takes the next
+/// index as soon as its last one is done, so one slow index holds one worker, not a round; the
 /// results in the order of the indices.
-func inParallel<T>(_ count: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
+func inParallel<T>(_ count: Int, atMost limit: Int? = nil, _ body: @escaping @Sendable (Int) -> T) -> [T] {
     let results = Slots<T>(count: count)
     let group = DispatchGroup()
-    for index in 0..<count {
-        DispatchQueue(label: "unitify.host.\(index)").async(group: group) { results.set(index, body(index)) }
+    for worker in 0..<min(count, max(1, limit ?? count)) {
+        DispatchQueue(label: "unitify.host.\(worker)").async(group: group) {
+            while true {
+                guard let index = results.take() else { return }
+                results.set(index, body(index))
+            }
+        }
     }
     group.wait()
     return results.values.map { $0! }
@@ -90,13 +109,23 @@ public struct ReachedHost {
     public let connection: SSHConnection
 }
 
-/// One slot per thread, each filled once.
+/// One slot per index, each filled once, and the next index no worker has taken yet.
 private final class Slots<T>: @unchecked Sendable {
     private let lock = Mutex<Void>(())
     private var slots: [T?]
+    private var taken = 0
 
     init(count: Int) {
         slots = Array(repeating: nil, count: count)
+    }
+
+    /// The next index to work on, nil when every index is taken.
+    func take() -> Int? {
+        lock.withLock { _ in
+            guard taken < slots.count else { return nil }
+            defer { taken += 1 }
+            return taken
+        }
     }
 
     func set(_ index: Int, _ value: T) {

@@ -83,22 +83,25 @@ public typealias TargetOperation = @Sendable (any Target, inout TargetReport) th
 
 /// Runs operations on this machine, a fleet of one, or on every host at once.
 public enum Targets {
-    /// `operation` on this machine's manager of `scope` when `hosts` is empty, else on every host
-    /// at once; the outcomes in the order of the hosts.
-    public static func run(scope: ManagerScope, hosts: [RemoteHost], _ operation: @escaping TargetOperation) -> [TargetOutcome] {
-        run(ThisMachine(scope), or: hosts, operation)
+    /// `operation` on this machine's manager of `scope` when `hosts` is empty, else on every host,
+    /// `parallel` at once; the outcomes in the order of the hosts.
+    public static func run(scope: ManagerScope, hosts: [RemoteHost], parallel: Int = Fleet.defaultParallel,
+                           _ operation: @escaping TargetOperation) -> [TargetOutcome] {
+        run(ThisMachine(scope), or: hosts, parallel: parallel, operation)
     }
 
     /// `operation` on `here` when `hosts` is empty, else on every host at once: for an operation
     /// that needs this machine connected its own way (`ThisMachine(scope, throughBroker:)`).
-    public static func run(_ here: ThisMachine, or hosts: [RemoteHost], _ operation: @escaping TargetOperation) -> [TargetOutcome] {
+    public static func run(_ here: ThisMachine, or hosts: [RemoteHost], parallel: Int = Fleet.defaultParallel,
+                           _ operation: @escaping TargetOperation) -> [TargetOutcome] {
         guard !hosts.isEmpty else { return [outcome(of: operation, on: here)] }
-        return run(onHosts: hosts, operation)
+        return run(onHosts: hosts, parallel: parallel, operation)
     }
 
-    /// `operation` on every host at once, each reached over ssh; the outcomes in the order of the hosts.
-    static func run(onHosts hosts: [RemoteHost], _ operation: @escaping TargetOperation) -> [TargetOutcome] {
-        Fleet(hosts: hosts).onEach { reached in outcome(of: operation, on: reached) }.map { host, result in
+    /// `operation` on every host, `parallel` at once, each reached over ssh; the outcomes in the
+    /// order of the hosts.
+    static func run(onHosts hosts: [RemoteHost], parallel: Int, _ operation: @escaping TargetOperation) -> [TargetOutcome] {
+        Fleet(hosts: hosts, parallel: parallel).onEach { reached in outcome(of: operation, on: reached) }.map { host, result in
             switch result {
             case .success(let outcome): outcome
             case .failure(let error): TargetOutcome(host: host, report: nil, failure: error, failureNamesHost: true)

@@ -5,17 +5,20 @@ import UnitifyCore
 /// each round, over their warm ssh masters, as `Targets.run` reaches them.
 public final class TargetSet {
     public let hosts: [RemoteHost]
+    /// How many hosts are reached at once.
+    public let parallel: Int
     /// This machine, when no host is named.
     private let here: ThisMachine?
 
-    public init(scope: ManagerScope, hosts: [RemoteHost]) {
+    public init(scope: ManagerScope, hosts: [RemoteHost], parallel: Int = Fleet.defaultParallel) {
         self.hosts = hosts
+        self.parallel = parallel
         here = hosts.isEmpty ? ThisMachine(scope) : nil
     }
 
     /// `operation` on every target, at once; the outcomes in the order of the targets.
     public func run(_ operation: @escaping TargetOperation) -> [TargetOutcome] {
         if let here { return [Targets.outcome(of: operation, on: here)] }
-        return Targets.run(onHosts: hosts, operation)
+        return Targets.run(onHosts: hosts, parallel: parallel, operation)
     }
 }
