@@ -10,7 +10,8 @@ public struct AppPlan: Sendable, Equatable {
         case restart
         /// Same file, running: not touched (same pid).
         case unchanged
-        /// The app's job is no longer in the Procfile: stopped, disabled, its file removed.
+        /// The app's job is no longer in the Procfile, or a copy beyond the line's count now:
+        /// stopped, disabled, its file removed.
         case remove
     }
 
@@ -60,14 +61,15 @@ public struct AppPlan: Sendable, Equatable {
 
     /// The plan for `desired` (the Procfile's jobs, or those named with `up NAME…`) against
     /// `current`: what is at each desired unit's name, and every unit of the app there is.
-    /// `only` limits the plan to those jobs: without it, jobs of the app that are not desired are
-    /// removed. A name held by a job that is not this app's is refused, naming it.
+    /// `only` limits the plan to the jobs of those lines: without it, jobs of the app that are not
+    /// desired are removed; with it, only those of the named lines (the copies beyond a smaller
+    /// count). A name held by a job that is not this app's is refused, naming it.
     public static func make(
         app: String, desired: [AppJob], current: [Current], only: Set<String>? = nil, procfile: String
     ) throws(UnitifyError) -> AppPlan {
         let byUnit = Dictionary(current.map { ($0.unit, $0) }, uniquingKeysWith: { first, _ in first })
         var steps: [Step] = []
-        for job in desired where only?.contains(job.name) ?? true {
+        for job in desired where only?.contains(job.line) ?? true {
             let unit = job.spec.name
             guard let now = byUnit[unit], now.exists || now.isOtherwiseLoaded else {
                 steps.append(Step(name: job.name, unit: unit, change: .start, text: job.text, reason: "new"))
@@ -89,12 +91,16 @@ public struct AppPlan: Sendable, Equatable {
                 steps.append(Step(name: job.name, unit: unit, change: .startAgain, reason: "not running"))
             }
         }
-        if only == nil {
-            let wanted = Set(desired.map(\.spec.name))
-            for now in current where !wanted.contains(now.unit) {
-                guard let text = now.text, App.name(inUnitFile: text) == app else { continue }
-                steps.append(Step(name: App.job(of: now.unit, app: app), unit: now.unit, change: .remove, reason: "no longer in \(procfile)"))
-            }
+        let wanted = Set(desired.map(\.spec.name))
+        let linesKept = Set(desired.map(\.line))
+        for now in current where !wanted.contains(now.unit) {
+            guard let text = now.text, App.name(inUnitFile: text) == app else { continue }
+            let job = App.job(of: now.unit, app: app)
+            let line = App.line(ofJob: job)
+            guard only?.contains(line) ?? true else { continue }
+            // A line still there whose copies changed (`-m web=1` after 3) is not a line that went.
+            let reason = linesKept.contains(line) ? "not in the formation" : "no longer in \(procfile)"
+            steps.append(Step(name: job, unit: now.unit, change: .remove, reason: reason))
         }
         return AppPlan(app: app, steps: steps)
     }

@@ -45,7 +45,7 @@ struct AppFileOptions: ParsableArguments {
         return LoadedApp(app: try appName(), procfile: procfile, absolutePath: path, lines: lines, dotEnv: dotEnv)
     }
 
-    /// A line's words read with `run`'s own options, plus `--after` and `--ready`.
+    /// A line's words read with `run`'s own options, plus `--after`, `--ready` and `--scale`.
     static func appLine(_ line: Procfile.Line, file: String) throws(UnitifyError) -> AppLine {
         guard case .options(let words) = line.body else { return AppLine(shell: line) }
         let options: ProcfileLineOptions
@@ -60,7 +60,8 @@ struct AppFileOptions: ParsableArguments {
         }
         do {
             let request = try options.job.request(for: Run.self)
-            return AppLine(name: line.name, number: line.number, text: line.text, request: request, after: options.after, ready: options.ready)
+            let copies = try options.scale.map { text throws(UnitifyError) in try App.copies(parsing: text, what: "--scale") }
+            return AppLine(name: line.name, number: line.number, text: line.text, request: request, after: options.after, ready: options.ready, copies: copies)
         } catch let error as UnitifyError {
             throw Procfile.error(file, line.number, error.message)
         } catch {
@@ -69,13 +70,17 @@ struct AppFileOptions: ParsableArguments {
     }
 }
 
-/// What a Procfile line may say after its colon: `run`'s options, and the order of the app's jobs.
+/// What a Procfile line may say after its colon: `run`'s options, the order of the app's jobs,
+/// and how many copies of it run.
 struct ProcfileLineOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Start after this job of the file is ready (repeatable).", valueName: "name"))
     var after: [String] = []
 
     @Option(help: ArgumentHelp("When the job is ready: tcp:PORT (or PORT), unix:PATH, file:PATH or cmd:COMMAND.", valueName: "check"))
     var ready: String?
+
+    @Option(help: ArgumentHelp("Run this many copies of the line (web.1, web.2…), as up -m does.", valueName: "n"))
+    var scale: String?
 
     @OptionGroup var job: JobOptions
 }

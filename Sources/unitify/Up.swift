@@ -12,12 +12,22 @@ struct Up: ParsableCommand {
             first line gets the base (--port, else PORT in .env, else 5000) and each line after \
             100 more (5000, 5100, …), unless the line sets its own (-e PORT=N or its --env-file). \
             A line whose command starts with '-' gives run's own options instead, plus --after \
-            NAME and --ready CHECK:
+            NAME, --ready CHECK and --scale N:
 
               web: ./server --port $PORT
               db: --ready tcp:5432 -- postgres -D data
               worker: --after db --restart always -- python3 -u worker.py
               legacy: --line 'nohup ./legacy > legacy.log 2>&1 &'
+              queue: --scale 2 -- ./queue-worker
+
+            Copies, as foreman runs them: -m web=3,worker=2 (or --scale N on the line) runs N \
+            copies of a line, each its own job web.1, web.2, web.3 (unit APP-web.1.service…), \
+            with PORT the line's plus 1 a copy (5000, 5001, 5002) and PS=web.1, web.2…; a line \
+            with no count given is one job named as the line (PS=web.1). all=N counts every line \
+            -m does not name; NAME=0 runs none. The count is part of what up applies: up -m \
+            web=1 after web=3 keeps web.1 and removes web.2 and web.3, and an up without -m \
+            goes back to the file's counts. Each copy is restarted alone when it crashes (with a \
+            --restart policy on the line), and --after web waits for every copy of web.
 
             The whole file is checked first: a bad line is reported as FILE:LINE and nothing is \
             touched. Then new jobs are started, changed ones restarted, unchanged ones left alone, \
@@ -47,6 +57,9 @@ struct Up: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("The first line's PORT (default: PORT in .env, or 5000); each line after gets 100 more.", valueName: "port"))
     var port: String?
 
+    @Option(name: [.customShort("m"), .long], help: ArgumentHelp("How many copies of each line: NAME=N[,NAME=N…], all=N for every line not named (default: the line's --scale, else one).", valueName: "formation"))
+    var formation: String?
+
     @Flag(name: .shortAndLong, help: "Print nothing on success.")
     var quiet = false
 
@@ -61,6 +74,7 @@ struct Up: ParsableCommand {
         let window = try TimeSpan(parsing: check)
         let givenPort = try port.map { text throws(UnitifyError) in try App.port(parsing: text) }
         var loaded = try appFile.load()
+        if let formation { loaded.lines = try App.applyFormation(formation, to: loaded.lines, procfile: appFile.file) }
         loaded.basePort = try App.basePort(given: givenPort, dotEnv: loaded.dotEnv, dotEnvPath: appFile.dotEnvName)
         for name in names where !loaded.lines.contains(where: { $0.name == name }) {
             throw UnitifyError.usage("\(appFile.file) has no line \(name): the jobs in it are \(loaded.lines.map(\.name).joined(separator: ", "))")

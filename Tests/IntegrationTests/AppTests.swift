@@ -133,6 +133,80 @@ struct AppTests {
         #expect(fromOption == ["3000", "3100", "9999", "3300"])
     }
 
+    /// A variable of a job's main process, as it runs.
+    func variable(_ name: String, of unit: String) throws -> String? {
+        let environ = readFile("/proc/\(try pid(unit))/environ")
+        return environ.split(separator: "\0").last { $0.hasPrefix(name + "=") }.map { String($0.dropFirst(name.count + 1)) }
+    }
+
+    /// Copies of a line (issue 30), as foreman runs them: `up -m web=3` is three jobs with
+    /// foreman's PORT and PS, each restarted alone, and `-m web=1` after it keeps the first.
+    @Test func copiesOfALineAreJobsOfTheirOwn() throws {
+        let (directory, app) = project("copies", """
+            web: --restart always --shell 'echo "copy $PS on $PORT"; exec sleep 371'
+            worker: exec sleep 372
+
+            """)
+        defer { _ = unitify(["down"], in: directory); removeTree(directory) }
+        let up = unitify(["up", "-m", "web=3"], in: directory)
+        #expect(up.status == 0, "\(up.stdout)\(up.stderr)")
+        let copies = ["web.1", "web.2", "web.3"]
+        for copy in copies { #expect(up.stdout.contains("\(app): \(copy) started (pid "), "\(up.stdout)") }
+        #expect(try copies.map { try variable("PORT", of: "\(app)-\($0).service") } == ["5000", "5001", "5002"])
+        #expect(try copies.map { try variable("PS", of: "\(app)-\($0).service") } == copies)
+        #expect(try variable("PORT", of: "\(app)-worker.service") == "5100" && variable("PS", of: "\(app)-worker.service") == "worker.1")
+        let pids = try copies.map { try pid("\(app)-\($0).service") }
+        #expect(!pids.contains(0) && Set(pids).count == 3)
+
+        let status = unitify(["status", app, "-n", "0"])
+        #expect(status.status == 0, "\(status.stderr)")
+        for copy in copies { #expect(status.stdout.contains("\(app)-\(copy) "), "\(status.stdout)") }
+        // Each copy's lines under its own name (the shell's lines carry the unit's name as their tag).
+        #expect(eventually { unitify(["journal", app, "-n", "50"]).stdout.contains("\(app)-web.2[") },
+                "\(unitify(["journal", app, "-n", "50"]).stdout)")
+        #expect(unitify(["journal", app, "-n", "50", "-o", "cat"]).stdout.contains("copy web.3 on 5002"))
+
+        let twice = unitify(["up", "-m", "web=3"], in: directory)
+        #expect(twice.stdout == "\(app): nothing changed (4 jobs running)\n", "\(twice.stdout)\(twice.stderr)")
+
+        // One copy killed: systemd restarts that one alone.
+        #expect(unitify(["kill", "\(app)-web.2", "-s", "KILL"]).status == 0)
+        #expect(eventually { (try? pid("\(app)-web.2.service")).map { $0 != 0 && $0 != pids[1] } ?? false })
+        #expect(try pid("\(app)-web.1.service") == pids[0] && pid("\(app)-web.3.service") == pids[2])
+
+        let bad = unitify(["up", "-m", "api=2"], in: directory)
+        #expect(bad.status == 2 && bad.stderr == "unitify: invalid -m 'api=2': Procfile has no line api: its lines are web, worker (or all)\n", "\(bad.stderr)")
+        #expect(unitify(["up", "-m", "web=two"], in: directory).status == 2)
+        #expect(fileExists("\(configDirectory)/\(app)-web.3.service"), "a refused -m touches nothing")
+
+        // Fewer copies: the extra ones stopped and removed, the first left running as it was.
+        let fewer = unitify(["up", "-m", "web=1"], in: directory)
+        #expect(fewer.status == 0, "\(fewer.stderr)")
+        #expect(fewer.stdout.contains("\(app): web.1 unchanged (pid \(pids[0]))"), "\(fewer.stdout)")
+        #expect(fewer.stdout.contains("\(app): web.2 removed") && fewer.stdout.contains("\(app): web.3 removed"), "\(fewer.stdout)")
+        #expect(try pid("\(app)-web.1.service") == pids[0])
+        for gone in ["web.2", "web.3"] {
+            #expect(!fileExists("\(configDirectory)/\(app)-\(gone).service"))
+            #expect(try Jobs.user().status(of: "\(app)-\(gone).service").isRunning == false)
+        }
+        #expect(unitify(["down"], in: directory).stdout == "\(app): removed web.1, worker\n")
+    }
+
+    /// `--scale N` on the line: the file's own count, and `-m` beats it.
+    @Test func aLinesScaleIsItsCountOfCopies() throws {
+        let (directory, app) = project("scale", "web: --scale 2 -- sleep 381\n")
+        defer { _ = unitify(["down"], in: directory); removeTree(directory) }
+        let up = unitify(["up"], in: directory)
+        #expect(up.status == 0, "\(up.stdout)\(up.stderr)")
+        #expect(try ["web.1", "web.2"].map { try variable("PORT", of: "\(app)-\($0).service") } == ["5000", "5001"])
+        let none = unitify(["up", "-m", "web=0"], in: directory)
+        #expect(none.status == 0 && none.stdout.contains("\(app): web.1 removed") && none.stdout.contains("\(app): web.2 removed"), "\(none.stdout)\(none.stderr)")
+        let badProject = project("badscale", "web: --scale many -- sleep 382\n")
+        defer { removeTree(badProject.directory) }
+        let bad = unitify(["up"], in: badProject.directory)
+        #expect(bad.status == 2 && bad.stderr == "unitify: Procfile:1: --scale: 'many' is not a number of copies: give a whole number, 0 or more (0 runs none)\n", "\(bad.stderr)")
+    }
+
     /// The app's unit files and their links in default.target.wants, with their bytes.
     func filesOfApp(_ app: String) -> [String: String] {
         var files: [String: String] = [:]

@@ -46,7 +46,7 @@ extension Target {
             try ensureLinger(order.linger, for: first, quiet: order.quiet, into: &report)
         }
         let outcomes = try jobs.apply(plan, window: order.window)
-        if !order.quiet { report.lines += Self.upSummary(outcomes, desired) }
+        if !order.quiet { report.lines += Self.upSummary(outcomes, desired, app: plan.app) }
         let failed = outcomes.filter { $0.failure != nil }
         for outcome in failed {
             report.notes.append("\(plan.app): \(outcome.step.name) did not start: \(outcome.failure ?? "")")
@@ -61,7 +61,8 @@ extension Target {
     }
 
     /// A line for each job that came out well: `shop: web started (pid 4101, ready: tcp:5000)`.
-    static func upSummary(_ outcomes: [AppOutcome], _ desired: [AppJob]) -> [String] {
+    /// The app is given, not read from `desired`: `up -m web=0` may desire no job at all.
+    static func upSummary(_ outcomes: [AppOutcome], _ desired: [AppJob], app: String) -> [String] {
         outcomes.filter { $0.failure == nil }.map { outcome in
             let readiness = desired.first { $0.spec.name == outcome.step.unit }?.spec.readiness
             let pid = outcome.status.flatMap { $0.mainPID == 0 ? nil : "pid \($0.mainPID)" }
@@ -73,7 +74,6 @@ extension Target {
             case .unchanged: "unchanged"
             case .remove: "removed"
             }
-            let app = desired.first?.spec.app ?? ""
             return "\(app): \(outcome.step.name) \(verb)" + (details.isEmpty ? "" : " (\(details.joined(separator: ", ")))")
         }
     }
