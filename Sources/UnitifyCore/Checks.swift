@@ -205,4 +205,18 @@ extension Check {
             return notChecked(name, title, because: "XDG_RUNTIME_DIR is not set")
         }
     }
+
+    /// Where a `--tty` job's terminal holder comes from: a unitify at a path that lasts.
+    public static func terminalHolder(_ path: String?) -> Check {
+        let name = "terminal", title = "job terminals"
+        guard let path else {
+            return Check(name: name, title: title, verdict: .warning, summary: "no unitify on the PATH here: 'run --tty', 'attach' and 'send' need it",
+                         fix: "install the unitify package")
+        }
+        if let warning = HeldTerminal.lastingWarning(path) {
+            return Check(name: name, title: title, verdict: .warning, summary: String(warning.dropFirst("warning: ".count)),
+                         fix: "install the unitify package, and use its /usr/bin/unitify for --tty jobs")
+        }
+        return Check(name: name, title: title, verdict: .ok, summary: "\(path) holds the terminals of --tty jobs: 'unitify attach NAME' joins one")
+    }
 }

@@ -107,6 +107,8 @@ public struct DoctorFacts: Sendable {
     /// The session bus behind `run --wait`; nil where it is not checked (another host: `run
     /// --wait` works only here).
     public var sessionBus: SessionBus?
+    /// The unitify that would hold a `--tty` job's terminal there; nil when there is none.
+    public var terminalHolder: String?
 
     public init(caller: Caller, manager: ManagerAccess, systemdVersion: String?, journal: JournalAccess, logind: LogindState,
                 killPolicy: LogindKillPolicy?, lingerFile: Bool, cgroupLayout: CgroupLayout, delegated: Set<String>?, sessionBus: SessionBus?) {

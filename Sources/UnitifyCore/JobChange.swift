@@ -9,7 +9,7 @@ public enum JobChange {
     /// - `--restart` sets the policy and, unless given too, systemd's delay and start limit as
     ///   `run` would; `--restart-sec`, `--max-restarts`/`--within` alone change only themselves.
     /// - `--log-file`, `--stdout`, `--stderr`, `-C`, `--memory-max`, `--cpu-quota`, `--nice`,
-    ///   `--on-exit`, `--on-failure` replace.
+    ///   `--on-exit`, `--on-failure` replace; `--tty` gives the job a terminal.
     public static func apply(_ request: JobRequest, to spec: UnitSpec, host: some Host) throws -> UnitSpec {
         let refused: [(Bool, String)] = [
             (!request.command.isEmpty, "a command"), (request.line != nil, "--line"), (request.shell != nil, "--shell"),
@@ -47,6 +47,7 @@ public enum JobChange {
         if request.logFile != nil || request.stderr != nil { changed.standardError = given.standardError }
         if request.onExit != nil { changed.hooks.onExit = given.hooks.onExit }
         if request.onFailure != nil { changed.hooks.onFailure = given.hooks.onFailure }
+        if request.tty { changed.terminalHolder = given.terminalHolder }
         return changed
     }
 

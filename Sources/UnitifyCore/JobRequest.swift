@@ -10,11 +10,19 @@ public protocol Host {
     /// The home directory of a user of this machine, for a line's `~USER`; nil when there is no
     /// such user.
     func homeDirectory(ofUser user: String) -> String?
+    /// The unitify of that machine that holds a `--tty` job's terminal: a path that lasts, since
+    /// systemd runs it at every start of the job.
+    func terminalHolder() throws(UnitifyError) -> String
 }
 
 extension Host {
     /// A host that knows no other user: `~USER` in a line names no user.
     public func homeDirectory(ofUser user: String) -> String? { nil }
+
+    /// A host with no unitify of its own to hold a terminal.
+    public func terminalHolder() throws(UnitifyError) -> String {
+        throw UnitifyError.usage("--tty needs unitify installed where the job runs, to hold its terminal")
+    }
 
     public func value(_ name: String) -> String? {
         let prefix = name + "="
@@ -54,6 +62,8 @@ public struct JobRequest: Sendable, Equatable {
     /// Shell commands for when the job ends (`--on-exit`) or fails (`--on-failure`).
     public var onExit: String?
     public var onFailure: String?
+    /// Run the program on a terminal unitify holds (`--tty`), for `attach` and `send`.
+    public var tty = false
 
     public init() {}
 
@@ -177,6 +187,12 @@ public struct JobRequest: Sendable, Equatable {
             unit.pidFile = target
         }
         unit.standardInput = input.map { ProgramResolver.absolute($0, relativeTo: directory) }
+        if tty {
+            guard input == nil else {
+                throw UnitifyError.usage("--tty gives the job a terminal to read from: leave out the line's '< \(input!)', or --tty")
+            }
+            unit.terminalHolder = try host.terminalHolder()
+        }
         if let path = unit.standardInput, host.fileKind(path) == .missing {
             throw UnitifyError.usage("input file \(path) does not exist")
         }

@@ -38,6 +38,9 @@ public struct UnitSpec: Sendable, Equatable {
     public var after: [String] = []
     /// What must hold before the job counts as started (`ExecStartPost=`).
     public var readiness: Readiness?
+    /// The unitify that holds the job's terminal (`--tty`): the program runs on a pseudo-terminal
+    /// that this executable, at this path, holds for it (`HeldTerminal`). nil: no terminal.
+    public var terminalHolder: String?
 
     public init(
         name: String, argv: [String], executable: String, workingDirectory: String,
@@ -58,6 +61,13 @@ public struct UnitSpec: Sendable, Equatable {
     /// say how it ended; a restarted or timer-driven one must go inactive for systemd to start it
     /// again, and one with an exit hook for systemd to run `OnSuccess=` (which waits for inactive).
     public var remainsAfterExit: Bool { restart == .no && timer == nil && hooks.isEmpty }
+
+    /// What systemd executes: the program, or for a terminal job unitify holding the terminal
+    /// and then the program (`HeldTerminal.command`).
+    public var execCommand: (executable: String, argv: [String]) {
+        guard let terminalHolder else { return (executable, argv) }
+        return (terminalHolder, HeldTerminal.command(name: UnitName.shortName(name), executable: executable, argv: argv))
+    }
 
     /// The timer's name when there is one: `name.timer` beside `name.service`.
     public var timerName: String? {

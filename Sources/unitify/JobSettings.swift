@@ -65,6 +65,9 @@ struct JobSettings: ParsableArguments {
     @Option(name: .customLong("on-failure"), help: ArgumentHelp("Run this shell command when the job fails (systemd's OnFailure=).", valueName: "command"))
     var onFailure: String?
 
+    @Flag(name: .shortAndLong, help: "Run the program on a terminal that unitify holds: 'unitify attach NAME' to watch and type, 'unitify send NAME TEXT' from scripts.")
+    var tty = false
+
     /// Copies the options given into `request`.
     func fill(_ request: inout JobRequest) {
         request.restart = restart
@@ -87,5 +90,6 @@ struct JobSettings: ParsableArguments {
         request.onActive = onActive
         request.onExit = onExit
         request.onFailure = onFailure
+        request.tty = tty
     }
 }

@@ -14,7 +14,7 @@ struct Unitify: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             Run.self, Status.self, JournalCommand.self, Stop.self, Start.self, Restart.self, Kill.self, Wait.self,
-            Remove.self, Top.self, Install.self, Uninstall.self, Cat.self, Generate.self, Up.self, Down.self, Doctor.self,
+            Remove.self, Top.self, Attach.self, Send.self, Install.self, Uninstall.self, Cat.self, Generate.self, Up.self, Down.self, Doctor.self,
         ]
     )
 
@@ -23,6 +23,8 @@ struct Unitify: ParsableCommand {
     /// parser's as usage errors with a pointer to the help.
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
+        // What systemd runs for a --tty job: not a command for people, and parsed by hand.
+        if arguments.first == HeldTerminal.verb { TerminalHolder.main(Array(arguments.dropFirst())) }
         do {
             var command = try parseAsRoot(arguments)
             try command.run()

@@ -45,6 +45,7 @@ public struct Diagnosis: Encodable {
         checks.append(Check.killUserProcesses(facts.killPolicy, lingering: lingering, caller: caller))
         checks.append(Check.controllers(layout: facts.cgroupLayout, delegated: facts.delegated))
         if let bus = facts.sessionBus { checks.append(Check.sessionBus(bus)) }
+        checks.append(Check.terminalHolder(facts.terminalHolder))
         return Diagnosis(uid: caller.uid, user: caller.user, systemdVersion: facts.systemdVersion, checks: checks)
     }
 }
@@ -68,7 +69,7 @@ extension ThisMachine {
             }
         }
         let logind = Logind.ask(caller: caller)
-        return DoctorFacts(
+        var facts = DoctorFacts(
             caller: caller, manager: access ?? .noSocket(runtimeDirectory: location.runtimeDirectory ?? ""),
             systemdVersion: (try? jobs?.manager.property("Version"))??.string,
             journal: JournalFacts.gather(caller: caller), logind: logind.state,
@@ -76,6 +77,8 @@ extension ThisMachine {
             lingerFile: pathExists("/var/lib/systemd/linger/\(caller.user)"),
             cgroupLayout: CgroupLayout.current, delegated: jobs?.delegatedControllers(),
             sessionBus: SessionBus.probe(location.runtimeDirectory))
+        facts.terminalHolder = try? LiveHost().terminalHolder()
+        return facts
     }
 }
 

@@ -19,8 +19,13 @@ extension Jobs {
         guard p["Transient"]?.bool == true || allowPersistent else {
             throw UnitifyError.failed("\(short) is already persistent (\(p["FragmentPath"]?.string ?? "")): nothing to install")
         }
-        guard let exec = p["ExecStart"].flatMap(ExecCommand.init) else {
+        guard var exec = p["ExecStart"].flatMap(ExecCommand.init) else {
             throw UnitifyError.failed("\(short) has no command to install")
+        }
+        var terminalHolder: String?
+        if let program = HeldTerminal.program(in: exec.argv) {
+            terminalHolder = exec.path
+            (exec.path, exec.argv) = (program.executable, program.argv)
         }
         var spec = UnitSpec(
             name: unit, argv: exec.argv, executable: exec.path,
@@ -28,6 +33,7 @@ extension Jobs {
             environment: p["Environment"]?.stringArray ?? [],
             restart: RestartPolicy(rawValue: p["Restart"]?.string ?? "no") ?? .no,
             description: p["Description"]?.string)
+        spec.terminalHolder = terminalHolder
         if spec.restart != .no { spec.restartDelay = p["RestartUSec"]?.uint64.map { TimeSpan(microseconds: $0) } }
         let burst = UInt32(p["StartLimitBurst"]?.uint64 ?? 5)
         let interval = p["StartLimitIntervalUSec"]?.uint64 ?? 10_000_000

@@ -54,7 +54,11 @@ struct StatusProperty: Sendable {
         // ExecMainCode and ExecMainStatus make one ProcessExit: see `finish`.
         StatusProperty(.service, "ExecMainCode", "i") { _, _ in },
         StatusProperty(.service, "ExecMainStatus", "i") { _, _ in },
-        StatusProperty(.service, "ExecStart", "a(sasbttttuii)") { s, v in s.command = ExecCommand(v)?.argv ?? [] },
+        StatusProperty(.service, "ExecStart", "a(sasbttttuii)") { s, v in
+            let argv = ExecCommand(v)?.argv ?? []
+            let program = HeldTerminal.program(in: argv)
+            (s.command, s.hasTerminal) = (program?.argv ?? argv, program != nil)
+        },
         StatusProperty(.service, "WorkingDirectory", "s") { s, v in s.workingDirectory = v.string.flatMap { $0.isEmpty ? nil : $0 } },
         StatusProperty(.service, "Restart", "s") { s, v in s.restartPolicy = v.string.flatMap(RestartPolicy.init) },
         StatusProperty(.service, "RestartUSec", "t") { s, v in s.restartDelay = v.uint64.map { TimeSpan(microseconds: $0) } },
