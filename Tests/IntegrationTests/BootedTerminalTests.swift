@@ -14,7 +14,7 @@ struct BootedTerminalTests {
             try #require(started.status == 0, "\(started.stderr)")
             #expect(!started.stderr.contains("warning"), "the package's unitify lasts: \(started.stderr)")
             #expect(machine.root("cat /home/alice/.config/systemd/user/console.service").stdout
-                .contains(#"ExecStart=@"/usr/local/bin/unitify" "unitify" "hold-terminal" "console" "/bin/sh" "--""#))
+                .contains(#"ExecStart=@"/usr/local/bin/unitify" "unitify" "hold-terminal" "console" "/usr/bin/sh" "--" "sh" "-c""#))
 
             try machine.reboot()
             #expect(machine.waitForManager(uid: 1000), "alice's manager did not start at boot")
