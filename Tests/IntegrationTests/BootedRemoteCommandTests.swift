@@ -15,7 +15,25 @@ extension BootedRemoteTests {
             try Self.persistentInstallRemove(alice)
             try Self.topDoctorAndAnApp(alice)
             try Self.sameAnswerThereAndFromHere(alice)
+            try Self.aTerminalThere(alice)
         }
+    }
+
+    /// `run --tty --host`: the job's terminal is held by the host's own unitify; `send --host`
+    /// types into it and `attach --host` joins it, through ssh.
+    static func aTerminalThere(_ alice: RemoteAlice) throws {
+        let console = #"echo console-ready; while IFS= read -r line; do echo "console: $line"; done"#
+        let started = alice.remote("run", ["--tty", "--name", "console", "--", "sh", "-c", console])
+        #expect(started.status == 0, "\(started.stderr)")
+        #expect(alice.property("console.service", "ExecStart").contains("path=/usr/local/bin/unitify"), "the host's unitify holds it")
+        let sent = alice.remote("send", ["console", "typed from afar"])
+        #expect(sent.status == 0, "\(sent.stderr)")
+        #expect(eventually { alice.there(["journal", "console", "-o", "cat"]).stdout.contains("console: typed from afar") })
+        let watched = runClean(["sh", "-c", "XDG_RUNTIME_DIR=\(alice.client.runtime) UNITIFY_SSH_CONFIG=\(alice.client.config) timeout 5 \(unitifyBinary) attach --host \(alice.host) --read-only console; true"])
+        #expect(watched.stdout.contains("console-ready") && watched.stdout.contains("console: typed from afar"), "\(watched.stdout)\(watched.stderr)")
+        #expect(alice.remote("remove", ["console"]).status == 0)
+        let missing = alice.remote("send", ["console", "x"])
+        #expect(missing.status != 0 && missing.stderr.contains("no job named console"), "\(missing.stderr)")
     }
 
     /// `run` (dry, plain, with --log-file), `kill`, `journal`, `status` in its three forms.
