@@ -213,7 +213,7 @@ BENCH_BIN = $(BENCH_SCRATCH)/release/unitify
 # Runs $(1) beside a user manager; a private one has journald's rate limit off, so big journals fill.
 with_bench_manager = if [ -S "$${XDG_RUNTIME_DIR:-/nonexistent}/systemd/private" ]; then $(1); else scripts/user-session --no-ratelimit $(1); fi
 
-.PHONY: bench bench-build bench-fleet bench-profile bench-terminal
+.PHONY: bench bench-build bench-fleet bench-floor bench-profile bench-terminal
 
 bench-build: deps
 	$(SWIFT) build -c release $(BENCH_SWIFTFLAGS) --scratch-path $(BENCH_SCRATCH) --product unitify
@@ -221,10 +221,15 @@ bench-build: deps
 bench: bench-build
 	@$(call with_bench_manager,python3 bench/bench.py --unitify $(BENCH_BIN) $(BENCH_ARGS))
 
-# The fleet part alone (issue 14): unitify status --host against ssh on booted test hosts. It needs
-# no user manager here, so it runs without scripts/user-session and its machine-wide lock. Root.
+# The remote parts alone: unitify status --host against ssh on booted test hosts (issue 14), and every
+# remote command against ssh and systemd's own tool through 100 and 20 ms links, with 1, 10 and 100
+# hosts (issue 29). They need no user manager here, so they run without scripts/user-session and its
+# machine-wide lock. Root. bench-floor: the second part alone.
 bench-fleet: bench-build machine-deps
-	@python3 bench/bench.py --unitify $(BENCH_BIN) --only fleet $(BENCH_ARGS)
+	@python3 bench/bench.py --unitify $(BENCH_BIN) --only fleet,floor $(BENCH_ARGS)
+
+bench-floor: bench-build machine-deps
+	@python3 bench/bench.py --unitify $(BENCH_BIN) --only floor $(BENCH_ARGS)
 
 # A --tty job's terminal against tmux and dtach (issue 28): keystroke to echo, throughput, the
 # holder's memory, run --tty's start (bench/terminal.py says how).

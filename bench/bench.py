@@ -11,8 +11,10 @@ from python, each child would show python's own 17 MiB). Units are started and s
 the timed part.
 
 The fleet part (6, issue 14) boots test hosts of its own (scripts/test-machine, root) and measures
-`unitify status --host` against ssh to them; it needs no user manager here, and `make bench-fleet`
-runs it alone, outside scripts/user-session's machine-wide lock.
+`unitify status --host` against ssh to them; the floor part (7, issue 29) measures every remote
+command against `ssh H` and systemd's own tool through slow links (bench/slow-link.py), and status
+of 1, 10 and 100 hosts. Neither needs a user manager here, and `make bench-fleet` runs both alone,
+outside scripts/user-session's machine-wide lock (`make bench-floor`: the floor part alone).
 
 Writes the report (Markdown) to stdout and to bench/out/results.md, raw samples to
 bench/out/results.json. Not a test: CI does not run it.
@@ -62,6 +64,7 @@ class Sample:
         self.out = out
         self.cpu = cpu          # seconds of CPU, the command's and its waited-for children's
         self.outside = None     # seconds of CPU elsewhere meanwhile, when compare() has a meter
+        self.window = None      # (start, end) in CLOCK_MONOTONIC ns, set by compare()
 
 
 def timed(argv, capture=False, ok=(0,)):
@@ -101,8 +104,9 @@ class Contender:
     """One command of a comparison. argv(i) builds the command of run i (unique unit names);
     before() runs untimed just before it, cleanup(i, sample) untimed after the round."""
 
-    def __init__(self, label, argv, cleanup=None, capture=False, ok=(0,), unitify=False, before=None):
+    def __init__(self, label, argv, cleanup=None, capture=False, ok=(0,), unitify=False, before=None, links=()):
         self.label = label
+        self.links = links  # the slow links (slow-link.py's TAGs) its round trips are counted on
         self.argv = argv if callable(argv) else (lambda i, a=argv: a)
         self.before = before
         self.cleanup = cleanup
@@ -127,7 +131,9 @@ def compare(title, contenders, pairs, warmup=1, after_round=None, meter=None):
             if c.before:
                 c.before()
             before = meter() if meter else None
+            start = time.monotonic_ns()
             s = timed(c.argv(RUN), capture=c.capture, ok=c.ok)
+            s.window = (start, time.monotonic_ns())
             if meter:
                 s.outside = meter() - before
             done.append((c, RUN, s))
@@ -714,12 +720,13 @@ class TestHosts:
     sets ControlPath in ~/.ssh/config. s1 ... sN are the same hosts behind a slow link
     (bench/slow-link.py as ProxyCommand, `delay` ms each way), with masters of their own."""
 
-    def __init__(self, args, count, jobs, delay):
+    def __init__(self, args, count, jobs, delay, prefix=FLEET_MACHINE, persist=60):
         self.args = args
+        self.persist = persist
         self.count = count
         self.delay = delay
         self.job_names = [f"sleep-{i}" for i in range(1, jobs + 1)]
-        self.names = [f"{FLEET_MACHINE}{i}" for i in range(1, count + 1)]
+        self.names = [f"{prefix}{i}" for i in range(1, count + 1)]
         self.aliases = [f"h{i}" for i in range(1, count + 1)]
         self.slow_aliases = [f"s{i}" for i in range(1, count + 1)] if delay > 0 else []
         self.masters = []
@@ -741,6 +748,7 @@ class TestHosts:
         public = open(key + ".pub").read().strip()
         self.ports = free_ports(self.count)
         known, config = [], [f"# bench/bench.py: the fleet's test hosts"]
+        self.host_keys = []
         for name, alias, port in zip(self.names, self.aliases, self.ports):
             began = time.monotonic()
             self.booted.append(name)
@@ -751,6 +759,7 @@ class TestHosts:
                          f"&& chown {FLEET_USER}: ~{FLEET_USER}/.ssh/authorized_keys")
             host_key = self.machine("root", name, "cut", "-d ", "-f1,2", "/etc/ssh/ssh_host_ed25519_key.pub").decode().strip()
             known.append(f"[127.0.0.1]:{port} {host_key}")
+            self.host_keys.append(host_key)
             config += [f"Host {alias}", "  HostName 127.0.0.1", f"  Port {port}", f"  User {FLEET_USER}"]
             if self.delay > 0:
                 # Another HostName: another ControlMaster socket (%C), and the host key under that name.
@@ -759,7 +768,8 @@ class TestHosts:
                            f"  ProxyCommand {sys.executable} {os.path.join(HERE, 'slow-link.py')} {self.delay:g} 127.0.0.1 %p"]
         config += ["Host *", f"  IdentityFile {key}", "  IdentitiesOnly yes", f"  UserKnownHostsFile {self.directory}/known_hosts",
                    "  StrictHostKeyChecking yes", "  GlobalKnownHostsFile /dev/null", "  BatchMode yes",
-                   "  ControlMaster auto", "  ControlPersist 60", f"  ControlPath {self.control}/cm-%C", ""]
+                   "  ControlMaster auto", f"  ControlPersist {self.persist}", f"  ControlPath {self.control}/cm-%C", ""]
+        self.known = known
         with open(os.path.join(self.directory, "known_hosts"), "w") as f:
             f.write("\n".join(known) + "\n")
         self.config = os.path.join(self.directory, "ssh_config")
@@ -804,7 +814,7 @@ class TestHosts:
     def down(self):
         os.environ.pop("UNITIFY_SSH_CONFIG", None)
         if self.directory:
-            for alias in self.aliases + self.slow_aliases:
+            for alias in self.aliases + self.slow_aliases + getattr(self, "extra_aliases", []):
                 self.close_master(alias)
         for name in self.booted:
             try:
@@ -993,6 +1003,218 @@ def fleet_follow(args, report, hosts):
                 (j["median"] + 0.001) / j["median"], u["median"] <= j["median"] + 0.001)
 
 
+# ------------------------------------------------------------------ 7. remote commands at the floor of ssh (issue 29)
+
+FLOOR_MACHINE = "bench-floor-"
+
+
+def floor_turns(log_path, contenders):
+    """Each sample's round trips as its slow links saw them: the number of times data went from
+    ssh towards the host after something came back (a `u` chunk after a `d`), counted on the
+    links of the command (slow-link.py's log) within the command's own time window, divided by
+    the number of links. A request and its answer are one turn; pipelined requests, one."""
+    lines = []
+    if os.path.exists(log_path):
+        with open(log_path) as f:
+            for line in f:
+                ns, tag, direction, _ = line.split()
+                lines.append((int(ns), tag, direction))
+    lines.sort()
+    for c in contenders:
+        c.turns = []
+        if not c.links:
+            continue
+        for s in c.samples:
+            start, end = s.window
+            last = {}
+            count = 0
+            for ns, tag, direction in lines:
+                if ns < start or tag not in c.links:
+                    continue
+                if ns >= end:
+                    break
+                if direction == "u" and last.get(tag, "d") == "d":
+                    count += 1
+                last[tag] = direction
+            c.turns.append(count / len(c.links))
+
+
+class FloorHosts(TestHosts):
+    """One booted machine (bench-floor-1), reached as h1 over loopback and, for each round trip
+    time R of `delays`, as dR-1 ... dR-N: each alias a host name of its own (a master of its own),
+    through a slow-link.py of its own that logs its chunks to one file (`turns`). sshd there
+    takes 400 unauthenticated connections at once (MaxStartups), so that 100 masters can open."""
+
+    def __init__(self, args, delays, hosts):
+        super().__init__(args, 1, 5, 0, prefix=FLOOR_MACHINE, persist=900)
+        self.delays = delays
+        self.fleet_sizes = hosts
+        self.extra_aliases = []
+
+    def alias(self, rtt, k=1):
+        return f"d{rtt:g}-{k}"
+
+    def up(self):
+        super().up()
+        name, port = self.names[0], self.ports[0]
+        self.machine("root", name, "sh", "-c",
+                     "printf 'MaxStartups 400:30:500\\nMaxSessions 100\\n' > /etc/ssh/sshd_config.d/60-bench.conf && systemctl reload ssh")
+        self.link_log = os.path.join(self.directory, "links.log")
+        config = []
+        for rtt in self.delays:
+            for k in range(1, max(self.fleet_sizes) + 1):
+                alias = self.alias(rtt, k)
+                self.extra_aliases.append(alias)
+                config += [f"Host {alias}", f"  HostName floor-{alias}", f"  Port {port}", f"  User {FLEET_USER}", "  HostKeyAlias floor-host",
+                           f"  ProxyCommand {sys.executable} {os.path.join(HERE, 'slow-link.py')} {rtt / 2:g} 127.0.0.1 %p {self.link_log} {alias}"]
+        with open(self.config, "a") as f:
+            f.write("\n".join(config) + "\n")
+        with open(os.path.join(self.directory, "known_hosts"), "a") as f:
+            f.write(f"floor-host {self.host_keys[0]}\n[floor-host]:{port} {self.host_keys[0]}\n")
+        self.login("unitify run --check 0 --quiet --name talk -- sh -c 'seq 100; exec sleep infinity'")
+
+    def login(self, command):
+        self.machine("login", self.names[0], FLEET_USER, command)
+
+    def warm_aliases(self, aliases):
+        """A master per alias, 20 opened at once; each one already open is only used."""
+        def one(alias):
+            quiet(self.ssh(alias, "true"))
+        from concurrent.futures import ThreadPoolExecutor
+        with ThreadPoolExecutor(20) as pool:
+            list(pool.map(one, aliases))
+
+
+def bench_floor(args, report):
+    hosts = FloorHosts(args, args.floor_delays, args.floor_hosts)
+    previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        hosts.up()
+        floor_measure(args, report, hosts)
+    finally:
+        hosts.down()
+        signal.signal(signal.SIGTERM, previous)
+
+
+def floor_measure(args, report, hosts):
+    U = args.unitify
+    h1 = hosts.aliases[0]
+    pairs = args.floor_pairs
+    near = lambda *words: quiet([U, *words[:1], "--host", h1, *words[1:]], ok=(0, 1, 3, 4))
+    near_ssh = lambda *words: quiet(hosts.ssh(h1, *words), ok=(0, 1, 3, 4, 5))
+    # The jobs the commands work on, made once over loopback.
+    near("run", "--check", "0", "--quiet", "--name", "stop-u", "--", "sleep", "900")
+    near("run", "--check", "0", "--quiet", "--name", "start-u", "--", "sleep", "900")
+    near("stop", "start-u")
+    near("run", "--check", "0", "--quiet", "--name", "restart-u", "--", "sleep", "900")
+    near_ssh("systemd-run", "--user", "--quiet", "--unit", "restart-s", "--", "sleep", "900")
+    hosts.warm_aliases([h1])
+    listed = json.loads(quiet([U, "status", "--host", h1, "--json"]))
+    if len(listed) < 5:
+        raise SystemExit(f"bench: unitify status --host {h1} lists {len(listed)} jobs, expected 5 or more")
+
+    def commands(a):
+        """(what, unitify's contender, the anchor: ssh and systemd's own tool doing the same work)."""
+        return [
+            ("status", Contender(f"unitify status --host {a}", [U, "status", "--host", a], unitify=True, links=(a,)),
+             Contender(f"ssh {a} systemctl --user list-units --all", hosts.ssh(a, "systemctl", "--user", "list-units", "--all", "--no-pager"), links=(a,))),
+            ("status NAME", Contender(f"unitify status --host {a} sleep-1", [U, "status", "--host", a, "sleep-1"], unitify=True, links=(a,)),
+             Contender(f"ssh {a} systemctl --user status sleep-1", hosts.ssh(a, "systemctl", "--user", "status", "--no-pager", "sleep-1.service"), links=(a,))),
+            ("journal NAME -n 20", Contender(f"unitify journal --host {a} talk -n 20", [U, "journal", "--host", a, "talk", "-n", "20"], unitify=True, links=(a,)),
+             Contender(f"ssh {a} journalctl --user-unit talk -n 20", hosts.ssh(a, "journalctl", "--no-pager", "--user-unit", "talk", "-n", "20"), links=(a,))),
+            ("run --check 0", Contender(f"unitify run --host {a} --check 0 -- sleep 900",
+                                        lambda i: [U, "run", "--host", a, "--check", "0", "--name", f"run-u{i}", "--", "sleep", "900"],
+                                        cleanup=lambda i, s: near("remove", f"run-u{i}"), unitify=True, links=(a,)),
+             Contender(f"ssh {a} systemd-run --user -- sleep 900", lambda i: hosts.ssh(a, "systemd-run", "--user", "--unit", f"run-s{i}", "--", "sleep", "900"),
+                       cleanup=lambda i, s: near_ssh("systemctl", "--user", "stop", f"run-s{i}"), links=(a,))),
+            ("stop", Contender(f"unitify stop --host {a} NAME", [U, "stop", "--host", a, "stop-u"], unitify=True, links=(a,),
+                               before=lambda: near("start", "stop-u")),
+             Contender(f"ssh {a} systemctl --user stop NAME", hosts.ssh(a, "systemctl", "--user", "stop", "stop-s"), links=(a,),
+                       before=lambda: near_ssh("systemd-run", "--user", "--quiet", "--unit", "stop-s", "--", "sleep", "900"))),
+            ("start", Contender(f"unitify start --host {a} NAME", [U, "start", "--host", a, "start-u"], unitify=True, links=(a,),
+                                before=lambda: near("stop", "start-u")),
+             Contender(f"ssh {a} systemd-run --user --unit NAME -- sleep 900", hosts.ssh(a, "systemd-run", "--user", "--unit", "start-s", "--", "sleep", "900"),
+                       links=(a,), before=lambda: near_ssh("systemctl", "--user", "stop", "start-s"))),
+            ("restart", Contender(f"unitify restart --host {a} NAME", [U, "restart", "--host", a, "restart-u"], unitify=True, links=(a,)),
+             Contender(f"ssh {a} systemctl --user restart NAME", hosts.ssh(a, "systemctl", "--user", "restart", "restart-s"), links=(a,))),
+        ]
+
+    results = {}  # (what, rtt) -> (unitify row, anchor row)
+    for rtt in hosts.delays:
+        a = hosts.alias(rtt)
+        for what, u, anchor in commands(a):
+            hosts.warm_aliases([h1, a])
+            compare(f"floor: {what}, {rtt:g} ms", [u, anchor], pairs)
+            floor_turns(hosts.link_log, [u, anchor])
+            rows = []
+            for c in (u, anchor):
+                row = summary(c)
+                row["turns"] = med(c.turns) if c.turns else None
+                rows.append(row)
+            results[(what, rtt)] = rows
+    report.data["floor"] = {f"{what} @ {rtt:g} ms": rows for (what, rtt), rows in results.items()}
+
+    report.add("### 7a. Each remote command against ssh and systemd's own tool doing the same work", "",
+               "One booted machine (Debian 12, systemd 252 as PID 1) reached through `bench/slow-link.py` (an ssh ProxyCommand "
+               "that delays every byte half the round trip each way), a warm ControlMaster shared by unitify and ssh. Each pair "
+               f"runs interleaved (A B, then B A), {pairs} timed rounds after one warm-up round; medians. Jobs the commands need "
+               "(a running or stopped one) are made before each command over loopback, untimed. Turns: the command's round trips "
+               "as its link saw them (data sent towards the host after data came back; median). Round trips by time: "
+               f"(median at {max(hosts.delays):g} ms − median at {min(hosts.delays):g} ms) ÷ {max(hosts.delays) - min(hosts.delays):g} ms.", "")
+    head = "| command | anchor |"
+    rule = "|---|---|"
+    for rtt in hosts.delays:
+        head += f" unitify ms @{rtt:g} | anchor ms @{rtt:g} | ratio @{rtt:g} | turns @{rtt:g} (unitify / anchor) |"
+        rule += "---:|---:|---:|---:|"
+    if len(hosts.delays) == 2:
+        head += " round trips by time (unitify / anchor) |"
+        rule += "---:|"
+    report.add(head, rule)
+    for what, u, anchor in commands(hosts.alias(hosts.delays[0])):
+        line = f"| `{what}` | `{anchor.label.split(' ', 2)[2]}` |"
+        for rtt in hosts.delays:
+            ur, ar = results[(what, rtt)]
+            turns = " / ".join("—" if r["turns"] is None else f"{r['turns']:.0f}" for r in (ur, ar))
+            line += f" {ms(ur['median'])} | {ms(ar['median'])} | {ur['median'] / ar['median']:.2f}× | {turns} |"
+            if rtt == hosts.delays[0]:
+                report.goal(f"{rtt:g} ms away: {what} ≤ 1.15× ssh + systemd's tool", ur["median"] / ar["median"], 1.15, ur["median"] <= 1.15 * ar["median"])
+        if len(hosts.delays) == 2:
+            far, close = hosts.delays
+            span = (far - close) / 1000
+            trips = [(results[(what, far)][k]["median"] - results[(what, close)][k]["median"]) / span for k in (0, 1)]
+            line += f" {trips[0]:.1f} / {trips[1]:.1f} |"
+        report.add(line)
+    report.add("")
+
+    # b) N hosts at once
+    rtt = hosts.delays[0]
+    rows = []
+    for n in hosts.fleet_sizes:
+        aliases = [hosts.alias(rtt, k) for k in range(1, n + 1)]
+        rows.append(Contender(f"unitify status --host <{n} hosts>", [U, "status", "--host", ",".join(aliases)], unitify=(n == 1), links=tuple(aliases)))
+        if n > FLEET_DEFAULT_PARALLEL:
+            rows.append(Contender(f"unitify status --parallel {n} --host <{n} hosts>",
+                                  [U, "status", "--parallel", str(n), "--host", ",".join(aliases)], links=tuple(aliases)))
+        rows.append(Contender(f"xargs -P {n}: ssh H systemctl --user list-units --all, <{n} hosts>",
+                              ["sh", "-c", 'n=$1; shift; printf "%s\\n" "$@" | xargs -P "$n" -I@ ssh -F "$0" @ systemctl --user list-units --all --no-pager',
+                               hosts.config, str(n), *aliases], links=tuple(aliases)))
+    hosts.warm_aliases([hosts.alias(rtt, k) for k in range(1, max(hosts.fleet_sizes) + 1)])
+    compare(f"floor: status of 1…{max(hosts.fleet_sizes)} hosts, {rtt:g} ms", rows, pairs, meter=hosts.cpu_used)
+    floor_turns(hosts.link_log, rows)
+    table = report.table("floor_fleet", f"7b. `status` of N hosts {rtt:g} ms away", rows, base=rows[0].label, cpu="the machine and the masters", note=(
+        f"The N hosts are one machine reached under N host names, each through a slow link and a warm master of its own (sshd's "
+        f"MaxStartups raised to 400), so all N hosts' work runs on this machine's 2 cores: the CPU columns say how much. "
+        f"Turns per host (median): " + ", ".join(f"{c.label}: {med(c.turns):.1f}" for c in rows) + "."))
+    one = table[rows[0].label]
+    for c in rows[1:]:
+        if c.label.startswith("unitify"):
+            r = table[c.label]
+            report.goal(f"{rtt:g} ms away: {c.label} ÷ one host (≤ 1.5)", r["median"] / one["median"], 1.5, r["median"] <= 1.5 * one["median"])
+
+
+FLEET_DEFAULT_PARALLEL = 32  # Fleet.defaultParallel, --parallel's default
+
+
 # ------------------------------------------------------------------ main
 
 def build(out_dir, name, *libs):
@@ -1009,7 +1231,7 @@ def main():
                         help="timed rounds of the comparisons whose commands take milliseconds (default 45: they are cheap, and noisier)")
     parser.add_argument("--many", default="10,100,1000", help="unit counts for status of many (default 10,100,1000)")
     parser.add_argument("--only", default=None,
-                        help="which parts to run, of start,status,many,journal,follow,fleet (default: all; fleet only where it can run: as root, with systemd-nspawn)")
+                        help="which parts to run, of start,app,status,many,journal,follow,fleet,floor (default: all; fleet and floor only where they can run: as root, with systemd-nspawn)")
     parser.add_argument("--also", action="append", default=[], metavar="LABEL=BINARY",
                         help="another unitify build to add to the start and one-unit status comparisons (to try a change)")
     parser.add_argument("--journal-lines", default="200000,1000000,1000", help="lines of the medium, big and small journals")
@@ -1018,6 +1240,11 @@ def main():
     parser.add_argument("--fleet-jobs", type=int, default=5, help="sleep jobs on each test host (default 5)")
     parser.add_argument("--fleet-delay", type=float, default=10.0,
                         help="ms each way of the slow link to the test hosts in 6g (bench/slow-link.py; default 10, 0 for none)")
+    parser.add_argument("--floor-delays", default="100,20",
+                        help="round trip times in ms of the floor part (7), the first also that of its N hosts (default 100,20)")
+    parser.add_argument("--floor-hosts", default="1,10,100", help="host counts of the floor part's status of N hosts (default 1,10,100)")
+    parser.add_argument("--floor-pairs", type=int, default=int(os.environ.get("BENCH_FLOOR_PAIRS", "7")),
+                        help="timed rounds per comparison of the floor part (default 7: its commands take up to seconds)")
     parser.add_argument("--fill-timeout", type=float, default=180.0)
     parser.add_argument("--app-jobs", type=int, default=20, help="jobs in the Procfile of the app part (default 20)")
     parser.add_argument("--out", default=os.path.join(HERE, "out"))
@@ -1027,13 +1254,15 @@ def main():
     args.many = [int(x) for x in args.many.split(",")]
     args.quick_pairs = max(args.quick_pairs, args.pairs)
     args.journal_lines = [int(x) for x in args.journal_lines.split(",")]
-    parts = (args.only or "start,app,status,many,journal,follow,fleet").split(",")
-    unknown = set(parts) - {"start", "app", "status", "many", "journal", "follow", "fleet"}
+    args.floor_delays = [float(x) for x in args.floor_delays.split(",")]
+    args.floor_hosts = [int(x) for x in args.floor_hosts.split(",")]
+    parts = (args.only or "start,app,status,many,journal,follow,fleet,floor").split(",")
+    unknown = set(parts) - {"start", "app", "status", "many", "journal", "follow", "fleet", "floor"}
     if unknown:
-        raise SystemExit(f"bench: unknown part {', '.join(sorted(unknown))} in --only: give some of start,app,status,many,journal,follow,fleet")
+        raise SystemExit(f"bench: unknown part {', '.join(sorted(unknown))} in --only: give some of start,app,status,many,journal,follow,fleet,floor")
     if args.fleet_hosts < 2 or args.fleet_jobs < 1:
         raise SystemExit("bench: --fleet-hosts needs 2 or more hosts and --fleet-jobs 1 or more jobs")
-    local = [p for p in parts if p != "fleet"]  # the parts that need a user manager here
+    local = [p for p in parts if p not in ("fleet", "floor")]  # the parts that need a user manager here
     runtime = None
     if not os.environ.get("XDG_RUNTIME_DIR"):
         if local:
@@ -1057,6 +1286,12 @@ def main():
         log(f"fleet: skipped: {why}")
         parts.remove("fleet")
         report.add("### 6. A fleet over ssh", "", f"Not run on this machine: {why}.", "")
+    if "floor" in parts and (why := fleet_unavailable(args)):
+        if args.only:
+            raise SystemExit(f"bench: the floor part cannot run here: {why}")
+        log(f"floor: skipped: {why}")
+        parts.remove("floor")
+        report.add("### 7. Remote commands at the floor of ssh", "", f"Not run on this machine: {why}.", "")
     if local:
         stop_leftovers()
     try:
@@ -1074,6 +1309,8 @@ def main():
             bench_follow(args, report)
         if "fleet" in parts:
             bench_fleet(args, report)
+        if "floor" in parts:
+            bench_floor(args, report)
     finally:
         if local:
             stop_leftovers()
