@@ -33,6 +33,10 @@ public final class Manager {
     }
 
     func managerCall(_ member: String, _ arguments: BusValue...) throws(SystemdError) -> BusMessage {
+        try managerCall(member, arguments)
+    }
+
+    func managerCall(_ member: String, _ arguments: [BusValue]) throws(SystemdError) -> BusMessage {
         let message = try bus.methodCall(destination: Self.destination, path: Self.objectPath, interface: Self.interface, member: member)
         for argument in arguments { try message.append(argument) }
         return try bus.call(message)
@@ -43,9 +47,39 @@ public final class Manager {
     /// only through a bus broker, which must also be told to route them here.
     public func subscribe() throws(SystemdError) {
         guard bus.isBusClient, !subscribed else { return }
-        try bus.addMatch("type='signal',sender='\(Self.destination)',interface='\(Self.interface)',member='JobRemoved'")
-        _ = try managerCall("Subscribe")
+        _ = try subscribing(nil)
+    }
+
+    /// The match for `JobRemoved` and `Subscribe`, sent together, and `then` (a manager call)
+    /// right behind them: one round trip for all (`callPipelined`), where one after the other
+    /// would cost one each; over ssh that is the link's round trip. The broker and the manager
+    /// take a connection's messages in order, so the match is in place before `then` starts a
+    /// job whose end it must see. Returns `then`'s reply.
+    func subscribing(_ then: BusMessage?) throws(SystemdError) -> BusMessage? {
+        let match = try bus.methodCall(destination: "org.freedesktop.DBus", path: "/org/freedesktop/DBus", interface: "org.freedesktop.DBus", member: "AddMatch")
+        try match.append(.string("type='signal',sender='\(Self.destination)',interface='\(Self.interface)',member='JobRemoved'"))
+        let subscribe = try bus.methodCall(destination: Self.destination, path: Self.objectPath, interface: Self.interface, member: "Subscribe")
+        let calls = [match, subscribe] + (then.map { [$0] } ?? [])
+        var replies: [BusMessage?] = Array(repeating: nil, count: calls.count)
+        var failures: [SystemdError?] = Array(repeating: nil, count: calls.count)
+        try bus.callPipelined(count: calls.count, call: { calls[$0] }, reply: { index, reply, error in
+            replies[index] = reply
+            failures[index] = error.map { SystemdError(operation: calls[index].member ?? "call", errno: $0.errno, busErrorName: $0.busErrorName, busErrorMessage: $0.busErrorMessage) }
+        })
+        if let failure = failures[0] ?? failures[1] { throw failure }
         subscribed = true
+        if then != nil, let failure = failures[2] { throw failure }
+        return then == nil ? nil : replies[2]
+    }
+
+    /// A manager call, after subscribing when this connection has not (`subscribing`): a start
+    /// whose job is waited for, in one round trip with its subscription.
+    func managerCallSubscribed(_ member: String, _ arguments: [BusValue]) throws(SystemdError) -> BusMessage {
+        let message = try bus.methodCall(destination: Self.destination, path: Self.objectPath, interface: Self.interface, member: member)
+        for argument in arguments { try message.append(argument) }
+        guard bus.isBusClient, !subscribed else { return try bus.call(message) }
+        guard let reply = try subscribing(message) else { throw SystemdError(operation: member, errno: EIO) }
+        return reply
     }
 
     /// Asks for `PropertiesChanged` of one unit (on a direct connection they come anyway). Through
@@ -58,12 +92,16 @@ public final class Manager {
     }
 
     /// `StartTransientUnit(s name, s mode, a(sv) properties, a(sa(sv)) aux)`; returns the job path.
+    /// `subscribing`: subscribed first when this connection has not, in the same round trip, for
+    /// the caller to wait for the start job's end.
     public func startTransientUnit(
-        _ name: String, properties: [(String, BusValue)], auxiliary: [(String, [(String, BusValue)])] = [], mode: String = "fail"
+        _ name: String, properties: [(String, BusValue)], auxiliary: [(String, [(String, BusValue)])] = [], mode: String = "fail",
+        subscribing: Bool = false
     ) throws(SystemdError) -> String {
-        let reply = try managerCall(
-            "StartTransientUnit", .string(name), .string(mode), Self.propertyArray(properties),
-            .array(element: "(sa(sv))", auxiliary.map { .structure([.string($0.0), Self.propertyArray($0.1)]) }))
+        let arguments: [BusValue] = [.string(name), .string(mode), Self.propertyArray(properties),
+                                     .array(element: "(sa(sv))", auxiliary.map { .structure([.string($0.0), Self.propertyArray($0.1)]) })]
+        let reply = subscribing ? try managerCallSubscribed("StartTransientUnit", arguments)
+            : try managerCall("StartTransientUnit", arguments)
         return try reply.read()?.string ?? ""
     }
 

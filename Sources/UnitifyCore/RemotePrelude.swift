@@ -18,8 +18,9 @@ public enum RemotePrelude {
     /// `UnitFile.markerSection` as an extended regular expression.
     static let markerPattern = UnitFile.markerSection.replacing("[", with: "\\[").replacing("]", with: "\\]")
 
-    /// The script, for `ssh HOST -- sh -c SCRIPT`.
-    public static func script(bridge: String = "systemd-stdio-bridge") -> String {
+    /// The script, for `ssh HOST -- sh -c SCRIPT`; `facts`: a script whose lines go before the
+    /// answer's (`HostFacts`), run once the manager and the bridge are found.
+    public static func script(bridge: String = "systemd-stdio-bridge", facts: String? = nil) -> String {
         """
         uid=$(id -u) user=$(id -un) rt=${XDG_RUNTIME_DIR:-/run/user/$(id -u)}
         [ -O "$rt" ] || rt=/run/user/$uid
@@ -30,7 +31,10 @@ public enum RemotePrelude {
         command -v \(bridge) >/dev/null 2>&1 || { echo "\(marker) error=no-bridge uid=$uid user=$user linger=$linger rt=$rt"; exit 127; }
         jobs=$(cd "$rt/unitify/jobs" 2>/dev/null && for f in *.service; do [ -f "$f" ] && printf '%s,' "$f"; done)
         files=$(cd "${XDG_CONFIG_HOME:-$HOME/.config}/systemd/user" 2>/dev/null && grep -lE '^[[:space:]]*\(markerPattern)[[:space:]]*$' -- *.service 2>/dev/null | tr '\\n' ,)
-        echo "\(marker) uid=$uid user=$user linger=$linger client=$client jobs=$jobs files=$files bus=$bus"
+        timers=$(cd "${XDG_CONFIG_HOME:-$HOME/.config}/systemd/user" 2>/dev/null && grep -lE '^[[:space:]]*\(markerPattern)[[:space:]]*$' -- *.timer 2>/dev/null | tr '\\n' ,)
+        runtime=$(cd "$rt/systemd/user" 2>/dev/null && for f in *; do case $f in *[!A-Za-z0-9:_.@\\-]*) ;; *) [ -e "$f" ] || [ -L "$f" ] && printf '%s,' "$f";; esac; done)
+        \(facts ?? ":")
+        echo "\(marker) uid=$uid user=$user linger=$linger client=$client jobs=$jobs files=$files timers=$timers runtime=$runtime bus=$bus"
         exec \(bridge) --bus-path="unix:path=$bus"
         """
     }
@@ -57,6 +61,10 @@ public enum RemotePrelude {
         public var jobRecords: [String]? = nil
         /// The units of the files unitify wrote in `${XDG_CONFIG_HOME:-~/.config}/systemd/user`.
         public var generatedUnitFiles: [String]? = nil
+        /// The timers of the files unitify wrote there, beside `generatedUnitFiles`' services.
+        public var generatedTimers: [String]? = nil
+        /// The names in the manager's runtime unit directory (`$rt/systemd/user`: exit hooks).
+        public var runtimeUnitFiles: [String]? = nil
 
         /// The user's runtime directory, where the manager's socket is: `rt=` when the prelude
         /// found no manager, else the parent of the socket (`DIR/bus`, `DIR/systemd/private`).
@@ -65,6 +73,16 @@ public enum RemotePrelude {
             guard let bus else { return nil }
             for suffix in ["/systemd/private", "/bus"] where bus.hasSuffix(suffix) { return String(bus.dropLast(suffix.count)) }
             return nil
+        }
+    }
+
+    /// The bytes of the names `runtime=` lists (`[A-Za-z0-9:_.@-]`); a name with any other is
+    /// left out of it.
+    public static func isListedNameByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: ":"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "@"), UInt8(ascii: "-"): true
+        default: false
         }
     }
 
@@ -94,6 +112,6 @@ public enum RemotePrelude {
         func names(_ key: String) -> [String]? { fields[key].map { $0.split(separator: ",").map(String.init).sorted() } }
         return Answer(uid: uid, user: user, lingers: fields["linger"] == "yes", bus: fields["bus"],
                       throughBroker: fields["client"] == "yes", problem: problem, runtimeDirectory: fields["rt"],
-                      jobRecords: names("jobs"), generatedUnitFiles: names("files"))
+                      jobRecords: names("jobs"), generatedUnitFiles: names("files"), generatedTimers: names("timers"), runtimeUnitFiles: names("runtime"))
     }
 }

@@ -54,9 +54,15 @@ extension HostOptions {
     /// Runs `operation` on this machine's manager of `scope` (no `hosts`), or on every host at
     /// `parallel` at once, then prints what each said (`report`). Throws the exit status when any failed.
     /// `finally` hears every outcome, after their lines and before the exit.
-    static func act(scope: ManagerScope, hosts: [RemoteHost], parallel: Int, labelled: Bool = true,
+    /// `records`: the names whose job records the operation reads, printed there with the
+    /// prelude (`HostFacts`) rather than read over a channel of their own.
+    /// `prefetching`: commands each host starts as soon as it answers (`Fleet.onEach(prefetching:)`).
+    static func act(scope: ManagerScope, hosts: [RemoteHost], parallel: Int, labelled: Bool = true, records names: [String] = [],
+                    prefetching: (@Sendable (UInt32) -> [[String]])? = nil,
                     finally: ([TargetOutcome]) -> Void = { _ in }, _ operation: @escaping TargetOperation) throws {
-        let outcomes = Targets.run(scope: scope, hosts: hosts, parallel: parallel, operation)
+        let probes = names.compactMap { try? UnitName.normalize($0) }.filter { $0.hasSuffix(".service") }.map(HostFacts.Probe.record)
+        let outcomes = Targets.run(ThisMachine(scope), or: hosts, parallel: parallel, probing: probes.isEmpty || hosts.isEmpty ? nil : probes,
+                                   prefetching: prefetching, operation)
         try report(outcomes, labelled: labelled, finally: finally)
     }
 

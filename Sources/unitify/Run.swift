@@ -94,7 +94,9 @@ struct Run: ParsableCommand {
     /// --wait, waits here until the job ends and exits with its status.
     func start(_ order: RunOrder, on hosts: [RemoteHost], started: (StartReport.Started) -> Void) throws {
         let here = ThisMachine(scope.scope, throughBroker: true)
-        let outcomes = Targets.run(here, or: hosts, parallel: remote.parallel) { target, report in try target.run(order, into: &report) }
+        let outcomes = Targets.run(here, or: hosts, parallel: remote.parallel, probing: order.job.likelyProbes) { target, report in
+            try target.run(order, into: &report)
+        }
         let first = StartReport.started(outcomes).first
         first.map(started)
         try HostOptions.report(outcomes, labelled: !json, finally: { outcomes in

@@ -59,7 +59,11 @@ struct Status: ParsableCommand {
         // Each job in detail with its last lines, read where it runs; an app's jobs in a table,
         // from the target's own files. The exit status is per target: 3 when a job is not
         // running, 4 when one does not exist (1 when targets disagree).
-        try HostOptions.act(scope: scope.scope, hosts: hosts, parallel: remote.parallel, finally: { outcomes in
+        // Each named job's last lines in its journal, asked as soon as the host answers (the
+        // bus then says whether it writes to a log file instead).
+        var prefetch: (@Sendable (UInt32) -> [[String]])?
+        if lines > 0 && !json { prefetch = { @Sendable uid in units.map { ReachedHost.lastLinesArguments(of: $0, lines, uid: uid) } } }
+        try HostOptions.act(scope: scope.scope, hosts: hosts, parallel: remote.parallel, records: names, prefetching: prefetch, finally: { outcomes in
             if json { printJSON(outcomes) }
         }) { target, report in
             try target.describe(names, lines: lines, blocks: !json, now: now, width: width, legend: legend, into: &report)

@@ -78,17 +78,92 @@ import Testing
         #expect(answer.parsed?.runtimeDirectory == "/run/user/\(getuid())" || answer.parsed?.bus?.hasPrefix("/run/user/\(getuid())/") == true)
     }
 
+    /// The runtime unit directory's names (exit hooks), for removals that need no channel: only
+    /// names of a unit name's usual characters, so that a name left out is asked, never skipped.
+    @Test func listsTheRuntimeUnitDirectory() throws {
+        let answer = try runPrelude(sockets: ["bus"], keep: [
+            "rt/systemd/user/web-on-success.service": "[Unit]\n",
+            "rt/systemd/user/odd name.service": "",
+            "rt/systemd/user/esc\\x2d.service": "",
+        ])
+        #expect(answer.parsed?.runtimeUnitFiles == ["web-on-success.service"], "\(String(describing: answer.parsed))")
+        #expect(!"esc\\x2d.service".utf8.allSatisfy(RemotePrelude.isListedNameByte))
+        let none = try runPrelude(sockets: ["bus"])
+        #expect(none.parsed?.runtimeUnitFiles == [])
+    }
+
+    /// `run --host`'s facts, in the prelude's channel: the login environment and the kinds of the
+    /// paths it will look at, each line after the lead byte, before the answer's line.
+    @Test func answersRunsFactsBeforeItsLine() throws {
+        _ = shell("mkdir -p /tmp/unitify-facts-bin && printf '#!/bin/sh\\n' > /tmp/unitify-facts-bin/facts-prog && chmod +x /tmp/unitify-facts-bin/facts-prog && : > /tmp/unitify-facts-bin/plain && chmod 644 /tmp/unitify-facts-bin/plain")
+        defer { _ = shell("rm -rf /tmp/unitify-facts-bin") }
+        let probes: [HostFacts.Probe] = [.home(""), .home("missing dir"), .absolute("/tmp/unitify-facts-bin/plain"), .onPath("facts-prog")]
+        let answer = try runPrelude(sockets: ["bus"], facts: HostFacts.script(probes), path: "/nowhere:/tmp/unitify-facts-bin/:relative:/usr/bin:/bin")
+        #expect(answer.parsed?.uid == getuid(), "\(answer.lines)")
+        let before = answer.lines.prefix { !$0.hasPrefix(RemotePrelude.marker) }.map { Substring($0) }
+        let facts = try #require(HostFacts.parse(before))
+        #expect(facts.environment?.contains("HOME=\(answer.scratch)/home") == true)
+        #expect(facts.environment?.contains("UNITIFY_TWO_LINES=one") == true, "a value's lines each as a line, as `env` prints them")
+        #expect(facts.kinds["\(answer.scratch)/home"] == .directory)
+        #expect(facts.kinds["\(answer.scratch)/home/missing dir"] == .missing)
+        #expect(facts.kinds["/tmp/unitify-facts-bin/plain"] == .notExecutable)
+        #expect(facts.kinds["/nowhere/facts-prog"] == .missing)
+        #expect(facts.kinds["/tmp/unitify-facts-bin/facts-prog"] == .executable)
+        #expect(facts.kinds["/usr/bin/facts-prog"] == .missing && facts.kinds["/bin/facts-prog"] == .missing)
+        #expect(facts.kinds.count == 7, "a relative directory of PATH is probed when asked: \(facts.kinds)")
+        #expect(HostFacts.parse(["Welcome to web1!", "\u{1F}=A=b"]) == nil)
+    }
+
+    /// The records of the jobs a command names, printed in the prelude's channel: each whole,
+    /// a last line without a newline too; none for a job without one; no environment asked.
+    @Test func printsTheRecordsAsked() throws {
+        let answer = try runPrelude(sockets: ["bus"], keep: [
+            "rt/unitify/jobs/web.service": "version=1\nname=web.service\n\n|odd|\n",
+            "rt/unitify/jobs/tail.service": "version=1\nlast",
+        ], facts: HostFacts.script([.record("web.service"), .record("tail.service"), .record("none.service")]))
+        #expect(answer.parsed?.jobRecords == ["tail.service", "web.service"], "\(answer.lines)")
+        let before = answer.lines.prefix { !$0.hasPrefix(RemotePrelude.marker) }.map { Substring($0) }
+        let facts = try #require(HostFacts.parse(before))
+        #expect(facts.records == ["web.service": "version=1\nname=web.service\n\n|odd|\n", "tail.service": "version=1\nlast\n"])
+        #expect(facts.environment == nil && facts.kinds.isEmpty)
+    }
+
+    /// What `run` will look at, named before the host's environment is known.
+    @Test func namesTheProbesOfARun() {
+        var request = JobRequest()
+        request.command = ["sleep", "900"]
+        #expect(request.likelyProbes == [.home(""), .onPath("sleep")])
+        request.command = ["./bin/../server"]
+        #expect(request.likelyProbes == [.home("")], "a path with .. is probed when asked")
+        request.command = ["./server"]
+        request.directory = "work/./app"
+        request.logFile = "logs/out.log"
+        #expect(request.likelyProbes == [.home(""), .home("work/app"), .home("work/app/server"), .home("work/app/logs"), .home("work/app/logs/out.log")])
+        request.directory = "/srv"
+        request.logFile = "/var/log/x.log"
+        request.command = ["nohup", "python3", "job.py"]
+        #expect(request.likelyProbes == [.home(""), .absolute("/srv"), .onPath("python3"), .absolute("/var/log"), .absolute("/var/log/x.log")])
+        request.shell = "make | tee log"
+        request.logFile = nil
+        #expect(request.likelyProbes == [.home(""), .absolute("/srv"), .absolute("/bin/sh")])
+        request.shell = nil
+        request.line = "nohup ./x > out &"
+        #expect(request.likelyProbes == [.home("")], "a line's words are expanded with the host's environment")
+    }
+
     struct Answer {
         var status: Int32
         var parsed: RemotePrelude.Answer?
         var runtime: String
         var bridgeArguments: String?
+        var lines: [String] = []
+        var scratch = ""
     }
 
     /// - Parameter keep: files to write first, by path under the scratch directory (`rt/...` is
     ///   the runtime directory, `home/...` the home directory), and their text.
     func runPrelude(sockets: [String], files: [String] = [], bridgeExists: Bool = true, runtimeVariable: String?? = .some(nil),
-                    keep: [String: String] = [:]) throws -> Answer {
+                    keep: [String: String] = [:], facts: String? = nil, path: String? = nil) throws -> Answer {
         var template = Array("/tmp/unitify-prelude.XXXXXX".utf8CString)
         let scratch = String(cString: mkdtemp(&template)!)
         defer { _ = shell("rm -rf '\(scratch)'") }
@@ -115,12 +190,15 @@ import Testing
         }
         let scriptPath = scratch + "/prelude"
         let file = fopen(scriptPath, "w")!
-        fputs(RemotePrelude.script(bridge: bridge), file)
+        fputs(RemotePrelude.script(bridge: bridge, facts: facts), file)
         fclose(file)
-        let status = shell("env -u XDG_CONFIG_HOME \(environment) HOME='\(scratch)/home' /bin/sh '\(scriptPath)' > '\(scratch)/out'")
+        _ = shell("mkdir -p '\(scratch)/home'")
+        let extra = (path.map { "PATH='\($0)' " } ?? "") + "UNITIFY_TWO_LINES=\"$(printf 'one\\ntwo=2')\" "
+        let status = shell("env -u XDG_CONFIG_HOME \(environment) \(extra)HOME='\(scratch)/home' /bin/sh '\(scriptPath)' > '\(scratch)/out'")
         let output = readAll(scratch + "/out").split(separator: "\n").map(String.init)
         let bridged = output.first { $0.hasPrefix("bridge ") }.map { String($0.dropFirst(7)) }
-        return Answer(status: status, parsed: output.first.flatMap(RemotePrelude.parse), runtime: runtime, bridgeArguments: bridged)
+        return Answer(status: status, parsed: output.first { $0.hasPrefix(RemotePrelude.marker) }.flatMap(RemotePrelude.parse), runtime: runtime,
+                      bridgeArguments: bridged, lines: output, scratch: scratch)
     }
 
     func bindSocket(_ path: String) throws {

@@ -115,6 +115,8 @@ extension JobStorage {
     /// The units of `app`: unit files unitify wrote that carry `App=app`, by name. Only files
     /// named `APP-…` are read, so asking costs a directory listing when there is no such app.
     public func appUnits(_ app: String) throws(UnitifyError) -> [String] {
+        // No file of unitify's is named for the app: no need to know where files go.
+        if let listedUnitFiles, !listedUnitFiles.names.contains(where: { $0.hasPrefix(app + "-") && $0.hasSuffix(".service") }) { return [] }
         guard let files = try existingUnitFiles() else { return [] }
         let names = if let local = files as? UnitFileDirectory { directoryEntries(local.directory) } else { try generatedUnits() }
         var units: [String] = []

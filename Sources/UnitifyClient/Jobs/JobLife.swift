@@ -33,17 +33,22 @@ extension Jobs {
         try requireFeatures(for: spec, keepLoaded: keepLoaded)
         let records = storage.records
         try writeHooks(for: spec)
-        let status: UnitStatus
+        var startFailed = false
         do {
-            status = try start(spec, replace: replace, keepLoaded: keepLoaded)
-        } catch {
+            return try records.write(JobRecord(spec: spec)) { () throws -> UnitStatus in
+                do {
+                    return try start(spec, replace: replace, keepLoaded: keepLoaded)
+                } catch {
+                    startFailed = true
+                    throw error
+                }
+            }
+        } catch where startFailed {
             // Nothing half-made: the hooks as the job's earlier record had them, or none.
             let earlier = (try? records.read(spec.name))?.spec ?? UnitSpec(name: spec.name, argv: [], executable: "", workingDirectory: "/")
             try? writeHooks(for: earlier)
             throw error
         }
-        try records.write(JobRecord(spec: spec))
-        return status
     }
 
     func writeHooks(for spec: UnitSpec) throws {

@@ -17,13 +17,15 @@ extension Jobs {
         var lock: NameLock?
         if let directory = storage.lockDirectory { lock = try NameLock(spec.name, in: directory) }
         defer { withExtendedLifetime(lock) {} }  // released by its deinit as this returns
-        try manager.subscribe()
         let units = [spec.name] + (spec.timerName.map { [$0] } ?? [])
         if replace {
+            try manager.subscribe()
             for unit in units { try clearLeftover(unit, owner: spec.name, stopRunning: true) }
         }
-        var job = try? startUnit(spec, keepLoaded: keepLoaded)
+        // Subscribed in the start's own round trip when not yet (`Manager.subscribing`).
+        var job = try? startUnit(spec, keepLoaded: keepLoaded, subscribing: true)
         if job == nil {
+            try manager.subscribe()
             // Most often the name is taken (org.freedesktop.systemd1.UnitExists); anything else
             // shows up again, with its reason, on the second attempt.
             for unit in units { try clearLeftover(unit, owner: spec.name, stopRunning: false) }
@@ -58,14 +60,14 @@ extension Jobs {
         return status
     }
 
-    func startUnit(_ spec: UnitSpec, keepLoaded: Bool) throws(SystemdError) -> String {
+    func startUnit(_ spec: UnitSpec, keepLoaded: Bool, subscribing: Bool = false) throws(SystemdError) -> String {
         var service = spec.serviceProperties
         // The manager tracks a reference by the holder's bus name: none on a direct connection.
         if keepLoaded && manager.bus.isBusClient { service.append(("AddRef", .bool(true))) }
         guard let timerName = spec.timerName, let timer = spec.timerProperties else {
-            return try manager.startTransientUnit(spec.name, properties: service)
+            return try manager.startTransientUnit(spec.name, properties: service, subscribing: subscribing)
         }
-        return try manager.startTransientUnit(timerName, properties: timer, auxiliary: [(spec.name, service)])
+        return try manager.startTransientUnit(timerName, properties: timer, auxiliary: [(spec.name, service)], subscribing: subscribing)
     }
 
     /// Makes way for a new unit of the same name, or explains why it cannot. Only units in

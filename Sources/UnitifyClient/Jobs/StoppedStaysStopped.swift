@@ -36,8 +36,9 @@ extension Jobs {
     /// The unit files unitify wrote for the job of `unit`: its service and its timer. Never a
     /// symbolic link, even to a file of unitify's: disabling a linked unit deletes the link.
     func persistentFiles(of unit: String) throws(UnitifyError) -> [String] {
-        guard let store = try storage.existingUnitFiles() else { return [] }
         let short = UnitName.shortName(unit)
+        if storage.surelyNoUnitFiles(of: short) { return [] }
+        guard let store = try storage.existingUnitFiles() else { return [] }
         var files: [String] = []
         for name in [short + ".service", short + ".timer"] {
             if let local = store as? UnitFileDirectory, fileType(atPath: local.path(name)) == .symbolicLink { continue }

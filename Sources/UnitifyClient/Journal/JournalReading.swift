@@ -39,7 +39,17 @@ public final class JournalReading: @unchecked Sendable {
         let merging = hosts.count > 1
         let width = hosts.map(\.description.count).max() ?? 0
         let parts = PartsByTarget()
-        let outcomes = Targets.run(scope: scope, hosts: hosts, parallel: parallel) { [self] target, _ in
+        // Each host's tail started as soon as it answers, beside the bus's round trips (which
+        // say whether the job writes to a log file instead): the names as units, as `journalTail`
+        // makes them of names that are no app.
+        var prefetch: (@Sendable (UInt32) -> [[String]])?
+        if runs == .all, !names.isEmpty, case let units = names.compactMap({ try? UnitName.normalize($0) }), units.count == names.count {
+            if query.lines != 0, !query.follow {
+                let (start, filters) = (RemoteJournalSource.tailStart(query), RemoteJournalSource.filters(query))
+                prefetch = { uid in [RemoteJournalCommand.arguments(units: units, uid: uid, start: start, follow: false, filters: filters)] }
+            }
+        }
+        let outcomes = Targets.run(ThisMachine(scope), or: hosts, parallel: parallel, prefetching: prefetch) { [self] target, _ in
             // Merged lines are printed to an output of the target's own, cut after each entry.
             let own = merging ? Output.capturing(like: output) : output
             var chunks: [(time: UInt64, bytes: [UInt8])] = []

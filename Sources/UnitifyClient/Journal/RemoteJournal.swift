@@ -12,6 +12,8 @@ public struct RemoteJournal {
     public var units: [String]
     /// How long a follow keeps trying to reconnect before it gives up.
     public var reconnectSeconds = 60
+    /// Commands already under way there (`PrefetchedCommands`): a tail asked for in advance.
+    var prefetched: PrefetchedCommands?
 
     public init(connection: SSHConnection, uid: UInt32, units: [String]) {
         self.connection = connection
@@ -71,7 +73,8 @@ public struct RemoteJournal {
             var filters = filters
             if cursor != nil { filters.since = nil }
             let argv = RemoteJournalCommand.arguments(units: units, uid: uid, start: cursor.map { .after(cursor: $0) } ?? start, follow: follow, filters: filters)
-            let session = try connection.command(argv)
+            let session: RemoteSession
+            if let started = prefetched?.take(argv) { session = started } else { session = try connection.command(argv) }
             let child = follow ? SSHChildren.add(session.pid) : nil
             defer { SSHChildren.remove(child) }
             var reader = JournalExportReader()

@@ -24,8 +24,16 @@ final class RemoteJournalSource: JournalSource {
         groups = JournalMatchTable.groups(units: query.units, uid: journal.uid, system: false)
     }
 
-    var filters: RemoteJournalCommand.Filters {
+    var filters: RemoteJournalCommand.Filters { Self.filters(query) }
+
+    static func filters(_ query: LogQuery) -> RemoteJournalCommand.Filters {
         RemoteJournalCommand.Filters(since: query.since, until: query.until, maxPriority: query.maxPriority)
+    }
+
+    /// With -g the last N lines that match it, which journalctl cannot count for us; with
+    /// --since the last N after it, where journalctl's -n takes the first N.
+    static func tailStart(_ query: LogQuery) -> RemoteJournalCommand.Start {
+        .lastLines(query.grep != nil || query.since != nil ? nil : query.lines)
     }
 
     func printTail(entryEnded: ((UInt64) -> Void)?, note: (String) -> Void) throws -> Int {
@@ -47,10 +55,7 @@ final class RemoteJournalSource: JournalSource {
         var entries: [JournalExportReader.Entry] = []
         var lastCursor: String?
         if query.lines != 0 {
-            // With -g the last N lines that match it, which journalctl cannot count for us; with
-            // --since the last N after it, where journalctl's -n takes the first N.
-            let countHere = query.grep != nil || query.since != nil
-            try journal.stream(from: .lastLines(countHere ? nil : query.lines), follow: false, filters: filters) { entry in
+            try journal.stream(from: Self.tailStart(query), follow: false, filters: filters) { entry in
                 lastCursor = entry.cursor ?? lastCursor
                 if matchesGrep(entry) { entries.append(entry) }
                 return true

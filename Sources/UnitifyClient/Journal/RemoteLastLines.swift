@@ -1,6 +1,11 @@
 import UnitifyCore
 
 extension ReachedHost {
+    /// The command `lastLines(of:_:)` runs for a job's journal there, for `PrefetchedCommands`.
+    public static func lastLinesArguments(of unit: String, _ lines: Int, uid: UInt32) -> [String] {
+        RemoteJournalCommand.arguments(units: [unit], uid: uid, start: .lastLines(lines * 2), follow: false)
+    }
+
     /// The last `lines` lines of a job there, for a crash report or a status: its log file's
     /// (`tail` there), else its journal's, in the short format `journal` prints one job's lines in.
     public func lastLines(of status: UnitStatus, _ lines: Int) throws(UnitifyError) -> [String] {
@@ -13,7 +18,9 @@ extension ReachedHost {
         // Twice as many asked, so that `lines` are left once the manager's noise is left out
         // (`ManagerNoise`), as a local tail leaves it out.
         let own = JournalMatchTable.groups(units: [status.unit], uid: answer.uid, system: false).filter { $0.kind == .own }
-        try RemoteJournal(connection: connection, uid: answer.uid, units: [status.unit]).stream(lines: lines * 2, follow: false) { entry in
+        var journal = RemoteJournal(connection: connection, uid: answer.uid, units: [status.unit])
+        journal.prefetched = prefetched
+        try journal.stream(lines: lines * 2, follow: false) { entry in
             if !own.contains(where: { $0.matches(entry) }), ManagerNoise.isNoise(entry.string("MESSAGE") ?? "") { return true }
             let identifier = entry.string("SYSLOG_IDENTIFIER") ?? entry.string("_COMM") ?? "?"
             let pid = entry.string("_PID").map { "[\($0)]" } ?? ""

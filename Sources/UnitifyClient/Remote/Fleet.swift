@@ -39,11 +39,17 @@ public struct Fleet: Sendable {
     }
 
     /// `body` with each host reached, `parallel` hosts at once; the results in the order of `hosts`.
-    public func onEach<T: Sendable>(_ body: @escaping @Sendable (ReachedHost) throws -> T) -> [(host: RemoteHost, result: Result<T, UnitifyError>)] {
+    /// `probing`: the paths `run` will look at there, asked with the prelude (`HostFacts`).
+    /// `prefetching`: commands to start there as soon as the prelude has answered (given the
+    /// user's uid there), beside the bus's round trips (`PrefetchedCommands`).
+    public func onEach<T: Sendable>(probing probes: [HostFacts.Probe]? = nil, prefetching: (@Sendable (UInt32) -> [[String]])? = nil,
+                                    _ body: @escaping @Sendable (ReachedHost) throws -> T) -> [(host: RemoteHost, result: Result<T, UnitifyError>)] {
         let control: String
         do { control = try Self.controlDirectory() } catch { return hosts.map { ($0, .failure(error)) } }
         let fleet = self
-        return zip(hosts, inParallel(hosts.count, atMost: parallel) { fleet.work(on: fleet.hosts[$0], control: control, body) }).map { ($0, $1) }
+        return zip(hosts, inParallel(hosts.count, atMost: parallel) {
+            fleet.work(on: fleet.hosts[$0], control: control, probing: probes, prefetching: prefetching, body)
+        }).map { ($0, $1) }
     }
 }
 
@@ -69,21 +75,26 @@ func inParallel<T>(_ count: Int, atMost limit: Int? = nil, _ body: @escaping @Se
 
 extension Fleet {
     /// One host's part: connect, run `body` on its jobs, and put any failure in words naming it.
-    func work<T>(on host: RemoteHost, control: String, _ body: (ReachedHost) throws -> T) -> Result<T, UnitifyError> {
+    func work<T>(on host: RemoteHost, control: String, probing probes: [HostFacts.Probe]? = nil, prefetching: ((UInt32) -> [[String]])? = nil,
+                 _ body: (ReachedHost) throws -> T) -> Result<T, UnitifyError> {
         do {
             let connection = SSHConnection(host: host, timeout: timeout, controlDirectory: control, configFile: configFile)
-            let (session, answer) = try connection.connectManager()
+            let (session, answer, facts) = try connection.connectManager(probing: probes)
             defer { session.end() }
             guard let bus = session.bus else { throw UnitifyError.remote(host, "no bus") }
+            let prefetched = PrefetchedCommands()
+            for argv in prefetching?(answer.uid) ?? [] {
+                if let started = try? connection.command(argv) { prefetched.add(argv, started) }
+            }
             let manager = Manager(bus: bus)
-            let storage = JobStorage.remote(connection, answer: answer) { () throws(UnitifyError) -> [String] in
+            let storage = JobStorage.remote(connection, answer: answer, facts: facts) { () throws(UnitifyError) -> [String] in
                 do throws(SystemdError) { return try manager.property("UnitPath")?.stringArray ?? [] } catch {
                     throw UnitifyError.remote(host, "cannot ask its manager where unit files go: \(UnitifyError.explain(error, overSSH: true))")
                 }
             }
             let jobs = Jobs(bus: bus, storage: storage)
             jobs.options = "--host " + ShellWords.quote(host.description) + " "
-            let reached = ReachedHost(host: host, jobs: jobs, answer: answer, connection: connection)
+            let reached = ReachedHost(host: host, jobs: jobs, answer: answer, connection: connection, facts: facts, prefetched: prefetched)
             do {
                 return .success(try body(reached))
             } catch {
@@ -107,6 +118,10 @@ public struct ReachedHost {
     public let jobs: Jobs
     public let answer: RemotePrelude.Answer
     public let connection: SSHConnection
+    /// What the prelude said of the host's environment and paths, when `run` asked (`HostFacts`).
+    public var facts: HostFacts.Answer? = nil
+    /// Commands started there in advance (`Fleet.onEach(prefetching:)`).
+    public var prefetched: PrefetchedCommands? = nil
 }
 
 /// One slot per index, each filled once, and the next index no worker has taken yet.

@@ -11,15 +11,22 @@ public final class RemoteJobHost: Host {
     var kinds: [String: FileKind] = [:]
 
     /// Reads the login environment there (`env`, one ssh channel).
-    public init(_ connection: SSHConnection) throws(UnitifyError) {
+    public convenience init(_ connection: SSHConnection) throws(UnitifyError) {
+        let outcome = try RemoteShell(connection: connection).check("read the environment", "exec env")
+        self.init(connection, environment: outcome.text.split(separator: "\n").map(String.init), kinds: [:])
+    }
+
+    /// The host as the prelude found it (`HostFacts`): its environment, and the kinds of the
+    /// paths it was asked about; any other path is probed when asked.
+    init(_ connection: SSHConnection, environment lines: [String], kinds: [String: FileKind]) {
         shell = RemoteShell(connection: connection)
-        let outcome = try shell.check("read the environment", "exec env")
         // A value with a newline continues the line before: keep only NAME=... lines.
-        environment = outcome.text.split(separator: "\n").map(String.init).filter { line in
+        environment = lines.filter { line in
             guard let equals = line.firstIndex(of: "="), equals != line.startIndex else { return false }
             return EnvironmentFile.validateName(String(line[..<equals]))
         }
         currentDirectory = environment.last { $0.hasPrefix("HOME=") }.map { String($0.dropFirst(5)) }.flatMap { $0.hasPrefix("/") ? $0 : nil }
+        self.kinds = kinds
     }
 
     public func fileKind(_ path: String) -> FileKind {

@@ -27,6 +27,12 @@ struct RemoteShell: Sendable {
     /// `run`, failing in words unless the script exited 0 (or one of `accepting`).
     func check(_ what: String, _ script: String, _ arguments: [String] = [], input: [UInt8] = [], accepting: Set<Int32> = []) throws(UnitifyError) -> Outcome {
         let outcome = try run(script, arguments, input: input)
+        try judge(what, outcome, accepting: accepting)
+        return outcome
+    }
+
+    /// Fails in words unless the script exited 0 (or one of `accepting`).
+    func judge(_ what: String, _ outcome: Outcome, accepting: Set<Int32>) throws(UnitifyError) {
         guard let status = outcome.status, status == 0 || accepting.contains(status) else {
             // 255 is ssh's own failure; anything else the script's, which says why on stderr.
             let said = outcome.errors.split(separator: "\n").last.map(String.init)
@@ -35,7 +41,6 @@ struct RemoteShell: Sendable {
                 : said!
             throw UnitifyError.remote(connection.host, "cannot \(what): \(reason)")
         }
-        return outcome
     }
 
     /// Lists a directory there: the names, without dot files; none when it does not exist, an
@@ -81,6 +86,13 @@ struct RemoteShell: Sendable {
     /// and must belong to the user, as job records' is here. `advancingTime`: the directory's
     /// modification time is then moved on (`UnitFileStore.advanceModificationTime`).
     func write(_ path: String, _ text: String, mode: String, privateDirectory: Bool = false, advancingTime: Bool = false) throws(UnitifyError) {
+        let (script, arguments) = try writing(path, mode: mode, privateDirectory: privateDirectory, advancingTime: advancingTime, showing: false)
+        _ = try check("write \(path)", script, arguments, input: Array(text.utf8))
+    }
+
+    /// `write`'s script and arguments; `showing`: it prints the text it replaces first, after a
+    /// record separator (nothing when there was no file).
+    private func writing(_ path: String, mode: String, privateDirectory: Bool, advancingTime: Bool, showing: Bool) throws(UnitifyError) -> (String, [String]) {
         guard let slash = path.lastIndex(of: "/"), path.hasPrefix("/") else {
             throw UnitifyError.remote(connection.host, "'\(path)' is not an absolute path")
         }
@@ -90,12 +102,39 @@ struct RemoteShell: Sendable {
             else umask 022; mkdir -p -- "$d"; fi
             if [ -L "$d/$f" ]; then echo "$d/$f is a symbolic link: unitify does not write through it" >&2; exit 3; fi
             t=$(mktemp "$d/.$f.XXXXXX"); trap 'rm -f -- "$t"' EXIT
-            cat > "$t"; chmod "$m" "$t"; mv -f -- "$t" "$d/$f"; trap - EXIT
+            cat > "$t"; chmod "$m" "$t"
+            if [ "$6" = show ] && [ -f "$d/$f" ]; then printf '\\036'; cat -- "$d/$f"; fi
+            mv -f -- "$t" "$d/$f"; trap - EXIT
             [ "$5" != advance ] || { \(Self.advanceTime) }
             """
-        _ = try check("write \(path)", script, [String(path[..<slash]), String(path[path.index(after: slash)...]), mode, privateDirectory ? "private" : "shared",
-                                               advancingTime ? "advance" : "keep"],
-                      input: Array(text.utf8))
+        return (script, [String(path[..<slash]), String(path[path.index(after: slash)...]), mode, privateDirectory ? "private" : "shared",
+                         advancingTime ? "advance" : "keep", showing ? "show" : "quiet"])
+    }
+
+    /// A `write` under way: its channel started and its text sent, not waited for.
+    struct PendingWrite {
+        let shell: RemoteShell
+        let path: String
+        let session: RemoteSession
+
+        /// Waits for the write; the text it replaced (nil: there was no file), or its failure.
+        func finish() throws(UnitifyError) -> String? {
+            let output = session.readToEnd(timeoutSeconds: shell.connection.timeout + 5)
+            let status = session.waitForExit(seconds: shell.connection.timeout + 5, killAfter: true)
+            let outcome = Outcome(status: status, output: output, errors: session.errorText())
+            try shell.judge("write \(path)", outcome, accepting: [])
+            guard outcome.output.first == 0x1E else { return nil }
+            return String(decoding: outcome.output.dropFirst(), as: UTF8.self)
+        }
+    }
+
+    /// Starts `write` of `text` to `path` and returns at once (`PendingWrite.finish` waits), so that
+    /// its round trips run beside others.
+    func beginWrite(_ path: String, _ text: String, mode: String, privateDirectory: Bool = false) throws(UnitifyError) -> PendingWrite {
+        let (script, arguments) = try writing(path, mode: mode, privateDirectory: privateDirectory, advancingTime: false, showing: true)
+        let session = try connection.command(["sh", "-c", script, "sh"] + arguments)
+        try session.send(Array(text.utf8))
+        return PendingWrite(shell: self, path: path, session: session)
     }
 
     /// Sets the modification time of the directory `$d` to now, again until it differs from the

@@ -50,9 +50,23 @@ public struct SSHConnection: Sendable {
 
     /// A bus to the user's manager on the host, and what the prelude found there.
     public func connectManager() throws(UnitifyError) -> (RemoteSession, RemotePrelude.Answer) {
-        let script = RemotePrelude.script().split(separator: "\n").joined(separator: "; ")
+        let (session, answer, _) = try connectManager(probing: nil)
+        return (session, answer)
+    }
+
+    /// A bus to the user's manager on the host, what the prelude found there and, with `probes`,
+    /// the facts `run` asks (`HostFacts`), in the same channel.
+    public func connectManager(probing probes: [HostFacts.Probe]?) throws(UnitifyError) -> (RemoteSession, RemotePrelude.Answer, HostFacts.Answer?) {
+        let script = RemotePrelude.script(facts: probes.map(HostFacts.script)).split(separator: "\n").joined(separator: "; ")
         let session = try RemoteSession.spawn(arguments(remoteCommand: "exec /bin/sh -c " + ShellWords.quote(script)), host: host)
-        let line = session.readLine(timeoutSeconds: timeout + 5)
+        let (before, line) = session.readLines(until: RemotePrelude.marker, timeoutSeconds: timeout + 5)
+        var facts: HostFacts.Answer?
+        if probes != nil, !before.isEmpty {
+            facts = HostFacts.parse(before)
+            if facts == nil { throw UnitifyError.remote(host, session.failure(unexpected: String(before[0]))) }
+        } else if let first = before.first {
+            throw UnitifyError.remote(host, session.failure(unexpected: String(first)))
+        }
         guard let line, let answer = RemotePrelude.parse(line) else {
             throw UnitifyError.remote(host, session.failure(unexpected: line))
         }
@@ -70,7 +84,7 @@ public struct SSHConnection: Sendable {
         } catch {
             throw UnitifyError.remote(host, session.failure(unexpected: nil, busError: error))
         }
-        return (session, answer)
+        return (session, answer, probes == nil ? nil : facts ?? HostFacts.Answer())
     }
 
     /// Runs a command there (argv, quoted for the remote shell), its stdin and stdout on the
@@ -83,6 +97,26 @@ public struct SSHConnection: Sendable {
     /// over it) and never through a symbolic link at `path`, as unit files are written locally.
     public func writeFile(_ path: String, _ text: String) throws(UnitifyError) {
         try RemoteShell(connection: self).write(path, text, mode: "0644")
+    }
+}
+
+/// Commands started on a host before anyone asks for their output (a job's last lines in its
+/// journal, say), so that their round trips run beside the bus's: whoever then runs the same
+/// argv takes the session that is already under way (`take`). One not taken is ended with the
+/// host's work.
+public final class PrefetchedCommands: @unchecked Sendable {
+    private var sessions: [(argv: [String], session: RemoteSession)] = []
+
+    public init() {}
+
+    func add(_ argv: [String], _ session: RemoteSession) {
+        sessions.append((argv, session))
+    }
+
+    /// The session already running `argv`, once; nil when none is.
+    func take(_ argv: [String]) -> RemoteSession? {
+        guard let index = sessions.firstIndex(where: { $0.argv == argv }) else { return nil }
+        return sessions.remove(at: index).session
     }
 }
 
@@ -176,6 +210,54 @@ public final class RemoteSession {
             bytes.append(byte)
         }
         return nil
+    }
+
+    /// The lines before the first that starts with `marker`, and that line (nil on end of stream
+    /// or timeout). Read in blocks, looked at before they are taken (`MSG_PEEK`), so that nothing
+    /// after the marker's line is taken from the stream: the bus that follows it is the peer's.
+    func readLines(until marker: String, timeoutSeconds: Int) -> (before: [Substring], line: String?) {
+        let deadline = monotonicMicroseconds() + UInt64(timeoutSeconds) * 1_000_000
+        var taken: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        let lead = Array(marker.utf8)
+        reading: while taken.count < 4 << 20 {
+            let now = monotonicMicroseconds()
+            guard now < deadline else { break }
+            var poller = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&poller, 1, Int32((deadline - now) / 1_000))
+            if ready < 0 && errno == EINTR { continue }
+            guard ready > 0 else { break }
+            let peeked = recv(socket, &chunk, chunk.count, Int32(MSG_PEEK))
+            if peeked < 0 && errno == EINTR { continue }
+            guard peeked > 0 else { break }
+            // Whole lines only, up to and with the marker's: what was taken ends with a newline,
+            // so the block starts a line. A line not yet whole waits for the rest (polled every
+            // millisecond: peeked bytes keep the socket readable).
+            var end = 0
+            var found = false
+            var start = 0
+            for index in 0..<peeked where chunk[index] == 10 {
+                found = index - start >= lead.count && Array(chunk[start..<(start + lead.count)]) == lead
+                end = index + 1
+                if found { break }
+                start = index + 1
+            }
+            guard end > 0 || peeked == chunk.count else { usleep(1_000); continue }
+            if end == 0 { end = peeked }  // a line longer than the buffer: never the marker's
+            var count = 0
+            while count < end {
+                let got = chunk.withUnsafeMutableBytes { read(socket, $0.baseAddress! + count, end - count) }
+                if got < 0 && errno == EINTR { continue }
+                guard got > 0 else { break reading }
+                count += got
+            }
+            taken += chunk[..<end]
+            if found { break }
+        }
+        var lines = String(decoding: taken, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        if lines.last == "" { lines.removeLast() }
+        guard taken.last == 10, let last = lines.last, last.hasPrefix(marker) else { return (lines, nil) }
+        return (Array(lines.dropLast()), String(last))
     }
 
     /// Writes `bytes` to the remote command's stdin, then ends it (the command reads end of file).

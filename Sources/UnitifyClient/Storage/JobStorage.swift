@@ -62,9 +62,18 @@ public protocol JobRecordStore: Sendable {
     func remove(_ unit: String) throws
     /// The records of those of `units` that have a readable one.
     func readAll(_ units: [String]) throws(UnitifyError) -> [String: JobRecord]
+    /// `start` (a job's start), and `record` written when it succeeds: after it here; on another
+    /// host at the same time, over a channel of its own, and put back as it was when it fails.
+    func write(_ record: JobRecord, whenSucceeding start: () throws -> UnitStatus) throws -> UnitStatus
 }
 
 extension JobRecordStore {
+    public func write(_ record: JobRecord, whenSucceeding start: () throws -> UnitStatus) throws -> UnitStatus {
+        let status = try start()
+        try write(record)
+        return status
+    }
+
     /// Here a record's read fails only on the record itself (damaged, or not the user's), which
     /// leaves that one out, as `RemoteJobRecords` leaves out a damaged one.
     public func readAll(_ units: [String]) throws(UnitifyError) -> [String: JobRecord] {
@@ -94,6 +103,10 @@ public struct JobStorage {
     /// The units of the files unitify wrote, when something listed them already (the remote
     /// prelude), kept up to date by the store's writes.
     let listedUnitFiles: RemoteListing?
+    /// The timers among the files unitify wrote, when the prelude listed them (`timers=`): with
+    /// `listedUnitFiles`, whether a job has unit files of unitify's at all, without the
+    /// manager's `UnitPath` or a channel.
+    var listedTimers: Set<String>? = nil
     public let runtimeUnits: any UnitFileStore
     public let records: any JobRecordStore
     /// Where runs of one name take turns (`NameLock`); nil on another host, where the manager's
@@ -124,6 +137,14 @@ public struct JobStorage {
         try persistent.existing()
     }
 
+    /// Whether the listings say for sure that unitify wrote no unit file for the job `short`
+    /// (neither its service nor its timer), so none need be looked for. A file of that name
+    /// that unitify did not write is no job's of unitify's either.
+    func surelyNoUnitFiles(of short: String) -> Bool {
+        guard let listedUnitFiles, let listedTimers else { return false }
+        return !listedUnitFiles.names.contains(short + ".service") && !listedTimers.contains(short + ".timer")
+    }
+
     /// The units of the files unitify wrote, by name.
     public func generatedUnits() throws(UnitifyError) -> [String] {
         if let listedUnitFiles { return listedUnitFiles.names.sorted() }
@@ -135,7 +156,7 @@ public struct JobStorage {
         JobStorage(
             persistent: FoundUnitFiles { () throws(UnitifyError) in
                 do throws(UnitifyError) { return .store(try scope.unitFiles()) } catch { return .nowhere(error) }
-            }, listedUnitFiles: nil,
+            }, listedUnitFiles: nil, listedTimers: nil,
             runtimeUnits: scope.runtimeUnitFiles, records: scope.jobRecords,
             lockDirectory: scope.lockDirectory, isOnThisMachine: true, pathExists: { access($0, F_OK) == 0 },
             readFiles: { paths in

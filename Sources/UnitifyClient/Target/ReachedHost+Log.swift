@@ -4,7 +4,8 @@ import UnitifyCore
 /// `journalctl -o export`, a job's log file with `tail`, a job's runs from its journal.
 extension ReachedHost {
     public func journal(_ query: LogQuery, hostWidth: Int, on output: Output) throws -> any JournalSource {
-        let journal = RemoteJournal(connection: connection, uid: answer.uid, units: query.units)
+        var journal = RemoteJournal(connection: connection, uid: answer.uid, units: query.units)
+        journal.prefetched = prefetched
         return RemoteJournalSource(journal, query: query, hostWidth: hostWidth, output: output)
     }
 

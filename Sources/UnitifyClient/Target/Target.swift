@@ -92,16 +92,21 @@ public enum Targets {
 
     /// `operation` on `here` when `hosts` is empty, else on every host at once: for an operation
     /// that needs this machine connected its own way (`ThisMachine(scope, throughBroker:)`).
+    /// `probing`: the paths the operation will look at on each host, asked there with the prelude
+    /// (`HostFacts`, for `run`).
+    /// `prefetching`: commands each host runs as soon as it answers (`Fleet.onEach(prefetching:)`).
     public static func run(_ here: ThisMachine, or hosts: [RemoteHost], parallel: Int = Fleet.defaultParallel,
+                           probing probes: [HostFacts.Probe]? = nil, prefetching: (@Sendable (UInt32) -> [[String]])? = nil,
                            _ operation: @escaping TargetOperation) -> [TargetOutcome] {
         guard !hosts.isEmpty else { return [outcome(of: operation, on: here)] }
-        return run(onHosts: hosts, parallel: parallel, operation)
+        return run(onHosts: hosts, parallel: parallel, probing: probes, prefetching: prefetching, operation)
     }
 
     /// `operation` on every host, `parallel` at once, each reached over ssh; the outcomes in the
     /// order of the hosts.
-    static func run(onHosts hosts: [RemoteHost], parallel: Int, _ operation: @escaping TargetOperation) -> [TargetOutcome] {
-        Fleet(hosts: hosts, parallel: parallel).onEach { reached in outcome(of: operation, on: reached) }.map { host, result in
+    static func run(onHosts hosts: [RemoteHost], parallel: Int, probing probes: [HostFacts.Probe]? = nil,
+                    prefetching: (@Sendable (UInt32) -> [[String]])? = nil, _ operation: @escaping TargetOperation) -> [TargetOutcome] {
+        Fleet(hosts: hosts, parallel: parallel).onEach(probing: probes, prefetching: prefetching) { reached in outcome(of: operation, on: reached) }.map { host, result in
             switch result {
             case .success(let outcome): outcome
             case .failure(let error): TargetOutcome(host: host, report: nil, failure: error, failureNamesHost: true)
