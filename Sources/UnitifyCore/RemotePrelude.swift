@@ -20,13 +20,20 @@ public enum RemotePrelude {
 
     /// The script, for `ssh HOST -- sh -c SCRIPT`; `facts`: a script whose lines go before the
     /// answer's (`HostFacts`), run once the manager and the bridge are found.
-    public static func script(bridge: String = "systemd-stdio-bridge", facts: String? = nil) -> String {
-        """
+    /// `throughBroker`: the user bus first, for a job that stays loaded until unitify ends
+    /// (`AddRef`, tracked by the broker's name for the client), as `run` connects here; else the
+    /// manager's private socket first, as every other command connects here: no `Hello`, no
+    /// `AddMatch` and `Subscribe` (the manager sends its signals to every peer unasked), so
+    /// fewer round trips over ssh.
+    public static func script(bridge: String = "systemd-stdio-bridge", facts: String? = nil, throughBroker: Bool = true) -> String {
+        let first = throughBroker ? #"[ -S "$rt/bus" ]; then bus=$rt/bus client=yes"# : #"[ -S "$rt/systemd/private" ]; then bus=$rt/systemd/private client=no"#
+        let second = throughBroker ? #"[ -S "$rt/systemd/private" ]; then bus=$rt/systemd/private client=no"# : #"[ -S "$rt/bus" ]; then bus=$rt/bus client=yes"#
+        return """
         uid=$(id -u) user=$(id -un) rt=${XDG_RUNTIME_DIR:-/run/user/$(id -u)}
         [ -O "$rt" ] || rt=/run/user/$uid
         linger=no; [ -e "/var/lib/systemd/linger/$user" ] && linger=yes
-        if [ -S "$rt/bus" ]; then bus=$rt/bus client=yes
-        elif [ -S "$rt/systemd/private" ]; then bus=$rt/systemd/private client=no
+        if \(first)
+        elif \(second)
         else echo "\(marker) error=no-manager uid=$uid user=$user linger=$linger rt=$rt"; exit 3; fi
         command -v \(bridge) >/dev/null 2>&1 || { echo "\(marker) error=no-bridge uid=$uid user=$user linger=$linger rt=$rt"; exit 127; }
         jobs=$(cd "$rt/unitify/jobs" 2>/dev/null && for f in *.service; do [ -f "$f" ] && printf '%s,' "$f"; done)

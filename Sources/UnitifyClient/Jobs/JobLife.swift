@@ -85,9 +85,10 @@ extension Jobs {
 
     /// The spec a job runs with: its record for a transient job (exactly what `run` was given), else
     /// its live properties (and unit file), for a persistent job or one started before records.
-    public func jobSpec(of unit: String) throws -> UnitSpec {
+    /// `known`: the job's status as just read (none is read again).
+    public func jobSpec(of unit: String, known: UnitStatus? = nil) throws -> UnitSpec {
         if let record = try storage.records.read(unit) {
-            let live = try status(of: unit)
+            let live = try known ?? status(of: unit)
             if live.isNotFound || live.kind == .transient { return record.spec }
         }
         return try transientSpec(of: unit, allowPersistent: true)
@@ -127,7 +128,7 @@ extension Jobs {
         let short = UnitName.shortName(unit)
         guard current.exists else { throw unknown(unit) }
         if !current.isRecorded, !(try isOurs(unit)) { throw UnitifyError.failed("\(short) was not started by unitify: restart it with systemctl") }
-        let spec = try jobSpec(of: unit)
+        let spec = try jobSpec(of: unit, known: current)
         let changed = try change?(spec) ?? spec
         if current.kind == .persistent {
             if changed != spec {
@@ -264,11 +265,17 @@ extension Jobs {
 extension Jobs {
     /// Fails with exit status 4 on the first of `units` that is no job, before anything is done
     /// to any of them.
-    public func requireJobs(_ units: [String]) throws {
-        for status in try jobStatuses(of: units) where !status.exists {
+    /// Returns their statuses, as read for the check (by unit), for what follows to read no second time.
+    @discardableResult
+    public func requireJobs(_ units: [String]) throws -> [String: UnitStatus] {
+        var read: [String: UnitStatus] = [:]
+        for status in try jobStatuses(of: units) {
+            read[status.unit] = status
+            guard !status.exists else { continue }
             if let files = try storage.existingUnitFiles(), try files.exists(status.unit) { continue }
             throw unknown(status.unit)
         }
+        return read
     }
 }
 

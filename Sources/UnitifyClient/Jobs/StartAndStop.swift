@@ -75,9 +75,12 @@ extension Jobs {
     func clearLeftover(_ unit: String, owner service: String, stopRunning: Bool) throws {
         // One GetAll, so the state is read at one instant: separate Gets could pair the state of
         // a leftover with that of a new unit a concurrent run just started.
-        let leftover = UnitStatus(properties: try manager.unitProperties(unit), unit: unit)
+        let properties = try manager.unitProperties(unit)
+        let leftover = UnitStatus(properties: properties, unit: unit)
         guard !leftover.isNotFound else { return }
-        let ours = try manager.unitProperty(service, interface: "org.freedesktop.systemd1.Service", property: "Slice")?.string == UnitSpec.slice
+        // The GetAll of every interface has the service's Slice already (a round trip less).
+        let slice = unit == service ? properties["Slice"]?.string : nil
+        let ours = try (slice ?? manager.unitProperty(service, interface: "org.freedesktop.systemd1.Service", property: "Slice")?.string) == UnitSpec.slice
         let short = UnitName.shortName(unit)
         guard ours else {
             throw UnitifyError.failed("a unit named \(short) already exists and was not started by unitify: choose another --name")
@@ -97,16 +100,18 @@ extension Jobs {
         try? manager.resetFailedUnit(unit)
     }
 
-    /// Stops a unit (and the timer that starts it) and waits until it is down.
-    public func stop(_ unit: String) throws {
-        let before = try status(of: unit)
+    /// Stops a unit (and the timer that starts it) and waits until it is down. `known`: its
+    /// status as just read, with its `TriggeredBy` (none is read again).
+    public func stop(_ unit: String, known: UnitStatus? = nil) throws {
+        let before = try known ?? status(of: unit)
         guard !before.isNotFound else {
             throw UnitifyError.notFound("no unit named \(UnitName.shortName(unit)): 'unitify status' lists yours")
         }
         try manager.subscribe()
         var units = [unit]
         if unit.hasSuffix(".service") {
-            units = (try manager.unitProperty(unit, interface: "org.freedesktop.systemd1.Unit", property: "TriggeredBy")?.stringArray ?? []) + units
+            units = (known != nil ? before.triggeredBy
+                : try manager.unitProperty(unit, interface: "org.freedesktop.systemd1.Unit", property: "TriggeredBy")?.stringArray ?? []) + units
         }
         for name in units {
             // A timer's service that has not run yet may be unloaded by now (or between the two

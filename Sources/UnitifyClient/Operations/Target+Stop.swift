@@ -5,14 +5,16 @@ extension Target {
     /// persistent job stays stopped across reboots (`holdStopped`).
     public func stop(_ units: [String], into report: inout TargetReport) throws {
         let jobs = try self.jobs
-        try jobs.requireJobs(units)
+        var read = try jobs.requireJobs(units)
         for unit in units {
+            // As read for the check, the first time a name comes: by a second, this stopped it.
+            let known = read.removeValue(forKey: unit)
             // A stopped transient job the manager has forgotten: its record keeps it for 'start'.
-            if try storage.records.units().contains(unit), try jobs.status(of: unit).isNotFound {
+            if try storage.records.units().contains(unit), try (known ?? jobs.status(of: unit)).isNotFound {
                 report.lines.append("\(UnitName.shortName(unit)) is already stopped")
                 continue
             }
-            try jobs.stop(unit)
+            try jobs.stop(unit, known: known)
             try jobs.holdStopped(unit)
             report.lines.append("stopped \(UnitName.shortName(unit))")
         }

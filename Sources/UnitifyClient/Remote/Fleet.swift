@@ -42,13 +42,15 @@ public struct Fleet: Sendable {
     /// `probing`: the paths `run` will look at there, asked with the prelude (`HostFacts`).
     /// `prefetching`: commands to start there as soon as the prelude has answered (given the
     /// user's uid there), beside the bus's round trips (`PrefetchedCommands`).
-    public func onEach<T: Sendable>(probing probes: [HostFacts.Probe]? = nil, prefetching: (@Sendable (UInt32) -> [[String]])? = nil,
+    /// `throughBroker`: the user bus there rather than the manager's own socket, as `run` asks here
+    /// (`RemotePrelude.script`).
+    public func onEach<T: Sendable>(throughBroker: Bool = true, probing probes: [HostFacts.Probe]? = nil, prefetching: (@Sendable (UInt32) -> [[String]])? = nil,
                                     _ body: @escaping @Sendable (ReachedHost) throws -> T) -> [(host: RemoteHost, result: Result<T, UnitifyError>)] {
         let control: String
         do { control = try Self.controlDirectory() } catch { return hosts.map { ($0, .failure(error)) } }
         let fleet = self
         return zip(hosts, inParallel(hosts.count, atMost: parallel) {
-            fleet.work(on: fleet.hosts[$0], control: control, probing: probes, prefetching: prefetching, body)
+            fleet.work(on: fleet.hosts[$0], control: control, throughBroker: throughBroker, probing: probes, prefetching: prefetching, body)
         }).map { ($0, $1) }
     }
 }
@@ -75,11 +77,11 @@ func inParallel<T>(_ count: Int, atMost limit: Int? = nil, _ body: @escaping @Se
 
 extension Fleet {
     /// One host's part: connect, run `body` on its jobs, and put any failure in words naming it.
-    func work<T>(on host: RemoteHost, control: String, probing probes: [HostFacts.Probe]? = nil, prefetching: ((UInt32) -> [[String]])? = nil,
+    func work<T>(on host: RemoteHost, control: String, throughBroker: Bool = true, probing probes: [HostFacts.Probe]? = nil, prefetching: ((UInt32) -> [[String]])? = nil,
                  _ body: (ReachedHost) throws -> T) -> Result<T, UnitifyError> {
         do {
             let connection = SSHConnection(host: host, timeout: timeout, controlDirectory: control, configFile: configFile)
-            let (session, answer, facts) = try connection.connectManager(probing: probes)
+            let (session, answer, facts) = try connection.connectManager(probing: probes, throughBroker: throughBroker)
             defer { session.end() }
             guard let bus = session.bus else { throw UnitifyError.remote(host, "no bus") }
             let prefetched = PrefetchedCommands()

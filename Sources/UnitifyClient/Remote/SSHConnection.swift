@@ -56,8 +56,9 @@ public struct SSHConnection: Sendable {
 
     /// A bus to the user's manager on the host, what the prelude found there and, with `probes`,
     /// the facts `run` asks (`HostFacts`), in the same channel.
-    public func connectManager(probing probes: [HostFacts.Probe]?) throws(UnitifyError) -> (RemoteSession, RemotePrelude.Answer, HostFacts.Answer?) {
-        let script = RemotePrelude.script(facts: probes.map(HostFacts.script)).split(separator: "\n").joined(separator: "; ")
+    /// `throughBroker`: the user bus rather than the manager's private socket (`RemotePrelude.script`).
+    public func connectManager(probing probes: [HostFacts.Probe]?, throughBroker: Bool = true) throws(UnitifyError) -> (RemoteSession, RemotePrelude.Answer, HostFacts.Answer?) {
+        let script = RemotePrelude.script(facts: probes.map(HostFacts.script), throughBroker: throughBroker).split(separator: "\n").joined(separator: "; ")
         let session = try RemoteSession.spawn(arguments(remoteCommand: "exec /bin/sh -c " + ShellWords.quote(script)), host: host)
         let (before, line) = session.readLines(until: RemotePrelude.marker, timeoutSeconds: timeout + 5)
         var facts: HostFacts.Answer?

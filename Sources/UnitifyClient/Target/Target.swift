@@ -99,14 +99,14 @@ public enum Targets {
                            probing probes: [HostFacts.Probe]? = nil, prefetching: (@Sendable (UInt32) -> [[String]])? = nil,
                            _ operation: @escaping TargetOperation) -> [TargetOutcome] {
         guard !hosts.isEmpty else { return [outcome(of: operation, on: here)] }
-        return run(onHosts: hosts, parallel: parallel, probing: probes, prefetching: prefetching, operation)
+        return run(onHosts: hosts, parallel: parallel, throughBroker: here.throughBroker, probing: probes, prefetching: prefetching, operation)
     }
 
     /// `operation` on every host, `parallel` at once, each reached over ssh; the outcomes in the
     /// order of the hosts.
-    static func run(onHosts hosts: [RemoteHost], parallel: Int, probing probes: [HostFacts.Probe]? = nil,
+    static func run(onHosts hosts: [RemoteHost], parallel: Int, throughBroker: Bool = false, probing probes: [HostFacts.Probe]? = nil,
                     prefetching: (@Sendable (UInt32) -> [[String]])? = nil, _ operation: @escaping TargetOperation) -> [TargetOutcome] {
-        Fleet(hosts: hosts, parallel: parallel).onEach(probing: probes, prefetching: prefetching) { reached in outcome(of: operation, on: reached) }.map { host, result in
+        Fleet(hosts: hosts, parallel: parallel).onEach(throughBroker: throughBroker, probing: probes, prefetching: prefetching) { reached in outcome(of: operation, on: reached) }.map { host, result in
             switch result {
             case .success(let outcome): outcome
             case .failure(let error): TargetOutcome(host: host, report: nil, failure: error, failureNamesHost: true)
