@@ -1131,11 +1131,11 @@ def floor_measure(args, report, hosts):
                                before=lambda: near("start", "stop-u")),
              Contender(f"ssh {a} systemctl --user stop NAME", hosts.ssh(a, "systemctl", "--user", "stop", "stop-s"), links=(a,),
                        before=lambda: near_ssh("systemd-run", "--user", "--quiet", "--unit", "stop-s", "--", "sleep", "900"))),
-            ("start", Contender(f"unitify start --host {a} NAME", [U, "start", "--host", a, "start-u"], unitify=True, links=(a,),
+            ("start --check 0", Contender(f"unitify start --host {a} --check 0 NAME", [U, "start", "--host", a, "--check", "0", "start-u"], unitify=True, links=(a,),
                                 before=lambda: near("stop", "start-u")),
              Contender(f"ssh {a} systemd-run --user --unit NAME -- sleep 900", hosts.ssh(a, "systemd-run", "--user", "--unit", "start-s", "--", "sleep", "900"),
                        links=(a,), before=lambda: near_ssh("systemctl", "--user", "stop", "start-s"))),
-            ("restart", Contender(f"unitify restart --host {a} NAME", [U, "restart", "--host", a, "restart-u"], unitify=True, links=(a,)),
+            ("restart --check 0", Contender(f"unitify restart --host {a} --check 0 NAME", [U, "restart", "--host", a, "--check", "0", "restart-u"], unitify=True, links=(a,)),
              Contender(f"ssh {a} systemctl --user restart NAME", hosts.ssh(a, "systemctl", "--user", "restart", "restart-s"), links=(a,))),
         ]
 
