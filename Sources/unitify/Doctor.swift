@@ -26,7 +26,7 @@ struct Doctor: ParsableCommand {
     func run() throws {
         let hosts = try remote.remoteHosts()
         let (json, colour) = (json, Output.standard.usesColour)
-        try HostOptions.act(scope: .user, hosts: hosts, parallel: remote.parallel, labelled: !json) { target, report in
+        try HostOptions.act(scope: .user, hosts: hosts, parallel: remote.parallel, labelled: !json, throughBroker: true) { target, report in
             let diagnosis = Diagnosis.run(on: target)
             if json {
                 report.lines = [JSON.encode(HostDiagnosis(host: target.remoteHost?.description, diagnosis: diagnosis))]

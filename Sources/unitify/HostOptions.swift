@@ -57,11 +57,13 @@ extension HostOptions {
     /// `records`: the names whose job records the operation reads, printed there with the
     /// prelude (`HostFacts`) rather than read over a channel of their own.
     /// `prefetching`: commands each host starts as soon as it answers (`Fleet.onEach(prefetching:)`).
+    /// `throughBroker`: the hosts' user bus rather than their managers' own sockets (`doctor`,
+    /// which says which it reached).
     static func act(scope: ManagerScope, hosts: [RemoteHost], parallel: Int, labelled: Bool = true, records names: [String] = [],
-                    prefetching: (@Sendable (UInt32) -> [[String]])? = nil,
+                    prefetching: (@Sendable (UInt32) -> [[String]])? = nil, throughBroker: Bool? = nil,
                     finally: ([TargetOutcome]) -> Void = { _ in }, _ operation: @escaping TargetOperation) throws {
         let probes = names.compactMap { try? UnitName.normalize($0) }.filter { $0.hasSuffix(".service") }.map(HostFacts.Probe.record)
-        let outcomes = Targets.run(ThisMachine(scope), or: hosts, parallel: parallel, probing: probes.isEmpty || hosts.isEmpty ? nil : probes,
+        let outcomes = Targets.run(ThisMachine(scope), or: hosts, parallel: parallel, throughBroker: throughBroker, probing: probes.isEmpty || hosts.isEmpty ? nil : probes,
                                    prefetching: prefetching, operation)
         try report(outcomes, labelled: labelled, finally: finally)
     }

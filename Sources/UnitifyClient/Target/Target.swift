@@ -95,11 +95,13 @@ public enum Targets {
     /// `probing`: the paths the operation will look at on each host, asked there with the prelude
     /// (`HostFacts`, for `run`).
     /// `prefetching`: commands each host runs as soon as it answers (`Fleet.onEach(prefetching:)`).
-    public static func run(_ here: ThisMachine, or hosts: [RemoteHost], parallel: Int = Fleet.defaultParallel,
+    /// `throughBroker`: how the hosts' managers are reached (`RemotePrelude.script`); by default
+    /// as `here`'s is.
+    public static func run(_ here: ThisMachine, or hosts: [RemoteHost], parallel: Int = Fleet.defaultParallel, throughBroker: Bool? = nil,
                            probing probes: [HostFacts.Probe]? = nil, prefetching: (@Sendable (UInt32) -> [[String]])? = nil,
                            _ operation: @escaping TargetOperation) -> [TargetOutcome] {
         guard !hosts.isEmpty else { return [outcome(of: operation, on: here)] }
-        return run(onHosts: hosts, parallel: parallel, throughBroker: here.throughBroker, probing: probes, prefetching: prefetching, operation)
+        return run(onHosts: hosts, parallel: parallel, throughBroker: throughBroker ?? here.throughBroker, probing: probes, prefetching: prefetching, operation)
     }
 
     /// `operation` on every host, `parallel` at once, each reached over ssh; the outcomes in the
