@@ -110,8 +110,10 @@ public final class Manager {
     }
 
     /// `StopUnit(s name, s mode)`; returns the job path.
-    public func stopUnit(_ name: String, mode: String = "replace") throws(SystemdError) -> String {
-        try managerCall("StopUnit", .string(name), .string(mode)).read()?.string ?? ""
+    /// `subscribing`: subscribed first when this connection has not, in the same round trip.
+    public func stopUnit(_ name: String, mode: String = "replace", subscribing: Bool = false) throws(SystemdError) -> String {
+        let arguments: [BusValue] = [.string(name), .string(mode)]
+        return try (subscribing ? managerCallSubscribed("StopUnit", arguments) : managerCall("StopUnit", arguments)).read()?.string ?? ""
     }
 
     /// `StartUnit(s name, s mode)`; returns the job path.

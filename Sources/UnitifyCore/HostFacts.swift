@@ -19,6 +19,9 @@ public enum HostFacts {
         case onPath(String)
         /// The record of a transient job (`$rt/unitify/jobs/UNIT`), its text when there is one.
         case record(String)
+        /// The records of the transient jobs the manager has no unit of now (no file in
+        /// `$rt/systemd/transient`): the stopped ones, whose record is all a table has of them.
+        case unloadedRecords
     }
 
     /// The first byte of each line the facts add before the prelude's answer: no environment
@@ -43,6 +46,8 @@ public enum HostFacts {
             case .home(let path): lines.append(path.isEmpty ? #"k "$HOME""# : #"k "$HOME"/"# + ShellWords.quote(path))
             case .onPath(let program):
                 lines.append(#"(set -f; IFS=:; for d in $PATH; do case $d in /*) k "${d%/}"/"# + ShellWords.quote(program) + ";; esac; done)")
+            case .unloadedRecords:
+                lines.append(#"for f in "$rt"/unitify/jobs/*.service; do n=${f##*/}; [ -f "$f" ] && [ -r "$f" ] && [ ! -e "$rt/systemd/transient/$n" ] || continue; printf '%s#%s\n' "$u" "$n"; awk -v u="$u" '{ print u "|" $0 }' "$f"; done"#)
             case .record(let unit):
                 // Its name, then each line after `|`; the prelude's `rt` is the runtime directory.
                 let file = "\"$rt/unitify/jobs/\"" + ShellWords.quote(unit)
@@ -116,7 +121,7 @@ extension JobRequest {
                 var joined = ""
                 for part in parts { joined += joined.isEmpty ? part : "/" + part }
                 return .home(joined)
-            case .onPath, .record: return nil
+            case .onPath, .record, .unloadedRecords: return nil
             }
         }
         func parent(_ probe: HostFacts.Probe) -> HostFacts.Probe? {
@@ -127,7 +132,7 @@ extension JobRequest {
             case .home(let path):
                 guard !path.isEmpty else { return nil }
                 return .home(String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]))
-            case .onPath, .record: return nil
+            case .onPath, .record, .unloadedRecords: return nil
             }
         }
         guard line == nil else { return [.home("")] }

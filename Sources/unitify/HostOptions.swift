@@ -59,10 +59,12 @@ extension HostOptions {
     /// `prefetching`: commands each host starts as soon as it answers (`Fleet.onEach(prefetching:)`).
     /// `throughBroker`: the hosts' user bus rather than their managers' own sockets (`doctor`,
     /// which says which it reached).
+    /// `unloadedRecords`: those of every stopped transient job (`HostFacts.Probe.unloadedRecords`).
     static func act(scope: ManagerScope, hosts: [RemoteHost], parallel: Int, labelled: Bool = true, records names: [String] = [],
-                    prefetching: (@Sendable (UInt32) -> [[String]])? = nil, throughBroker: Bool? = nil,
+                    unloadedRecords: Bool = false, prefetching: (@Sendable (UInt32) -> [[String]])? = nil, throughBroker: Bool? = nil,
                     finally: ([TargetOutcome]) -> Void = { _ in }, _ operation: @escaping TargetOperation) throws {
         let probes = names.compactMap { try? UnitName.normalize($0) }.filter { $0.hasSuffix(".service") }.map(HostFacts.Probe.record)
+            + (unloadedRecords ? [.unloadedRecords] : [])
         let outcomes = Targets.run(ThisMachine(scope), or: hosts, parallel: parallel, throughBroker: throughBroker, probing: probes.isEmpty || hosts.isEmpty ? nil : probes,
                                    prefetching: prefetching, operation)
         try report(outcomes, labelled: labelled, finally: finally)

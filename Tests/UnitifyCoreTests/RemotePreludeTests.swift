@@ -126,6 +126,14 @@ import Testing
         let facts = try #require(HostFacts.parse(before))
         #expect(facts.records == ["web.service": "version=1\nname=web.service\n\n|odd|\n", "tail.service": "version=1\nlast\n"])
         #expect(facts.environment == nil && facts.kinds.isEmpty)
+        // The table's: the records of jobs with no transient unit file (stopped, unloaded) only.
+        let table = try runPrelude(sockets: ["bus"], keep: [
+            "rt/unitify/jobs/stopped.service": "version=1\n",
+            "rt/unitify/jobs/running.service": "version=1\n",
+            "rt/systemd/transient/running.service": "[Service]\n",
+        ], facts: HostFacts.script([.unloadedRecords]))
+        let unloaded = try #require(HostFacts.parse(table.lines.prefix { !$0.hasPrefix(RemotePrelude.marker) }.map { Substring($0) }))
+        #expect(unloaded.records == ["stopped.service": "version=1\n"], "\(table.lines)")
     }
 
     /// What `run` will look at, named before the host's environment is known.

@@ -107,7 +107,6 @@ extension Jobs {
         guard !before.isNotFound else {
             throw UnitifyError.notFound("no unit named \(UnitName.shortName(unit)): 'unitify status' lists yours")
         }
-        try manager.subscribe()
         var units = [unit]
         if unit.hasSuffix(".service") {
             units = (known != nil ? before.triggeredBy
@@ -116,7 +115,8 @@ extension Jobs {
         for name in units {
             // A timer's service that has not run yet may be unloaded by now (or between the two
             // stops): nothing to stop.
-            switch Result(catching: { () throws(SystemdError) in try manager.stopUnit(name) }) {
+            // Subscribed in the first stop's own round trip (`Manager.subscribing`).
+            switch Result(catching: { () throws(SystemdError) in try manager.stopUnit(name, subscribing: true) }) {
             case .success(let job): _ = try manager.waitForJob(job)
             case .failure(let error) where error.busErrorName == "org.freedesktop.systemd1.NoSuchUnit": continue
             case .failure(let error): throw error

@@ -96,12 +96,15 @@ public enum Targets {
     /// (`HostFacts`, for `run`).
     /// `prefetching`: commands each host runs as soon as it answers (`Fleet.onEach(prefetching:)`).
     /// `throughBroker`: how the hosts' managers are reached (`RemotePrelude.script`); by default
-    /// as `here`'s is.
+    /// through their user bus. (Their managers' private sockets saved no round trip, since
+    /// `Hello` goes out with the first pipelined calls, and cost far more CPU there with many
+    /// clients at once: the manager sends every signal to every peer of that socket. Measured,
+    /// BENCHMARKS.md, 2026-12-07.)
     public static func run(_ here: ThisMachine, or hosts: [RemoteHost], parallel: Int = Fleet.defaultParallel, throughBroker: Bool? = nil,
                            probing probes: [HostFacts.Probe]? = nil, prefetching: (@Sendable (UInt32) -> [[String]])? = nil,
                            _ operation: @escaping TargetOperation) -> [TargetOutcome] {
         guard !hosts.isEmpty else { return [outcome(of: operation, on: here)] }
-        return run(onHosts: hosts, parallel: parallel, throughBroker: throughBroker ?? here.throughBroker, probing: probes, prefetching: prefetching, operation)
+        return run(onHosts: hosts, parallel: parallel, throughBroker: throughBroker ?? true, probing: probes, prefetching: prefetching, operation)
     }
 
     /// `operation` on every host, `parallel` at once, each reached over ssh; the outcomes in the
