@@ -20,11 +20,10 @@ public enum RemotePrelude {
 
     /// The script, for `ssh HOST -- sh -c SCRIPT`; `facts`: a script whose lines go before the
     /// answer's (`HostFacts`), run once the manager and the bridge are found.
-    /// `throughBroker`: the user bus first, for a job that stays loaded until unitify ends
-    /// (`AddRef`, tracked by the broker's name for the client), as `run` connects here; else the
-    /// manager's private socket first, as every other command connects here: no `Hello`, no
-    /// `AddMatch` and `Subscribe` (the manager sends its signals to every peer unasked), so
-    /// fewer round trips over ssh.
+    /// `throughBroker`: the user bus first (what every command uses: `AddRef` needs the broker,
+    /// and `Hello` costs no round trip of its own, going out with the first pipelined calls);
+    /// else the manager's private socket first. Measured (BENCHMARKS.md, 2026-12-07), the private
+    /// socket saved no round trip over ssh and cost the manager far more with many clients.
     public static func script(bridge: String = "systemd-stdio-bridge", facts: String? = nil, throughBroker: Bool = true) -> String {
         let first = throughBroker ? #"[ -S "$rt/bus" ]; then bus=$rt/bus client=yes"# : #"[ -S "$rt/systemd/private" ]; then bus=$rt/systemd/private client=no"#
         let second = throughBroker ? #"[ -S "$rt/systemd/private" ]; then bus=$rt/systemd/private client=no"# : #"[ -S "$rt/bus" ]; then bus=$rt/bus client=yes"#

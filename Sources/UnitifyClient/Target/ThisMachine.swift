@@ -4,8 +4,7 @@ import UnitifyCore
 public final class ThisMachine: Target {
     public let scope: ManagerScope
     public let storage: JobStorage
-    /// Also how every host is reached instead, when there are hosts (`RemotePrelude.script`).
-    let throughBroker: Bool
+    private let throughBroker: Bool
     /// The connection once made, or why it could not be, kept apart: a `Once<Result<Jobs, _>>`
     /// costs `run` its generic metadata at start-up (BENCHMARKS.md).
     private var connected: Jobs?
