@@ -26,6 +26,10 @@ public enum JobChange {
         probe.carryPath = false
         probe.unbuffered = false
         probe.name = spec.name
+        // A new cap on the job's own files.
+        if request.logMax != nil || request.logKeep != nil, request.logFile == nil, request.stdout == nil, request.stderr == nil {
+            (probe.stdout, probe.stderr) = (spec.standardOutput.path, spec.standardError.path)
+        }
         let (given, _) = try probe.makeSpec(host: host)
 
         var changed = spec
@@ -47,7 +51,11 @@ public enum JobChange {
         if request.logFile != nil || request.stderr != nil { changed.standardError = given.standardError }
         if request.onExit != nil { changed.hooks.onExit = given.hooks.onExit }
         if request.onFailure != nil { changed.hooks.onFailure = given.hooks.onFailure }
-        if request.tty { changed.terminalHolder = given.terminalHolder }
+        if request.tty { changed.tty = true }
+        if request.logMax != nil || request.logKeep != nil || request.logFile != nil || request.stdout != nil || request.stderr != nil {
+            changed.logCap = given.logCap
+        }
+        if changed.tty || changed.logCap != nil { changed.helper = given.helper ?? spec.helper } else { changed.helper = nil }
         return changed
     }
 

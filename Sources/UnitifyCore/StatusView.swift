@@ -66,7 +66,7 @@ public enum StatusView {
         if let command = status.hooks.onFailure { facts.append(("On failure", command)) }
         let output = status.standardOutput == status.standardError
             ? status.standardOutput : "stdout \(status.standardOutput), stderr \(status.standardError)"
-        facts.append(("Output", output))
+        facts.append(("Output", output + (status.logCap.map { " (rotated at \($0.words))" } ?? "")))
         if !status.environmentKeys.isEmpty { facts.append(("Environment", status.environmentKeys.joined(separator: " "))) }
         facts.append(("Kind", status.kind.rawValue))
         if status.isHeldStopped {

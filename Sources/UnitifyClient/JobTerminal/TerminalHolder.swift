@@ -26,18 +26,15 @@ public enum TerminalHolder {
             fail("unitify: \(error.message)", status: 1)
         }
 
-        let middle = fork()
-        if middle < 0 { fail("unitify: cannot fork the terminal's holder: \(String(cString: strerror(errno)))", status: 1) }
-        if middle == 0 {
-            setsid()
-            let holder = fork()
-            if holder != 0 { _exit(holder < 0 ? 1 : 0) }
-            close(terminal.follower)
-            var session = HolderSession(terminal: terminal.leader, listener: listener, socketPath: socketPath)
-            session.run()
+        do {
+            try leaveBehind("the terminal's holder") {
+                close(terminal.follower)
+                var session = HolderSession(terminal: terminal.leader, listener: listener, socketPath: socketPath)
+                session.run()
+            }
+        } catch {
+            fail("unitify: \(error.message)", status: 1)
         }
-        var status: Int32 = 0
-        while waitpid(middle, &status, 0) < 0 && errno == EINTR {}
         close(terminal.leader)
         close(listener)
 
@@ -49,11 +46,7 @@ public enum TerminalHolder {
         if terminal.follower > 2 { close(terminal.follower) }
         // Programs draw for the terminal $TERM names; the user manager has none to give.
         if getenv("TERM") == nil { setenv("TERM", "xterm-256color", 1) }
-        let words = argv.map { strdup($0) } + [nil]
-        execv(program, words)
-        let reason = String(cString: strerror(errno))
-        writeAll(STDERR_FILENO, Array("unitify: cannot run \(program): \(reason)\r\n".utf8))
-        _exit(errno == ENOENT ? 127 : 126)
+        becomeProgram(program, argv)
     }
 
     static func fail(_ message: String, status: Int32) -> Never {
@@ -127,11 +120,9 @@ struct HolderSession {
     }
 
     mutating func run() -> Never {
-        // The job's signals reach every process of its cgroup (`kill` without --main): they are
-        // the program's. The holder ends when the terminal does, after the last output is read.
-        for signal in [SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGPIPE, SIGALRM, SIGTSTP, SIGTTIN, SIGTTOU, SIGWINCH] {
-            Glibc.signal(signal, SIG_IGN)
-        }
+        // The job's signals are the program's: the holder ends when the terminal does, after the
+        // last output is read.
+        ignoreJobSignals()
         _ = fcntl(terminal, F_SETFL, fcntl(terminal, F_GETFL) | O_NONBLOCK)
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {

@@ -19,21 +19,16 @@ extension Jobs {
         guard p["Transient"]?.bool == true || allowPersistent else {
             throw UnitifyError.failed("\(short) is already persistent (\(p["FragmentPath"]?.string ?? "")): nothing to install")
         }
-        guard var exec = p["ExecStart"].flatMap(ExecCommand.init) else {
+        guard let exec = p["ExecStart"].flatMap(ExecCommand.init).map({ UnitCommand(path: $0.path, argv: $0.argv) }) else {
             throw UnitifyError.failed("\(short) has no command to install")
         }
-        var terminalHolder: String?
-        if let program = HeldTerminal.program(in: exec.argv) {
-            terminalHolder = exec.path
-            (exec.path, exec.argv) = (program.executable, program.argv)
-        }
         var spec = UnitSpec(
-            name: unit, argv: exec.argv, executable: exec.path,
+            name: unit, argv: exec.argv, executable: exec.executable,
             workingDirectory: p["WorkingDirectory"]?.string ?? "/",
             environment: p["Environment"]?.stringArray ?? [],
             restart: RestartPolicy(rawValue: p["Restart"]?.string ?? "no") ?? .no,
             description: p["Description"]?.string)
-        spec.terminalHolder = terminalHolder
+        (spec.helper, spec.tty, spec.logCap) = (exec.helper, exec.tty, exec.logCap)
         if spec.restart != .no { spec.restartDelay = p["RestartUSec"]?.uint64.map { TimeSpan(microseconds: $0) } }
         let burst = UInt32(p["StartLimitBurst"]?.uint64 ?? 5)
         let interval = p["StartLimitIntervalUSec"]?.uint64 ?? 10_000_000

@@ -39,7 +39,7 @@ extension Target {
         let jobs = try self.jobs
         report.notes += try ignoredLimitWarnings(spec)
         let texts = order.persistent ? try UnitFile.texts(spec, commandLine: order.commandLine, template: order.template) : []
-        if order.persistent, let warning = spec.terminalHolder.flatMap(HeldTerminal.lastingWarning) { report.notes.append(warning) }
+        if order.persistent, let warning = spec.helper.flatMap(HeldTerminal.lastingWarning) { report.notes.append(warning) }
         try jobs.requireFeatures(for: spec, keepLoaded: !order.persistent)  // before linger is turned on
         try ensureLinger(order.linger, for: spec.name, quiet: quiet, into: &report)
         let status = order.persistent ? try jobs.startPersistent(spec, texts: texts, replace: order.replace)

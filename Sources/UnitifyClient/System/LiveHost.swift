@@ -49,7 +49,7 @@ public struct LiveHost: Host {
     public var currentDirectory: String? { Environment.currentDirectory() }
 
     /// This very unitify, by the path the kernel ran it from.
-    public func terminalHolder() throws(UnitifyError) -> String {
+    public func unitifyExecutable() throws(UnitifyError) -> String {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
         guard count > 0 else { throw UnitifyError.failed("cannot find unitify's own path (/proc/self/exe) to hold the terminal: \(Errno(rawValue: errno))") }
