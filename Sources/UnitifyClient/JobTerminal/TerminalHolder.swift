@@ -99,6 +99,8 @@ struct HolderSession {
     var clients: [Client] = []
     /// Keys on their way to the program, which may not be reading yet.
     var toProgram: [UInt8] = []
+    var outputSinceTrim = 0
+    static let trimAfter = 1 << 20
 
     /// Output queued for one client beyond which the terminal is not read (the program waits),
     /// and how long a client may stay that far behind before it is let go.
@@ -136,9 +138,16 @@ struct HolderSession {
                 descriptors.append(pollfd(fd: client.socket, events: Int16(POLLIN) | Int16(client.pending.isEmpty ? 0 : POLLOUT), revents: 0))
             }
             var timeout: Int32 = -1
+            // After a burst of output, a second of quiet gives its memory back (`trimMemory`).
+            if outputSinceTrim > Self.trimAfter { timeout = 1_000 }
             if let deadline = log.deadline { timeout = Int32(min(deadline > now ? (deadline - now) / 1_000 + 1 : 0, 60_000)) }
             if backlogged { timeout = timeout < 0 ? 1_000 : min(timeout, 1_000) }
-            if poll(&descriptors, nfds_t(descriptors.count), timeout) < 0 && errno != EINTR { break }
+            let ready = poll(&descriptors, nfds_t(descriptors.count), timeout)
+            if ready < 0 && errno != EINTR { break }
+            if ready == 0, outputSinceTrim > Self.trimAfter {
+                trimMemory()
+                outputSinceTrim = 0
+            }
 
             let terminalEvents = descriptors[0].revents
             if terminalEvents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
@@ -155,9 +164,9 @@ struct HolderSession {
                 serve(clientAt: index - 2, events: descriptor.revents)
             }
             letGoOfStuckClients(now: monotonicNow())
-            if let line = log.tick(now: monotonicNow()) { journal(line) }
+            if let line = log.tick(now: monotonicNow()) { journal([line]) }
         }
-        if let line = log.finish() { journal(line) }
+        if let line = log.finish() { journal([line]) }
         for client in clients {
             _ = fcntl(client.socket, F_SETFL, fcntl(client.socket, F_GETFL) & ~O_NONBLOCK)
             writeAll(client.socket, client.pending)
@@ -168,16 +177,24 @@ struct HolderSession {
     }
 
     mutating func output(_ bytes: ArraySlice<UInt8>) {
+        outputSinceTrim += bytes.count
         recent.append(bytes)
-        for line in log.feed(bytes, now: monotonicNow()) { journal(line) }
+        journal(log.feed(bytes, now: monotonicNow()))
         for index in clients.indices where clients[index].mode == .interactive || clients[index].mode == .watching {
             clients[index].pending.append(contentsOf: bytes)
         }
     }
 
-    /// A line to the job's standard output: the journal, or its `--log-file`.
-    func journal(_ line: String) {
-        writeAll(STDOUT_FILENO, Array((line + "\n").utf8))
+    /// Lines to the job's standard output, the journal or its `--log-file`: in one write, as a
+    /// program's own output would come (a write a line would cost a system call each).
+    func journal(_ lines: [String]) {
+        guard !lines.isEmpty else { return }
+        var text = ""
+        for line in lines {
+            text += line
+            text += "\n"
+        }
+        writeAll(STDOUT_FILENO, text.utf8)
     }
 
     mutating func writeToProgram() {
@@ -203,7 +220,8 @@ struct HolderSession {
         if events & Int16(POLLOUT) != 0 {
             let written = clients[index].pending.withUnsafeBytes { write(clients[index].socket, $0.baseAddress, $0.count) }
             if written > 0 {
-                clients[index].pending.removeFirst(written)
+                // Emptied, a queue lets its memory go: after a burst the holder is small again.
+                if written == clients[index].pending.count { clients[index].pending = [] } else { clients[index].pending.removeFirst(written) }
                 clients[index].behindSince = nil
             }
         }
@@ -238,6 +256,15 @@ struct HolderSession {
             guard clients[index].mode == .interactive else { return }
             resize(rows: rows, columns: columns)
         }
+    }
+
+    /// glibc's `malloc_trim(0)`: the heap a burst grew is returned to the system, so that the
+    /// holder of an idle terminal stays as small as tmux's server. Looked up at run time: Swift's
+    /// Glibc module leaves <malloc.h> out.
+    func trimMemory() {
+        typealias Trim = @convention(c) (Int) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return }
+        _ = unsafeBitCast(symbol, to: Trim.self)(0)
     }
 
     func resize(rows: UInt16, columns: UInt16) {
