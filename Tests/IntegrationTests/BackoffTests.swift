@@ -119,6 +119,11 @@ struct BackoffTests {
         write("web: --restart on-failure --restart-sec 1s..5s -- sleep 1000\n")
         let up = unitify(["up"], in: directory)
         #expect(up.status == 0, "\(up.stderr)")
+        if let note = try note("\(app)-web", "1s", "5s") {
+            #expect(up.stderr.contains(note.replacing("unitify: note: ", with: "unitify: note: \(app): ")), "\(up.stderr)")
+        } else {
+            #expect(!up.stderr.contains("note:"), "\(up.stderr)")
+        }
         let file = readFile("\(configDirectory)/\(app)-web.service")
         #expect(file.contains("\nRestartSec=1s\nRestartSteps=3\nRestartMaxDelaySec=5s\n"), "\(file)")
         #expect(file.contains("\"unitify-backoff\" \"10\" \"\(app)-web.service\"\n"), "\(file)")
