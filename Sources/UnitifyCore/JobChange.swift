@@ -10,7 +10,7 @@ public enum JobChange {
     ///   `run` would; `--restart-sec`, `--max-restarts`/`--within` alone change only themselves
     ///   (but `--restart-sec MIN..MAX` without `--max-restarts` lifts the start limit, as in `run`).
     /// - `--log-file`, `--stdout`, `--stderr`, `-C`, `--memory-max`, `--cpu-quota`, `--nice`,
-    ///   `--on-exit`, `--on-failure` replace.
+    ///   `--on-exit`, `--on-failure` replace; `--tty` gives the job a terminal.
     public static func apply(_ request: JobRequest, to spec: UnitSpec, host: some Host) throws -> UnitSpec {
         let refused: [(Bool, String)] = [
             (!request.command.isEmpty, "a command"), (request.line != nil, "--line"), (request.shell != nil, "--shell"),
@@ -29,6 +29,10 @@ public enum JobChange {
         probe.name = spec.name
         // A backing-off --restart-sec needs a policy: the one given, else the job's own.
         probe.restart = request.restart ?? spec.restart
+        // A new cap on the job's own files.
+        if request.logMax != nil || request.logKeep != nil, request.logFile == nil, request.stdout == nil, request.stderr == nil {
+            (probe.stdout, probe.stderr) = (spec.standardOutput.path, spec.standardError.path)
+        }
         let (given, _) = try probe.makeSpec(host: host)
 
         var changed = spec
@@ -56,6 +60,11 @@ public enum JobChange {
         if request.logFile != nil || request.stderr != nil { changed.standardError = given.standardError }
         if request.onExit != nil { changed.hooks.onExit = given.hooks.onExit }
         if request.onFailure != nil { changed.hooks.onFailure = given.hooks.onFailure }
+        if request.tty { changed.tty = true }
+        if request.logMax != nil || request.logKeep != nil || request.logFile != nil || request.stdout != nil || request.stderr != nil {
+            changed.logCap = given.logCap
+        }
+        if changed.tty || changed.logCap != nil { changed.helper = given.helper ?? spec.helper } else { changed.helper = nil }
         return changed
     }
 

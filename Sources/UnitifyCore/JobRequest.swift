@@ -10,11 +10,19 @@ public protocol Host {
     /// The home directory of a user of this machine, for a line's `~USER`; nil when there is no
     /// such user.
     func homeDirectory(ofUser user: String) -> String?
+    /// The unitify of that machine, which systemd runs before the program to hold a `--tty` job's
+    /// terminal or to write its capped log files: a path that lasts, since it runs at every start.
+    func unitifyExecutable() throws(UnitifyError) -> String
 }
 
 extension Host {
     /// A host that knows no other user: `~USER` in a line names no user.
     public func homeDirectory(ofUser user: String) -> String? { nil }
+
+    /// A host with no unitify of its own.
+    public func unitifyExecutable() throws(UnitifyError) -> String {
+        throw UnitifyError.usage("--tty and log caps need unitify installed where the job runs")
+    }
 
     public func value(_ name: String) -> String? {
         let prefix = name + "="
@@ -54,6 +62,11 @@ public struct JobRequest: Sendable, Equatable {
     /// Shell commands for when the job ends (`--on-exit`) or fails (`--on-failure`).
     public var onExit: String?
     public var onFailure: String?
+    /// Run the program on a terminal unitify holds (`--tty`), for `attach` and `send`.
+    public var tty = false
+    /// `--log-max`, `--log-keep`: the cap on each output file, and how many older parts are kept.
+    public var logMax: String?
+    public var logKeep: String?
 
     public init() {}
 
@@ -185,6 +198,22 @@ public struct JobRequest: Sendable, Equatable {
             unit.pidFile = target
         }
         unit.standardInput = input.map { ProgramResolver.absolute($0, relativeTo: directory) }
+        if tty {
+            guard input == nil else {
+                throw UnitifyError.usage("--tty gives the job a terminal to read from: leave out the line's '< \(input!)', or --tty")
+            }
+            unit.tty = true
+        }
+        unit.logCap = try logCap(outputs: [output, error], ownFiles: logFile != nil || stdout != nil || stderr != nil)
+        if unit.tty || unit.logCap != nil {
+            do {
+                unit.helper = try host.unitifyExecutable()
+            } catch where !tty && logMax == nil && logKeep == nil {
+                // The standard cap, where no unitify can write it: the file grows as nohup's would.
+                unit.logCap = nil
+                notes.append("the log file is not capped: that needs unitify installed where the job runs")
+            }
+        }
         if let path = unit.standardInput, host.fileKind(path) == .missing {
             throw UnitifyError.usage("input file \(path) does not exist")
         }
@@ -201,6 +230,28 @@ public struct JobRequest: Sendable, Equatable {
         }
         unit.hooks = ExitHooks(onExit: onExit, onFailure: onFailure)
         return (unit, notes)
+    }
+
+    /// The cap on the job's output files: `--log-max`/`--log-keep` as given, else `LogCap.standard`
+    /// for the files of `--log-file`, `--stdout` and `--stderr` (`ownFiles`); a line's own `>`
+    /// files are capped only when asked. nil: nothing capped.
+    func logCap(outputs: [OutputTarget], ownFiles: Bool) throws(UnitifyError) -> LogCap? {
+        let toFiles = outputs.contains { $0.path != nil }
+        guard toFiles else {
+            if logMax != nil || logKeep != nil {
+                throw UnitifyError.usage("--log-max and --log-keep cap the files of --log-file, --stdout and --stderr: give one of them (the journal has limits of its own, which 'unitify doctor' shows)")
+            }
+            return nil
+        }
+        if let logMax, LogCap.isOff(logMax) {
+            guard logKeep == nil else { throw UnitifyError.usage("--log-keep keeps the older parts of a capped file: leave it out with --log-max \(logMax)") }
+            return nil
+        }
+        guard logMax != nil || logKeep != nil || ownFiles else { return nil }
+        var cap = LogCap.standard
+        if let logMax { cap.maxBytes = try LogCap.parseSize(logMax) }
+        if let logKeep { cap.keep = try LogCap.parseKeep(logKeep) }
+        return cap
     }
 
     /// A file the job's output or its pid goes to: its directory exists, and it is no directory.

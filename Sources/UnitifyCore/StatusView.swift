@@ -57,13 +57,16 @@ public enum StatusView {
         if let note = status.accounting.estimateNote { facts.append(("Accounting", note)) }
         if let exit = status.lastExit { facts.append(("Last exit", exit.words)) }
         if !status.command.isEmpty { facts.append(("Command", ShellWords.join(status.command))) }
+        if status.hasTerminal {
+            facts.append(("Terminal", "yes: 'unitify attach \(ShellWords.quote(UnitName.shortName(status.unit)))' (Ctrl-\\ detaches), 'unitify send'"))
+        }
         if let directory = status.workingDirectory { facts.append(("Directory", directory)) }
         if let policy = status.restartPolicy { facts.append(("Restart", policy.rawValue)) }
         if let command = status.hooks.onExit { facts.append(("On exit", command)) }
         if let command = status.hooks.onFailure { facts.append(("On failure", command)) }
         let output = status.standardOutput == status.standardError
             ? status.standardOutput : "stdout \(status.standardOutput), stderr \(status.standardError)"
-        facts.append(("Output", output))
+        facts.append(("Output", output + (status.logCap.map { " (rotated at \($0.words))" } ?? "")))
         if !status.environmentKeys.isEmpty { facts.append(("Environment", status.environmentKeys.joined(separator: " "))) }
         facts.append(("Kind", status.kind.rawValue))
         if status.isHeldStopped {
@@ -111,6 +114,7 @@ public struct StatusRecord: Encodable, Sendable {
     public var last_exit: Exit?
     public var kind: String
     public var command: [String]
+    public var terminal: Bool
     public var working_directory: String?
     public var restart: String?
     public var stdout: String
@@ -143,6 +147,7 @@ public struct StatusRecord: Encodable, Sendable {
         last_exit = s.lastExit.map { Exit(kind: "\($0.kind)", status: $0.status, text: $0.words) }
         kind = s.kind.rawValue
         command = s.command
+        terminal = s.hasTerminal
         working_directory = s.workingDirectory
         restart = s.restartPolicy?.rawValue
         stdout = s.standardOutput

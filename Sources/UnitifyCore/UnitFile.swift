@@ -180,7 +180,8 @@ public enum UnitFile {
         values["slice"] = UnitSpec.slice
         // As for transient units: lines keep the job's name, and stay findable (systemd #2913).
         values["syslogIdentifier"] = UnitName.shortName(spec.name).replacing("%", with: "%%")
-        values["execStart"] = try execStart(executable: spec.executable, argv: spec.argv)
+        let command = spec.execCommand
+        values["execStart"] = try execStart(executable: command.executable, argv: command.argv)
         values["workingDirectory"] = try pathValue(spec.workingDirectory, setting: "WorkingDirectory")
         values["environment"] = try spec.environment.map { assignment throws(UnitifyError) in try environmentWord(assignment) }
         if spec.remainsAfterExit { values["remainAfterExit"] = true }

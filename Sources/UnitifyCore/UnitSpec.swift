@@ -41,6 +41,13 @@ public struct UnitSpec: Sendable, Equatable {
     public var after: [String] = []
     /// What must hold before the job counts as started (`ExecStartPost=`).
     public var readiness: Readiness?
+    /// The unitify that systemd runs before the program, by this path, when the job has a
+    /// terminal or capped log files (`execCommand`).
+    public var helper: String?
+    /// The program runs on a pseudo-terminal that `helper` holds for it (`--tty`, `HeldTerminal`).
+    public var tty = false
+    /// The output files are rotated at this size by `helper` (`--log-max`, `CappedLog`).
+    public var logCap: LogCap?
 
     public init(
         name: String, argv: [String], executable: String, workingDirectory: String,
@@ -61,6 +68,17 @@ public struct UnitSpec: Sendable, Equatable {
     /// say how it ended; a restarted or timer-driven one must go inactive for systemd to start it
     /// again, and one with an exit hook for systemd to run `OnSuccess=` (which waits for inactive).
     public var remainsAfterExit: Bool { restart == .no && timer == nil && hooks.isEmpty }
+
+    /// What systemd executes: the program, or unitify first, which writes the capped log files
+    /// (`CappedLog.command`), then holds the terminal (`HeldTerminal.command`), then becomes
+    /// the program.
+    public var execCommand: (executable: String, argv: [String]) {
+        guard let helper else { return (executable, argv) }
+        var command = (executable: executable, argv: argv)
+        if tty { command = (helper, HeldTerminal.command(name: UnitName.shortName(name), executable: command.executable, argv: command.argv)) }
+        if let logCap { command = (helper, CappedLog.command(logCap, executable: command.executable, argv: command.argv)) }
+        return command
+    }
 
     /// The timer's name when there is one: `name.timer` beside `name.service`.
     public var timerName: String? {

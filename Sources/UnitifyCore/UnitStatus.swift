@@ -23,6 +23,10 @@ public struct UnitStatus: Sendable, Equatable {
     public var cpuNanoseconds: UInt64?
     public var lastExit: ProcessExit?
     public var command: [String] = []
+    /// It runs on a terminal unitify holds (`--tty`): `attach` and `send` reach it.
+    public var hasTerminal = false
+    /// Its log files are rotated at this size (`--log-max`).
+    public var logCap: LogCap?
     public var workingDirectory: String?
     public var restartPolicy: RestartPolicy?
     public var restartDelay: TimeSpan?

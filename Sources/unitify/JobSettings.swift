@@ -67,6 +67,15 @@ struct JobSettings: ParsableArguments {
     @Option(name: .customLong("on-failure"), help: ArgumentHelp("Run this shell command when the job fails (systemd's OnFailure=).", valueName: "command"))
     var onFailure: String?
 
+    @Option(name: .customLong("log-max"), help: ArgumentHelp("Rotate each output file at this size: 100K, 50M, 1G, or none (default 50M for --log-file, --stdout and --stderr).", valueName: "size"))
+    var logMax: String?
+
+    @Option(name: .customLong("log-keep"), help: ArgumentHelp("Older parts of a rotated file to keep, as FILE.1 … FILE.N (default 5).", valueName: "n"))
+    var logKeep: String?
+
+    @Flag(name: .shortAndLong, help: "Run the program on a terminal that unitify holds: 'unitify attach NAME' to watch and type, 'unitify send NAME TEXT' from scripts.")
+    var tty = false
+
     /// Copies the options given into `request`.
     func fill(_ request: inout JobRequest) {
         request.restart = restart
@@ -89,5 +98,8 @@ struct JobSettings: ParsableArguments {
         request.onActive = onActive
         request.onExit = onExit
         request.onFailure = onFailure
+        request.tty = tty
+        request.logMax = logMax
+        request.logKeep = logKeep
     }
 }

@@ -14,7 +14,7 @@ struct Unitify: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             Run.self, Status.self, JournalCommand.self, Stop.self, Start.self, Restart.self, Kill.self, Wait.self,
-            Remove.self, Top.self, Install.self, Uninstall.self, Cat.self, Generate.self, Up.self, Down.self, Doctor.self,
+            Remove.self, Top.self, Attach.self, Send.self, Install.self, Uninstall.self, Cat.self, Generate.self, Up.self, Down.self, Doctor.self,
         ]
     )
 
@@ -23,6 +23,9 @@ struct Unitify: ParsableCommand {
     /// parser's as usage errors with a pointer to the help.
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
+        // What systemd runs before a job's program: not commands for people, and parsed by hand.
+        if arguments.first == HeldTerminal.verb { TerminalHolder.main(Array(arguments.dropFirst())) }
+        if arguments.first == CappedLog.verb { LogWriter.main(Array(arguments.dropFirst())) }
         do {
             var command = try parseAsRoot(arguments)
             try command.run()

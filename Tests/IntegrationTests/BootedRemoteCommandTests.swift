@@ -15,7 +15,25 @@ extension BootedRemoteTests {
             try Self.persistentInstallRemove(alice)
             try Self.topDoctorAndAnApp(alice)
             try Self.sameAnswerThereAndFromHere(alice)
+            try Self.aTerminalThere(alice)
         }
+    }
+
+    /// `run --tty --host`: the job's terminal is held by the host's own unitify; `send --host`
+    /// types into it and `attach --host` joins it, through ssh.
+    static func aTerminalThere(_ alice: RemoteAlice) throws {
+        let console = #"echo console-ready; while IFS= read -r line; do echo "console: $line"; done"#
+        let started = alice.remote("run", ["--tty", "--name", "console", "--", "sh", "-c", console])
+        #expect(started.status == 0, "\(started.stderr)")
+        #expect(alice.property("console.service", "ExecStart").contains("path=/usr/local/bin/unitify"), "the host's unitify holds it")
+        let sent = alice.remote("send", ["console", "typed from afar"])
+        #expect(sent.status == 0, "\(sent.stderr)")
+        #expect(eventually { alice.there(["journal", "console", "-o", "cat"]).stdout.contains("console: typed from afar") })
+        let watched = runClean(["sh", "-c", "XDG_RUNTIME_DIR=\(alice.client.runtime) UNITIFY_SSH_CONFIG=\(alice.client.config) timeout 5 \(unitifyBinary) attach --host \(alice.host) --read-only console; true"])
+        #expect(watched.stdout.contains("console-ready") && watched.stdout.contains("console: typed from afar"), "\(watched.stdout)\(watched.stderr)")
+        #expect(alice.remote("remove", ["console"]).status == 0)
+        let missing = alice.remote("send", ["console", "x"])
+        #expect(missing.status != 0 && missing.stderr.contains("no job named console"), "\(missing.stderr)")
     }
 
     /// `run` (dry, plain, with --log-file), `kill`, `journal`, `status` in its three forms.
@@ -331,10 +349,10 @@ extension BootedRemoteTests {
 
             // doctor: the same checks and verdicts, but for the two that are about the way in: from
             // here the manager is reached through the user bus, and run --wait (the session bus
-            // check) does not work with --host.
+            // check) does not work with --host; the journal's space is measured here only.
             let doctorThere = alice.there(["doctor"]), doctorHere = alice.remote("doctor", [])
             let checks = { (output: String) in
-                output.lines.filter { !$0.hasPrefix(" ") && !$0.contains(" user manager ") && !$0.contains(" session bus ") }.map(String.init)
+                output.lines.filter { !$0.hasPrefix(" ") && !$0.contains(" user manager ") && !$0.contains(" session bus ") && !$0.contains(" journal space ") }.map(String.init)
             }
             #expect(doctorThere.status == doctorHere.status)
             #expect(checks(RemoteAlice.unlabelled(doctorHere.stdout, host)) == checks(doctorThere.stdout),

@@ -8,8 +8,8 @@ struct DoctorTests {
     /// `unitify doctor` on the real user manager, and in the state a newcomer meets after `su`.
     @Suite(.enabled(if: Live.enabled, Live.reason))
     struct OnTheRealManager {
-        static let titles = ["user manager", "systemd version", "journal access", "linger", "logout policy", "resource limits", "session bus"]
-        static let names = ["manager", "systemd", "journal", "linger", "kill_user_processes", "cgroup_controllers", "session_bus"]
+        static let titles = ["user manager", "systemd version", "journal access", "journal space", "linger", "logout policy", "resource limits", "session bus", "job terminals"]
+        static let names = ["manager", "systemd", "journal", "journal_space", "linger", "kill_user_processes", "cgroup_controllers", "session_bus", "terminal"]
 
         /// Runs unitify with `XDG_RUNTIME_DIR` removed from its environment, as after `su`.
         func unitifyWithoutRuntimeDirectory(_ arguments: [String]) -> Completed {

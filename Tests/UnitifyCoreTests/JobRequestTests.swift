@@ -19,6 +19,8 @@ struct FakeHost: Host {
         guard let text = files[path] else { throw UnitifyError.usage("cannot read \(path): No such file or directory") }
         return text
     }
+
+    func unitifyExecutable() throws(UnitifyError) -> String { "/usr/bin/unitify" }
 }
 
 /// `JobRequest.makeSpec`, where every option of `run` is validated, against a fake host.

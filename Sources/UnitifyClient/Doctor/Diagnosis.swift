@@ -41,10 +41,12 @@ public struct Diagnosis: Encodable {
         checks.append(Check.manager(facts.manager, caller: caller))
         checks.append(Check.systemdVersion(facts.systemdVersion))
         checks.append(Check.journal(facts.journal, caller: caller))
+        if let space = facts.journalSpace { checks.append(Check.journalSpace(space)) }
         checks.append(Check.linger(facts.logind, lingerFile: facts.lingerFile, caller: caller))
         checks.append(Check.killUserProcesses(facts.killPolicy, lingering: lingering, caller: caller))
         checks.append(Check.controllers(layout: facts.cgroupLayout, delegated: facts.delegated))
         if let bus = facts.sessionBus { checks.append(Check.sessionBus(bus)) }
+        checks.append(Check.terminalHolder(facts.terminalHolder))
         return Diagnosis(uid: caller.uid, user: caller.user, systemdVersion: facts.systemdVersion, checks: checks)
     }
 }
@@ -68,7 +70,7 @@ extension ThisMachine {
             }
         }
         let logind = Logind.ask(caller: caller)
-        return DoctorFacts(
+        var facts = DoctorFacts(
             caller: caller, manager: access ?? .noSocket(runtimeDirectory: location.runtimeDirectory ?? ""),
             systemdVersion: (try? jobs?.manager.property("Version"))??.string,
             journal: JournalFacts.gather(caller: caller), logind: logind.state,
@@ -76,6 +78,9 @@ extension ThisMachine {
             lingerFile: pathExists("/var/lib/systemd/linger/\(caller.user)"),
             cgroupLayout: CgroupLayout.current, delegated: jobs?.delegatedControllers(),
             sessionBus: SessionBus.probe(location.runtimeDirectory))
+        facts.terminalHolder = try? LiveHost().unitifyExecutable()
+        facts.journalSpace = JournalFacts.space(caller: caller)
+        return facts
     }
 }
 
@@ -107,6 +112,52 @@ enum JournalFacts {
         }
         let readsFiles = (try? Journal(flags: .localOnly))?.hasFiles ?? false
         return JournalAccess(storage: storage, groups: effective, groupsAfterLogin: later, readsFiles: readsFiles)
+    }
+
+    /// journald's limit for where it stores (its `SystemMaxUse=`/`RuntimeMaxUse=`, else 10% of
+    /// the file system, at most 4G), and the sizes of the journal files there.
+    static func space(caller: Caller) -> JournalSpace? {
+        let storage = Self.storage
+        guard storage != .none else { return nil }
+        let (directory, setting) = storage == .persistent ? ("/var/log/journal", "SystemMaxUse") : ("/run/log/journal", "RuntimeMaxUse")
+        var filesystem = statvfs()
+        guard statvfs(directory, &filesystem) == 0 else { return nil }
+        let capacity = UInt64(filesystem.f_blocks) * UInt64(filesystem.f_frsize)
+        let configured = ConfigFiles.read("journald.conf").compactMap { UnitFile.lastValue(of: setting, in: $0.text) }.last
+        var limit = min(capacity / 10, 4 << 30)
+        var source = "10% of its file system, at most 4G: journald's default"
+        if let configured {
+            if configured.hasSuffix("%"), let percent = UInt64(configured.dropLast()), percent <= 100 {
+                (limit, source) = (capacity / 100 * percent, "\(setting)=\(configured)")
+            } else if let bytes = try? LogCap.parseSize(configured) {
+                (limit, source) = (bytes, "\(setting)=\(configured)")
+            }
+        }
+        var used: UInt64 = 0
+        var yours: UInt64 = 0
+        let own = "user-\(caller.uid)"
+        for machine in listDirectory(directory) {
+            for file in listDirectory(directory + "/" + machine) where file.hasSuffix(".journal") || file.hasSuffix(".journal~") {
+                var info = stat()
+                guard stat(directory + "/" + machine + "/" + file, &info) == 0 else { continue }
+                let bytes = UInt64(info.st_blocks) * 512
+                used += bytes
+                if file.hasPrefix(own + ".journal") || file.hasPrefix(own + "@") { yours += bytes }
+            }
+        }
+        let ownFiles = storage == .persistent && caller.uid >= 1000
+        return JournalSpace(limit: limit, source: source, used: used, yours: ownFiles ? yours : nil)
+    }
+
+    static func listDirectory(_ path: String) -> [String] {
+        guard let stream = opendir(path) else { return [] }
+        defer { closedir(stream) }
+        var names: [String] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
     }
 
     static func processGroups() -> Set<gid_t> {

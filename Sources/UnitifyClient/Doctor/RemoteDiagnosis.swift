@@ -31,11 +31,13 @@ extension ReachedHost {
             case .failed(let reason): logind = Logind(state: .unreachable(reason: reason))
             }
         }
-        return DoctorFacts(
+        var doctorFacts = DoctorFacts(
             caller: caller, manager: .reachable(socket: answer.bus ?? "?", state: (try? manager.property("SystemState"))??.string),
             systemdVersion: (try? manager.property("Version"))??.string, journal: facts.journal, logind: logind.state,
             killPolicy: logind.killPolicy, lingerFile: answer.lingers, cgroupLayout: facts.layout, delegated: facts.delegated,
             sessionBus: nil)
+        doctorFacts.terminalHolder = facts.unitify
+        return doctorFacts
     }
 }
 
@@ -44,6 +46,8 @@ struct RemoteFacts {
     var journal: JournalAccess
     var layout: CgroupLayout
     var delegated: Set<String>?
+    /// unitify on the login's PATH there, for `attach --host` and `run --tty --host`.
+    var unitify: String?
 
     /// `KEY=value` lines: the journal-reading groups the login is in, journald's Storage= (the
     /// last one set, drop-ins after the main file), /var/log/journal, whether journalctl opened
@@ -55,6 +59,7 @@ struct RemoteFacts {
         journalctl --no-pager -n 0 2>&1 >/dev/null | grep -q 'No journal files were opened' || echo reads=yes
         if [ -e /sys/fs/cgroup/cgroup.controllers ]; then echo layout=unified; elif [ -d /sys/fs/cgroup/unified ]; then echo layout=hybrid; else echo layout=legacy; fi
         for root in /sys/fs/cgroup/unified /sys/fs/cgroup; do [ -r "$root$1/cgroup.controllers" ] && { echo "controllers=$(cat "$root$1/cgroup.controllers")"; break; }; done
+        echo "unitify=$(command -v unitify)"
         true
         """
 
@@ -71,6 +76,7 @@ struct RemoteFacts {
             journal: JournalAccess(storage: storage, groups: JournalFacts.readerGroups.filter(groups.contains), groupsAfterLogin: [],
                                    readsFiles: values["reads"] == "yes"),
             layout: CgroupLayout(rawValue: values["layout"] ?? "") ?? .legacy,
-            delegated: values["controllers"].map { Set($0.split(separator: " ").map(String.init)) })
+            delegated: values["controllers"].map { Set($0.split(separator: " ").map(String.init)) },
+            unitify: values["unitify"].flatMap { $0.hasPrefix("/") ? $0 : nil })
     }
 }

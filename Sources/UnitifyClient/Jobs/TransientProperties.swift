@@ -6,6 +6,7 @@ extension UnitSpec {
     /// of systemd's transient-unit API (org.freedesktop.systemd1(5)); each maps to the unit-file
     /// setting of the same name in systemd.service(5), systemd.exec(5) or systemd.resource-control(5).
     public var serviceProperties: [(String, BusValue)] {
+        let command = execCommand
         var properties: [(String, BusValue)] = [
             ("Description", .string(description)),
             ("Slice", .string(UnitSpec.slice)),
@@ -14,7 +15,7 @@ extension UnitSpec {
             // a(sasb): path, argv including argv[0], ignore-failure flag. systemd expands $VAR,
             // ${VAR} and $$ in argv when it executes, even for argv set over D-Bus: doubling
             // every $ hands the words to the program exactly as given.
-            ("ExecStart", .array(element: "(sasb)", [.structure([.string(executable), .strings(argv.map(escapeDollars)), .bool(false)])])),
+            ("ExecStart", .array(element: "(sasb)", [.structure([.string(command.executable), .strings(command.argv.map(escapeDollars)), .bool(false)])])),
             ("WorkingDirectory", .string(workingDirectory)),
             ("RemainAfterExit", .bool(remainsAfterExit)),
             ("Restart", .string(restart.rawValue)),

@@ -19,15 +19,16 @@ extension Jobs {
         guard p["Transient"]?.bool == true || allowPersistent else {
             throw UnitifyError.failed("\(short) is already persistent (\(p["FragmentPath"]?.string ?? "")): nothing to install")
         }
-        guard let exec = p["ExecStart"].flatMap(ExecCommand.init) else {
+        guard let exec = p["ExecStart"].flatMap(ExecCommand.init).map({ UnitCommand(path: $0.path, argv: $0.argv) }) else {
             throw UnitifyError.failed("\(short) has no command to install")
         }
         var spec = UnitSpec(
-            name: unit, argv: exec.argv, executable: exec.path,
+            name: unit, argv: exec.argv, executable: exec.executable,
             workingDirectory: p["WorkingDirectory"]?.string ?? "/",
             environment: p["Environment"]?.stringArray ?? [],
             restart: RestartPolicy(rawValue: p["Restart"]?.string ?? "no") ?? .no,
             description: p["Description"]?.string)
+        (spec.helper, spec.tty, spec.logCap) = (exec.helper, exec.tty, exec.logCap)
         if spec.restart != .no { spec.restartDelay = p["RestartUSec"]?.uint64.map { TimeSpan(microseconds: $0) } }
         // Restarts that back off: the manager's own settings from 254 on (0 steps: none).
         if spec.restart != .no, let steps = p["RestartSteps"]?.uint64, steps > 0, let max = p["RestartMaxDelayUSec"]?.uint64, max != .max {

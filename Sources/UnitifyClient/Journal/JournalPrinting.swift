@@ -47,7 +47,7 @@ final class JournalPrinter {
         switch format {
         case .cat:
             if !hostPrefix.isEmpty { output.write(hostPrefix) }
-            _ = try entry.withData("MESSAGE") { output.write($0) }
+            try writeMessage(entry)
             output.endLine()
         case .json:
             try printJSON(entry, time: time)
@@ -64,8 +64,20 @@ final class JournalPrinter {
             if prefixUnit && identifier != name && !name.isEmpty { head += paint(name, unit) + " " }
             if !hostPrefix.isEmpty { output.write(hostPrefix) }
             output.write(head + paint(identifier + pid, identifier == name ? unit : "") + ": ")
-            _ = try entry.withData("MESSAGE") { output.write($0) }
+            try writeMessage(entry)
             output.endLine()
+        }
+    }
+
+    /// The entry's message as a terminal shows it: a progress bar that journald kept as one
+    /// line of every frame (`\r` between them, from a job without a terminal) as its last frame.
+    func writeMessage(_ entry: some JournalEntryFields) throws {
+        _ = try entry.withData("MESSAGE") { bytes in
+            if bytes.contains(UInt8(ascii: "\r")) {
+                output.write(TerminalLog.shown(String(decoding: bytes, as: UTF8.self)))
+            } else {
+                output.write(bytes)
+            }
         }
     }
 

@@ -17,7 +17,7 @@ extension ReachedHost {
             if !own.contains(where: { $0.matches(entry) }), ManagerNoise.isNoise(entry.string("MESSAGE") ?? "") { return true }
             let identifier = entry.string("SYSLOG_IDENTIFIER") ?? entry.string("_COMM") ?? "?"
             let pid = entry.string("_PID").map { "[\($0)]" } ?? ""
-            text.append(UnitLog.timestamp(entry.realtime ?? 0, .short) + " \(identifier)\(pid): " + (entry.string("MESSAGE") ?? ""))
+            text.append(UnitLog.timestamp(entry.realtime ?? 0, .short) + " \(identifier)\(pid): " + TerminalLog.shown(entry.string("MESSAGE") ?? ""))
             return true
         }
         return Array(text.suffix(lines))

@@ -36,6 +36,15 @@ public final class RemoteJobHost: Host {
         return kind
     }
 
+    /// unitify there, as that host's login PATH finds it.
+    public func unitifyExecutable() throws(UnitifyError) -> String {
+        let path = (try? shell.check("look for unitify", "command -v unitify || true"))?.text.trimmingSpaces() ?? ""
+        guard path.hasPrefix("/") else {
+            throw UnitifyError.usage("--tty needs unitify on \(shell.connection.host) to hold the job's terminal, and it is not on the PATH there: install the package there first")
+        }
+        return path
+    }
+
     /// The user's home there, from that host's user database.
     public func homeDirectory(ofUser user: String) -> String? {
         let answer = try? shell.check("look up the user \(user)", #"getent passwd -- "$1" | cut -d: -f6"#, [user])

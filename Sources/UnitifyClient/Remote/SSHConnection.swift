@@ -34,9 +34,10 @@ public struct SSHConnection: Sendable {
         self.configFile = configFile
     }
 
-    /// ssh's arguments for running `remoteCommand` (one string, which the remote login shell runs).
-    public func arguments(remoteCommand: String) -> [String] {
-        var words = ["ssh", "-xT"] + (configFile.map { ["-F", $0] } ?? []) + [
+    /// ssh's arguments for running `remoteCommand` (one string, which the remote login shell runs);
+    /// `terminal`: on a terminal there, joined to this one (`-t`), for `attach`.
+    public func arguments(remoteCommand: String, terminal: Bool = false) -> [String] {
+        var words = ["ssh", terminal ? "-xt" : "-xT"] + (configFile.map { ["-F", $0] } ?? []) + [
                      "-o", "BatchMode=yes",
                      "-o", "ConnectTimeout=\(timeout)",
                      "-o", "ServerAliveInterval=5", "-o", "ServerAliveCountMax=3",

@@ -54,7 +54,11 @@ struct StatusProperty: Sendable {
         // ExecMainCode and ExecMainStatus make one ProcessExit: see `finish`.
         StatusProperty(.service, "ExecMainCode", "i") { _, _ in },
         StatusProperty(.service, "ExecMainStatus", "i") { _, _ in },
-        StatusProperty(.service, "ExecStart", "a(sasbttttuii)") { s, v in s.command = ExecCommand(v)?.argv ?? [] },
+        StatusProperty(.service, "ExecStart", "a(sasbttttuii)") { s, v in
+            guard let exec = ExecCommand(v) else { return }
+            let command = UnitCommand(path: exec.path, argv: exec.argv)
+            (s.command, s.hasTerminal, s.logCap) = (command.argv, command.tty, command.logCap)
+        },
         StatusProperty(.service, "WorkingDirectory", "s") { s, v in s.workingDirectory = v.string.flatMap { $0.isEmpty ? nil : $0 } },
         StatusProperty(.service, "Restart", "s") { s, v in s.restartPolicy = v.string.flatMap(RestartPolicy.init) },
         StatusProperty(.service, "RestartUSec", "t") { s, v in s.restartDelay = v.uint64.map { TimeSpan(microseconds: $0) } },
