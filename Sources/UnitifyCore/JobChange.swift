@@ -7,7 +7,8 @@ public enum JobChange {
     ///
     /// - `-e`/`--env-file` add to the job's environment, replacing a variable of the same name.
     /// - `--restart` sets the policy and, unless given too, systemd's delay and start limit as
-    ///   `run` would; `--restart-sec`, `--max-restarts`/`--within` alone change only themselves.
+    ///   `run` would; `--restart-sec`, `--max-restarts`/`--within` alone change only themselves
+    ///   (but `--restart-sec MIN..MAX` without `--max-restarts` lifts the start limit, as in `run`).
     /// - `--log-file`, `--stdout`, `--stderr`, `-C`, `--memory-max`, `--cpu-quota`, `--nice`,
     ///   `--on-exit`, `--on-failure` replace; `--tty` gives the job a terminal.
     public static func apply(_ request: JobRequest, to spec: UnitSpec, host: some Host) throws -> UnitSpec {
@@ -26,6 +27,8 @@ public enum JobChange {
         probe.carryPath = false
         probe.unbuffered = false
         probe.name = spec.name
+        // A backing-off --restart-sec needs a policy: the one given, else the job's own.
+        probe.restart = request.restart ?? spec.restart
         // A new cap on the job's own files.
         if request.logMax != nil || request.logKeep != nil, request.logFile == nil, request.stdout == nil, request.stderr == nil {
             (probe.stdout, probe.stderr) = (spec.standardOutput.path, spec.standardError.path)
@@ -40,9 +43,15 @@ public enum JobChange {
         if request.restart != nil {
             changed.restart = given.restart
             changed.restartDelay = given.restartDelay
+            changed.restartBackoff = given.restartBackoff
             if request.maxRestarts == nil { changed.startLimit = given.startLimit }
         }
-        if request.restartDelay != nil { changed.restartDelay = given.restartDelay }
+        if request.restartDelay != nil {
+            changed.restartDelay = given.restartDelay
+            changed.restartBackoff = given.restartBackoff
+            // Restarts that back off are never given up, unless --max-restarts says so.
+            if given.restartBackoff != nil, request.maxRestarts == nil { changed.startLimit = given.startLimit }
+        }
         if request.maxRestarts != nil { changed.startLimit = given.startLimit }
         if request.memoryMax != nil { changed.memoryMax = given.memoryMax }
         if request.cpuQuota != nil { changed.cpuQuota = given.cpuQuota }

@@ -155,7 +155,14 @@ public struct JobRequest: Sendable, Equatable {
         }
 
         let policy = restart ?? .no
-        let delay = try restartDelay.map { text throws(UnitifyError) in try TimeSpan(parsing: text) }
+        var delay: TimeSpan?, backoff: RestartBackoff?
+        if let restartDelay {
+            let delays = try Self.restartDelays(restartDelay)
+            (delay, backoff) = (delays.0, delays.1)
+            if backoff != nil, policy == .no {
+                throw UnitifyError.usage("--restart-sec \(restartDelay) is how restarts back off, and this job is never restarted: add --restart on-failure (or always)")
+            }
+        }
         var unit = UnitSpec(
             name: try UnitName.normalize(name ?? UnitName.derive(from: shell.map(Self.roughWords) ?? argv)),
             argv: argv, executable: executable, workingDirectory: directory, environment: environment,
@@ -163,7 +170,8 @@ public struct JobRequest: Sendable, Equatable {
             // systemd's own 100 ms with its 5-starts-in-10 s limit ends a crash loop in half a second.
             restartDelay: delay ?? (policy == .no ? nil : .seconds(1)),
             description: description)
-        unit.startLimit = try startLimit(policy: policy)
+        unit.restartBackoff = backoff
+        unit.startLimit = try startLimit(policy: policy, backsOff: backoff != nil)
         unit.memoryMax = try memoryMax.map { text throws(UnitifyError) in try MemoryLimit(parsing: text) }
         unit.cpuQuota = try cpuQuota.map { text throws(UnitifyError) in try CPUQuota(parsing: text) }
         unit.nice = try nice.map { text throws(UnitifyError) in try parseNice(text) }
@@ -264,11 +272,12 @@ public struct JobRequest: Sendable, Equatable {
         }
     }
 
-    func startLimit(policy: RestartPolicy) throws(UnitifyError) -> StartLimit? {
+    func startLimit(policy: RestartPolicy, backsOff: Bool = false) throws(UnitifyError) -> StartLimit? {
         guard let maxRestarts else {
             if within != nil { throw UnitifyError.usage("--within goes with --max-restarts: e.g. --max-restarts 5 --within 1min") }
-            // Without a limit `always` means always, as with pm2.
-            return policy == .always ? .unlimited : nil
+            // Without a limit `always` means always, as with pm2; and restarts that back off are
+            // never given up: the delay, not a count, is what keeps a crash loop cheap.
+            return policy == .always || backsOff ? .unlimited : nil
         }
         guard let burst = UInt32(maxRestarts), burst > 0 else {
             throw UnitifyError.usage("invalid --max-restarts '\(maxRestarts)': give a whole number of restarts, 1 or more")
@@ -276,6 +285,36 @@ public struct JobRequest: Sendable, Equatable {
         let interval = try within.map { text throws(UnitifyError) in try TimeSpan(parsing: text) } ?? .seconds(10)
         guard interval.microseconds > 0 else { throw UnitifyError.usage("--within must be longer than 0") }
         return .limit(burst: burst, interval: interval)
+    }
+
+    /// `--restart-sec DURATION`, a fixed delay, or `MIN..MAX`: restarts that back off from MIN to
+    /// MAX (`RestartBackoff`).
+    static func restartDelays(_ text: String) throws(UnitifyError) -> (TimeSpan, RestartBackoff?) {
+        let parts = text.split(separator: "..", omittingEmptySubsequences: false).map { String($0).trimmingSpaces() }
+        guard parts.count > 1 else { return (try TimeSpan(parsing: text), nil) }
+        func invalid(_ why: String) -> UnitifyError { UnitifyError.usage("invalid --restart-sec '\(text)': \(why)") }
+        guard parts.count == 2 else { throw invalid("give one duration, or two as MIN..MAX, e.g. --restart-sec 1s..5min") }
+        guard !parts[0].isEmpty, !parts[1].isEmpty else {
+            throw invalid("MIN..MAX needs both durations, e.g. --restart-sec 1s..5min (or one duration for a fixed delay)")
+        }
+        var spans: [TimeSpan] = []
+        for part in parts {
+            guard let span = try? TimeSpan(parsing: part) else {
+                throw invalid("'\(part)' is not a duration: write MIN..MAX with units, e.g. --restart-sec 500ms..30s")
+            }
+            spans.append(span)
+        }
+        let (min, max) = (spans[0], spans[1])
+        guard max != .infinity else { throw invalid("MAX must be a finite duration, e.g. --restart-sec \(parts[0])..1h") }
+        guard min.microseconds > 0 else {
+            throw invalid("MIN must be longer than 0, or systemd never lengthens the delay: e.g. --restart-sec 100ms..\(parts[1])")
+        }
+        guard min < max else {
+            throw invalid(min == max
+                ? "MIN must be shorter than MAX; for a fixed delay give one duration: --restart-sec \(parts[0])"
+                : "MIN \(parts[0]) is longer than MAX \(parts[1]): put the shorter first, --restart-sec \(parts[1])..\(parts[0])")
+        }
+        return (min, RestartBackoff(from: min, to: max))
     }
 
     /// `-e KEY=VALUE`, or `-e KEY` to copy the caller's value.

@@ -8,10 +8,12 @@ struct JobSettings: ParsableArguments {
     @Option(help: "When systemd restarts the job.")
     var restart: RestartPolicy?
 
-    @Option(name: .customLong("restart-sec"), help: ArgumentHelp("Delay before a restart (default 1s with a policy).", valueName: "duration"))
+    @Option(name: .customLong("restart-sec"), help: ArgumentHelp(
+        "Delay before a restart (default 1s with a policy), or MIN..MAX: from MIN, at most doubling on each failure up to MAX, and from MIN again once the job has run for MAX (10s at least); never given up without --max-restarts. Backing off needs systemd 254.",
+        valueName: "duration"))
     var restartSec: String?
 
-    @Option(name: .customLong("max-restarts"), help: ArgumentHelp("Give up after N starts within --within (default: never with --restart always).", valueName: "n"))
+    @Option(name: .customLong("max-restarts"), help: ArgumentHelp("Give up after N starts within --within (default: never with --restart always or a MIN..MAX --restart-sec).", valueName: "n"))
     var maxRestarts: String?
 
     @Option(help: ArgumentHelp("The window for --max-restarts (default 10s).", valueName: "duration"))

@@ -35,7 +35,7 @@ extension Jobs {
         try writeHooks(for: spec)
         let status: UnitStatus
         do {
-            status = try start(spec, replace: replace, keepLoaded: keepLoaded)
+            status = try start(try adapted(spec).spec, replace: replace, keepLoaded: keepLoaded)
         } catch {
             // Nothing half-made: the hooks as the job's earlier record had them, or none.
             let earlier = (try? records.read(spec.name))?.spec ?? UnitSpec(name: spec.name, argv: [], executable: "", workingDirectory: "/")
@@ -238,7 +238,9 @@ extension Jobs {
             let ended = try watch(unit, until: deadline) { $0.hasEnded || $0.isNotFound }
             guard ended.hasEnded || ended.isNotFound else { return nil }
             guard ended.restartsOnThisResult else { return ended }
-            let grace = (ended.restartDelay?.microseconds ?? 100_000) + 1_000_000
+            // Restarts that back off wait longer each time: the manager says how long (254 on).
+            let next = try? manager.unitProperty(unit, interface: "org.freedesktop.systemd1.Service", property: "RestartUSecNext")?.uint64
+            let grace = (next ?? ended.restartDelay?.microseconds ?? 100_000) + 1_000_000
             let limit = min(monotonicMicroseconds() + grace, deadline ?? .max)
             let after = try watch(unit, until: limit) { !$0.hasEnded }
             if after.hasEnded { return after }
