@@ -87,25 +87,27 @@ public enum CappedLog {
         /// The steps for `chunk`: each line goes whole into the current file unless it would take
         /// the file past the cap, then into a new one; a line longer than the cap alone into one.
         /// A line not ended yet is written at once (never held back), and its end follows it.
-        public mutating func steps(for chunk: some RandomAccessCollection<UInt8>) -> [Step] {
+        /// The lines between two rotations are one write. Ranges are offsets into `chunk`.
+        /// Concrete, not generic: the writer passes every byte a job logs through it.
+        public mutating func steps(for chunk: ArraySlice<UInt8>) -> [Step] {
             var steps: [Step] = []
-            var start = 0
-            let count = chunk.count
-            var position = 0
-            for byte in chunk {
-                position += 1
-                guard byte == UInt8(ascii: "\n") || position == count else { continue }
-                let length = UInt64(position - start)
+            var unwritten = chunk.startIndex
+            var start = chunk.startIndex
+            while start < chunk.endIndex {
+                let end = chunk[start...].firstIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? chunk.endIndex
+                let length = UInt64(end - start)
                 // A line that never ends is cut at twice the cap.
                 if size > 0, atLineStart ? size + length > cap.maxBytes : size + length > 2 * cap.maxBytes {
+                    if start > unwritten { steps.append(.write((unwritten - chunk.startIndex)..<(start - chunk.startIndex))) }
                     steps.append(.rotate)
                     size = 0
+                    unwritten = start
                 }
-                steps.append(.write(start..<position))
                 size += length
-                atLineStart = byte == UInt8(ascii: "\n")
-                start = position
+                atLineStart = chunk[end - 1] == UInt8(ascii: "\n")
+                start = end
             }
+            if chunk.endIndex > unwritten { steps.append(.write((unwritten - chunk.startIndex)..<(chunk.endIndex - chunk.startIndex))) }
             return steps
         }
     }

@@ -28,6 +28,9 @@ public enum LogWriter {
             }
             var ends: [Int32] = [0, 0]
             guard pipe(&ends) == 0 else { TerminalHolder.fail("unitify: cannot make a pipe for \(file.path): \(String(cString: strerror(errno)))", status: 1) }
+            // A pipe of 1 MiB (F_SETPIPE_SZ) rather than 64K: a job that writes in bursts waits less for
+            // the writer. Refused (an unprivileged user over /proc/sys/fs/pipe-max-size), it stays 64K.
+            _ = fcntl(ends[1], 1031, 1 << 20)
             files.append(file)
             pipes.append(([stream], ends[0], ends[1]))
         }
@@ -54,7 +57,7 @@ public enum LogWriter {
     static func write(files: [CappedFile], readers: [Int32]) -> Never {
         var files = files
         var open = readers.map { _ in true }
-        var buffer = [UInt8](repeating: 0, count: 65_536)
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
         while open.contains(true) {
             var descriptors = readers.enumerated().map { pollfd(fd: open[$0.offset] ? $0.element : -1, events: Int16(POLLIN), revents: 0) }
             if poll(&descriptors, nfds_t(descriptors.count), -1) < 0 {
