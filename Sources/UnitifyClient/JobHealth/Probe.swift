@@ -8,7 +8,7 @@ enum Probe {
         switch probe {
         case .ready(.file(let path)):
             var info = stat()
-            return stat(path, &info) == 0 ? nil : "\(path): \(String(cString: strerror(errno)))"
+            return stat(path, &info) == 0 ? nil : "\(path): \(reason(errno))"
         case .ready(.unixSocket(let path)):
             return connectUnix(path, deadline: deadline).failure
         case .ready(.tcp(let port)):
