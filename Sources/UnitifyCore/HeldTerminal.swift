@@ -25,11 +25,15 @@ public struct UnitCommand: Sendable, Equatable {
     public var helper: String?
     public var tty = false
     public var logCap: LogCap?
+    public var health: HealthCheck?
 
     public init(path: String, argv: [String]) {
         (executable, self.argv) = (path, argv)
+        if let checked = CheckedHealth.program(in: self.argv) {
+            (helper, health, executable, self.argv) = (path, checked.health, checked.executable, checked.argv)
+        }
         if let capped = CappedLog.program(in: self.argv) {
-            (helper, logCap, executable, self.argv) = (path, capped.cap, capped.executable, capped.argv)
+            (helper, logCap, executable, self.argv) = (helper ?? executable, capped.cap, capped.executable, capped.argv)
         }
         if let held = HeldTerminal.program(in: self.argv) {
             (helper, tty, executable, self.argv) = (helper ?? executable, true, held.executable, held.argv)

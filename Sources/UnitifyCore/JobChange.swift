@@ -10,7 +10,8 @@ public enum JobChange {
     ///   `run` would; `--restart-sec`, `--max-restarts`/`--within` alone change only themselves
     ///   (but `--restart-sec MIN..MAX` without `--max-restarts` lifts the start limit, as in `run`).
     /// - `--log-file`, `--stdout`, `--stderr`, `-C`, `--memory-max`, `--cpu-quota`, `--nice`,
-    ///   `--on-exit`, `--on-failure` replace; `--tty` gives the job a terminal.
+    ///   `--on-exit`, `--on-failure` replace; `--tty` gives the job a terminal;
+    ///   `--health` replaces the check, `--health-every`/`--health-failures` alone change the job's.
     public static func apply(_ request: JobRequest, to spec: UnitSpec, host: some Host) throws -> UnitSpec {
         let refused: [(Bool, String)] = [
             (!request.command.isEmpty, "a command"), (request.line != nil, "--line"), (request.shell != nil, "--shell"),
@@ -32,6 +33,15 @@ public enum JobChange {
         // A new cap on the job's own files.
         if request.logMax != nil || request.logKeep != nil, request.logFile == nil, request.stdout == nil, request.stderr == nil {
             (probe.stdout, probe.stderr) = (spec.standardOutput.path, spec.standardError.path)
+        }
+        // A new pace or limit for the job's own check.
+        if request.health == nil, request.healthEvery != nil || request.healthFailures != nil {
+            guard let health = spec.health else {
+                throw UnitifyError.usage("\(UnitName.shortName(spec.name)) has no health check: add --health CHECK")
+            }
+            probe.health = health.probe.description
+            probe.healthEvery = request.healthEvery ?? health.every.description
+            probe.healthFailures = request.healthFailures ?? "\(health.failures)"
         }
         let (given, _) = try probe.makeSpec(host: host)
 
@@ -64,7 +74,8 @@ public enum JobChange {
         if request.logMax != nil || request.logKeep != nil || request.logFile != nil || request.stdout != nil || request.stderr != nil {
             changed.logCap = given.logCap
         }
-        if changed.tty || changed.logCap != nil { changed.helper = given.helper ?? spec.helper } else { changed.helper = nil }
+        if probe.health != nil { changed.health = given.health }
+        if changed.tty || changed.logCap != nil || changed.health != nil { changed.helper = given.helper ?? spec.helper } else { changed.helper = nil }
         return changed
     }
 

@@ -67,6 +67,11 @@ public struct JobRequest: Sendable, Equatable {
     /// `--log-max`, `--log-keep`: the cap on each output file, and how many older parts are kept.
     public var logMax: String?
     public var logKeep: String?
+    /// `--health`, `--health-every`, `--health-failures`: a check that restarts the job when it
+    /// keeps failing (`HealthCheck`).
+    public var health: String?
+    public var healthEvery: String?
+    public var healthFailures: String?
 
     public init() {}
 
@@ -205,9 +210,16 @@ public struct JobRequest: Sendable, Equatable {
             unit.tty = true
         }
         unit.logCap = try logCap(outputs: [output, error], ownFiles: logFile != nil || stdout != nil || stderr != nil)
-        if unit.tty || unit.logCap != nil {
+        if let health {
+            unit.health = try HealthCheck(check: health, every: healthEvery, failures: healthFailures, directory: directory)
+        } else if healthEvery != nil || healthFailures != nil {
+            throw UnitifyError.usage("\(healthEvery != nil ? "--health-every" : "--health-failures") goes with a check: add --health CHECK (tcp:PORT, unix:PATH, file:PATH, 'cmd:COMMAND' or http:URL)")
+        }
+        if unit.tty || unit.logCap != nil || unit.health != nil {
             do {
                 unit.helper = try host.unitifyExecutable()
+            } catch where unit.health != nil {
+                throw UnitifyError.usage("--health needs unitify installed where the job runs: its checker runs in the job")
             } catch where !tty && logMax == nil && logKeep == nil {
                 // The standard cap, where no unitify can write it: the file grows as nohup's would.
                 unit.logCap = nil

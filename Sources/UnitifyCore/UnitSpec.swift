@@ -48,6 +48,9 @@ public struct UnitSpec: Sendable, Equatable {
     public var tty = false
     /// The output files are rotated at this size by `helper` (`--log-max`, `CappedLog`).
     public var logCap: LogCap?
+    /// A checker left behind by `helper` restarts the job when this check keeps failing
+    /// (`--health`, `CheckedHealth`).
+    public var health: HealthCheck?
 
     public init(
         name: String, argv: [String], executable: String, workingDirectory: String,
@@ -77,6 +80,7 @@ public struct UnitSpec: Sendable, Equatable {
         var command = (executable: executable, argv: argv)
         if tty { command = (helper, HeldTerminal.command(name: UnitName.shortName(name), executable: command.executable, argv: command.argv)) }
         if let logCap { command = (helper, CappedLog.command(logCap, executable: command.executable, argv: command.argv)) }
+        if let health { command = (helper, CheckedHealth.command(name: UnitName.shortName(name), health, executable: command.executable, argv: command.argv)) }
         return command
     }
 

@@ -76,6 +76,15 @@ struct JobSettings: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Run the program on a terminal that unitify holds: 'unitify attach NAME' to watch and type, 'unitify send NAME TEXT' from scripts.")
     var tty = false
 
+    @Option(help: ArgumentHelp("Restart the job when this check keeps failing: tcp:PORT (or PORT), unix:PATH, file:PATH, 'cmd:COMMAND' or http://HOST[:PORT]/PATH (2xx or 3xx).", valueName: "check"))
+    var health: String?
+
+    @Option(name: .customLong("health-every"), help: ArgumentHelp("How often --health checks (default 10s).", valueName: "duration"))
+    var healthEvery: String?
+
+    @Option(name: .customLong("health-failures"), help: ArgumentHelp("Failed checks in a row before the job is restarted (default 3).", valueName: "n"))
+    var healthFailures: String?
+
     /// Copies the options given into `request`.
     func fill(_ request: inout JobRequest) {
         request.restart = restart
@@ -101,5 +110,8 @@ struct JobSettings: ParsableArguments {
         request.tty = tty
         request.logMax = logMax
         request.logKeep = logKeep
+        request.health = health
+        request.healthEvery = healthEvery
+        request.healthFailures = healthFailures
     }
 }

@@ -26,6 +26,7 @@ struct Unitify: ParsableCommand {
         // What systemd runs before a job's program: not commands for people, and parsed by hand.
         if arguments.first == HeldTerminal.verb { TerminalHolder.main(Array(arguments.dropFirst())) }
         if arguments.first == CappedLog.verb { LogWriter.main(Array(arguments.dropFirst())) }
+        if arguments.first == CheckedHealth.verb { HealthChecker.main(Array(arguments.dropFirst())) }
         do {
             var command = try parseAsRoot(arguments)
             try command.run()

@@ -28,7 +28,7 @@ extension Jobs {
             environment: p["Environment"]?.stringArray ?? [],
             restart: RestartPolicy(rawValue: p["Restart"]?.string ?? "no") ?? .no,
             description: p["Description"]?.string)
-        (spec.helper, spec.tty, spec.logCap) = (exec.helper, exec.tty, exec.logCap)
+        (spec.helper, spec.tty, spec.logCap, spec.health) = (exec.helper, exec.tty, exec.logCap, exec.health)
         if spec.restart != .no { spec.restartDelay = p["RestartUSec"]?.uint64.map { TimeSpan(microseconds: $0) } }
         // Restarts that back off: the manager's own settings from 254 on (0 steps: none).
         if spec.restart != .no, let steps = p["RestartSteps"]?.uint64, steps > 0, let max = p["RestartMaxDelayUSec"]?.uint64, max != .max {
