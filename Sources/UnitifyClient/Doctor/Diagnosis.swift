@@ -136,8 +136,8 @@ enum JournalFacts {
         var used: UInt64 = 0
         var yours: UInt64 = 0
         let own = "user-\(caller.uid)"
-        for machine in listDirectory(directory) {
-            for file in listDirectory(directory + "/" + machine) where file.hasSuffix(".journal") || file.hasSuffix(".journal~") {
+        for machine in directoryEntries(directory) {
+            for file in directoryEntries(directory + "/" + machine) where file.hasSuffix(".journal") || file.hasSuffix(".journal~") {
                 var info = stat()
                 guard stat(directory + "/" + machine + "/" + file, &info) == 0 else { continue }
                 let bytes = UInt64(info.st_blocks) * 512
@@ -147,17 +147,6 @@ enum JournalFacts {
         }
         let ownFiles = storage == .persistent && caller.uid >= 1000
         return JournalSpace(limit: limit, source: source, used: used, yours: ownFiles ? yours : nil)
-    }
-
-    static func listDirectory(_ path: String) -> [String] {
-        guard let stream = opendir(path) else { return [] }
-        defer { closedir(stream) }
-        var names: [String] = []
-        while let entry = readdir(stream) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
     }
 
     static func processGroups() -> Set<gid_t> {
