@@ -15,7 +15,7 @@ import UnitifyCore
 public enum HealthChecker {
     public static func main(_ arguments: [String]) -> Never {
         guard let parsed = CheckedHealth.program(in: ["unitify", CheckedHealth.verb] + arguments) else {
-            TerminalHolder.fail("usage: unitify \(CheckedHealth.verb) NAME EVERY FAILURES CHECK PROGRAM -- ARGV… (systemd runs this for a job with a health check)", status: 2)
+            failBeforeTheProgram("usage: unitify \(CheckedHealth.verb) NAME EVERY FAILURES CHECK PROGRAM -- ARGV… (systemd runs this for a job with a health check)", status: 2)
         }
         let program = getpid()
         let started = startTime(of: program)
@@ -27,7 +27,7 @@ public enum HealthChecker {
                 Checker(name: parsed.name, health: parsed.health, program: program, started: started).run()
             }
         } catch {
-            TerminalHolder.fail("unitify: \(error.message)", status: 1)
+            failBeforeTheProgram("unitify: \(error.message)", status: 1)
         }
         becomeProgram(parsed.executable, parsed.argv)
     }
@@ -35,25 +35,10 @@ public enum HealthChecker {
     /// Field 22 of `/proc/PID/stat`, the process's start time in clock ticks since boot; nil
     /// when it is gone.
     static func startTime(of pid: pid_t) -> String? {
-        guard let text = readSmallFile("/proc/\(pid)/stat"), let close = text.lastIndex(of: ")") else { return nil }
+        guard let text = readTextFile("/proc/\(pid)/stat"), let close = text.lastIndex(of: ")") else { return nil }
         let fields = text[text.index(after: close)...].split(separator: " ")
         // After the name: state is field 3, so start time (22) is the 20th.
         return fields.count > 19 ? String(fields[19]) : nil
-    }
-
-    static func readSmallFile(_ path: String) -> String? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = read(fd, &buffer, buffer.count)
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { break }
-            bytes += buffer[..<count]
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

@@ -14,7 +14,7 @@ import UnitifyCore
 public enum LogWriter {
     public static func main(_ arguments: [String]) -> Never {
         guard arguments.count >= 4, arguments[3] == "--", let max = UInt64(arguments[0]), let keep = Int(arguments[1]), max > 0, keep >= 0 else {
-            TerminalHolder.fail("usage: unitify \(CappedLog.verb) MAX KEEP PROGRAM -- ARGV… (systemd runs this for a job with capped log files)", status: 2)
+            failBeforeTheProgram("usage: unitify \(CappedLog.verb) MAX KEEP PROGRAM -- ARGV… (systemd runs this for a job with capped log files)", status: 2)
         }
         let cap = LogCap(maxBytes: max, keep: keep)
         let (program, argv) = (arguments[2], Array(arguments[4...]))
@@ -27,7 +27,7 @@ public enum LogWriter {
                 continue
             }
             var ends: [Int32] = [0, 0]
-            guard pipe(&ends) == 0 else { TerminalHolder.fail("unitify: cannot make a pipe for \(file.path): \(String(cString: strerror(errno)))", status: 1) }
+            guard pipe(&ends) == 0 else { failBeforeTheProgram("unitify: cannot make a pipe for \(file.path): \(String(cString: strerror(errno)))", status: 1) }
             // A pipe of 1 MiB (F_SETPIPE_SZ) rather than 64K: a job that writes in bursts waits less for
             // the writer. Refused (an unprivileged user over /proc/sys/fs/pipe-max-size), it stays 64K.
             _ = fcntl(ends[1], 1031, 1 << 20)
@@ -42,7 +42,7 @@ public enum LogWriter {
                     write(files: files, readers: pipes.map(\.reader))
                 }
             } catch {
-                TerminalHolder.fail("unitify: \(error.message)", status: 1)
+                failBeforeTheProgram("unitify: \(error.message)", status: 1)
             }
             for pipe in pipes {
                 close(pipe.reader)
@@ -90,11 +90,7 @@ struct CappedFile {
     init?(descriptor: Int32, cap: LogCap) {
         var info = stat()
         guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let count = readlink("/proc/self/fd/\(descriptor)", &buffer, buffer.count - 1)
-        guard count > 0 else { return nil }
-        let path = String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        guard path.hasPrefix("/"), !path.hasSuffix(" (deleted)") else { return nil }
+        guard let path = symbolicLinkTarget("/proc/self/fd/\(descriptor)"), path.hasPrefix("/"), !path.hasSuffix(" (deleted)") else { return nil }
         // A descriptor of its own, so that the stream's can become the pipe.
         self.descriptor = fcntl(descriptor, F_DUPFD_CLOEXEC, 3)
         self.path = path

@@ -12,7 +12,7 @@ import UnitifyCore
 public enum TerminalHolder {
     public static func main(_ arguments: [String]) -> Never {
         guard arguments.count >= 4, arguments[2] == "--", !arguments[0].isEmpty, !arguments[0].contains("/") else {
-            fail("usage: unitify \(HeldTerminal.verb) NAME PROGRAM -- ARGV… (systemd runs this for a --tty job)", status: 2)
+            failBeforeTheProgram("usage: unitify \(HeldTerminal.verb) NAME PROGRAM -- ARGV… (systemd runs this for a --tty job)", status: 2)
         }
         let (name, program, argv) = (arguments[0], arguments[1], Array(arguments[3...]))
         // A system manager gives its services no runtime directory of a user's.
@@ -23,7 +23,7 @@ public enum TerminalHolder {
             terminal = try PseudoTerminal.open()
             listener = try TerminalSocket.listen(at: socketPath)
         } catch {
-            fail("unitify: \(error.message)", status: 1)
+            failBeforeTheProgram("unitify: \(error.message)", status: 1)
         }
 
         do {
@@ -33,7 +33,7 @@ public enum TerminalHolder {
                 session.run()
             }
         } catch {
-            fail("unitify: \(error.message)", status: 1)
+            failBeforeTheProgram("unitify: \(error.message)", status: 1)
         }
         close(terminal.leader)
         close(listener)
@@ -47,11 +47,6 @@ public enum TerminalHolder {
         // Programs draw for the terminal $TERM names; the user manager has none to give.
         if getenv("TERM") == nil { setenv("TERM", "xterm-256color", 1) }
         becomeProgram(program, argv)
-    }
-
-    static func fail(_ message: String, status: Int32) -> Never {
-        writeAll(STDERR_FILENO, Array((message + "\n").utf8))
-        exit(status)
     }
 }
 

@@ -35,3 +35,10 @@ func becomeProgram(_ program: String, _ argv: [String]) -> Never {
     writeAll(STDERR_FILENO, Array("unitify: cannot run \(program): \(String(cString: strerror(failure)))\r\n".utf8))
     _exit(failure == ENOENT ? 127 : 126)
 }
+
+/// A helper that cannot get to the program: one line on the job's standard error, and the
+/// status the job ends with.
+func failBeforeTheProgram(_ message: String, status: Int32) -> Never {
+    writeAll(STDERR_FILENO, Array((message + "\n").utf8))
+    exit(status)
+}

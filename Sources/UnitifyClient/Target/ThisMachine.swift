@@ -66,6 +66,6 @@ extension ThisMachine {
     func healthState(of unit: String) -> HealthState? {
         let runtime = scope.isSystem ? nil : ManagerLocation.current().runtimeDirectory
         let path = CheckedHealth.directory(runtimeDirectory: runtime) + "/" + UnitName.shortName(unit)
-        return HealthChecker.readSmallFile(path).flatMap(HealthState.init(parsing:))
+        return readTextFile(path).flatMap(HealthState.init(parsing:))
     }
 }
