@@ -66,6 +66,13 @@ public enum CappedLog {
         return (LogCap(maxBytes: max, keep: keep), argv[4], Array(argv[6...]))
     }
 
+    /// Whether a process's command line, as the manager lists a unit's processes, is the writer
+    /// left behind: the helper's own words, which it keeps after the program takes its place.
+    public static func isWriter(commandLine: String) -> Bool {
+        let words = commandLine.split(separator: " ", maxSplits: 2)
+        return words.count > 1 && words[1] == verb
+    }
+
     /// Where the writer stands in the current file, and what to do with the next bytes.
     public struct Rotation: Sendable, Equatable {
         public var size: UInt64

@@ -22,6 +22,14 @@ import Testing
         #expect(throws: UnitifyError.self) { try LogCap.parseKeep("two") }
     }
 
+    /// The writer among a unit's processes: its own command line, not the program's.
+    @Test func theWriterIsKnownByItsCommandLine() {
+        #expect(CappedLog.isWriter(commandLine: "unitify write-log 52428800 5 /usr/bin/seq -- seq 1 9"))
+        #expect(!CappedLog.isWriter(commandLine: "seq 1 9"))
+        #expect(!CappedLog.isWriter(commandLine: "sh -c unitify write-log"))
+        #expect(!CappedLog.isWriter(commandLine: "write-log"))
+    }
+
     func request(_ configure: (inout JobRequest) -> Void) throws(UnitifyError) -> UnitSpec {
         var request = JobRequest()
         request.command = ["./server"]
