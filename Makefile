@@ -69,7 +69,7 @@ test-booted: deps machine-deps
 	@pids=""; for release in $(MACHINE_RELEASES); do \
 		scripts/test-machine build-root --release $$release >/dev/null & pids="$$pids $$!"; \
 	done; status=0; for pid in $$pids; do wait $$pid || status=1; done; exit $$status
-	UNITIFY_BOOTED_TESTS=1 UNITIFY_MACHINE_BIN="$(CURDIR)/$(MACHINE_BIN)" $(SWIFT) test --filter "BootedMachineTests|BootedRemoteTests|BootedReleaseTests|BootedAppTests|BootedTerminalTests"
+	UNITIFY_BOOTED_TESTS=1 UNITIFY_MACHINE_BIN="$(CURDIR)/$(MACHINE_BIN)" $(SWIFT) test --filter "BootedMachineTests|BootedRemoteTests|BootedReleaseTests|BootedAppTests|BootedTerminalTests|BootedLogCapTests"
 
 # The whole of `make test` while every CPU is kept busy (stress-ng), LOAD_RUNS times in a row:
 # the timing a shared CI machine gives. Not part of `make test`. scripts/test-load says more.
@@ -213,7 +213,7 @@ BENCH_BIN = $(BENCH_SCRATCH)/release/unitify
 # Runs $(1) beside a user manager; a private one has journald's rate limit off, so big journals fill.
 with_bench_manager = if [ -S "$${XDG_RUNTIME_DIR:-/nonexistent}/systemd/private" ]; then $(1); else scripts/user-session --no-ratelimit $(1); fi
 
-.PHONY: bench bench-build bench-fleet bench-floor bench-profile bench-terminal
+.PHONY: bench bench-build bench-fleet bench-floor bench-profile bench-terminal bench-features
 
 bench-build: deps
 	$(SWIFT) build -c release $(BENCH_SWIFTFLAGS) --scratch-path $(BENCH_SCRATCH) --product unitify
@@ -236,6 +236,10 @@ bench-floor: bench-build machine-deps
 bench-terminal: bench-build
 	@command -v dtach >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dtach tmux >/dev/null; }
 	@$(call with_bench_manager,python3 bench/terminal.py --unitify $(BENCH_BIN) $(BENCH_ARGS))
+
+# The log cap's cost on a job writing as fast as it can, and up -m against as many lines (issue 30).
+bench-features: bench-build
+	@$(call with_bench_manager,python3 bench/features.py --unitify $(BENCH_BIN) $(BENCH_ARGS))
 
 # Instruction counts (callgrind) of the same commands, for finding why a goal is missed.
 bench-profile: bench-build

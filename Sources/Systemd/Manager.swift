@@ -132,6 +132,16 @@ public final class Manager {
         _ = try managerCall("KillUnit", .string(name), .string(whom), .int32(signal))
     }
 
+    /// `GetUnitProcesses(s name)` (238): every process of the unit's cgroup, with its command
+    /// line as the manager reads it. None for a unit with no cgroup (ended, or never started).
+    public func unitProcesses(_ name: String) throws(SystemdError) -> [(pid: UInt32, command: String)] {
+        guard let list = try managerCall("GetUnitProcesses", .string(name)).read(), case .array(_, let processes) = list else { return [] }
+        return processes.compactMap { process in
+            guard case .structure(let fields) = process, fields.count == 3, case .uint32(let pid) = fields[1], case .string(let command) = fields[2] else { return nil }
+            return (pid, command)
+        }
+    }
+
     /// `Reload()`: re-reads unit files; the reply comes once the reload is done.
     public func reload() throws(SystemdError) {
         _ = try managerCall("Reload")

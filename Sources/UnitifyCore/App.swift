@@ -277,5 +277,5 @@ struct HostInDirectory<Base: Host>: Host {
     var currentDirectory: String? { directory }
     func fileKind(_ path: String) -> FileKind { host.fileKind(path) }
     func readText(_ path: String) throws(UnitifyError) -> String { try host.readText(path) }
-    func terminalHolder() throws(UnitifyError) -> String { try host.terminalHolder() }
+    func unitifyExecutable() throws(UnitifyError) -> String { try host.unitifyExecutable() }
 }

@@ -153,7 +153,8 @@ public struct AppPlan: Sendable, Equatable {
         differing += gone
         var aspects: [String] = []
         for line in differing {
-            let aspect = aspect(of: String(line[..<line.firstIndex(of: "=")!]))
+            // The reset of restarts that back off is an ExecStartPost= too, not readiness.
+            let aspect = line.contains(RestartBackoff.resetMarker) ? "restart policy" : aspect(of: String(line[..<line.firstIndex(of: "=")!]))
             if !aspects.contains(aspect) { aspects.append(aspect) }
         }
         aspects.sort { order.firstIndex(of: $0)! < order.firstIndex(of: $1)! }
@@ -173,7 +174,7 @@ public struct AppPlan: Sendable, Equatable {
         case "WorkingDirectory": "directory"
         case "After": "order"
         case "ExecStartPost": "readiness"
-        case "Restart", "RestartSec", "StartLimitIntervalSec", "StartLimitBurst", "RemainAfterExit": "restart policy"
+        case "Restart", "RestartSec", "RestartSteps", "RestartMaxDelaySec", "StartLimitIntervalSec", "StartLimitBurst", "RemainAfterExit": "restart policy"
         case "MemoryMax", "CPUQuota", "Nice": "limits"
         case "StandardInput", "StandardOutput", "StandardError": "output"
         default: "unit file"

@@ -210,13 +210,26 @@ extension Check {
     public static func terminalHolder(_ path: String?) -> Check {
         let name = "terminal", title = "job terminals"
         guard let path else {
-            return Check(name: name, title: title, verdict: .warning, summary: "no unitify on the PATH here: 'run --tty', 'attach' and 'send' need it",
+            return Check(name: name, title: title, verdict: .warning, summary: "no unitify on the PATH here: 'run --tty', 'attach', 'send' and capped log files need it",
                          fix: "install the unitify package")
         }
         if let warning = HeldTerminal.lastingWarning(path) {
             return Check(name: name, title: title, verdict: .warning, summary: String(warning.dropFirst("warning: ".count)),
                          fix: "install the unitify package, and use its /usr/bin/unitify for --tty jobs")
         }
-        return Check(name: name, title: title, verdict: .ok, summary: "\(path) holds the terminals of --tty jobs: 'unitify attach NAME' joins one")
+        return Check(name: name, title: title, verdict: .ok, summary: "\(path) holds the terminals of --tty jobs and writes capped log files")
+    }
+
+    /// The journal's limit, and how much of it is taken (and by the caller's own journal files).
+    public static func journalSpace(_ space: JournalSpace) -> Check {
+        let name = "journal_space", title = "journal space"
+        let yours = space.yours.map { ", \(Format.bytes($0)) of it your own journal (your jobs' lines)" } ?? ""
+        let summary = "the journal may use \(Format.bytes(space.limit)) (\(space.source)) and holds \(Format.bytes(space.used))\(yours)"
+        guard space.used < space.limit / 10 * 9 else {
+            return Check(name: name, title: title, verdict: .warning,
+                         summary: summary + ": journald deletes the oldest lines of every job to stay under it",
+                         fix: "give a noisy job --log-file FILE (rotated at 50M), or raise SystemMaxUse= in journald.conf")
+        }
+        return Check(name: name, title: title, verdict: .ok, summary: summary)
     }
 }

@@ -64,6 +64,24 @@ public struct JournalAccess: Sendable, Equatable {
     }
 }
 
+/// How much disk the journal may take, and takes: journald deletes the oldest files of all past
+/// its limit, so one noisy job costs every other job its history.
+public struct JournalSpace: Sendable, Equatable {
+    /// Bytes the journal may use (`SystemMaxUse=`, `RuntimeMaxUse=`, or journald's default).
+    public var limit: UInt64
+    /// Where the limit comes from, in words.
+    public var source: String
+    /// Bytes of every journal file.
+    public var used: UInt64
+    /// Bytes of the caller's own journal files (`user-UID.journal`: its user units' lines, with
+    /// persistent storage and a uid of 1000 or more); nil when its lines go to the system's.
+    public var yours: UInt64?
+
+    public init(limit: UInt64, source: String, used: UInt64, yours: UInt64?) {
+        (self.limit, self.source, self.used, self.yours) = (limit, source, used, yours)
+    }
+}
+
 /// What logind says (or would say) about the caller.
 public enum LogindState: Sendable, Equatable {
     /// logind answered on the system bus.
@@ -107,6 +125,8 @@ public struct DoctorFacts: Sendable {
     /// The session bus behind `run --wait`; nil where it is not checked (another host: `run
     /// --wait` works only here).
     public var sessionBus: SessionBus?
+    /// The journal's limit and use; nil where it is not measured (another host).
+    public var journalSpace: JournalSpace?
     /// The unitify that would hold a `--tty` job's terminal there; nil when there is none.
     public var terminalHolder: String?
 

@@ -7,9 +7,11 @@ public enum JobChange {
     ///
     /// - `-e`/`--env-file` add to the job's environment, replacing a variable of the same name.
     /// - `--restart` sets the policy and, unless given too, systemd's delay and start limit as
-    ///   `run` would; `--restart-sec`, `--max-restarts`/`--within` alone change only themselves.
+    ///   `run` would; `--restart-sec`, `--max-restarts`/`--within` alone change only themselves
+    ///   (but `--restart-sec MIN..MAX` without `--max-restarts` lifts the start limit, as in `run`).
     /// - `--log-file`, `--stdout`, `--stderr`, `-C`, `--memory-max`, `--cpu-quota`, `--nice`,
-    ///   `--on-exit`, `--on-failure` replace; `--tty` gives the job a terminal.
+    ///   `--on-exit`, `--on-failure` replace; `--tty` gives the job a terminal;
+    ///   `--health` replaces the check, `--health-every`/`--health-failures` alone change the job's.
     public static func apply(_ request: JobRequest, to spec: UnitSpec, host: some Host) throws -> UnitSpec {
         let refused: [(Bool, String)] = [
             (!request.command.isEmpty, "a command"), (request.line != nil, "--line"), (request.shell != nil, "--shell"),
@@ -26,6 +28,21 @@ public enum JobChange {
         probe.carryPath = false
         probe.unbuffered = false
         probe.name = spec.name
+        // A backing-off --restart-sec needs a policy: the one given, else the job's own.
+        probe.restart = request.restart ?? spec.restart
+        // A new cap on the job's own files.
+        if request.logMax != nil || request.logKeep != nil, request.logFile == nil, request.stdout == nil, request.stderr == nil {
+            (probe.stdout, probe.stderr) = (spec.standardOutput.path, spec.standardError.path)
+        }
+        // A new pace or limit for the job's own check.
+        if request.health == nil, request.healthEvery != nil || request.healthFailures != nil {
+            guard let health = spec.health else {
+                throw UnitifyError.usage("\(UnitName.shortName(spec.name)) has no health check: add --health CHECK")
+            }
+            probe.health = health.probe.description
+            probe.healthEvery = request.healthEvery ?? health.every.description
+            probe.healthFailures = request.healthFailures ?? "\(health.failures)"
+        }
         let (given, _) = try probe.makeSpec(host: host)
 
         var changed = spec
@@ -36,9 +53,15 @@ public enum JobChange {
         if request.restart != nil {
             changed.restart = given.restart
             changed.restartDelay = given.restartDelay
+            changed.restartBackoff = given.restartBackoff
             if request.maxRestarts == nil { changed.startLimit = given.startLimit }
         }
-        if request.restartDelay != nil { changed.restartDelay = given.restartDelay }
+        if request.restartDelay != nil {
+            changed.restartDelay = given.restartDelay
+            changed.restartBackoff = given.restartBackoff
+            // Restarts that back off are never given up, unless --max-restarts says so.
+            if given.restartBackoff != nil, request.maxRestarts == nil { changed.startLimit = given.startLimit }
+        }
         if request.maxRestarts != nil { changed.startLimit = given.startLimit }
         if request.memoryMax != nil { changed.memoryMax = given.memoryMax }
         if request.cpuQuota != nil { changed.cpuQuota = given.cpuQuota }
@@ -47,7 +70,12 @@ public enum JobChange {
         if request.logFile != nil || request.stderr != nil { changed.standardError = given.standardError }
         if request.onExit != nil { changed.hooks.onExit = given.hooks.onExit }
         if request.onFailure != nil { changed.hooks.onFailure = given.hooks.onFailure }
-        if request.tty { changed.terminalHolder = given.terminalHolder }
+        if request.tty { changed.tty = true }
+        if request.logMax != nil || request.logKeep != nil || request.logFile != nil || request.stdout != nil || request.stderr != nil {
+            changed.logCap = given.logCap
+        }
+        if probe.health != nil { changed.health = given.health }
+        if changed.tty || changed.logCap != nil || changed.health != nil { changed.helper = given.helper ?? spec.helper } else { changed.helper = nil }
         return changed
     }
 

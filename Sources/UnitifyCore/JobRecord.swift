@@ -51,6 +51,7 @@ public struct JobRecord: Sendable, Equatable {
         add("description", spec.description)
         add("restart", spec.restart.rawValue)
         add("restart_usec", spec.restartDelay.map { "\($0.microseconds)" })
+        add("restart_backoff", spec.restartBackoff.map { "\($0.steps)/\($0.maxDelay.microseconds)" })
         switch spec.startLimit {
         case .unlimited?: add("start_limit", "unlimited")
         case .limit(let burst, let interval)?: add("start_limit", "\(burst)/\(interval.microseconds)")
@@ -98,6 +99,11 @@ public struct JobRecord: Sendable, Equatable {
             environment: values["environment"] ?? [], restart: restart,
             restartDelay: try number("restart_usec", UInt64.self).map { TimeSpan(microseconds: $0) },
             description: one("description"))
+        if let text = one("restart_backoff") {
+            let parts = text.split(separator: "/")
+            guard parts.count == 2, let steps = UInt32(parts[0]), let usec = UInt64(parts[1]) else { throw Self.damaged(path, "restart_backoff=\(text)") }
+            spec.restartBackoff = RestartBackoff(steps: steps, maxDelay: TimeSpan(microseconds: usec))
+        }
         switch one("start_limit") {
         case nil: break
         case "unlimited"?: spec.startLimit = .unlimited

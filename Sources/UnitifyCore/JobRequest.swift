@@ -10,18 +10,18 @@ public protocol Host {
     /// The home directory of a user of this machine, for a line's `~USER`; nil when there is no
     /// such user.
     func homeDirectory(ofUser user: String) -> String?
-    /// The unitify of that machine that holds a `--tty` job's terminal: a path that lasts, since
-    /// systemd runs it at every start of the job.
-    func terminalHolder() throws(UnitifyError) -> String
+    /// The unitify of that machine, which systemd runs before the program to hold a `--tty` job's
+    /// terminal or to write its capped log files: a path that lasts, since it runs at every start.
+    func unitifyExecutable() throws(UnitifyError) -> String
 }
 
 extension Host {
     /// A host that knows no other user: `~USER` in a line names no user.
     public func homeDirectory(ofUser user: String) -> String? { nil }
 
-    /// A host with no unitify of its own to hold a terminal.
-    public func terminalHolder() throws(UnitifyError) -> String {
-        throw UnitifyError.usage("--tty needs unitify installed where the job runs, to hold its terminal")
+    /// A host with no unitify of its own.
+    public func unitifyExecutable() throws(UnitifyError) -> String {
+        throw UnitifyError.usage("--tty and log caps need unitify installed where the job runs")
     }
 
     public func value(_ name: String) -> String? {
@@ -64,6 +64,14 @@ public struct JobRequest: Sendable, Equatable {
     public var onFailure: String?
     /// Run the program on a terminal unitify holds (`--tty`), for `attach` and `send`.
     public var tty = false
+    /// `--log-max`, `--log-keep`: the cap on each output file, and how many older parts are kept.
+    public var logMax: String?
+    public var logKeep: String?
+    /// `--health`, `--health-every`, `--health-failures`: a check that restarts the job when it
+    /// keeps failing (`HealthCheck`).
+    public var health: String?
+    public var healthEvery: String?
+    public var healthFailures: String?
 
     public init() {}
 
@@ -152,7 +160,14 @@ public struct JobRequest: Sendable, Equatable {
         }
 
         let policy = restart ?? .no
-        let delay = try restartDelay.map { text throws(UnitifyError) in try TimeSpan(parsing: text) }
+        var delay: TimeSpan?, backoff: RestartBackoff?
+        if let restartDelay {
+            let delays = try Self.restartDelays(restartDelay)
+            (delay, backoff) = (delays.0, delays.1)
+            if backoff != nil, policy == .no {
+                throw UnitifyError.usage("--restart-sec \(restartDelay) is how restarts back off, and this job is never restarted: add --restart on-failure (or always)")
+            }
+        }
         var unit = UnitSpec(
             name: try UnitName.normalize(name ?? UnitName.derive(from: shell.map(Self.roughWords) ?? argv)),
             argv: argv, executable: executable, workingDirectory: directory, environment: environment,
@@ -160,7 +175,8 @@ public struct JobRequest: Sendable, Equatable {
             // systemd's own 100 ms with its 5-starts-in-10 s limit ends a crash loop in half a second.
             restartDelay: delay ?? (policy == .no ? nil : .seconds(1)),
             description: description)
-        unit.startLimit = try startLimit(policy: policy)
+        unit.restartBackoff = backoff
+        unit.startLimit = try startLimit(policy: policy, backsOff: backoff != nil)
         unit.memoryMax = try memoryMax.map { text throws(UnitifyError) in try MemoryLimit(parsing: text) }
         unit.cpuQuota = try cpuQuota.map { text throws(UnitifyError) in try CPUQuota(parsing: text) }
         unit.nice = try nice.map { text throws(UnitifyError) in try parseNice(text) }
@@ -191,7 +207,24 @@ public struct JobRequest: Sendable, Equatable {
             guard input == nil else {
                 throw UnitifyError.usage("--tty gives the job a terminal to read from: leave out the line's '< \(input!)', or --tty")
             }
-            unit.terminalHolder = try host.terminalHolder()
+            unit.tty = true
+        }
+        unit.logCap = try logCap(outputs: [output, error], ownFiles: logFile != nil || stdout != nil || stderr != nil)
+        if let health {
+            unit.health = try HealthCheck(check: health, every: healthEvery, failures: healthFailures, directory: directory)
+        } else if healthEvery != nil || healthFailures != nil {
+            throw UnitifyError.usage("\(healthEvery != nil ? "--health-every" : "--health-failures") goes with a check: add --health CHECK (tcp:PORT, unix:PATH, file:PATH, 'cmd:COMMAND' or http:URL)")
+        }
+        if unit.tty || unit.logCap != nil || unit.health != nil {
+            do {
+                unit.helper = try host.unitifyExecutable()
+            } catch where unit.health != nil {
+                throw UnitifyError.usage("--health needs unitify installed where the job runs: its checker runs in the job")
+            } catch where !tty && logMax == nil && logKeep == nil {
+                // The standard cap, where no unitify can write it: the file grows as nohup's would.
+                unit.logCap = nil
+                notes.append("the log file is not capped: that needs unitify installed where the job runs")
+            }
         }
         if let path = unit.standardInput, host.fileKind(path) == .missing {
             throw UnitifyError.usage("input file \(path) does not exist")
@@ -209,6 +242,28 @@ public struct JobRequest: Sendable, Equatable {
         }
         unit.hooks = ExitHooks(onExit: onExit, onFailure: onFailure)
         return (unit, notes)
+    }
+
+    /// The cap on the job's output files: `--log-max`/`--log-keep` as given, else `LogCap.standard`
+    /// for the files of `--log-file`, `--stdout` and `--stderr` (`ownFiles`); a line's own `>`
+    /// files are capped only when asked. nil: nothing capped.
+    func logCap(outputs: [OutputTarget], ownFiles: Bool) throws(UnitifyError) -> LogCap? {
+        let toFiles = outputs.contains { $0.path != nil }
+        guard toFiles else {
+            if logMax != nil || logKeep != nil {
+                throw UnitifyError.usage("--log-max and --log-keep cap the files of --log-file, --stdout and --stderr: give one of them (the journal has limits of its own, which 'unitify doctor' shows)")
+            }
+            return nil
+        }
+        if let logMax, LogCap.isOff(logMax) {
+            guard logKeep == nil else { throw UnitifyError.usage("--log-keep keeps the older parts of a capped file: leave it out with --log-max \(logMax)") }
+            return nil
+        }
+        guard logMax != nil || logKeep != nil || ownFiles else { return nil }
+        var cap = LogCap.standard
+        if let logMax { cap.maxBytes = try LogCap.parseSize(logMax) }
+        if let logKeep { cap.keep = try LogCap.parseKeep(logKeep) }
+        return cap
     }
 
     /// A file the job's output or its pid goes to: its directory exists, and it is no directory.
@@ -229,11 +284,12 @@ public struct JobRequest: Sendable, Equatable {
         }
     }
 
-    func startLimit(policy: RestartPolicy) throws(UnitifyError) -> StartLimit? {
+    func startLimit(policy: RestartPolicy, backsOff: Bool = false) throws(UnitifyError) -> StartLimit? {
         guard let maxRestarts else {
             if within != nil { throw UnitifyError.usage("--within goes with --max-restarts: e.g. --max-restarts 5 --within 1min") }
-            // Without a limit `always` means always, as with pm2.
-            return policy == .always ? .unlimited : nil
+            // Without a limit `always` means always, as with pm2; and restarts that back off are
+            // never given up: the delay, not a count, is what keeps a crash loop cheap.
+            return policy == .always || backsOff ? .unlimited : nil
         }
         guard let burst = UInt32(maxRestarts), burst > 0 else {
             throw UnitifyError.usage("invalid --max-restarts '\(maxRestarts)': give a whole number of restarts, 1 or more")
@@ -241,6 +297,36 @@ public struct JobRequest: Sendable, Equatable {
         let interval = try within.map { text throws(UnitifyError) in try TimeSpan(parsing: text) } ?? .seconds(10)
         guard interval.microseconds > 0 else { throw UnitifyError.usage("--within must be longer than 0") }
         return .limit(burst: burst, interval: interval)
+    }
+
+    /// `--restart-sec DURATION`, a fixed delay, or `MIN..MAX`: restarts that back off from MIN to
+    /// MAX (`RestartBackoff`).
+    static func restartDelays(_ text: String) throws(UnitifyError) -> (TimeSpan, RestartBackoff?) {
+        let parts = text.split(separator: "..", omittingEmptySubsequences: false).map { String($0).trimmingSpaces() }
+        guard parts.count > 1 else { return (try TimeSpan(parsing: text), nil) }
+        func invalid(_ why: String) -> UnitifyError { UnitifyError.usage("invalid --restart-sec '\(text)': \(why)") }
+        guard parts.count == 2 else { throw invalid("give one duration, or two as MIN..MAX, e.g. --restart-sec 1s..5min") }
+        guard !parts[0].isEmpty, !parts[1].isEmpty else {
+            throw invalid("MIN..MAX needs both durations, e.g. --restart-sec 1s..5min (or one duration for a fixed delay)")
+        }
+        var spans: [TimeSpan] = []
+        for part in parts {
+            guard let span = try? TimeSpan(parsing: part) else {
+                throw invalid("'\(part)' is not a duration: write MIN..MAX with units, e.g. --restart-sec 500ms..30s")
+            }
+            spans.append(span)
+        }
+        let (min, max) = (spans[0], spans[1])
+        guard max != .infinity else { throw invalid("MAX must be a finite duration, e.g. --restart-sec \(parts[0])..1h") }
+        guard min.microseconds > 0 else {
+            throw invalid("MIN must be longer than 0, or systemd never lengthens the delay: e.g. --restart-sec 100ms..\(parts[1])")
+        }
+        guard min < max else {
+            throw invalid(min == max
+                ? "MIN must be shorter than MAX; for a fixed delay give one duration: --restart-sec \(parts[0])"
+                : "MIN \(parts[0]) is longer than MAX \(parts[1]): put the shorter first, --restart-sec \(parts[1])..\(parts[0])")
+        }
+        return (min, RestartBackoff(from: min, to: max))
     }
 
     /// `-e KEY=VALUE`, or `-e KEY` to copy the caller's value.

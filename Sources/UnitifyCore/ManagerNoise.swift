@@ -1,6 +1,7 @@
 /// The service manager's lines about a job that say nothing about the job: those systemd itself
 /// ends with ", ignoring" (`Failed to read pids.max for control group …, ignoring: No data
-/// available`, twice per stop on systemd 262 where the pids controller is not delegated). systemd
+/// available`, twice per stop on systemd 262 where the pids controller is not delegated; `Unknown
+/// key name 'RestartSteps' in section 'Service', ignoring.` from systemd before 254). systemd
 /// logs them at the priority of a real failure (warning, as `Failed with result 'exit-code'`), so
 /// no priority sets them apart; its own words do: it carried on as if nothing had happened.
 ///
@@ -10,6 +11,6 @@
 /// Only the manager's lines are judged: the job's own output is shown whatever it says.
 public enum ManagerNoise {
     public static func isNoise(_ message: String) -> Bool {
-        message.hasSuffix(", ignoring") || message.contains(", ignoring: ")
+        message.hasSuffix(", ignoring") || message.hasSuffix(", ignoring.") || message.contains(", ignoring: ")
     }
 }

@@ -39,6 +39,15 @@ public enum StatusView {
         TopView.mark(status.cpuNanoseconds.map { TimeSpan(microseconds: $0 / 1_000).short }, status.estimated.contains(.cpu))
     }
 
+    /// `ok (tcp:8080, checked 4s ago)`, `failing 2 of 3 in a row: connection refused (tcp:8080,
+    /// checked 1s ago)`; the check alone when its checker's state was not read (another host), or
+    /// not written yet.
+    static func healthWords(_ health: HealthCheck, _ state: HealthState?, now: UInt64) -> String {
+        let check = "\(health.probe), every \(health.every), restarted after \(health.failures) failures in a row"
+        guard let state else { return check }
+        return state.words(now: Double(now) / 1_000_000)
+    }
+
     /// Everything known about one unit, one fact per line.
     public static func block(_ status: UnitStatus, now: UInt64) -> [String] {
         var facts: [(String, String)] = []
@@ -60,13 +69,14 @@ public enum StatusView {
         if status.hasTerminal {
             facts.append(("Terminal", "yes: 'unitify attach \(ShellWords.quote(UnitName.shortName(status.unit)))' (Ctrl-\\ detaches), 'unitify send'"))
         }
+        if let health = status.health { facts.append(("Health", healthWords(health, status.healthState, now: now))) }
         if let directory = status.workingDirectory { facts.append(("Directory", directory)) }
         if let policy = status.restartPolicy { facts.append(("Restart", policy.rawValue)) }
         if let command = status.hooks.onExit { facts.append(("On exit", command)) }
         if let command = status.hooks.onFailure { facts.append(("On failure", command)) }
         let output = status.standardOutput == status.standardError
             ? status.standardOutput : "stdout \(status.standardOutput), stderr \(status.standardError)"
-        facts.append(("Output", output))
+        facts.append(("Output", output + (status.logCap.map { " (rotated at \($0.words))" } ?? "")))
         if !status.environmentKeys.isEmpty { facts.append(("Environment", status.environmentKeys.joined(separator: " "))) }
         facts.append(("Kind", status.kind.rawValue))
         if status.isHeldStopped {
@@ -123,6 +133,19 @@ public struct StatusRecord: Encodable, Sendable {
     public var enabled: String?
     public var next_elapse_us: UInt64?
     public var invocation_id: String?
+    public var health: Health?
+
+    /// `health`: the check, and what its checker last found (`state` null when it was not read).
+    public struct Health: Encodable, Sendable {
+        public var check: String
+        public var every_us: UInt64
+        public var failures_allowed: Int
+        /// `ok`, `failing`, or null.
+        public var state: String?
+        public var failures: Int?
+        public var checked_at_us: UInt64?
+        public var last_failure: String?
+    }
 
     public init(_ s: UnitStatus, now: UInt64, host: String? = nil) {
         self.host = host
@@ -156,5 +179,10 @@ public struct StatusRecord: Encodable, Sendable {
         enabled = s.unitFileState.isEmpty ? nil : s.unitFileState
         next_elapse_us = s.nextElapse
         invocation_id = s.invocationID
+        health = s.health.map { check in
+            Health(check: check.probe.description, every_us: check.every.microseconds, failures_allowed: check.failures,
+                   state: s.healthState.map { $0.isOK ? "ok" : "failing" }, failures: s.healthState?.failures,
+                   checked_at_us: s.healthState.map { UInt64($0.checkedAt * 1_000_000) }, last_failure: s.healthState?.lastFailure)
+        }
     }
 }

@@ -18,6 +18,8 @@ public enum SystemdFeature: CaseIterable, Sendable {
     case onSuccess
     /// `MONITOR_SERVICE_RESULT`, `MONITOR_EXIT_CODE`... in the environment of exit hooks.
     case monitorVariables
+    /// `RestartSteps=` and `RestartMaxDelaySec=`: `--restart-sec MIN..MAX`, restarts that back off.
+    case restartSteps
 
     /// The systemd release that brought it.
     public var version: Int {
@@ -26,6 +28,7 @@ public enum SystemdFeature: CaseIterable, Sendable {
         case .truncateOutput: 248
         case .sliceMembers, .onSuccess: 249
         case .monitorVariables: 251
+        case .restartSteps: 254
         }
     }
 
@@ -39,6 +42,7 @@ public enum SystemdFeature: CaseIterable, Sendable {
         case .sliceMembers: "SliceOf"
         case .onSuccess: "OnSuccess="
         case .monitorVariables: "MONITOR_* variables"
+        case .restartSteps: "RestartSteps="
         }
     }
 
@@ -52,6 +56,7 @@ public enum SystemdFeature: CaseIterable, Sendable {
         case .sliceMembers: "the list of every job (status, top, remove --ended, completion)"
         case .onSuccess: "--on-exit"
         case .monitorVariables: "how the job ended, in --on-exit and --on-failure commands"
+        case .restartSteps: "--restart-sec MIN..MAX (restarts that back off)"
         }
     }
 
@@ -62,6 +67,7 @@ public enum SystemdFeature: CaseIterable, Sendable {
         case .appendOutput, .truncateOutput, .onSuccess: "refuses the job in one line, before creating anything"
         case .sliceMembers: "lists the services of its slice from the unit list, with its job records and unit files"
         case .monitorVariables: "runs the commands with UNITIFY_JOB only"
+        case .restartSteps: "restarts every MIN without backing off, and says so in a note"
         }
     }
 
@@ -96,7 +102,7 @@ public enum SystemdFeature: CaseIterable, Sendable {
             case .truncateOutput: outputs.contains { if case .truncate = $0 { true } else { false } }
             case .addRef: keepLoaded
             case .onSuccess: spec.hooks.onExit != nil
-            case .sliceMembers, .monitorVariables: false
+            case .sliceMembers, .monitorVariables, .restartSteps: false
             }
         }
     }
@@ -117,7 +123,7 @@ public enum SystemdFeature: CaseIterable, Sendable {
         case .addRef: "run"
         case .truncateOutput: "'>' in --line"
         case .onSuccess: "--on-exit"
-        case .sliceMembers, .monitorVariables: use
+        case .sliceMembers, .monitorVariables, .restartSteps: use
         }
     }
 
@@ -127,7 +133,26 @@ public enum SystemdFeature: CaseIterable, Sendable {
         case .truncateOutput: "use '>>' instead"
         case .onSuccess: "use --on-failure, which every systemd has"
         case .execType, .addRef: "use systemd-run there"
-        case .appendOutput, .sliceMembers, .monitorVariables: nil
+        case .appendOutput, .sliceMembers, .monitorVariables, .restartSteps: nil
         }
+    }
+
+    /// `spec` as a manager of `major` can run it as a transient unit, and the one line that says
+    /// what it does instead of what was asked: before 254, which refuses `RestartSteps` and
+    /// `RestartMaxDelayUSec`, restarts that back off come every MIN (`RestartSec=`), as often
+    /// as before and never given up unless `--max-restarts` says so; their reset, which nothing
+    /// would need, is left out too. Unit files are written whole whatever the release (`UnitFile`).
+    public static func adapted(_ spec: UnitSpec, major: Int?) -> (spec: UnitSpec, note: String?) {
+        guard let backoff = spec.restartBackoff, !restartSteps.isAvailable(on: major), let major else { return (spec, nil) }
+        var adapted = spec
+        adapted.restartBackoff = nil
+        let min = spec.restartDelay ?? .milliseconds(100)
+        let givenUp = if case .limit(let burst, let interval)? = spec.startLimit {
+            "given up after \(burst) starts within \(interval)"
+        } else {
+            "never given up"
+        }
+        return (adapted, "this manager runs systemd \(major), which cannot back off (\(restartSteps.setting) needs \(restartSteps.version)): "
+            + "\(UnitName.shortName(spec.name)) is restarted every \(min), not \(min) growing to \(backoff.maxDelay), and \(givenUp)")
     }
 }

@@ -34,13 +34,18 @@ public struct TerminalLog: Sendable {
     public init() {}
 
     /// The lines `bytes` complete, and the state of a redrawn line when one is due at `now`.
-    public mutating func feed(_ bytes: some Sequence<UInt8>, now: UInt64) -> [String] {
+    /// Concrete, not generic: the holder feeds it every byte a terminal job writes.
+    public mutating func feed(_ bytes: ArraySlice<UInt8>, now: UInt64) -> [String] {
         var lines: [String] = []
         for byte in bytes {
             if let finished = take(byte) { lines.append(finished) }
         }
         if let due = tick(now: now) { lines.append(due) }
         return lines
+    }
+
+    public mutating func feed(_ bytes: [UInt8], now: UInt64) -> [String] {
+        feed(bytes[...], now: now)
     }
 
     /// When the current redrawn state is due to be logged; nil when nothing waits.
@@ -170,7 +175,7 @@ public struct TerminalLog: Sendable {
     }
 
     mutating func clearLine() {
-        line = []
+        line.removeAll(keepingCapacity: true)
         cursor = 0
         redrawn = false
         changed = false
@@ -178,11 +183,16 @@ public struct TerminalLog: Sendable {
         lastLoggedAt = nil
     }
 
+    /// The line as text, without the spaces at its end (a terminal shows none).
     func render(_ scalars: [Unicode.Scalar]) -> String {
-        var text = ""
-        text.unicodeScalars.append(contentsOf: scalars)
-        while text.last == " " { text.removeLast() }
-        return text
+        var end = scalars.count
+        while end > 0 && scalars[end - 1] == " " { end -= 1 }
+        var utf8: [UInt8] = []
+        utf8.reserveCapacity(end)
+        for scalar in scalars[..<end] {
+            if scalar.value < 0x80 { utf8.append(UInt8(scalar.value)) } else { utf8.append(contentsOf: UTF8.encode(scalar)!) }
+        }
+        return String(decoding: utf8, as: UTF8.self)
     }
 }
 

@@ -17,7 +17,7 @@ public enum UnitFile {
         "commandLine", "description", "startLimitIntervalSec", "startLimitBurst", "slice", "syslogIdentifier", "execStart",
         "workingDirectory", "environment", "remainAfterExit", "restart", "restartSec", "memoryMax", "cpuQuota",
         "nice", "standardInput", "standardOutput", "standardError", "wantedBy", "version", "command",
-        "after", "execStartPost", "app",
+        "after", "execStartPost", "app", "restartSteps", "restartMaxDelaySec", "backoffReset",
     ]
     public static let timerVariables = ["commandLine", "description", "onCalendar", "onActiveSec", "version", "command"]
     /// Placeholders holding a list, whose items are `{{.}}` inside `{{#name}}…{{/name}}`.
@@ -47,6 +47,9 @@ public enum UnitFile {
         {{#execStartPost}}
         ExecStartPost={{execStartPost}}
         {{/execStartPost}}
+        {{#backoffReset}}
+        ExecStartPost={{backoffReset}}
+        {{/backoffReset}}
         WorkingDirectory={{workingDirectory}}
         {{#environment}}
         Environment={{.}}
@@ -60,6 +63,12 @@ public enum UnitFile {
         {{#restartSec}}
         RestartSec={{restartSec}}
         {{/restartSec}}
+        {{#restartSteps}}
+        RestartSteps={{restartSteps}}
+        {{/restartSteps}}
+        {{#restartMaxDelaySec}}
+        RestartMaxDelaySec={{restartMaxDelaySec}}
+        {{/restartMaxDelaySec}}
         {{#memoryMax}}
         MemoryMax={{memoryMax}}
         {{/memoryMax}}
@@ -184,6 +193,15 @@ public enum UnitFile {
         if let app = spec.app { values["app"] = displayText(app, specifiers: false) }
         if spec.restart != .no { values["restart"] = spec.restart.rawValue }
         if let delay = spec.restartDelay { values["restartSec"] = delay.description }
+        // Written whatever the release: systemd before 254 ignores the two settings (restarting
+        // every RestartSec=), and one upgraded later backs off with the same file.
+        if let backoff = spec.restartBackoff {
+            values["restartSteps"] = "\(backoff.steps)"
+            values["restartMaxDelaySec"] = backoff.maxDelay.description
+        }
+        if let reset = spec.backoffResetCommand {
+            values["backoffReset"] = "-" + (try execStart(executable: reset[0], argv: reset))
+        }
         switch spec.startLimit {
         case .unlimited?:
             values["startLimitIntervalSec"] = "0"

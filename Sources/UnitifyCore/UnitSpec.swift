@@ -15,8 +15,11 @@ public struct UnitSpec: Sendable, Equatable {
     /// `KEY=VALUE` assignments, in order; later ones win, as in systemd.
     public var environment: [String]
     public var restart: RestartPolicy
-    /// Delay between a crash and the restart; nil leaves systemd's default.
+    /// Delay between a crash and the restart; nil leaves systemd's default. With `restartBackoff`,
+    /// the first delay of a run of failures (MIN of `--restart-sec MIN..MAX`).
     public var restartDelay: TimeSpan?
+    /// Restarts whose delay grows from `restartDelay` to a maximum (`--restart-sec MIN..MAX`).
+    public var restartBackoff: RestartBackoff?
     public var startLimit: StartLimit?
     public var description: String
     public var memoryMax: MemoryLimit?
@@ -38,9 +41,16 @@ public struct UnitSpec: Sendable, Equatable {
     public var after: [String] = []
     /// What must hold before the job counts as started (`ExecStartPost=`).
     public var readiness: Readiness?
-    /// The unitify that holds the job's terminal (`--tty`): the program runs on a pseudo-terminal
-    /// that this executable, at this path, holds for it (`HeldTerminal`). nil: no terminal.
-    public var terminalHolder: String?
+    /// The unitify that systemd runs before the program, by this path, when the job has a
+    /// terminal or capped log files (`execCommand`).
+    public var helper: String?
+    /// The program runs on a pseudo-terminal that `helper` holds for it (`--tty`, `HeldTerminal`).
+    public var tty = false
+    /// The output files are rotated at this size by `helper` (`--log-max`, `CappedLog`).
+    public var logCap: LogCap?
+    /// A checker left behind by `helper` restarts the job when this check keeps failing
+    /// (`--health`, `CheckedHealth`).
+    public var health: HealthCheck?
 
     public init(
         name: String, argv: [String], executable: String, workingDirectory: String,
@@ -62,11 +72,16 @@ public struct UnitSpec: Sendable, Equatable {
     /// again, and one with an exit hook for systemd to run `OnSuccess=` (which waits for inactive).
     public var remainsAfterExit: Bool { restart == .no && timer == nil && hooks.isEmpty }
 
-    /// What systemd executes: the program, or for a terminal job unitify holding the terminal
-    /// and then the program (`HeldTerminal.command`).
+    /// What systemd executes: the program, or unitify first, which writes the capped log files
+    /// (`CappedLog.command`), then holds the terminal (`HeldTerminal.command`), then becomes
+    /// the program.
     public var execCommand: (executable: String, argv: [String]) {
-        guard let terminalHolder else { return (executable, argv) }
-        return (terminalHolder, HeldTerminal.command(name: UnitName.shortName(name), executable: executable, argv: argv))
+        guard let helper else { return (executable, argv) }
+        var command = (executable: executable, argv: argv)
+        if tty { command = (helper, HeldTerminal.command(name: UnitName.shortName(name), executable: command.executable, argv: command.argv)) }
+        if let logCap { command = (helper, CappedLog.command(logCap, executable: command.executable, argv: command.argv)) }
+        if let health { command = (helper, CheckedHealth.command(name: UnitName.shortName(name), health, executable: command.executable, argv: command.argv)) }
+        return command
     }
 
     /// The timer's name when there is one: `name.timer` beside `name.service`.
@@ -80,6 +95,65 @@ public enum StartLimit: Sendable, Equatable {
     /// Never give up: the interval is 0, which turns the limit off.
     case unlimited
     case limit(burst: UInt32, interval: TimeSpan)
+}
+
+/// Restarts that back off (`--restart-sec MIN..MAX`): systemd's `RestartSteps=` and
+/// `RestartMaxDelaySec=` (254 and later) beside `RestartSec=` MIN. systemd
+/// (`service_restart_usec_next`) waits MIN before the first restart of a run of failures,
+/// MIN × (MAX/MIN)^((n−1)/steps) before the n-th, and MAX from the (steps+1)-th on. Its counter
+/// of restarts never goes back by itself while the job keeps being restarted (systemd #43813):
+/// `resetCommand` puts it back after a run that lasted `steadyAfter`.
+public struct RestartBackoff: Sendable, Equatable {
+    public var steps: UInt32
+    public var maxDelay: TimeSpan
+
+    public init(steps: UInt32, maxDelay: TimeSpan) {
+        self.steps = steps
+        self.maxDelay = maxDelay
+    }
+
+    /// From `min` to `max` (`min` < `max`, both above 0) in as many steps as doubling `min` takes
+    /// to reach `max`: each delay is at most twice the one before (1s..30s: 1s, 2s, 3.9s, 7.7s,
+    /// 15.2s, 30s).
+    public init(from min: TimeSpan, to max: TimeSpan) {
+        var steps: UInt32 = 0
+        var delay = Swift.max(min.microseconds, 1)
+        while delay < max.microseconds {
+            delay = delay.multipliedReportingOverflow(by: 2).overflow ? .max : delay * 2
+            steps += 1
+        }
+        self.init(steps: Swift.max(steps, 1), maxDelay: max)
+    }
+
+    /// Systemd's default start-limit window: a run shorter than this never counts as having stayed up.
+    public static let shortestSteadyRun = TimeSpan.seconds(10)
+
+    /// `$0` of the reset command, by which it is told apart from any other `ExecStartPost=`.
+    public static let resetMarker = "unitify-backoff"
+}
+
+extension UnitSpec {
+    /// How long a run of a job whose restarts back off must last for its next restart to wait MIN
+    /// again: MAX, at least 10 s, and at least `--within` (so that the reset, which clears the
+    /// start limit's count too, never shortens the window `--max-restarts` counts in).
+    public var steadyAfter: TimeSpan? {
+        guard let restartBackoff else { return nil }
+        var span = max(restartBackoff.maxDelay, RestartBackoff.shortestSteadyRun)
+        if case .limit(_, let interval)? = startLimit { span = max(span, interval) }
+        return span
+    }
+
+    /// The `ExecStartPost=` of a job whose restarts back off: in the job's cgroup, a shell that
+    /// sleeps `steadyAfter` and then resets the job's restart counter (`systemctl reset-failed`,
+    /// `--user` under a user manager, which sets `$MANAGERPID`). It goes with the job: a run that
+    /// ends sooner takes it down with it, so only a run that stayed up resets the counter. It
+    /// ignores the signals `unitify kill` sends for reloads and dumps; TERM and KILL end it.
+    public var backoffResetCommand: [String]? {
+        guard let steady = steadyAfter else { return nil }
+        let seconds = (steady.microseconds + 999_999) / 1_000_000
+        let script = #"trap '' HUP INT QUIT PIPE USR1 USR2; sleep "$1" && exec systemctl ${MANAGERPID:+--user} reset-failed -- "$2" >/dev/null &"#
+        return ["/bin/sh", "-c", script, RestartBackoff.resetMarker, "\(seconds)", name]
+    }
 }
 
 /// Where a stream of the job goes.

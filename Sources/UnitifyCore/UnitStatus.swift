@@ -25,6 +25,12 @@ public struct UnitStatus: Sendable, Equatable {
     public var command: [String] = []
     /// It runs on a terminal unitify holds (`--tty`): `attach` and `send` reach it.
     public var hasTerminal = false
+    /// Its log files are rotated at this size (`--log-max`).
+    public var logCap: LogCap?
+    /// Its health check (`--health`), and what its checker last found, when that was read (on
+    /// this machine only).
+    public var health: HealthCheck?
+    public var healthState: HealthState?
     public var workingDirectory: String?
     public var restartPolicy: RestartPolicy?
     public var restartDelay: TimeSpan?

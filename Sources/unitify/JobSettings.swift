@@ -8,10 +8,12 @@ struct JobSettings: ParsableArguments {
     @Option(help: "When systemd restarts the job.")
     var restart: RestartPolicy?
 
-    @Option(name: .customLong("restart-sec"), help: ArgumentHelp("Delay before a restart (default 1s with a policy).", valueName: "duration"))
+    @Option(name: .customLong("restart-sec"), help: ArgumentHelp(
+        "Delay before a restart (default 1s with a policy), or MIN..MAX: from MIN, at most doubling on each failure up to MAX, and from MIN again once the job has run for MAX (10s at least); never given up without --max-restarts. Backing off needs systemd 254.",
+        valueName: "duration"))
     var restartSec: String?
 
-    @Option(name: .customLong("max-restarts"), help: ArgumentHelp("Give up after N starts within --within (default: never with --restart always).", valueName: "n"))
+    @Option(name: .customLong("max-restarts"), help: ArgumentHelp("Give up after N starts within --within (default: never with --restart always or a MIN..MAX --restart-sec).", valueName: "n"))
     var maxRestarts: String?
 
     @Option(help: ArgumentHelp("The window for --max-restarts (default 10s).", valueName: "duration"))
@@ -65,8 +67,23 @@ struct JobSettings: ParsableArguments {
     @Option(name: .customLong("on-failure"), help: ArgumentHelp("Run this shell command when the job fails (systemd's OnFailure=).", valueName: "command"))
     var onFailure: String?
 
+    @Option(name: .customLong("log-max"), help: ArgumentHelp("Rotate each output file at this size: 100K, 50M, 1G, or none (default 50M for --log-file, --stdout and --stderr).", valueName: "size"))
+    var logMax: String?
+
+    @Option(name: .customLong("log-keep"), help: ArgumentHelp("Older parts of a rotated file to keep, as FILE.1 … FILE.N (default 5).", valueName: "n"))
+    var logKeep: String?
+
     @Flag(name: .shortAndLong, help: "Run the program on a terminal that unitify holds: 'unitify attach NAME' to watch and type, 'unitify send NAME TEXT' from scripts.")
     var tty = false
+
+    @Option(help: ArgumentHelp("Restart the job when this check keeps failing: tcp:PORT (or PORT), unix:PATH, file:PATH, 'cmd:COMMAND' or http://HOST[:PORT]/PATH (2xx or 3xx).", valueName: "check"))
+    var health: String?
+
+    @Option(name: .customLong("health-every"), help: ArgumentHelp("How often --health checks (default 10s).", valueName: "duration"))
+    var healthEvery: String?
+
+    @Option(name: .customLong("health-failures"), help: ArgumentHelp("Failed checks in a row before the job is restarted (default 3).", valueName: "n"))
+    var healthFailures: String?
 
     /// Copies the options given into `request`.
     func fill(_ request: inout JobRequest) {
@@ -91,5 +108,10 @@ struct JobSettings: ParsableArguments {
         request.onExit = onExit
         request.onFailure = onFailure
         request.tty = tty
+        request.logMax = logMax
+        request.logKeep = logKeep
+        request.health = health
+        request.healthEvery = healthEvery
+        request.healthFailures = healthFailures
     }
 }

@@ -23,8 +23,10 @@ struct Unitify: ParsableCommand {
     /// parser's as usage errors with a pointer to the help.
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
-        // What systemd runs for a --tty job: not a command for people, and parsed by hand.
+        // What systemd runs before a job's program: not commands for people, and parsed by hand.
         if arguments.first == HeldTerminal.verb { TerminalHolder.main(Array(arguments.dropFirst())) }
+        if arguments.first == CappedLog.verb { LogWriter.main(Array(arguments.dropFirst())) }
+        if arguments.first == CheckedHealth.verb { HealthChecker.main(Array(arguments.dropFirst())) }
         do {
             var command = try parseAsRoot(arguments)
             try command.run()

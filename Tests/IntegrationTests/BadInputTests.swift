@@ -48,6 +48,10 @@ struct BadInputTests {
         (["run", "-e", "BAD=\u{1}", "--", "true"], "control character"),
         (["run", "--stdout", "/proc", "--", "true"], "directory"),
         (["doctor", "--frobnicate"], "nknown option"),
+        (["run", "--name", "NAME", "--restart", "always", "--restart-sec", "5s..1s", "--", "true"], "MIN 5s is longer than MAX 1s: put the shorter first, --restart-sec 1s..5s"),
+        (["run", "--name", "NAME", "--restart", "always", "--restart-sec", "..", "--", "true"], "MIN..MAX needs both durations"),
+        (["run", "--persistent", "--name", "NAME", "--restart", "always", "--restart-sec", "abc..5s", "--", "true"], "'abc' is not a duration"),
+        (["run", "--name", "NAME", "--restart-sec", "1s..5s", "--", "true"], "add --restart on-failure"),
     ]
 
     @Test(arguments: cases)

@@ -65,6 +65,42 @@ struct BootedAppTests {
         }
     }
 
+    /// Copies, foreman's ports and a dry run (issue 30) on systemd 252 booted as PID 1: `up -m
+    /// web=3 -p 6000` is three jobs with PORT 6000–6002 and PS web.N, back at boot; a dry run of
+    /// a changed file says what would change and touches nothing; `-m web=1` removes two copies.
+    @Test func aFormationWithPortsAcrossARebootAndADryRun() throws {
+        try withMachine("formation") { machine in
+            func pid(_ job: String) -> Int { Int(machine.userProperty(uid: 1000, "shop-\(job).service", "MainPID")) ?? 0 }
+            func environment(_ job: String) -> String { machine.root("tr '\\0' '\\n' < /proc/\(pid(job))/environ").stdout }
+            let up = machine.login("alice", "mkdir -p shop && cd shop && printf 'web: exec sleep 1000\\nworker: exec sleep 1001\\n' > Procfile && unitify up -m web=3 -p 6000")
+            #expect(up.status == 0, "\(up.stdout)\(up.stderr)")
+            for job in ["web.1", "web.2", "web.3", "worker"] { #expect(up.stdout.contains("shop: \(job) started (pid "), "\(up.stdout)") }
+
+            try machine.reboot()
+            try #require(machine.waitForManager(uid: 1000, within: 60))
+            let back = machine.root("\(machine.asUser(1000)) sh -c 'for u in shop-web.1 shop-web.2 shop-web.3 shop-worker; do until systemctl --user is-active -q $u; do sleep 0.1; done; done'", timeout: 60)
+            #expect(back.status == 0)
+            for (copy, port) in [("web.1", 6000), ("web.2", 6001), ("web.3", 6002)] {
+                let variables = environment(copy)
+                #expect(variables.contains("PORT=\(port)\n") && variables.contains("PS=\(copy)\n"), "\(copy): \(variables)")
+            }
+            #expect(environment("worker").contains("PORT=6100\n"), "the second line's base is 100 above")
+
+            let before = machine.root("ls -l --time-style=full-iso /home/alice/.config/systemd/user").stdout
+            let web1 = pid("web.1")
+            let dry = machine.login("alice", "cd shop && sed -i 's/sleep 1001/sleep 1002/' Procfile && unitify up -m web=3 -p 6000 --dry-run")
+            #expect(dry.status == 0, "\(dry.stderr)")
+            #expect(dry.stdout.contains("shop: web.1 unchanged (pid \(web1))") && dry.stdout.contains("shop: worker would restart (command changed)"), "\(dry.stdout)")
+            #expect(machine.root("ls -l --time-style=full-iso /home/alice/.config/systemd/user").stdout == before, "a dry run wrote nothing")
+
+            let fewer = machine.login("alice", "cd shop && unitify up -m web=1 -p 6000")
+            #expect(fewer.status == 0, "\(fewer.stderr)")
+            #expect(fewer.stdout.contains("shop: web.2 removed") && fewer.stdout.contains("shop: web.3 removed"), "\(fewer.stdout)")
+            #expect(pid("web.1") == web1, "web.1 kept its process")
+            #expect(!machine.fileExists("/home/alice/.config/systemd/user/shop-web.2.service"))
+        }
+    }
+
     /// `up --host` on two booted hosts: the file is applied on each, in the directory of the same
     /// path there, one report per host; twice is nothing changed on both; `down --host` removes it.
     @Test func anAppOnTwoHosts() throws {

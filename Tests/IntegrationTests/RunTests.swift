@@ -169,7 +169,9 @@ struct RunTests {
         #expect(scheduled.status == 0, "\(scheduled.stderr)")
         #expect(scheduled.stdout.contains("\(name).timer"))
         #expect(eventually { unitify(["journal", name, "-o", "cat"]).stdout.contains("fired-\(name)") })
-        let status = try Jobs.user().status(of: "\(name).service")
+        // Its line reaches the journal before the manager sees it exit.
+        var status = try Jobs.user().status(of: "\(name).service")
+        #expect(try eventually { status = try Jobs.user().status(of: "\(name).service"); return status.lastExit != nil })
         #expect(status.lastExit?.isSuccess == true)
         #expect(status.kind == .timer)
     }

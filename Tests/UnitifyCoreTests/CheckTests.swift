@@ -31,12 +31,17 @@ struct CheckTests {
     @Test func systemdVersionsAndWhatTheyLimit() {
         #expect(SystemdFeature.majorVersion("252.39-1~deb12u2") == 252)
         #expect(SystemdFeature.majorVersion("v255-rc1") == 255)
-        #expect(Check.systemdVersion("252.39-1~deb12u2").verdict == .ok)
+        // 252 lacks only what unitify does another way: restarts that back off (254).
+        let bookworm = Check.systemdVersion("252.39-1~deb12u2")
+        #expect(bookworm.verdict == .warning)
+        #expect(bookworm.summary == "252 lacks RestartSteps= for --restart-sec MIN..MAX (restarts that back off) (254)")
+        #expect(bookworm.fix == "upgrade systemd to 254 or later for those")
+        #expect(Check.systemdVersion("254.5").verdict == .ok)
         let bullseye = Check.systemdVersion("247.3-7")
         #expect(bullseye.verdict == .warning)
         #expect(bullseye.summary.contains("truncate:") && bullseye.summary.contains("(248)") && bullseye.summary.contains("(249)"))
-        #expect(bullseye.fix == "upgrade systemd to 251 or later for those")
-        #expect(Check.systemdVersion("251.3").verdict == .ok)
+        #expect(bullseye.fix == "upgrade systemd to 254 or later for those")
+        #expect(Check.systemdVersion("257.9").verdict == .ok)
         #expect(Check.systemdVersion("239").verdict == .problem)
         #expect(Check.systemdVersion(nil).verdict == .warning)
     }

@@ -20,7 +20,7 @@ struct FakeHost: Host {
         return text
     }
 
-    func terminalHolder() throws(UnitifyError) -> String { "/usr/bin/unitify" }
+    func unitifyExecutable() throws(UnitifyError) -> String { "/usr/bin/unitify" }
 }
 
 /// `JobRequest.makeSpec`, where every option of `run` is validated, against a fake host.

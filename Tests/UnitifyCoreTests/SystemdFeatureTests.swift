@@ -8,7 +8,7 @@ struct SystemdFeatureTests {
     @Test func theTableSaysWhichReleaseBroughtWhat() {
         let versions = Dictionary(uniqueKeysWithValues: SystemdFeature.allCases.map { ($0.setting, $0.version) })
         #expect(versions == ["Type=exec": 240, "append:": 240, "AddRef": 240, "truncate:": 248, "SliceOf": 249,
-                             "OnSuccess=": 249, "MONITOR_* variables": 251])
+                             "OnSuccess=": 249, "MONITOR_* variables": 251, "RestartSteps=": 254])
         #expect(SystemdFeature.floor == 240)
         #expect(SystemdFeature.sliceMembers.isAvailable(on: 249))
         #expect(!SystemdFeature.sliceMembers.isAvailable(on: 247))

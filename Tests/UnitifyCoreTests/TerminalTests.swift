@@ -138,7 +138,7 @@ import Testing
     @Test func aTerminalJobRunsUnitifyBeforeItsProgramAndReadsBack() throws {
         var spec = UnitSpec(name: "mc.service", argv: ["java", "-jar", "server.jar"], executable: "/usr/bin/java", workingDirectory: "/srv/mc")
         #expect(spec.execCommand.executable == "/usr/bin/java")
-        spec.terminalHolder = "/usr/bin/unitify"
+        (spec.helper, spec.tty) = ("/usr/bin/unitify", true)
         let command = spec.execCommand
         #expect(command.executable == "/usr/bin/unitify")
         #expect(command.argv == ["unitify", "hold-terminal", "mc", "/usr/bin/java", "--", "java", "-jar", "server.jar"])
@@ -156,7 +156,7 @@ import Testing
         request.command = ["python3", "-i"]
         request.tty = true
         let (spec, _) = try request.makeSpec(host: FakeHost())
-        #expect(spec.terminalHolder == "/usr/bin/unitify")
+        #expect(spec.tty && spec.helper == "/usr/bin/unitify")
         #expect(spec.executable == "/usr/bin/python3")
     }
 
@@ -174,10 +174,10 @@ import Testing
         var change = JobRequest()
         change.tty = true
         spec = try JobChange.apply(change, to: spec, host: FakeHost())
-        #expect(spec.terminalHolder == "/usr/bin/unitify")
+        #expect(spec.tty && spec.helper == "/usr/bin/unitify")
         change = JobRequest()
         change.env = ["MODE=x"]
-        #expect(try JobChange.apply(change, to: spec, host: FakeHost()).terminalHolder == "/usr/bin/unitify")
+        #expect(try JobChange.apply(change, to: spec, host: FakeHost()).tty)
     }
 }
 

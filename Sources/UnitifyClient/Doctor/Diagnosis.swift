@@ -41,6 +41,7 @@ public struct Diagnosis: Encodable {
         checks.append(Check.manager(facts.manager, caller: caller))
         checks.append(Check.systemdVersion(facts.systemdVersion))
         checks.append(Check.journal(facts.journal, caller: caller))
+        if let space = facts.journalSpace { checks.append(Check.journalSpace(space)) }
         checks.append(Check.linger(facts.logind, lingerFile: facts.lingerFile, caller: caller))
         checks.append(Check.killUserProcesses(facts.killPolicy, lingering: lingering, caller: caller))
         checks.append(Check.controllers(layout: facts.cgroupLayout, delegated: facts.delegated))
@@ -77,7 +78,8 @@ extension ThisMachine {
             lingerFile: pathExists("/var/lib/systemd/linger/\(caller.user)"),
             cgroupLayout: CgroupLayout.current, delegated: jobs?.delegatedControllers(),
             sessionBus: SessionBus.probe(location.runtimeDirectory))
-        facts.terminalHolder = try? LiveHost().terminalHolder()
+        facts.terminalHolder = try? LiveHost().unitifyExecutable()
+        facts.journalSpace = JournalFacts.space(caller: caller)
         return facts
     }
 }
@@ -110,6 +112,41 @@ enum JournalFacts {
         }
         let readsFiles = (try? Journal(flags: .localOnly))?.hasFiles ?? false
         return JournalAccess(storage: storage, groups: effective, groupsAfterLogin: later, readsFiles: readsFiles)
+    }
+
+    /// journald's limit for where it stores (its `SystemMaxUse=`/`RuntimeMaxUse=`, else 10% of
+    /// the file system, at most 4G), and the sizes of the journal files there.
+    static func space(caller: Caller) -> JournalSpace? {
+        let storage = Self.storage
+        guard storage != .none else { return nil }
+        let (directory, setting) = storage == .persistent ? ("/var/log/journal", "SystemMaxUse") : ("/run/log/journal", "RuntimeMaxUse")
+        var filesystem = statvfs()
+        guard statvfs(directory, &filesystem) == 0 else { return nil }
+        let capacity = UInt64(filesystem.f_blocks) * UInt64(filesystem.f_frsize)
+        let configured = ConfigFiles.read("journald.conf").compactMap { UnitFile.lastValue(of: setting, in: $0.text) }.last
+        var limit = min(capacity / 10, 4 << 30)
+        var source = "10% of its file system, at most 4G: journald's default"
+        if let configured {
+            if configured.hasSuffix("%"), let percent = UInt64(configured.dropLast()), percent <= 100 {
+                (limit, source) = (capacity / 100 * percent, "\(setting)=\(configured)")
+            } else if let bytes = try? LogCap.parseSize(configured) {
+                (limit, source) = (bytes, "\(setting)=\(configured)")
+            }
+        }
+        var used: UInt64 = 0
+        var yours: UInt64 = 0
+        let own = "user-\(caller.uid)"
+        for machine in directoryEntries(directory) {
+            for file in directoryEntries(directory + "/" + machine) where file.hasSuffix(".journal") || file.hasSuffix(".journal~") {
+                var info = stat()
+                guard stat(directory + "/" + machine + "/" + file, &info) == 0 else { continue }
+                let bytes = UInt64(info.st_blocks) * 512
+                used += bytes
+                if file.hasPrefix(own + ".journal") || file.hasPrefix(own + "@") { yours += bytes }
+            }
+        }
+        let ownFiles = storage == .persistent && caller.uid >= 1000
+        return JournalSpace(limit: limit, source: source, used: used, yours: ownFiles ? yours : nil)
     }
 
     static func processGroups() -> Set<gid_t> {

@@ -12,7 +12,7 @@ import UnitifyCore
 public enum TerminalHolder {
     public static func main(_ arguments: [String]) -> Never {
         guard arguments.count >= 4, arguments[2] == "--", !arguments[0].isEmpty, !arguments[0].contains("/") else {
-            fail("usage: unitify \(HeldTerminal.verb) NAME PROGRAM -- ARGV… (systemd runs this for a --tty job)", status: 2)
+            failBeforeTheProgram("usage: unitify \(HeldTerminal.verb) NAME PROGRAM -- ARGV… (systemd runs this for a --tty job)", status: 2)
         }
         let (name, program, argv) = (arguments[0], arguments[1], Array(arguments[3...]))
         // A system manager gives its services no runtime directory of a user's.
@@ -23,21 +23,18 @@ public enum TerminalHolder {
             terminal = try PseudoTerminal.open()
             listener = try TerminalSocket.listen(at: socketPath)
         } catch {
-            fail("unitify: \(error.message)", status: 1)
+            failBeforeTheProgram("unitify: \(error.message)", status: 1)
         }
 
-        let middle = fork()
-        if middle < 0 { fail("unitify: cannot fork the terminal's holder: \(String(cString: strerror(errno)))", status: 1) }
-        if middle == 0 {
-            setsid()
-            let holder = fork()
-            if holder != 0 { _exit(holder < 0 ? 1 : 0) }
-            close(terminal.follower)
-            var session = HolderSession(terminal: terminal.leader, listener: listener, socketPath: socketPath)
-            session.run()
+        do {
+            try leaveBehind("the terminal's holder") {
+                close(terminal.follower)
+                var session = HolderSession(terminal: terminal.leader, listener: listener, socketPath: socketPath)
+                session.run()
+            }
+        } catch {
+            failBeforeTheProgram("unitify: \(error.message)", status: 1)
         }
-        var status: Int32 = 0
-        while waitpid(middle, &status, 0) < 0 && errno == EINTR {}
         close(terminal.leader)
         close(listener)
 
@@ -49,16 +46,7 @@ public enum TerminalHolder {
         if terminal.follower > 2 { close(terminal.follower) }
         // Programs draw for the terminal $TERM names; the user manager has none to give.
         if getenv("TERM") == nil { setenv("TERM", "xterm-256color", 1) }
-        let words = argv.map { strdup($0) } + [nil]
-        execv(program, words)
-        let reason = String(cString: strerror(errno))
-        writeAll(STDERR_FILENO, Array("unitify: cannot run \(program): \(reason)\r\n".utf8))
-        _exit(errno == ENOENT ? 127 : 126)
-    }
-
-    static func fail(_ message: String, status: Int32) -> Never {
-        writeAll(STDERR_FILENO, Array((message + "\n").utf8))
-        exit(status)
+        becomeProgram(program, argv)
     }
 }
 
@@ -106,6 +94,8 @@ struct HolderSession {
     var clients: [Client] = []
     /// Keys on their way to the program, which may not be reading yet.
     var toProgram: [UInt8] = []
+    var outputSinceTrim = 0
+    static let trimAfter = 1 << 20
 
     /// Output queued for one client beyond which the terminal is not read (the program waits),
     /// and how long a client may stay that far behind before it is let go.
@@ -127,11 +117,9 @@ struct HolderSession {
     }
 
     mutating func run() -> Never {
-        // The job's signals reach every process of its cgroup (`kill` without --main): they are
-        // the program's. The holder ends when the terminal does, after the last output is read.
-        for signal in [SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGPIPE, SIGALRM, SIGTSTP, SIGTTIN, SIGTTOU, SIGWINCH] {
-            Glibc.signal(signal, SIG_IGN)
-        }
+        // The job's signals are the program's: the holder ends when the terminal does, after the
+        // last output is read.
+        ignoreJobSignals()
         _ = fcntl(terminal, F_SETFL, fcntl(terminal, F_GETFL) | O_NONBLOCK)
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {
@@ -145,9 +133,16 @@ struct HolderSession {
                 descriptors.append(pollfd(fd: client.socket, events: Int16(POLLIN) | Int16(client.pending.isEmpty ? 0 : POLLOUT), revents: 0))
             }
             var timeout: Int32 = -1
+            // After a burst of output, a second of quiet gives its memory back (`trimMemory`).
+            if outputSinceTrim > Self.trimAfter { timeout = 1_000 }
             if let deadline = log.deadline { timeout = Int32(min(deadline > now ? (deadline - now) / 1_000 + 1 : 0, 60_000)) }
             if backlogged { timeout = timeout < 0 ? 1_000 : min(timeout, 1_000) }
-            if poll(&descriptors, nfds_t(descriptors.count), timeout) < 0 && errno != EINTR { break }
+            let ready = poll(&descriptors, nfds_t(descriptors.count), timeout)
+            if ready < 0 && errno != EINTR { break }
+            if ready == 0, outputSinceTrim > Self.trimAfter {
+                trimMemory()
+                outputSinceTrim = 0
+            }
 
             let terminalEvents = descriptors[0].revents
             if terminalEvents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
@@ -164,9 +159,9 @@ struct HolderSession {
                 serve(clientAt: index - 2, events: descriptor.revents)
             }
             letGoOfStuckClients(now: monotonicNow())
-            if let line = log.tick(now: monotonicNow()) { journal(line) }
+            if let line = log.tick(now: monotonicNow()) { journal([line]) }
         }
-        if let line = log.finish() { journal(line) }
+        if let line = log.finish() { journal([line]) }
         for client in clients {
             _ = fcntl(client.socket, F_SETFL, fcntl(client.socket, F_GETFL) & ~O_NONBLOCK)
             writeAll(client.socket, client.pending)
@@ -177,16 +172,24 @@ struct HolderSession {
     }
 
     mutating func output(_ bytes: ArraySlice<UInt8>) {
+        outputSinceTrim += bytes.count
         recent.append(bytes)
-        for line in log.feed(bytes, now: monotonicNow()) { journal(line) }
+        journal(log.feed(bytes, now: monotonicNow()))
         for index in clients.indices where clients[index].mode == .interactive || clients[index].mode == .watching {
             clients[index].pending.append(contentsOf: bytes)
         }
     }
 
-    /// A line to the job's standard output: the journal, or its `--log-file`.
-    func journal(_ line: String) {
-        writeAll(STDOUT_FILENO, Array((line + "\n").utf8))
+    /// Lines to the job's standard output, the journal or its `--log-file`: in one write, as a
+    /// program's own output would come (a write a line would cost a system call each).
+    func journal(_ lines: [String]) {
+        guard !lines.isEmpty else { return }
+        var text = ""
+        for line in lines {
+            text += line
+            text += "\n"
+        }
+        writeAll(STDOUT_FILENO, text.utf8)
     }
 
     mutating func writeToProgram() {
@@ -212,7 +215,8 @@ struct HolderSession {
         if events & Int16(POLLOUT) != 0 {
             let written = clients[index].pending.withUnsafeBytes { write(clients[index].socket, $0.baseAddress, $0.count) }
             if written > 0 {
-                clients[index].pending.removeFirst(written)
+                // Emptied, a queue lets its memory go: after a burst the holder is small again.
+                if written == clients[index].pending.count { clients[index].pending = [] } else { clients[index].pending.removeFirst(written) }
                 clients[index].behindSince = nil
             }
         }
@@ -247,6 +251,15 @@ struct HolderSession {
             guard clients[index].mode == .interactive else { return }
             resize(rows: rows, columns: columns)
         }
+    }
+
+    /// glibc's `malloc_trim(0)`: the heap a burst grew is returned to the system, so that the
+    /// holder of an idle terminal stays as small as tmux's server. Looked up at run time: Swift's
+    /// Glibc module leaves <malloc.h> out.
+    func trimMemory() {
+        typealias Trim = @convention(c) (Int) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return }
+        _ = unsafeBitCast(symbol, to: Trim.self)(0)
     }
 
     func resize(rows: UInt16, columns: UInt16) {

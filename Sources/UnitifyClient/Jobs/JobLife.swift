@@ -37,7 +37,7 @@ extension Jobs {
         do {
             return try records.write(JobRecord(spec: spec)) { () throws -> UnitStatus in
                 do {
-                    return try start(spec, replace: replace, keepLoaded: keepLoaded)
+                    return try start(try adapted(spec).spec, replace: replace, keepLoaded: keepLoaded)
                 } catch {
                     startFailed = true
                     throw error
@@ -243,11 +243,30 @@ extension Jobs {
         while true {
             let ended = try watch(unit, until: deadline) { $0.hasEnded || $0.isNotFound }
             guard ended.hasEnded || ended.isNotFound else { return nil }
-            guard ended.restartsOnThisResult else { return ended }
-            let grace = (ended.restartDelay?.microseconds ?? 100_000) + 1_000_000
+            guard ended.restartsOnThisResult else {
+                if ended.logCap != nil { waitForTheLogWriter(unit, deadline: deadline) }
+                return ended
+            }
+            // Restarts that back off wait longer each time: the manager says how long (254 on).
+            let next = try? manager.unitProperty(unit, interface: "org.freedesktop.systemd1.Service", property: "RestartUSecNext")?.uint64
+            let grace = (next ?? ended.restartDelay?.microseconds ?? 100_000) + 1_000_000
             let limit = min(monotonicMicroseconds() + grace, deadline ?? .max)
             let after = try watch(unit, until: limit) { !$0.hasEnded }
             if after.hasEnded { return after }
+        }
+    }
+
+    /// A job with capped log files has ended when its program has; the writer it left behind
+    /// (`unitify write-log`) may still be putting the last of the output (up to its 1 MiB pipe)
+    /// into the file. Its end is what makes the log whole, so a wait for the job waits for it
+    /// too, while it is the only process left: beside others (something the program started that
+    /// still holds the pipe) it may never end, and the job's end is the program's.
+    func waitForTheLogWriter(_ unit: String, deadline: UInt64?) {
+        let limit = min(monotonicMicroseconds() + 10_000_000, deadline ?? .max)
+        while monotonicMicroseconds() < limit {
+            guard let processes = try? manager.unitProcesses(unit), !processes.isEmpty,
+                  processes.allSatisfy({ CappedLog.isWriter(commandLine: $0.command) }) else { return }
+            usleep(10_000)
         }
     }
 

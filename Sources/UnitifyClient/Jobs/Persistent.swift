@@ -7,8 +7,8 @@ public struct InstallReport {
     public var status: UnitStatus
     public var files: [String]
     public var downtime: TimeSpan
-    /// The unitify that holds the job's terminal at each start (`--tty`).
-    public var terminalHolder: String?
+    /// The unitify that runs before the program at each start (`--tty`, capped logs).
+    public var helper: String?
 }
 
 /// Jobs as unit files: `run --persistent`, `install` and `uninstall`.
@@ -75,7 +75,7 @@ extension Jobs {
         try files.advanceModificationTime()
         let status = try enableAndStart(texts.map { files.path($0.unit) }, main: spec.timerName ?? spec.name)
         return InstallReport(status: status, files: texts.map { files.path($0.unit) }, downtime: TimeSpan(microseconds: monotonicMicroseconds() - stopped),
-                             terminalHolder: spec.terminalHolder)
+                             helper: spec.helper)
     }
 
     /// `uninstall`: stop, disable, delete the files, reload, reset-failed. Files unitify did not

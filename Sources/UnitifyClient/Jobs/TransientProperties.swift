@@ -25,6 +25,14 @@ extension UnitSpec {
         ]
         if !environment.isEmpty { properties.append(("Environment", .strings(environment))) }
         if let restartDelay { properties.append(("RestartUSec", .uint64(restartDelay.microseconds))) }
+        // systemd 254 and later; for an older manager `SystemdFeature.adapted` leaves them out.
+        if let restartBackoff {
+            properties.append(("RestartSteps", .uint32(restartBackoff.steps)))
+            properties.append(("RestartMaxDelayUSec", .uint64(restartBackoff.maxDelay.microseconds)))
+        }
+        if let reset = backoffResetCommand {
+            properties.append(("ExecStartPost", .array(element: "(sasb)", [.structure([.string(reset[0]), .strings(reset.map(escapeDollars)), .bool(true)])])))
+        }
         switch startLimit {
         case .unlimited?:
             properties.append(("StartLimitIntervalUSec", .uint64(0)))

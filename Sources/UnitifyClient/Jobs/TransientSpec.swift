@@ -19,22 +19,21 @@ extension Jobs {
         guard p["Transient"]?.bool == true || allowPersistent else {
             throw UnitifyError.failed("\(short) is already persistent (\(p["FragmentPath"]?.string ?? "")): nothing to install")
         }
-        guard var exec = p["ExecStart"].flatMap(ExecCommand.init) else {
+        guard let exec = p["ExecStart"].flatMap(ExecCommand.init).map({ UnitCommand(path: $0.path, argv: $0.argv) }) else {
             throw UnitifyError.failed("\(short) has no command to install")
         }
-        var terminalHolder: String?
-        if let program = HeldTerminal.program(in: exec.argv) {
-            terminalHolder = exec.path
-            (exec.path, exec.argv) = (program.executable, program.argv)
-        }
         var spec = UnitSpec(
-            name: unit, argv: exec.argv, executable: exec.path,
+            name: unit, argv: exec.argv, executable: exec.executable,
             workingDirectory: p["WorkingDirectory"]?.string ?? "/",
             environment: p["Environment"]?.stringArray ?? [],
             restart: RestartPolicy(rawValue: p["Restart"]?.string ?? "no") ?? .no,
             description: p["Description"]?.string)
-        spec.terminalHolder = terminalHolder
+        (spec.helper, spec.tty, spec.logCap, spec.health) = (exec.helper, exec.tty, exec.logCap, exec.health)
         if spec.restart != .no { spec.restartDelay = p["RestartUSec"]?.uint64.map { TimeSpan(microseconds: $0) } }
+        // Restarts that back off: the manager's own settings from 254 on (0 steps: none).
+        if spec.restart != .no, let steps = p["RestartSteps"]?.uint64, steps > 0, let max = p["RestartMaxDelayUSec"]?.uint64, max != .max {
+            spec.restartBackoff = RestartBackoff(steps: UInt32(steps), maxDelay: TimeSpan(microseconds: max))
+        }
         let burst = UInt32(p["StartLimitBurst"]?.uint64 ?? 5)
         let interval = p["StartLimitIntervalUSec"]?.uint64 ?? 10_000_000
         if interval == 0 {
@@ -60,6 +59,17 @@ extension Jobs {
             spec.app = App.name(inUnitFile: text)
             spec.after = UnitFile.lastValue(of: "After", in: text).map { $0.split(separator: " ").map(String.init) } ?? []
             spec.readiness = p["ExecStartPost"].flatMap(ExecCommand.init).flatMap { Readiness(waitCommand: $0.argv) }
+            // Before 254 the manager has no such settings: a unit file keeps them all the same.
+            if spec.restartBackoff == nil, spec.restart != .no,
+               let steps = UnitFile.lastValue(of: "RestartSteps", in: text).flatMap({ UInt32($0) }), steps > 0,
+               let max = UnitFile.lastValue(of: "RestartMaxDelaySec", in: text).flatMap({ try? TimeSpan(parsing: $0) }) {
+                spec.restartBackoff = RestartBackoff(steps: steps, maxDelay: max)
+            }
+        }
+        // A transient job on such a manager was started without them: its record has them.
+        if spec.restartBackoff == nil, spec.restart != .no, let record = try? storage.records.read(unit),
+           record.spec.restartDelay == spec.restartDelay {
+            spec.restartBackoff = record.spec.restartBackoff
         }
         if let timer = (p["TriggeredBy"]?.stringArray ?? []).first(where: { $0.hasSuffix(".timer") }) {
             let t = try manager.unitProperties(timer)

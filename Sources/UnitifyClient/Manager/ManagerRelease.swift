@@ -22,6 +22,13 @@ extension Jobs {
         if let refusal = SystemdFeature.refusal(for: spec, keepLoaded: keepLoaded, major: try systemdRelease()) { throw refusal }
     }
 
+    /// `spec` as this manager can run it as a transient unit, and the note that says what it does
+    /// instead (`SystemdFeature.adapted`). A job that asks nothing newer costs no round trip.
+    public func adapted(_ spec: UnitSpec) throws(SystemdError) -> (spec: UnitSpec, note: String?) {
+        guard spec.restartBackoff != nil else { return (spec, nil) }
+        return SystemdFeature.adapted(spec, major: try systemdRelease())
+    }
+
     /// The names of the loaded units in unitify's slice: its `SliceOf`, asked together with the
     /// manager's version (one round trip); before 249, which has no `SliceOf`, the loaded services
     /// whose `Slice` is unitify's.

@@ -10,7 +10,7 @@ extension Target {
         if jobs.forgetTransientRecord(unit) {
             report.notes.append("note: the unit file does not carry the job's --on-exit/--on-failure commands: they no longer run")
         }
-        if let warning = installed.terminalHolder.flatMap(HeldTerminal.lastingWarning) { report.notes.append(warning) }
+        if let warning = installed.helper.flatMap(HeldTerminal.lastingWarning) { report.notes.append(warning) }
         report.lines.append("installed \(unit): \(installed.files.joined(separator: ", "))")
         report.lines.append("  enabled, \(installed.status.state)\(installed.status.mainPID == 0 ? "" : " (pid \(installed.status.mainPID))"); down for \(installed.downtime.short) during the switch")
         report.lines.append("  remove it with: unitify uninstall \(options)\(ShellWords.quote(UnitName.shortName(unit)))")

@@ -16,6 +16,7 @@ extension Target {
         try jobs.requireJobs(units)
         for unit in units {
             let (spec, status) = try jobs.restartJob(unit, change: changed)
+            if changed != nil, let note = try jobs.adapted(spec).note, !check.quiet { report.notes.append("note: \(note)") }
             let started = StartedJob(spec)
             let settled = try settle(started, status, check: check, into: &report)
             report.lines += check.summary(started, settled, verb: "restarted", host: remoteHost)

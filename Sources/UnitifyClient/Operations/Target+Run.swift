@@ -39,8 +39,9 @@ extension Target {
         let jobs = try self.jobs
         report.notes += try ignoredLimitWarnings(spec)
         let texts = order.persistent ? try UnitFile.texts(spec, commandLine: order.commandLine, template: order.template) : []
-        if order.persistent, let warning = spec.terminalHolder.flatMap(HeldTerminal.lastingWarning) { report.notes.append(warning) }
+        if order.persistent, let warning = spec.helper.flatMap(HeldTerminal.lastingWarning) { report.notes.append(warning) }
         try jobs.requireFeatures(for: spec, keepLoaded: !order.persistent)  // before linger is turned on
+        if let note = try jobs.adapted(spec).note, !quiet { report.notes.append("note: \(note)") }
         try ensureLinger(order.linger, for: spec.name, quiet: quiet, into: &report)
         let status = order.persistent ? try jobs.startPersistent(spec, texts: texts, replace: order.replace)
             : try jobs.startTransient(spec, replace: order.replace)

@@ -23,7 +23,8 @@ extension Target {
             if report.statuses.contains(where: { !$0.isRunning || $0.hasEnded }) { report.exitStatus = 3 }
             return
         }
-        for (index, status) in try jobs.jobStatuses(of: units).enumerated() {
+        for (index, var status) in try jobs.jobStatuses(of: units).enumerated() {
+            if status.health != nil, let machine = self as? ThisMachine { status.healthState = machine.healthState(of: status.unit) }
             guard status.exists else {
                 report.notes.append("no unit named \(UnitName.shortName(status.unit))\(there): '\(("unitify status " + options).trimmingSpaces())' lists yours")
                 report.exitStatus = 4

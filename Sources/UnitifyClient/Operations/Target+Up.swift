@@ -46,6 +46,10 @@ extension Target {
             try ensureLinger(order.linger, for: first, quiet: order.quiet, into: &report)
         }
         let outcomes = try jobs.apply(plan, window: order.window)
+        // What the manager does instead of what a line asked, said once a job (before 254: no backoff).
+        for line in desired where plan.steps.contains(where: { $0.unit == line.spec.name && $0.change != .unchanged && $0.change != .remove }) {
+            if let note = try jobs.adapted(line.spec).note, !order.quiet { report.notes.append("note: \(plan.app): \(note)") }
+        }
         if !order.quiet { report.lines += Self.upSummary(outcomes, desired, app: plan.app) }
         let failed = outcomes.filter { $0.failure != nil }
         for outcome in failed {

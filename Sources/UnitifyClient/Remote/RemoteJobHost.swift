@@ -44,7 +44,7 @@ public final class RemoteJobHost: Host {
     }
 
     /// unitify there, as that host's login PATH finds it.
-    public func terminalHolder() throws(UnitifyError) -> String {
+    public func unitifyExecutable() throws(UnitifyError) -> String {
         let path = (try? shell.check("look for unitify", "command -v unitify || true"))?.text.trimmingSpaces() ?? ""
         guard path.hasPrefix("/") else {
             throw UnitifyError.usage("--tty needs unitify on \(shell.connection.host) to hold the job's terminal, and it is not on the PATH there: install the package there first")

@@ -55,9 +55,9 @@ struct StatusProperty: Sendable {
         StatusProperty(.service, "ExecMainCode", "i") { _, _ in },
         StatusProperty(.service, "ExecMainStatus", "i") { _, _ in },
         StatusProperty(.service, "ExecStart", "a(sasbttttuii)") { s, v in
-            let argv = ExecCommand(v)?.argv ?? []
-            let program = HeldTerminal.program(in: argv)
-            (s.command, s.hasTerminal) = (program?.argv ?? argv, program != nil)
+            guard let exec = ExecCommand(v) else { return }
+            let command = UnitCommand(path: exec.path, argv: exec.argv)
+            (s.command, s.hasTerminal, s.logCap, s.health) = (command.argv, command.tty, command.logCap, command.health)
         },
         StatusProperty(.service, "WorkingDirectory", "s") { s, v in s.workingDirectory = v.string.flatMap { $0.isEmpty ? nil : $0 } },
         StatusProperty(.service, "Restart", "s") { s, v in s.restartPolicy = v.string.flatMap(RestartPolicy.init) },

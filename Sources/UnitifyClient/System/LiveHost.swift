@@ -49,11 +49,11 @@ public struct LiveHost: Host {
     public var currentDirectory: String? { Environment.currentDirectory() }
 
     /// This very unitify, by the path the kernel ran it from.
-    public func terminalHolder() throws(UnitifyError) -> String {
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        guard count > 0 else { throw UnitifyError.failed("cannot find unitify's own path (/proc/self/exe) to hold the terminal: \(Errno(rawValue: errno))") }
-        return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    public func unitifyExecutable() throws(UnitifyError) -> String {
+        guard let path = symbolicLinkTarget("/proc/self/exe") else {
+            throw UnitifyError.failed("cannot find unitify's own path (/proc/self/exe) to hold the terminal: \(Errno(rawValue: errno))")
+        }
+        return path
     }
 
     public func fileKind(_ path: String) -> FileKind { Environment.fileKind(path) }

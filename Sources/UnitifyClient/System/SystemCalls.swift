@@ -105,6 +105,20 @@ struct OpenDirectory: ~Copyable {
     }
 }
 
+/// A small file (of /proc, or a helper's state) as text; nil when it cannot be read.
+func readTextFile(_ path: String) -> String? {
+    CgroupUsage.readSmallFile(path).map { String(decoding: $0, as: UTF8.self) }
+}
+
+/// Where the symbolic link at `path` points (`/proc/self/exe`, `/proc/self/fd/N`); nil when
+/// nothing is there.
+func symbolicLinkTarget(_ path: String) -> String? {
+    var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+    let count = readlink(path, &buffer, buffer.count - 1)
+    guard count > 0 else { return nil }
+    return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}
+
 extension FileDescriptor {
     /// Everything from the current offset to the end, read `chunk` bytes at a time.
     func readToEnd(chunk size: Int = 65_536) throws -> [UInt8] {

@@ -59,3 +59,13 @@ extension ReachedHost: Target {
 
     public var options: String { jobs.options }
 }
+
+extension ThisMachine {
+    /// What the health checker of `unit` last wrote (`CheckedHealth.directory`); nil when it
+    /// wrote nothing yet.
+    func healthState(of unit: String) -> HealthState? {
+        let runtime = scope.isSystem ? nil : ManagerLocation.current().runtimeDirectory
+        let path = CheckedHealth.directory(runtimeDirectory: runtime) + "/" + UnitName.shortName(unit)
+        return readTextFile(path).flatMap(HealthState.init(parsing:))
+    }
+}
