@@ -2,7 +2,8 @@ import Glibc
 import Testing
 
 /// The booted suite runs only when asked (`make test-booted`, which `make test` calls). Then a
-/// machine that cannot boot is a failure, never a skip.
+/// machine that cannot boot is a failure, never a skip. `make test-booted` runs every suite whose
+/// name starts with `Booted`: a suite on booted machines is named so.
 enum Booted {
     static let enabled = getenv("UNITIFY_BOOTED_TESTS") != nil
     static let reason: Comment = "runs on booted machines with UNITIFY_BOOTED_TESTS=1 (make test-booted)"

@@ -2,20 +2,6 @@ import Glibc
 import Systemd
 import UnitifyCore
 
-extension ManagerScope {
-    /// The records of this manager's transient jobs (`JobRecordDirectory`).
-    public var jobRecords: JobRecordDirectory { JobRecordDirectory(beside: lockDirectory) }
-
-    /// The manager's runtime unit directory, for the exit-hook units of transient jobs: searched by
-    /// the manager (systemd.unit(5), "Unit File Load Path") and gone after a reboot, as the job is.
-    public var runtimeUnitFiles: UnitFileDirectory {
-        switch self {
-        case .user: UnitFileDirectory(directory: (ManagerLocation.current().runtimeDirectory ?? "/nonexistent") + "/systemd/user")
-        case .system: UnitFileDirectory(directory: "/run/systemd/system")
-        }
-    }
-}
-
 /// How `remove` forgot a job.
 public struct Removal {
     public var unit: String
@@ -314,32 +300,5 @@ extension Jobs {
             guard status.kind == .persistent, status.isDown, !status.isRecorded, let fragment = status.fragmentPath else { return true }
             return try storage.pathExists(fragment)
         }
-    }
-}
-
-/// `top`'s rows from successive statuses: CPU % between this sample and the one before of the
-/// same run of each job.
-public struct TopSampler {
-    var previous: [String: (cpu: UInt64?, at: UInt64)] = [:]
-
-    public init() {}
-
-    /// `host`: the host the statuses come from, for `top --host` (each host's rows in turn).
-    public mutating func rows(_ statuses: [UnitStatus], now: UInt64, host: String? = nil) -> [TopRow] {
-        let at = monotonicMicroseconds()
-        var next: [String: (cpu: UInt64?, at: UInt64)] = host == nil ? [:] : previous.filter { !$0.key.hasPrefix(host! + " ") }
-        let rows = statuses.filter { !$0.unit.hasSuffix(".timer") }.map { status in
-            let key = (host.map { $0 + " " } ?? "") + status.unit + "/" + (status.invocationID ?? "")
-            next[key] = (status.cpuNanoseconds, at)
-            let before = previous[key]
-            let running = !status.isDown && !status.isNotFound
-            return TopRow(
-                name: UnitName.shortName(status.unit), state: status.state,
-                cpuPercent: running ? before.flatMap { CPUPercent.between($0.cpu, status.cpuNanoseconds, wallMicroseconds: at - $0.at) } : nil,
-                memoryBytes: running ? status.memoryBytes : nil, tasks: running ? status.tasks : nil,
-                restarts: status.restarts, uptime: status.uptime(now: now), estimated: running ? status.estimated : [], host: host)
-        }
-        previous = next
-        return rows
     }
 }

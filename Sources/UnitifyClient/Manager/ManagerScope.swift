@@ -26,3 +26,17 @@ public enum ManagerScope: Sendable, Equatable {
         }
     }
 }
+
+extension ManagerScope {
+    /// The records of this manager's transient jobs (`JobRecordDirectory`).
+    public var jobRecords: JobRecordDirectory { JobRecordDirectory(beside: lockDirectory) }
+
+    /// The manager's runtime unit directory, for the exit-hook units of transient jobs: searched by
+    /// the manager (systemd.unit(5), "Unit File Load Path") and gone after a reboot, as the job is.
+    public var runtimeUnitFiles: UnitFileDirectory {
+        switch self {
+        case .user: UnitFileDirectory(directory: (ManagerLocation.current().runtimeDirectory ?? "/nonexistent") + "/systemd/user")
+        case .system: UnitFileDirectory(directory: "/run/systemd/system")
+        }
+    }
+}
