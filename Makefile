@@ -7,7 +7,7 @@ PREFIX ?= /usr/local
 # Runs $(1) beside a user manager.
 with_manager = if [ -S "$${XDG_RUNTIME_DIR:-/nonexistent}/systemd/private" ]; then $(1); else scripts/user-session $(1); fi
 
-.PHONY: all deps machine-deps build test check-resolved test-booted test-load demo clean
+.PHONY: all deps machine-deps build test test-fast check-resolved test-booted test-load demo clean
 
 all: build
 
@@ -46,6 +46,12 @@ test: deps
 	$(call with_manager,env UNITIFY_ISOLATED_TESTS=1 $(SWIFT) test --filter IsolatedTests)
 	$(MAKE) --no-print-directory test-booted
 	$(MAKE) --no-print-directory test-package
+
+# The quick loop for changes to the core and the client: their tests, with no manager, machine
+# or daemon (a few seconds once built).
+test-fast:
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --filter 'UnitifyCoreTests|UnitifyClientTests'
 
 # A fresh clone builds the dependencies that were tested: Package.resolved is committed, and
 # building leaves it as committed (a change means a dependency moved: commit the new file).

@@ -34,9 +34,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "UnitifyCoreTests", dependencies: ["UnitifyCore"]),
+        // What the test targets share: the seeded random generator.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "UnitifyCoreTests", dependencies: ["UnitifyCore", "TestSupport"]),
         // The client's pure parts (decoding properties, journal ordering), with no bus or daemon.
-        .testTarget(name: "UnitifyClientTests", dependencies: ["UnitifyClient", "Systemd", "UnitifyCore"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["UnitifyClient", "Systemd", "UnitifyCore"]),
+        .testTarget(name: "UnitifyClientTests", dependencies: ["UnitifyClient", "Systemd", "UnitifyCore", "TestSupport"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["UnitifyClient", "Systemd", "UnitifyCore", "TestSupport"]),
     ]
 )

@@ -1,5 +1,6 @@
 import Glibc
 import Systemd
+import TestSupport
 import Testing
 import UnitifyClient
 import UnitifyCore
@@ -155,21 +156,8 @@ struct PersistentTests {
     }
 }
 
-/// SplitMix64: reproducible, so a failure can be replayed.
-struct SeededRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func next(upTo bound: Int) -> Int { Int(next() % UInt64(bound)) }
-
+/// Hostile words for unit files, env files and shell lines.
+extension SeededRandom {
     static let tricky: [String] = ["\"", "'", "\\", "%", "%h", "%%", "$", "$HOME", "${X}", "$$", "\n", "\t", " ", "[Service]", "ExecStartPost=/bin/false", "-", "--", ";", "é", "日本", "🙂", "\\n", "\\x41", "@", "#", "=", "{{x}}"]
 
     /// Any text but NUL; environment values also avoid the control characters systemd refuses there.

@@ -1,5 +1,6 @@
 import Glibc
 import Systemd
+import TestSupport
 import Testing
 import UnitifyClient
 import UnitifyCore
@@ -199,7 +200,7 @@ struct ReliabilityTests {
         let directory = makeTemporaryDirectory()
         defer { removeTree(directory) }
         var random = SeededRandom(seed: 0x7265_6c69_6162_6c65)
-        var host = FakeHost(directory: directory)
+        var host = DirectoryHost(directory: directory)
         let stem = "fuzz-\(getpid())-\(UInt16.random(in: 0...UInt16.max))"
         var accepted: [UnitSpec] = []
         var refused: [String] = []
@@ -455,8 +456,9 @@ struct ReliabilityTests {
     }
 }
 
-/// The caller's side of `run` for `JobRequest`: the real file system, and env files from memory.
-struct FakeHost: Host {
+/// The caller's side of `run` for `JobRequest` in a directory of the real file system, with env
+/// files from memory (the core's tests have a `FakeHost` made of plain values instead).
+struct DirectoryHost: Host {
     var directory: String
     var files: [String: String] = [:]
     var environment: [String] { ["PATH=/usr/local/bin:/usr/bin:/bin", "HOME=\(directory)"] }

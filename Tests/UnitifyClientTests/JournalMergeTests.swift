@@ -1,4 +1,5 @@
 import Systemd
+import TestSupport
 import Testing
 @testable import UnitifyClient
 
@@ -68,11 +69,8 @@ final class FakeJournal: JournalHandle {
     /// Entries of one journal file, split over handles as the matches split them: some in one,
     /// some in several (an entry two match groups both match), with ties in time.
     static func journal(seed: UInt64, count: Int, handles: Int) -> (all: [Entry], split: [[Entry]]) {
-        var state = seed
-        func random(_ bound: UInt64) -> UInt64 {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return (state >> 33) % bound
-        }
+        var generator = SeededRandom(seed: seed)
+        func random(_ bound: UInt64) -> UInt64 { generator.next() % bound }
         var time: UInt64 = 1_000_000
         var all: [Entry] = []
         var split = [[Entry]](repeating: [], count: handles)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import UnitifyCore
 
@@ -296,7 +297,7 @@ import Testing
 
     @Test(arguments: 0..<fuzzShards)
     func randomInputNeverEscapesItsSetting(shard: Int) throws {
-        var random = SplitMix64(seed: 0x756E_6974_6966_79 &+ UInt64(shard) &* 0x9E37_79B9)
+        var random = SeededRandom(seed: 0x756E_6974_6966_79 &+ UInt64(shard) &* 0x9E37_79B9)
         var failures: [String] = []
         var envFileRefusals = 0
         for index in 0..<Self.fuzzPerShard where failures.isEmpty {
@@ -401,17 +402,17 @@ import Testing
         return nil
     }
 
-    func randomSpec(_ random: inout SplitMix64) -> UnitSpec {
-        let argv = (0..<random.below(5) + 1).map { _ in random.string() }
-        let environment = (0..<random.below(4)).map { index in "V\(index)=" + random.string() }
+    func randomSpec(_ random: inout SeededRandom) -> UnitSpec {
+        let argv = (0..<random.next(upTo: 5) + 1).map { _ in random.string() }
+        let environment = (0..<random.next(upTo: 4)).map { index in "V\(index)=" + random.string() }
         let name = (try? UnitName.normalize(random.string())) ?? "job.service"
         var spec = UnitSpec(
             name: name, argv: argv, executable: "/opt/" + random.safePath(), workingDirectory: "/home/" + random.safePath(),
-            environment: environment, restart: random.below(2) == 0 ? .no : .onFailure,
-            description: random.below(2) == 0 ? nil : random.string())
-        if random.below(2) == 0 { spec.standardOutput = .append("/var/log/" + random.safePath()) }
-        if random.below(4) == 0 { spec.standardInput = "/srv/" + random.safePath() }
-        if random.below(4) == 0 { spec.timer = TimerSpec(onCalendar: random.safePath()) }
+            environment: environment, restart: random.next(upTo: 2) == 0 ? .no : .onFailure,
+            description: random.next(upTo: 2) == 0 ? nil : random.string())
+        if random.next(upTo: 2) == 0 { spec.standardOutput = .append("/var/log/" + random.safePath()) }
+        if random.next(upTo: 4) == 0 { spec.standardInput = "/srv/" + random.safePath() }
+        if random.next(upTo: 4) == 0 { spec.timer = TimerSpec(onCalendar: random.safePath()) }
         return spec
     }
 }
@@ -423,21 +424,8 @@ extension String {
     }
 }
 
-/// A small seeded generator, so a failure can be replayed: the system one is not reproducible.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-
+/// Hostile arguments, paths and env files for unit files.
+extension SeededRandom {
     /// What a hostile or merely unlucky argument looks like to a unit file.
     static let fragments = [
         "\"", "\\", "\\\\", "'", "%", "%n", "%%", "$", "$$", "${X}", "$HOME", "\n", "\r", "\r\n", "\t", "\n[Service]\n",
@@ -449,10 +437,10 @@ struct SplitMix64 {
 
     mutating func string() -> String {
         var text = ""
-        for _ in 0..<below(7) {
-            switch below(10) {
-            case 0..<6: text += Self.fragments[below(Self.fragments.count)]
-            case 6..<8: text.unicodeScalars.append(Unicode.Scalar(UInt8(1 + below(127))))
+        for _ in 0..<next(upTo: 7) {
+            switch next(upTo: 10) {
+            case 0..<6: text += Self.fragments[next(upTo: Self.fragments.count)]
+            case 6..<8: text.unicodeScalars.append(Unicode.Scalar(UInt8(1 + next(upTo: 127))))
             default: text.unicodeScalars.append(scalar())
             }
         }
@@ -462,7 +450,7 @@ struct SplitMix64 {
     /// Any scalar but NUL and the surrogates.
     mutating func scalar() -> Unicode.Scalar {
         while true {
-            if let scalar = Unicode.Scalar(UInt32(1 + below(0x10FFFF))) { return scalar }
+            if let scalar = Unicode.Scalar(UInt32(1 + next(upTo: 0x10FFFF))) { return scalar }
         }
     }
 
@@ -472,9 +460,9 @@ struct SplitMix64 {
     mutating func environmentFile() -> (text: String, values: [String]) {
         var lines: [String] = []
         var values: [String] = []
-        for index in 0..<below(6) {
+        for index in 0..<next(upTo: 6) {
             let value = string().filter { $0 != "\n" && $0 != "\r" && $0 != "\r\n" && $0 != "\u{85}" && $0 != "\u{2028}" }
-            switch below(8) {
+            switch next(upTo: 8) {
             case 0: lines.append("# [Service]\nExecStartPost=/bin/evil".replacing("\n", with: " "))
             case 1: lines.append("")
             case 2:
@@ -496,10 +484,10 @@ struct SplitMix64 {
                 values.append(value.replacing("#", with: ""))
             }
         }
-        return (lines.joined(separator: below(2) == 0 ? "\n" : "\r\n"), values.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        return (lines.joined(separator: next(upTo: 2) == 0 ? "\n" : "\r\n"), values.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
     }
 
     mutating func safePath() -> String {
-        (0..<below(3) + 1).map { _ in Self.pathFragments[below(Self.pathFragments.count)] }.joined(separator: "/") + "x"
+        (0..<next(upTo: 3) + 1).map { _ in Self.pathFragments[next(upTo: Self.pathFragments.count)] }.joined(separator: "/") + "x"
     }
 }
