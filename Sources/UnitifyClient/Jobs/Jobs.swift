@@ -28,6 +28,8 @@ public final class Jobs {
         self.scope = scope
         self.storage = storage ?? .local(scope)
         if scope.isSystem { options = "--system " }
+        // Served for a client's --host: its hints name this host as the client does.
+        if storage == nil, let served = ServedClient.host { options = "--host " + ShellWords.quote(served.description) + " " }
     }
 
     /// Whether the manager runs on this machine, so that its jobs' processes are in this /proc

@@ -5,7 +5,7 @@ extension ThisMachine {
     public func journal(_ query: LogQuery, hostWidth: Int, on output: Output) throws -> any JournalSource {
         var query = query
         query.scope = scope
-        return try UnitLog(query, output: output)
+        return try UnitLog(query, output: output, host: remoteHost?.description, hostWidth: hostWidth)
     }
 
     public func logFile(_ path: String, lines: Int?, follow: Bool, hostWidth: Int, on output: Output) -> any JournalSource {

@@ -18,7 +18,9 @@ public final class ThisMachine: Target {
         storage = .local(scope)
     }
 
-    public var remoteHost: RemoteHost? { nil }
+    /// Nil, or the host as a client named it when this unitify runs for its `--host`
+    /// (`ServedClient`): its lines are labelled as the client labels a host's.
+    public var remoteHost: RemoteHost? { ServedClient.host }
 
     public var jobs: Jobs {
         get throws(UnitifyError) {
@@ -36,7 +38,10 @@ public final class ThisMachine: Target {
         }
     }
 
-    public var options: String { scope.isSystem ? "--system " : "" }
+    public var options: String {
+        if let served = ServedClient.host { return "--host " + ShellWords.quote(served.description) + " " }
+        return scope.isSystem ? "--system " : ""
+    }
 
     public func lastLines(of status: UnitStatus, _ count: Int) throws(UnitifyError) -> [String] {
         try UnitLog.lastLines(of: status, count, scope: scope)

@@ -1,0 +1,49 @@
+import Glibc
+import UnitifyCore
+
+/// A command that one host's own unitify may run for this one (`RemotePrelude.delegation`): the
+/// same words as typed here, `--host` and all, which the host's unitify does not follow
+/// (`ServedClient`), so that nothing of the command line is taken apart and put back.
+public struct Delegation: Sendable {
+    /// This unitify's `--version`: the host's must say the same.
+    public var version: String
+    /// The command line's words after `unitify`.
+    public var arguments: [String]
+
+    /// Set to `0` (`UNITIFY_DELEGATE=0`), every host is reached through its bridge, as when it
+    /// has no unitify: to compare the two ways, or to keep a host's unitify out of it.
+    public static let switchVariable = "UNITIFY_DELEGATE"
+
+    /// The command of this process, unless `UNITIFY_DELEGATE=0` says not to hand it over.
+    public static func thisCommand(version: String) -> Delegation? {
+        guard Environment.value(switchVariable) != "0" else { return nil }
+        return Delegation(version: version, arguments: Array(CommandLine.arguments.dropFirst()))
+    }
+
+    /// The prelude's part that hands the command to `host`'s unitify, with what it needs to print
+    /// as this one would: the host's name for its labels and hints, and this stdout's terminal
+    /// (its width and whether it takes colour), since the host's stdout is ssh's pipe.
+    func script(for host: RemoteHost) -> String {
+        var environment = [ServedClient.hostVariable + "=" + host.description]
+        let out = Output.standard
+        if out.isTerminal {
+            environment.append(ServedClient.terminalVariable + "=1")
+            environment.append("NO_COLOR=" + (out.usesColour ? "" : "1"))
+            if let width = out.terminalWidth { environment.append("COLUMNS=\(width)") }
+        }
+        return RemotePrelude.delegation(version: version, arguments: arguments, environment: environment)
+    }
+}
+
+/// This unitify run on a host for another's `--host` (`Delegation`): it works on this machine's
+/// manager and prints what the client would have printed reaching it through the bridge, its
+/// lines after the host's name as the client knows it (`ThisMachine.remoteHost`).
+public enum ServedClient {
+    /// The host's name as the client wrote it.
+    public static let hostVariable = "UNITIFY_FOR_HOST"
+    /// Set when the client's stdout is a terminal: this stdout is taken for one.
+    public static let terminalVariable = "UNITIFY_TERMINAL"
+
+    /// The host this unitify serves a client as, nil when it was not started for one.
+    public static let host: RemoteHost? = Environment.value(hostVariable).flatMap { try? RemoteHost(parsing: $0) }
+}
