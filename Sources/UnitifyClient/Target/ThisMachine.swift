@@ -48,10 +48,14 @@ public final class ThisMachine: Target {
     }
 
     /// A user job here starts even when logind will not let the user linger: it runs until
-    /// their last session ends, which the warning says.
-    public func ensureLinger(_ enable: Bool, for unit: String, quiet: Bool, into report: inout TargetReport) {
+    /// their last session ends, which the warning says. Run for a client's --host, that session
+    /// is the client's ssh channel: refused, as the client refuses it through the bridge.
+    public func ensureLinger(_ enable: Bool, for unit: String, quiet: Bool, into report: inout TargetReport) throws(UnitifyError) {
         guard !scope.isSystem else { return }
         let outcome = Linger.ensure(enable: enable)
+        if ServedClient.host != nil, case .refused(let reason) = outcome {
+            throw Linger.refusedOverSSH(user: Caller.current.user, unit: unit, reason: reason)
+        }
         guard let line = Linger.report(outcome, unit: unit), !(outcome == .enabled && quiet) else { return }
         report.notes.append(line)
     }
