@@ -71,7 +71,7 @@ extension HostOptions {
         let probes = names.compactMap { try? UnitName.normalize($0) }.filter { $0.hasSuffix(".service") }.map(HostFacts.Probe.record)
             + (unloadedRecords ? [.unloadedRecords] : [])
         let outcomes = Targets.run(ThisMachine(scope), or: hosts, parallel: parallel, throughBroker: throughBroker, probing: probes.isEmpty || hosts.isEmpty ? nil : probes,
-                                   prefetching: prefetching, delegating: delegating ? delegation : nil, operation)
+                                   prefetching: prefetching, delegating: delegating ? delegation() : nil, operation)
         try report(outcomes, labelled: labelled, finally: finally)
     }
 
@@ -112,8 +112,9 @@ extension HostOptions {
 
     /// This command, for one host's own unitify to run when it is this one (same `--version`),
     /// unless `UNITIFY_DELEGATE=0`: one ssh channel and an exec there, like `ssh HOST systemctl`.
-    static var delegation: Delegation? {
-        Delegation.thisCommand(version: Unitify.configuration.version)
+    /// `follows`: it goes on until Ctrl-C (`Delegation.follows`).
+    static func delegation(follows: Bool = false) -> Delegation? {
+        Delegation.thisCommand(version: Unitify.configuration.version, follows: follows)
     }
 
     /// The `--host` words that reach these hosts again, for the hints after a command.

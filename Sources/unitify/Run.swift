@@ -96,7 +96,7 @@ struct Run: ParsableCommand {
     func start(_ order: RunOrder, on hosts: [RemoteHost], started: (StartReport.Started) -> Void) throws {
         let here = ThisMachine(scope.scope, throughBroker: true)
         // --template names a file here, which the host's unitify would look for there.
-        let delegation = persistence.template == nil ? HostOptions.delegation : nil
+        let delegation = persistence.template == nil ? HostOptions.delegation(follows: follow) : nil
         let outcomes = Targets.run(here, or: hosts, parallel: remote.parallel, probing: order.job.likelyProbes, delegating: delegation) { target, report in
             try target.run(order, into: &report)
         }

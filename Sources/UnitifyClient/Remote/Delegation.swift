@@ -9,15 +9,18 @@ public struct Delegation: Sendable {
     public var version: String
     /// The command line's words after `unitify`.
     public var arguments: [String]
+    /// Whether the command goes on until a stop signal (`journal -f`, `run -f`): one ends it
+    /// with status 0 here, as it ends a follow (`RemoteSession.relay`).
+    public var follows = false
 
     /// Set to `0` (`UNITIFY_DELEGATE=0`), every host is reached through its bridge, as when it
     /// has no unitify: to compare the two ways, or to keep a host's unitify out of it.
     public static let switchVariable = "UNITIFY_DELEGATE"
 
     /// The command of this process, unless `UNITIFY_DELEGATE=0` says not to hand it over.
-    public static func thisCommand(version: String) -> Delegation? {
+    public static func thisCommand(version: String, follows: Bool = false) -> Delegation? {
         guard Environment.value(switchVariable) != "0" else { return nil }
-        return Delegation(version: version, arguments: Array(CommandLine.arguments.dropFirst()))
+        return Delegation(version: version, arguments: Array(CommandLine.arguments.dropFirst()), follows: follows)
     }
 
     /// The prelude's part that hands the command to `host`'s unitify, with what it needs to print

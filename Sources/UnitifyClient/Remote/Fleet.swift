@@ -89,7 +89,7 @@ extension Fleet {
             let connection = SSHConnection(host: host, timeout: timeout, controlDirectory: control, configFile: configFile)
             let (session, answer, facts): (RemoteSession, RemotePrelude.Answer, HostFacts.Answer?)
             switch try connection.reach(probing: probes, throughBroker: throughBroker, delegating: delegation?.script(for: host)) {
-            case .delegated(let relayed): exit(relayed.relay())
+            case .delegated(let relayed): exit(relayed.relay(follows: delegation?.follows ?? false))
             case .bridged(let bridged, let found, let said): (session, answer, facts) = (bridged, found, said)
             }
             defer { session.end() }

@@ -298,9 +298,16 @@ public final class RemoteSession {
     /// Copies what the remote command prints to this process's stdout and stderr as it comes
     /// (its stderr is ssh's), until both end; returns its exit status, ssh's (255 when ssh
     /// failed). Its stdin ends at once: no command it runs reads this one's. A reader of stdout
-    /// gone ends this process quietly with status 0, as `Output` does.
-    public func relay() -> Int32 {
+    /// gone ends this process quietly with status 0, as `Output` does. `follows`: a command
+    /// that goes on until SIGINT or SIGTERM, which end it (and ssh) with status 0, as they end a
+    /// follow here (`StopSignals`).
+    public func relay(follows: Bool = false) -> Int32 {
         Output.standard.flush()
+        if follows {
+            _ = SSHChildren.add(pid)
+            StopSignals.listen(beforeExit: { SSHChildren.terminateAll() })
+            StopSignals.idleFromNow()
+        }
         shutdown(socket, Int32(SHUT_WR))
         var open: [(from: Int32, to: Int32)] = [(socket, STDOUT_FILENO), (errors, STDERR_FILENO)]
         var chunk = [UInt8](repeating: 0, count: 65_536)

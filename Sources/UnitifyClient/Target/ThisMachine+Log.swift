@@ -9,7 +9,9 @@ extension ThisMachine {
     }
 
     public func logFile(_ path: String, lines: Int?, follow: Bool, hostWidth: Int, on output: Output) -> any JournalSource {
-        FileLog(path: path, output: output, lines: lines, follow: follow)
+        let host = remoteHost?.description
+        return FileLog(path: path, output: output, lines: lines, follow: follow,
+                       prefix: host.map { $0 + String(repeating: " ", count: max(0, hostWidth - $0.count)) + " " } ?? "")
     }
 
     public func runs(of unit: String) throws -> [(id: String, end: UInt64)] {
