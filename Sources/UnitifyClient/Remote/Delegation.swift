@@ -27,14 +27,20 @@ public struct Delegation: Sendable {
     /// as this one would: the host's name for its labels and hints, and this stdout's terminal
     /// (its width and whether it takes colour), since the host's stdout is ssh's pipe.
     func script(for host: RemoteHost) -> String {
-        var environment = [ServedClient.hostVariable + "=" + host.description]
         let out = Output.standard
-        if out.isTerminal {
-            environment.append(ServedClient.terminalVariable + "=1")
-            environment.append("NO_COLOR=" + (out.usesColour ? "" : "1"))
-            if let width = out.terminalWidth { environment.append("COLUMNS=\(width)") }
-        }
+        let environment = Self.environment(for: host, terminal: out.isTerminal, colour: out.usesColour, width: out.terminalWidth)
         return RemotePrelude.delegation(version: version, arguments: arguments, environment: environment)
+    }
+
+    /// The variables the host's unitify is given: the host's name, and on a terminal here that
+    /// it prints for one, in colour or not (`NO_COLOR` set either way, whatever the host's login
+    /// sets), `width` columns wide when known.
+    static func environment(for host: RemoteHost, terminal: Bool, colour: Bool, width: Int?) -> [String] {
+        var environment = [ServedClient.hostVariable + "=" + host.description]
+        guard terminal else { return environment }
+        environment += [ServedClient.terminalVariable + "=1", "NO_COLOR=" + (colour ? "" : "1")]
+        if let width { environment.append("COLUMNS=\(width)") }
+        return environment
     }
 }
 
