@@ -24,6 +24,7 @@ struct Unitify: ParsableCommand {
     /// parser's as usage errors with a pointer to the help.
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
+        ServedClient.adopt()
         // What systemd runs before a job's program: not commands for people, and parsed by hand.
         if arguments.first == HeldTerminal.verb { TerminalHolder.main(Array(arguments.dropFirst())) }
         if arguments.first == CappedLog.verb { LogWriter.main(Array(arguments.dropFirst())) }

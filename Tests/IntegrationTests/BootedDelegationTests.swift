@@ -60,6 +60,12 @@ extension BootedRemoteTests {
             same("run", ["--name", "nap", "--check", "0", "--replace", "--", "sleep", "100"])
             #expect(handed().map { String($0.prefix { $0 != " " }) } == ["stop", "start", "restart", "run"], "\(handed())")
             #expect(alice.property("nap.service", "ActiveState") == "active")
+            // --keep-env: the login's environment there, without what the client told its unitify.
+            let kept = alice.remote("run", ["--name", "kept", "--keep-env", "--check", "0", "--", "sleep", "100"])
+            let keptPID = try #require(RemoteAlice.pid(in: kept.stdout, after: "\(alice.host): started kept.service"), "\(kept.stdout)\(kept.stderr)")
+            let environment = alice.environment(of: keptPID)
+            #expect(environment.contains { $0.hasPrefix("HOME=") } && !environment.contains { $0.hasPrefix("UNITIFY_") }, "\(environment)")
+            #expect(handed().last?.hasPrefix("run --host \(alice.host) --name kept") == true, "\(handed())")
 
             // Another version there: through the bridge, and the same answer.
             #expect(alice.machine.root("\(standIn(version: "0.0.1-other")) && : > \(log)").status == 0)

@@ -13,9 +13,9 @@ import UnitifyCore
 
     @Test func aTerminalHereIsATerminalThereInColourOrNot() {
         #expect(Delegation.environment(for: host, terminal: true, colour: true, width: 120)
-                == ["UNITIFY_FOR_HOST=alice@web1:2222", "UNITIFY_TERMINAL=1", "NO_COLOR=", "COLUMNS=120"])
+                == ["UNITIFY_FOR_HOST=alice@web1:2222", "UNITIFY_TERMINAL=colour:120"])
         #expect(Delegation.environment(for: host, terminal: true, colour: false, width: nil)
-                == ["UNITIFY_FOR_HOST=alice@web1:2222", "UNITIFY_TERMINAL=1", "NO_COLOR=1"])
+                == ["UNITIFY_FOR_HOST=alice@web1:2222", "UNITIFY_TERMINAL=plain"])
     }
 
     /// The words go as typed, each quoted once for the host's sh, the variables before the exec.

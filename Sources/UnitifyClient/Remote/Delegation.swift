@@ -33,13 +33,12 @@ public struct Delegation: Sendable {
     }
 
     /// The variables the host's unitify is given: the host's name, and on a terminal here that
-    /// it prints for one, in colour or not (`NO_COLOR` set either way, whatever the host's login
-    /// sets), `width` columns wide when known.
+    /// it prints for one, in colour or not (whatever NO_COLOR the host's login sets), `width`
+    /// columns wide when known. Its own names only, which it takes out of its environment
+    /// (`ServedClient.adopt`): a job started with --keep-env gets the login's, as through the bridge.
     static func environment(for host: RemoteHost, terminal: Bool, colour: Bool, width: Int?) -> [String] {
         var environment = [ServedClient.hostVariable + "=" + host.description]
-        guard terminal else { return environment }
-        environment += [ServedClient.terminalVariable + "=1", "NO_COLOR=" + (colour ? "" : "1")]
-        if let width { environment.append("COLUMNS=\(width)") }
+        if terminal { environment.append(ServedClient.terminalVariable + "=" + (colour ? "colour" : "plain") + (width.map { ":\($0)" } ?? "")) }
         return environment
     }
 }
@@ -50,9 +49,25 @@ public struct Delegation: Sendable {
 public enum ServedClient {
     /// The host's name as the client wrote it.
     public static let hostVariable = "UNITIFY_FOR_HOST"
-    /// Set when the client's stdout is a terminal: this stdout is taken for one.
+    /// Set when the client's stdout is a terminal (`colour` or `plain`, then `:WIDTH` when
+    /// known): this stdout is taken for one.
     public static let terminalVariable = "UNITIFY_TERMINAL"
 
     /// The host this unitify serves a client as, nil when it was not started for one.
     public static let host: RemoteHost? = Environment.value(hostVariable).flatMap { try? RemoteHost(parsing: $0) }
+
+    /// The client's terminal, when its stdout is one.
+    static let terminal: (colour: Bool, width: Int?)? = Environment.value(terminalVariable).map { value in
+        let parts = value.split(separator: ":", maxSplits: 1)
+        return (parts.first == "colour", parts.count > 1 ? Int(parts[1]).flatMap { $0 > 0 ? $0 : nil } : nil)
+    }
+
+    /// Reads the client's variables, then takes them out of this process's environment, which a
+    /// job started with --keep-env copies. Called first thing.
+    public static func adopt() {
+        let (served, terminal) = (host, terminal)  // both read before they go
+        guard served != nil || terminal != nil else { return }
+        unsetenv(hostVariable)
+        unsetenv(terminalVariable)
+    }
 }
