@@ -34,7 +34,10 @@ struct Top: ParsableCommand {
         let pause = try TimeSpan(parsing: interval)
         guard pause.microseconds >= 100_000 else { throw UnitifyError.usage("--interval must be 100ms or more") }
         let hosts = try remote.remoteHosts(system: scope.system)
-        let targets = TargetSet(scope: scope.scope, hosts: hosts, parallel: remote.parallel)
+        // Plain frames only: the live view reads keys, which a host's unitify would not get.
+        let plain = once || !Output.standard.isTerminal
+        let targets = TargetSet(scope: scope.scope, hosts: hosts, parallel: remote.parallel,
+                                delegating: plain ? HostOptions.delegation(follows: !once) : nil)
         let place = HostOptions.place(hosts, scope: scope.scope)
         var sampler = TopSampler()
         // Every target at once each frame, through one path: this machine's connection kept, the

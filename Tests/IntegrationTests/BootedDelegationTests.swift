@@ -67,6 +67,13 @@ extension BootedRemoteTests {
             #expect(environment.contains { $0.hasPrefix("HOME=") } && !environment.contains { $0.hasPrefix("UNITIFY_") }, "\(environment)")
             #expect(handed().last?.hasPrefix("run --host \(alice.host) --name kept") == true, "\(handed())")
 
+            // top --once: its frame there, the same columns and jobs (the numbers are samples).
+            let (top, bridgedTop) = (alice.remote("top", ["--once", "--interval", "100ms", "--sort", "name"]), bridged("top", ["--once", "--interval", "100ms", "--sort", "name"]))
+            #expect(top.status == 0 && bridgedTop.status == 0 && top.stderr == bridgedTop.stderr, "\(top.stderr)\(bridgedTop.stderr)")
+            let names = { (frame: String) in frame.lines.compactMap { $0.hasPrefix(alice.host + " ") ? $0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first : nil } }
+            #expect(names(top.stdout) == names(bridgedTop.stdout) && names(top.stdout).contains("web"), "--- delegated\n\(top.stdout)--- bridged\n\(bridgedTop.stdout)")
+            #expect(handed().last?.hasPrefix("top --host") == true, "\(handed())")
+
             // Another version there: through the bridge, and the same answer.
             #expect(alice.machine.root("\(standIn(version: "0.0.1-other")) && : > \(log)").status == 0)
             let other = alice.remote("status", ["web", "-n", "0"])
