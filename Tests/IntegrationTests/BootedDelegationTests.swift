@@ -40,6 +40,22 @@ extension BootedRemoteTests {
             let (journal, bridgedJournal) = (alice.remote("journal", ["web", "-n", "5", "-o", "cat"]), bridged("journal", ["web", "-n", "5", "-o", "cat"]))
             #expect(journal.status == 0 && journal.stdout == bridgedJournal.stdout && journal.stdout.contains("\(alice.host) web-up") && journal.stderr == bridgedJournal.stderr,
                     "--- delegated\n\(journal.stdout)\(journal.stderr)--- bridged\n\(bridgedJournal.stdout)\(bridgedJournal.stderr)")
+            // On a terminal here (script(1) gives one): colour as through the bridge, none with NO_COLOR.
+            func onTerminal(_ arguments: [String], bridge: Bool, noColour: Bool = false) -> String {
+                let words = arguments.map { ShellWords.quote($0) }.joined(separator: " ")
+                // NO_COLOR as asked: the test runner's own may be set.
+                let command = "env \(noColour ? "NO_COLOR=1 " : "-u NO_COLOR ")\(bridge ? "UNITIFY_DELEGATE=0 " : "")XDG_RUNTIME_DIR=\(alice.client.runtime) UNITIFY_SSH_CONFIG=\(alice.client.config) \(unitifyBinary) \(words)"
+                return runClean(["script", "-qec", command, "/dev/null"]).stdout.replacing("\r\n", with: "\n")
+            }
+            // Every job's lines: each after its job's name, in the job's colour.
+            let journalWords = ["journal", "--host", alice.host, "-n", "3"]
+            let coloured = onTerminal(journalWords, bridge: false)
+            let colouredThere = onTerminal(journalWords, bridge: true)
+            #expect(coloured.contains("\u{1B}[") && coloured == colouredThere, "\(coloured.debugDescription)\n\(colouredThere.debugDescription)")
+            let plain = onTerminal(journalWords, bridge: false, noColour: true)
+            #expect(!plain.contains("\u{1B}[") && plain.contains("\(alice.host) ") && plain == onTerminal(journalWords, bridge: true, noColour: true), "\(plain.debugDescription)")
+            _ = alice.machine.root("sed -i '/^journal --host .* -n 3$/d' \(log)")
+
             #expect(handed() == ["status --host \(alice.host) web -n 3", "status --host \(alice.host) nosuch", "status --host \(alice.host)",
                                  "journal --host \(alice.host) web -n 5 -o cat"], "\(handed())")
 
