@@ -90,6 +90,13 @@ extension BootedRemoteTests {
             #expect(names(top.stdout) == names(bridgedTop.stdout) && names(top.stdout).contains("web"), "--- delegated\n\(top.stdout)--- bridged\n\(bridgedTop.stdout)")
             #expect(handed().last?.hasPrefix("top --host") == true, "\(handed())")
 
+            // A reader here that goes away: a quiet end with status 0, as through the bridge.
+            #expect(alice.there(["run", "--name", "many", "--", "sh", "-c", "seq 5000; exec sleep 1000"]).status == 0)
+            #expect(alice.machine.root("until journalctl -q -o cat _SYSTEMD_USER_UNIT=many.service | grep -qx 5000; do sleep 0.1; done", timeout: 60).status == 0)
+            let headed = runClean(["bash", "-c", "set -o pipefail; XDG_RUNTIME_DIR=\(alice.client.runtime) UNITIFY_SSH_CONFIG=\(alice.client.config) \(unitifyBinary) journal --host \(alice.host) many -n 5000 -o cat | head -1"])
+            #expect(headed.status == 0 && headed.stdout == "\(alice.host) 1\n" && headed.stderr.isEmpty, "\(headed.status) \(headed.stdout)\(headed.stderr)")
+            #expect(handed().last?.hasPrefix("journal --host \(alice.host) many") == true, "\(handed())")
+
             // Another version there: through the bridge, and the same answer.
             #expect(alice.machine.root("\(standIn(version: "0.0.1-other")) && : > \(log)").status == 0)
             let other = alice.remote("status", ["web", "-n", "0"])
