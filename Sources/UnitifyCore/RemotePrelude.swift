@@ -1,6 +1,7 @@
-/// The POSIX sh that unitify runs on a remote host through ssh, with nothing of unitify's there:
-/// it finds the user's manager and connects its own stdin and stdout to it with
-/// `systemd-stdio-bridge`, after one line that tells unitify what it found.
+/// The POSIX sh that unitify runs on a remote host through ssh, with nothing of unitify's needed
+/// there: it finds the user's manager and connects its own stdin and stdout to it with
+/// `systemd-stdio-bridge`, after one line that tells unitify what it found (unless it hands the
+/// command to the host's own unitify first: `delegation`).
 ///
 /// - `XDG_RUNTIME_DIR` is unset after sudo or with sshd's `UsePAM=no`: `/run/user/UID` then.
 /// - The user bus when the broker runs (dbus-user-session), else the manager's private socket,

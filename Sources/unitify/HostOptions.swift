@@ -2,7 +2,8 @@ import ArgumentParser
 import UnitifyClient
 import UnitifyCore
 
-/// `--host`: work on other machines over ssh, with nothing of unitify's installed there.
+/// `--host`: work on other machines over ssh, with nothing of unitify's needed there (a unitify
+/// of this version there, when there is one, runs a one-host command itself: `Delegation`).
 struct HostOptions: ParsableArguments {
     @Option(name: .customLong("host"), help: ArgumentHelp(
         "Work on this host over ssh instead of here: [USER@]HOST[:PORT], an ~/.ssh/config alias too, or @GROUP for the hosts of a group of an Ansible inventory (@all for every host); repeat it or separate hosts with commas (default: $UNITIFY_HOST).",

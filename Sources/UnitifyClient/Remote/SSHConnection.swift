@@ -11,7 +11,8 @@ extension UnitifyError {
 
 /// Another host's user manager, reached with the system's own OpenSSH client, so that the user's
 /// `~/.ssh/config`, known hosts, agent and jump hosts apply as they do for `ssh`. Nothing of
-/// unitify's runs there: `RemotePrelude` finds the manager and `systemd-stdio-bridge` relays.
+/// unitify's is needed there: `RemotePrelude` finds the manager and `systemd-stdio-bridge` relays
+/// (or, for a command handed over, the host's own unitify of this version runs it: `reach`).
 ///
 /// unitify spawns ssh itself on a socketpair, rather than handing sd-bus a `unixexec:` address,
 /// so that a failure keeps ssh's exit status and its words instead of becoming `ENOTCONN` on the
