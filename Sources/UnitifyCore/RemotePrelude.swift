@@ -1,6 +1,7 @@
-/// The POSIX sh that unitify runs on a remote host through ssh, with nothing of unitify's there:
-/// it finds the user's manager and connects its own stdin and stdout to it with
-/// `systemd-stdio-bridge`, after one line that tells unitify what it found.
+/// The POSIX sh that unitify runs on a remote host through ssh, with nothing of unitify's needed
+/// there: it finds the user's manager and connects its own stdin and stdout to it with
+/// `systemd-stdio-bridge`, after one line that tells unitify what it found (unless it hands the
+/// command to the host's own unitify first: `delegation`).
 ///
 /// - `XDG_RUNTIME_DIR` is unset after sudo or with sshd's `UsePAM=no`: `/run/user/UID` then.
 /// - The user bus when the broker runs (dbus-user-session), else the manager's private socket,
@@ -18,16 +19,50 @@ public enum RemotePrelude {
     /// `UnitFile.markerSection` as an extended regular expression.
     static let markerPattern = UnitFile.markerSection.replacing("[", with: "\\[").replacing("]", with: "\\]")
 
+    /// The line the prelude prints, alone, before it execs the host's own unitify
+    /// (`delegation`): what follows is that unitify's output, not a bus.
+    public static let delegatedLine = marker + " delegated"
+
+    /// What the prelude asks a host's unitify before it hands it a command. Not `--version`: a
+    /// unitify of the same version from before hosts could hand it commands would say the same,
+    /// and then run `--host H` itself. One that does not know the question answers nothing on
+    /// standard output.
+    public static let delegationQuery = "--delegation-protocol"
+
+    /// The answer of a unitify of `version` that serves another host's commands (`ServedClient`).
+    public static func delegationAnswer(version: String) -> String {
+        "unitify \(version) delegation 1"
+    }
+
+    /// The sh that hands the whole command to the host's own unitify, when one is on the login's
+    /// PATH (an absolute path: `command -v` may answer a relative one for a relative PATH entry)
+    /// and answers `delegationQuery` exactly as this one of `version` does, so that it takes the
+    /// same options and prints the same lines: it prints `delegatedLine` and execs `unitify
+    /// ARGUMENTS`, with `environment` (`NAME=VALUE` words, each quoted) before it. Else it does
+    /// nothing and the prelude goes on.
+    /// One channel and one exec then, as `ssh HOST systemctl …` costs, instead of the bus's
+    /// handshake and calls through the bridge (BENCHMARKS.md, 2026-12-07).
+    public static func delegation(version: String, arguments: [String], environment: [String]) -> String {
+        let assignments = environment.map { word in
+            let equals = word.firstIndex(of: "=") ?? word.endIndex
+            return String(word[..<equals]) + "=" + ShellWords.quote(String(word[equals...].dropFirst()))
+        }
+        let run = (assignments + ["exec \"$u\""] + arguments.map(ShellWords.quote)).joined(separator: " ")
+        return #"u=$(command -v unitify 2>/dev/null) && case $u in /*) [ "$("$u" \#(delegationQuery) 2>/dev/null)" = "# + ShellWords.quote(delegationAnswer(version: version))
+            + #" ];; *) false;; esac && { echo "\#(delegatedLine)"; \#(run); }"#
+    }
+
     /// The script, for `ssh HOST -- sh -c SCRIPT`; `facts`: a script whose lines go before the
-    /// answer's (`HostFacts`), run once the manager and the bridge are found.
+    /// answer's (`HostFacts`), run once the manager and the bridge are found; `delegation`: the
+    /// sh that runs the command by the host's own unitify instead, when it can (`delegation(…)`).
     /// `throughBroker`: the user bus first (what every command uses: `AddRef` needs the broker,
     /// and `Hello` costs no round trip of its own, going out with the first pipelined calls);
     /// else the manager's private socket first. Measured (BENCHMARKS.md, 2026-12-07), the private
     /// socket saved no round trip over ssh and cost the manager far more with many clients.
-    public static func script(bridge: String = "systemd-stdio-bridge", facts: String? = nil, throughBroker: Bool = true) -> String {
+    public static func script(bridge: String = "systemd-stdio-bridge", facts: String? = nil, throughBroker: Bool = true, delegation: String? = nil) -> String {
         let first = throughBroker ? #"[ -S "$rt/bus" ]; then bus=$rt/bus client=yes"# : #"[ -S "$rt/systemd/private" ]; then bus=$rt/systemd/private client=no"#
         let second = throughBroker ? #"[ -S "$rt/systemd/private" ]; then bus=$rt/systemd/private client=no"# : #"[ -S "$rt/bus" ]; then bus=$rt/bus client=yes"#
-        return """
+        return (delegation.map { $0 + "\n" } ?? "") + """
         uid=$(id -u) user=$(id -un) rt=${XDG_RUNTIME_DIR:-/run/user/$(id -u)}
         [ -O "$rt" ] || rt=/run/user/$uid
         linger=no; [ -e "/var/lib/systemd/linger/$user" ] && linger=yes

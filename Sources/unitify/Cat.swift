@@ -17,7 +17,7 @@ struct Cat: ParsableCommand {
     func run() throws {
         let unit = try UnitName.normalize(name)
         // Files are printed whole, one host after the other, under a '# HOST:PATH' heading.
-        try HostOptions.act(scope: scope.scope, hosts: try remote.remoteHosts(system: scope.system), parallel: remote.parallel, labelled: false) { target, report in
+        try HostOptions.act(scope: scope.scope, hosts: try remote.remoteHosts(system: scope.system), parallel: remote.parallel, labelled: false, delegating: true) { target, report in
             try target.cat(unit, into: &report)
         }
     }

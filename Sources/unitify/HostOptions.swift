@@ -2,7 +2,8 @@ import ArgumentParser
 import UnitifyClient
 import UnitifyCore
 
-/// `--host`: work on other machines over ssh, with nothing of unitify's installed there.
+/// `--host`: work on other machines over ssh, with nothing of unitify's needed there (a unitify
+/// of this version there, when there is one, runs a one-host command itself: `Delegation`).
 struct HostOptions: ParsableArguments {
     @Option(name: .customLong("host"), help: ArgumentHelp(
         "Work on this host over ssh instead of here: [USER@]HOST[:PORT], an ~/.ssh/config alias too, or @GROUP for the hosts of a group of an Ansible inventory (@all for every host); repeat it or separate hosts with commas (default: $UNITIFY_HOST).",
@@ -26,7 +27,10 @@ struct HostOptions: ParsableArguments {
     /// The hosts named, else those of `UNITIFY_HOST`; empty for this machine.
     /// `@GROUP` is read from the inventory (`--inventory`, `ANSIBLE_INVENTORY`, /etc/ansible/hosts),
     /// read once and only when a group is named.
+    /// None when this unitify runs on a host for a client's `--host` (`ServedClient`): the
+    /// words are the client's, and this is the host they named.
     func remoteHosts() throws(UnitifyError) -> [RemoteHost] {
+        guard ServedClient.host == nil else { return [] }
         var values = hosts
         if values.isEmpty, let fromEnvironment = Environment.value("UNITIFY_HOST"), !fromEnvironment.isEmpty { values = [fromEnvironment] }
         guard !values.isEmpty else { return [] }
@@ -60,13 +64,15 @@ extension HostOptions {
     /// `throughBroker`: the hosts' user bus rather than their managers' own sockets (`doctor`,
     /// which says which it reached).
     /// `unloadedRecords`: those of every stopped transient job (`HostFacts.Probe.unloadedRecords`).
+    /// `delegating`: one host's own unitify runs the whole command when it is this one's
+    /// (`delegation`), for a command that needs nothing of this machine's.
     static func act(scope: ManagerScope, hosts: [RemoteHost], parallel: Int, labelled: Bool = true, records names: [String] = [],
                     unloadedRecords: Bool = false, prefetching: (@Sendable (UInt32) -> [[String]])? = nil, throughBroker: Bool? = nil,
-                    finally: ([TargetOutcome]) -> Void = { _ in }, _ operation: @escaping TargetOperation) throws {
+                    delegating: Bool = false, finally: ([TargetOutcome]) -> Void = { _ in }, _ operation: @escaping TargetOperation) throws {
         let probes = names.compactMap { try? UnitName.normalize($0) }.filter { $0.hasSuffix(".service") }.map(HostFacts.Probe.record)
             + (unloadedRecords ? [.unloadedRecords] : [])
         let outcomes = Targets.run(ThisMachine(scope), or: hosts, parallel: parallel, throughBroker: throughBroker, probing: probes.isEmpty || hosts.isEmpty ? nil : probes,
-                                   prefetching: prefetching, operation)
+                                   prefetching: prefetching, delegating: delegating ? delegation() : nil, operation)
         try report(outcomes, labelled: labelled, finally: finally)
     }
 
@@ -101,7 +107,15 @@ extension HostOptions {
     /// The options that name the targets again in a hint, each followed by a space: the hosts'
     /// `--host` words, `--system `, or nothing.
     static func place(_ hosts: [RemoteHost], scope: ManagerScope) -> String {
-        !hosts.isEmpty ? words(hosts) + " " : scope.isSystem ? "--system " : ""
+        let hosts = hosts.isEmpty ? ServedClient.host.map { [$0] } ?? [] : hosts
+        return !hosts.isEmpty ? words(hosts) + " " : scope.isSystem ? "--system " : ""
+    }
+
+    /// This command, for one host's own unitify to run when it is this one (same `--version`),
+    /// unless `UNITIFY_DELEGATE=0`: one ssh channel and an exec there, like `ssh HOST systemctl`.
+    /// `follows`: it goes on until Ctrl-C (`Delegation.follows`).
+    static func delegation(follows: Bool = false) -> Delegation? {
+        Delegation.thisCommand(version: Unitify.configuration.version, follows: follows)
     }
 
     /// The `--host` words that reach these hosts again, for the hints after a command.

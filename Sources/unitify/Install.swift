@@ -26,9 +26,10 @@ struct Install: ParsableCommand {
 
     func run() throws {
         let unit = try UnitName.normalize(name)
-        let template = try persistence.templateText()
+        let template = try persistence.templateText()  // a file here: the host's unitify would look there
         let linger = lingering.linger
-        try HostOptions.act(scope: scope.scope, hosts: try remote.remoteHosts(system: scope.system), parallel: remote.parallel) { target, report in
+        try HostOptions.act(scope: scope.scope, hosts: try remote.remoteHosts(system: scope.system), parallel: remote.parallel,
+                            delegating: persistence.template == nil) { target, report in
             try target.install(unit, template: template, linger: linger, into: &report)
         }
     }

@@ -73,6 +73,6 @@ struct JournalCommand: ParsableCommand {
         let names = try names.map { name throws(UnitifyError) in _ = try UnitName.normalize(name); return name }
         let hosts = try remote.remoteHosts(system: scope.system)
         let reading = JournalReading(names: names, query: query, runs: runs ?? .all, output: .standard) { printError("unitify: " + $0) }
-        try reading.run(scope: scope.scope, hosts: hosts, parallel: remote.parallel)
+        try reading.run(scope: scope.scope, hosts: hosts, parallel: remote.parallel, delegating: HostOptions.delegation(follows: query.follow))
     }
 }

@@ -26,7 +26,7 @@ struct Kill: ParsableCommand {
         guard let signal = SignalName(signal) else { throw UnitifyError.usage(SignalName.invalid(self.signal)) }
         let units = try names.map { try UnitName.normalize($0) }
         let mainOnly = main
-        try HostOptions.act(scope: scope.scope, hosts: try remote.remoteHosts(system: scope.system), parallel: remote.parallel) { target, report in
+        try HostOptions.act(scope: scope.scope, hosts: try remote.remoteHosts(system: scope.system), parallel: remote.parallel, delegating: true) { target, report in
             try target.kill(units, signal: signal, mainOnly: mainOnly, into: &report)
         }
     }

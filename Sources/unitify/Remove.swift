@@ -36,7 +36,7 @@ struct Remove: ParsableCommand {
     func run() throws {
         let named = try names.map { try UnitName.normalize($0) }
         let (ended, force) = (self.ended, self.force)
-        try HostOptions.act(scope: scope.scope, hosts: try remote.remoteHosts(system: scope.system), parallel: remote.parallel) { target, report in
+        try HostOptions.act(scope: scope.scope, hosts: try remote.remoteHosts(system: scope.system), parallel: remote.parallel, delegating: true) { target, report in
             try target.remove(ended ? nil : named, force: force, into: &report)
         }
     }

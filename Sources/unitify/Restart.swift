@@ -37,7 +37,7 @@ struct Restart: ParsableCommand {
         settings.fill(&change)
         let (names, scope) = (names, scope.scope)
         try HostOptions.act(scope: scope, hosts: try remote.remoteHosts(system: self.scope.system), parallel: remote.parallel, labelled: !json,
-                            records: names, finally: { StartReport.printHints($0, scope: scope, quiet: check.quiet || check.json) }) { [change] target, report in
+                            records: names, delegating: true, finally: { StartReport.printHints($0, scope: scope, quiet: check.quiet || check.json) }) { [change] target, report in
             try target.restart(names, changing: change, check: check, into: &report)
         }
     }

@@ -71,10 +71,11 @@ struct Run: ParsableCommand {
             try start(order, on: hosts) { started = $0 }
         } catch {
             // Followed where it started, even when it did not on every host.
-            if follow, let started { try self.follow(started.unit, on: started.hosts) }
+            if follow, let started { try self.follow(started.unit, on: hosts.isEmpty ? [] : started.hosts) }
             throw error
         }
-        if follow, let started { try self.follow(started.unit, on: started.hosts) }
+        // Where it started: the hosts named (none on a host serving a client's --host).
+        if follow, let started { try self.follow(started.unit, on: hosts.isEmpty ? [] : started.hosts) }
     }
 
     /// The options that go with --persistent only, and those it does not take yet.
@@ -94,7 +95,9 @@ struct Run: ParsableCommand {
     /// --wait, waits here until the job ends and exits with its status.
     func start(_ order: RunOrder, on hosts: [RemoteHost], started: (StartReport.Started) -> Void) throws {
         let here = ThisMachine(scope.scope, throughBroker: true)
-        let outcomes = Targets.run(here, or: hosts, parallel: remote.parallel, probing: order.job.likelyProbes) { target, report in
+        // --template names a file here, which the host's unitify would look for there.
+        let delegation = persistence.template == nil ? HostOptions.delegation(follows: follow) : nil
+        let outcomes = Targets.run(here, or: hosts, parallel: remote.parallel, probing: order.job.likelyProbes, delegating: delegation) { target, report in
             try target.run(order, into: &report)
         }
         let first = StartReport.started(outcomes).first

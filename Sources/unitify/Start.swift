@@ -35,7 +35,7 @@ struct Start: ParsableCommand {
         let check = try StartCheck(check, json: json, quiet: quiet)
         let (names, linger, scope) = (names, lingering.linger, scope.scope)
         try HostOptions.act(scope: scope, hosts: try remote.remoteHosts(system: self.scope.system), parallel: remote.parallel, labelled: !json,
-                            records: names, finally: { StartReport.printHints($0, scope: scope, quiet: check.quiet || check.json) }) { target, report in
+                            records: names, delegating: true, finally: { StartReport.printHints($0, scope: scope, quiet: check.quiet || check.json) }) { target, report in
             try target.start(names, linger: linger, check: check, into: &report)
         }
     }

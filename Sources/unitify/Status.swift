@@ -41,7 +41,7 @@ struct Status: ParsableCommand {
             // One table of every target's jobs, a HOST column first for other hosts; a host that
             // fails is said in one line and the others are shown. The table shows no tasks: it
             // asks for none.
-            try HostOptions.act(scope: scope.scope, hosts: hosts, parallel: remote.parallel, unloadedRecords: true, finally: { outcomes in
+            try HostOptions.act(scope: scope.scope, hosts: hosts, parallel: remote.parallel, unloadedRecords: true, delegating: true, finally: { outcomes in
                 if json { return printJSON(outcomes) }
                 let rows = outcomes.flatMap { outcome in (outcome.report?.statuses ?? []).map { (host: outcome.host, status: $0) } }
                 guard !rows.isEmpty || outcomes.allSatisfy({ $0.failure == nil }) else { return }
@@ -63,7 +63,7 @@ struct Status: ParsableCommand {
         // bus then says whether it writes to a log file instead).
         var prefetch: (@Sendable (UInt32) -> [[String]])?
         if lines > 0 && !json { prefetch = { @Sendable uid in units.map { ReachedHost.lastLinesArguments(of: $0, lines, uid: uid) } } }
-        try HostOptions.act(scope: scope.scope, hosts: hosts, parallel: remote.parallel, records: names, prefetching: prefetch, finally: { outcomes in
+        try HostOptions.act(scope: scope.scope, hosts: hosts, parallel: remote.parallel, records: names, prefetching: prefetch, delegating: true, finally: { outcomes in
             if json { printJSON(outcomes) }
         }) { target, report in
             try target.describe(names, lines: lines, blocks: !json, now: now, width: width, legend: legend, into: &report)

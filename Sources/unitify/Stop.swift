@@ -15,7 +15,7 @@ struct Stop: ParsableCommand {
 
     func run() throws {
         let names = names
-        try HostOptions.act(scope: scope.scope, hosts: try remote.remoteHosts(system: scope.system), parallel: remote.parallel, records: names) { target, report in
+        try HostOptions.act(scope: scope.scope, hosts: try remote.remoteHosts(system: scope.system), parallel: remote.parallel, records: names, delegating: true) { target, report in
             try target.stop(try target.storage.units(naming: names), into: &report)
         }
     }

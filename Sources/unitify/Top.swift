@@ -34,9 +34,12 @@ struct Top: ParsableCommand {
         let pause = try TimeSpan(parsing: interval)
         guard pause.microseconds >= 100_000 else { throw UnitifyError.usage("--interval must be 100ms or more") }
         let hosts = try remote.remoteHosts(system: scope.system)
+        // Plain frames only: the live view reads keys, which a host's unitify would not get.
+        let plain = once || !Output.standard.isTerminal
         var screen = TopScreen(
-            targets: TargetSet(scope: scope.scope, hosts: hosts, parallel: remote.parallel), order: order, pause: pause,
-            place: HostOptions.place(hosts, scope: scope.scope))
+            targets: TargetSet(scope: scope.scope, hosts: hosts, parallel: remote.parallel,
+                               delegating: plain ? HostOptions.delegation(follows: !once) : nil),
+            order: order, pause: pause, place: HostOptions.place(hosts, scope: scope.scope))
         try screen.run(once: once)
     }
 }

@@ -21,7 +21,7 @@ struct Uninstall: ParsableCommand {
     func run() throws {
         let unit = try UnitName.normalize(name)
         let force = self.force
-        try HostOptions.act(scope: scope.scope, hosts: try remote.remoteHosts(system: scope.system), parallel: remote.parallel) { target, report in
+        try HostOptions.act(scope: scope.scope, hosts: try remote.remoteHosts(system: scope.system), parallel: remote.parallel, delegating: true) { target, report in
             try target.uninstall(unit, force: force, into: &report)
         }
     }

@@ -1,3 +1,4 @@
+import Glibc
 import ArgumentParser
 import UnitifyClient
 import UnitifyCore
@@ -23,10 +24,21 @@ struct Unitify: ParsableCommand {
     /// parser's as usage errors with a pointer to the help.
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
+        ServedClient.adopt()
         // What systemd runs before a job's program: not commands for people, and parsed by hand.
         if arguments.first == HeldTerminal.verb { TerminalHolder.main(Array(arguments.dropFirst())) }
         if arguments.first == CappedLog.verb { LogWriter.main(Array(arguments.dropFirst())) }
         if arguments.first == CheckedHealth.verb { HealthChecker.main(Array(arguments.dropFirst())) }
+        // Asked by another host's prelude before each command it hands over (`Delegation`), and
+        // the version: answered before the argument parser's set-up, which costs milliseconds.
+        if arguments == [RemotePrelude.delegationQuery] {
+            print(RemotePrelude.delegationAnswer(version: configuration.version))
+            Glibc.exit(0)
+        }
+        if arguments == ["--version"] {
+            print(configuration.version)
+            Glibc.exit(0)
+        }
         do {
             var command = try parseAsRoot(arguments)
             try command.run()

@@ -32,7 +32,7 @@ struct Wait: ParsableCommand {
         let units = try names.map { try UnitName.normalize($0) }
         let (quiet, timeout) = (quiet, timeout ?? "")
         // Every host's jobs at once; the exit status is that of the hosts when they agree, else 1.
-        try HostOptions.act(scope: scope.scope, hosts: try remote.remoteHosts(system: scope.system), parallel: remote.parallel) { target, report in
+        try HostOptions.act(scope: scope.scope, hosts: try remote.remoteHosts(system: scope.system), parallel: remote.parallel, delegating: true) { target, report in
             try target.wait(units, limit: limit, timeout: timeout, quiet: quiet, into: &report)
         }
     }

@@ -15,7 +15,9 @@ struct RemoteJobTests {
 
     init() throws {
         server = try TestSSHServer(runtimeDirectory: RemoteTests.runtimeDirectory)
-        environment = ["UNITIFY_SSH_CONFIG": "\(server.directory)/ssh_config_good"]
+        // Through the bridge, whatever unitify this machine's PATH has: the booted tests
+        // (BootedDelegationTests) cover a host's own unitify.
+        environment = ["UNITIFY_SSH_CONFIG": "\(server.directory)/ssh_config_good", "UNITIFY_DELEGATE": "0"]
         host = "127.0.0.1:\(server.port)"
     }
 

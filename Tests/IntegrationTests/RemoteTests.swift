@@ -295,7 +295,7 @@ struct RemoteTests {
         try #require(started.status == 0, "\(started.stderr)")
         // One ssh_config for both: the same client key is authorized on each.
         _ = spawnAndWait(["sh", "-c", "cp \(first.directory)/client_key.pub \(second.directory)/authorized_keys && cat \(second.directory)/known_hosts >> \(first.directory)/known_hosts"])
-        let environment = ["UNITIFY_SSH_CONFIG": "\(first.directory)/ssh_config_good"]
+        let environment = ["UNITIFY_SSH_CONFIG": "\(first.directory)/ssh_config_good", "UNITIFY_DELEGATE": "0"]
         let hosts = "127.0.0.1:\(first.port),127.0.0.1:\(second.port)"
 
         let table = unitify(["status", "--host", hosts], environment: environment)
@@ -383,7 +383,7 @@ struct RemoteTests {
         let first = try TestSSHServer(runtimeDirectory: runtimeDirectory)
         let second = try TestSSHServer(runtimeDirectory: runtimeDirectory)
         _ = spawnAndWait(["sh", "-c", "cp \(first.directory)/client_key.pub \(second.directory)/authorized_keys && cat \(second.directory)/known_hosts >> \(first.directory)/known_hosts"])
-        return (first, second, ["UNITIFY_SSH_CONFIG": "\(first.directory)/ssh_config_good"])
+        return (first, second, ["UNITIFY_SSH_CONFIG": "\(first.directory)/ssh_config_good", "UNITIFY_DELEGATE": "0"])
     }
 
     /// Each host's lines, by the host that starts them.

@@ -137,6 +137,54 @@ import Testing
     }
 
     /// What `run` will look at, named before the host's environment is known.
+    /// A host with this unitify on its PATH runs the command itself: the prelude says so in one
+    /// line, then execs it with the words as given (quoted through sh) and the client's variables.
+    @Test func handsTheCommandToTheHostsOwnUnitifyOfTheSameVersion() throws {
+        let words = ["status", "--host", "alice@web1", "it's a job", "$HOME", "two\nlines", "*"]
+        let delegation = RemotePrelude.delegation(version: "0.1.0", arguments: words, environment: ["UNITIFY_FOR_HOST=alice@web1", "NO_COLOR="])
+        let answer = try runPrelude(sockets: ["bus"], path: "BIN:/usr/bin:/bin", delegation: fakeUnitify(version: "0.1.0") + delegation)
+        #expect(answer.status == 7, "the host's unitify's exit status: \(answer.output)")
+        #expect(answer.output == RemotePrelude.delegatedLine + "\n[status][--host][alice@web1][it's a job][$HOME][two\nlines][*] for=alice@web1 no_color=[]\n",
+                "\(answer.output)")
+        #expect(answer.bridgeArguments == nil && answer.parsed == nil)
+    }
+
+    /// Another version (whose options or JSON may differ), none on the PATH, one found by a
+    /// relative PATH entry, or one of the same version from before hosts could hand it commands
+    /// (it knows `--version`, not the question): the prelude goes on to the bridge as without it.
+    @Test func goesOnToTheBridgeWithoutTheSameUnitifyThere() throws {
+        let delegation = RemotePrelude.delegation(version: "0.1.0", arguments: ["status"], environment: [])
+        let older = fakeUnitify(version: "0.1.0").replacing("[ \"$1\" = \(RemotePrelude.delegationQuery) ]", with: "[ \"$1\" = --version ]")
+        for (fake, path) in [(fakeUnitify(version: "0.0.9"), "BIN:/usr/bin:/bin"), ("", "/usr/bin:/bin"), (fakeUnitify(version: "0.1.0"), "bin:/usr/bin:/bin"), (older, "BIN:/usr/bin:/bin")] {
+            let answer = try runPrelude(sockets: ["bus"], path: path, delegation: fake + delegation)
+            #expect(answer.status == 0 && answer.bridgeArguments == "--bus-path=unix:path=\(answer.runtime)/bus", "\(path): \(answer.output)")
+            #expect(!answer.output.contains("delegated") && !answer.output.contains("["), "\(path): \(answer.output)")
+            #expect(answer.parsed?.bus == answer.runtime + "/bus")
+        }
+    }
+
+    /// The client stops reading the prelude at its marker: the delegated line starts with it, and
+    /// is no answer of the bridge's way.
+    @Test func theDelegatedLineIsNoBridgesAnswer() {
+        #expect(RemotePrelude.delegatedLine.hasPrefix(RemotePrelude.marker + " "))
+        #expect(RemotePrelude.parse(RemotePrelude.delegatedLine) == nil)
+    }
+
+    /// sh that makes `bin/unitify` in the scratch directory (the prelude's working directory;
+    /// `BIN` in a PATH becomes its absolute path): the question prints the answer of `version`, anything else its
+    /// words in brackets, UNITIFY_FOR_HOST and NO_COLOR, and exits 7.
+    func fakeUnitify(version: String) -> String {
+        """
+        mkdir -p bin && cat > bin/unitify <<'EOF'
+        #!/bin/sh
+        [ "$1" = \(RemotePrelude.delegationQuery) ] && { echo '\(RemotePrelude.delegationAnswer(version: version))'; exit 0; }
+        printf '[%s]' "$@"; echo " for=$UNITIFY_FOR_HOST no_color=[${NO_COLOR-unset}]"; exit 7
+        EOF
+        chmod +x bin/unitify; PATH=$(echo "$PATH" | sed "s|BIN|$PWD/bin|")
+
+        """
+    }
+
     @Test func namesTheProbesOfARun() {
         var request = JobRequest()
         request.command = ["sleep", "900"]
@@ -166,12 +214,14 @@ import Testing
         var bridgeArguments: String?
         var lines: [String] = []
         var scratch = ""
+        /// Everything printed, as printed.
+        var output = ""
     }
 
     /// - Parameter keep: files to write first, by path under the scratch directory (`rt/...` is
     ///   the runtime directory, `home/...` the home directory), and their text.
     func runPrelude(sockets: [String], files: [String] = [], bridgeExists: Bool = true, runtimeVariable: String?? = .some(nil),
-                    keep: [String: String] = [:], facts: String? = nil, path: String? = nil) throws -> Answer {
+                    keep: [String: String] = [:], facts: String? = nil, path: String? = nil, delegation: String? = nil) throws -> Answer {
         var template = Array("/tmp/unitify-prelude.XXXXXX".utf8CString)
         let scratch = String(cString: mkdtemp(&template)!)
         defer { _ = shell("rm -rf '\(scratch)'") }
@@ -198,15 +248,15 @@ import Testing
         }
         let scriptPath = scratch + "/prelude"
         let file = fopen(scriptPath, "w")!
-        fputs(RemotePrelude.script(bridge: bridge, facts: facts), file)
+        fputs(RemotePrelude.script(bridge: bridge, facts: facts, delegation: delegation), file)
         fclose(file)
         _ = shell("mkdir -p '\(scratch)/home'")
         let extra = (path.map { "PATH='\($0)' " } ?? "") + "UNITIFY_TWO_LINES=\"$(printf 'one\\ntwo=2')\" "
-        let status = shell("env -u XDG_CONFIG_HOME \(environment) \(extra)HOME='\(scratch)/home' /bin/sh '\(scriptPath)' > '\(scratch)/out'")
+        let status = shell("cd '\(scratch)' && env -u XDG_CONFIG_HOME \(environment) \(extra)HOME='\(scratch)/home' /bin/sh '\(scriptPath)' > '\(scratch)/out'")
         let output = readAll(scratch + "/out").split(separator: "\n").map(String.init)
         let bridged = output.first { $0.hasPrefix("bridge ") }.map { String($0.dropFirst(7)) }
         return Answer(status: status, parsed: output.first { $0.hasPrefix(RemotePrelude.marker) }.flatMap(RemotePrelude.parse), runtime: runtime,
-                      bridgeArguments: bridged, lines: output, scratch: scratch)
+                      bridgeArguments: bridged, lines: output, scratch: scratch, output: readAll(scratch + "/out"))
     }
 
     func bindSocket(_ path: String) throws {

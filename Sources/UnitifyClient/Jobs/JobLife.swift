@@ -262,7 +262,6 @@ extension Jobs {
     }
 
     func unknown(_ unit: String) -> UnitifyError {
-        let there = storage.isOnThisMachine ? "" : " there"
         return UnitifyError.notFound("no unit named \(UnitName.shortName(unit))\(there): '\(("unitify status " + options).trimmingSpaces())' lists yours")
     }
 }

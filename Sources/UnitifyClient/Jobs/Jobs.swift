@@ -28,11 +28,17 @@ public final class Jobs {
         self.scope = scope
         self.storage = storage ?? .local(scope)
         if scope.isSystem { options = "--system " }
+        // Served for a client's --host: its hints name this host as the client does.
+        if self.storage.isOnThisMachine, let served = ServedClient.host { options = "--host " + ShellWords.quote(served.description) + " " }
     }
 
     /// Whether the manager runs on this machine, so that its jobs' processes are in this /proc
     /// (for accounting the manager does not report).
     public var isLocal: Bool { storage.isOnThisMachine }
+
+    /// " there" in words about another host's jobs (one this unitify serves a client's --host
+    /// for too), "" about this machine's.
+    var there: String { storage.isOnThisMachine && ServedClient.host == nil ? "" : " there" }
 
     /// A connection to the manager of `scope`. `throughBroker`: through the user or system bus
     /// rather than the manager's private socket, for calls that need the broker's client tracking

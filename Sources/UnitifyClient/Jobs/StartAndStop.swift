@@ -104,9 +104,7 @@ extension Jobs {
     /// status as just read, with its `TriggeredBy` (none is read again).
     public func stop(_ unit: String, known: UnitStatus? = nil) throws {
         let before = try known ?? status(of: unit)
-        guard !before.isNotFound else {
-            throw UnitifyError.notFound("no unit named \(UnitName.shortName(unit)): 'unitify status' lists yours")
-        }
+        guard !before.isNotFound else { throw unknown(unit) }
         var units = [unit]
         if unit.hasSuffix(".service") {
             units = (known != nil ? before.triggeredBy

@@ -13,11 +13,18 @@ public final class FileLog: JournalSource {
     /// Where the tail ended, for the follow; nil when the file is missing.
     var place: Place?
 
-    public init(path: String, output: Output, lines: Int? = nil, follow: Bool = false) {
+    /// Written before each line: the host and its padding, for a unitify serving a client's
+    /// `--host` (as `RemoteFileLog` labels them); empty here.
+    let prefix: [UInt8]
+    /// Whether the next byte copied starts a line.
+    private var atLineStart = true
+
+    public init(path: String, output: Output, lines: Int? = nil, follow: Bool = false, prefix: String = "") {
         self.path = path
         self.output = output
         self.lines = lines
         follows = follow
+        self.prefix = Array(prefix.utf8)
     }
 
     /// Where following stands in one file: the open file, its inode, and how far it was printed.
@@ -87,7 +94,18 @@ public final class FileLog: JournalSource {
             let count = (try? block.withUnsafeMutableBytes { try file.read(fromAbsoluteOffset: position, into: $0) }) ?? 0
             guard count > 0 else { return position }
             StopSignals.honourRequest(output)
-            block.withUnsafeBytes { output.write(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+            if prefix.isEmpty {
+                block.withUnsafeBytes { output.write(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+            } else {
+                var start = 0
+                while start < count {
+                    if atLineStart { prefix.withUnsafeBytes { output.write($0) } }
+                    let end = block[start..<count].firstIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? count
+                    block.withUnsafeBytes { output.write(UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
+                    atLineStart = block[end - 1] == UInt8(ascii: "\n")
+                    start = end
+                }
+            }
             position += Int64(count)
         }
     }

@@ -35,9 +35,11 @@ public final class JournalReading: @unchecked Sendable {
     /// 4 when the names are no job on any target that answered and none has lines of them, else
     /// that of a target that failed (1 when they differ); a follow goes on until a stop signal.
     /// The tails are read `parallel` hosts at once; the follows, every host at once.
-    public func run(scope: ManagerScope, hosts: [RemoteHost], parallel: Int = Fleet.defaultParallel) throws(UnitifyError) {
+    /// `delegating`: the command, for one host's own unitify to run when it is this one.
+    public func run(scope: ManagerScope, hosts: [RemoteHost], parallel: Int = Fleet.defaultParallel, delegating delegation: Delegation? = nil) throws(UnitifyError) {
         let merging = hosts.count > 1
-        let width = hosts.map(\.description.count).max() ?? 0
+        // A unitify serving a client's --host labels its lines with the host, as that client would.
+        let width = (hosts.isEmpty ? ServedClient.host.map { [$0] } ?? [] : hosts).map(\.description.count).max() ?? 0
         let parts = PartsByTarget()
         // Each host's tail started as soon as it answers, beside the bus's round trips (which
         // say whether the job writes to a log file instead): the names as units, as `journalTail`
@@ -49,7 +51,7 @@ public final class JournalReading: @unchecked Sendable {
                 prefetch = { uid in [RemoteJournalCommand.arguments(units: units, uid: uid, start: start, follow: false, filters: filters)] }
             }
         }
-        let outcomes = Targets.run(ThisMachine(scope), or: hosts, parallel: parallel, prefetching: prefetch) { [self] target, _ in
+        let outcomes = Targets.run(ThisMachine(scope), or: hosts, parallel: parallel, prefetching: prefetch, delegating: delegation) { [self] target, _ in
             // Merged lines are printed to an output of the target's own, cut after each entry.
             let own = merging ? Output.capturing(like: output) : output
             var chunks: [(time: UInt64, bytes: [UInt8])] = []

@@ -18,11 +18,12 @@ public final class UnitLog {
     var firstTime: UInt64? { printer.firstTime }
     var lastTime: UInt64? { printer.lastTime }
 
-    public init(_ query: LogQuery, uid: UInt32 = getuid(), output: Output = .standard) throws {
+    /// `host`: the label before each line, padded to `hostWidth` (a unitify serving a client's `--host`).
+    public init(_ query: LogQuery, uid: UInt32 = getuid(), output: Output = .standard, host: String? = nil, hostWidth: Int = 0) throws {
         self.query = query
         self.output = output
         self.uid = uid
-        printer = JournalPrinter(query, output: output)
+        printer = JournalPrinter(query, output: output, host: host, hostWidth: hostWidth)
         let own = try Journal(flags: .localOnly)
         guard own.hasFiles else { throw Self.unreadable(uid) }
         let handles = try Self.handles(own: own, JournalMatchTable.groups(units: query.units, uid: uid, system: query.scope.isSystem))

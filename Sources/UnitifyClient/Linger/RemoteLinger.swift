@@ -30,11 +30,16 @@ extension ReachedHost {
     public func ensureLinger(_ enable: Bool, for unit: String, quiet: Bool, into report: inout TargetReport) throws(UnitifyError) {
         let outcome = Linger.ensure(enable: enable, on: self)
         let user = answer.user
-        if case .refused(let reason) = outcome {
-            throw UnitifyError.failed("linger is off for \(user) there and cannot be enabled (\(reason)), so \(UnitName.shortName(unit)) would stop when unitify's ssh session ends: ask an administrator there to run 'loginctl enable-linger \(user)', or add --no-linger to start it anyway")
-        }
+        if case .refused(let reason) = outcome { throw Linger.refusedOverSSH(user: user, unit: unit, reason: reason) }
         guard let line = Linger.report(outcome, unit: unit, user: user), !(outcome == .enabled && quiet) else { return }
         report.notes.append(line)
+    }
+}
+
+extension Linger {
+    /// A job started over ssh without linger would stop with unitify's ssh session: refused.
+    static func refusedOverSSH(user: String, unit: String, reason: String) -> UnitifyError {
+        .failed("linger is off for \(user) there and cannot be enabled (\(reason)), so \(UnitName.shortName(unit)) would stop when unitify's ssh session ends: ask an administrator there to run 'loginctl enable-linger \(user)', or add --no-linger to start it anyway")
     }
 }
 

@@ -44,13 +44,17 @@ public struct Fleet: Sendable {
     /// user's uid there), beside the bus's round trips (`PrefetchedCommands`).
     /// `throughBroker`: the user bus there rather than the manager's own socket, as `run` asks here
     /// (`RemotePrelude.script`).
+    /// `delegating`: the command run by one host's own unitify when it has the same one (never
+    /// with several hosts, whose lines are merged here).
     public func onEach<T: Sendable>(throughBroker: Bool = true, probing probes: [HostFacts.Probe]? = nil, prefetching: (@Sendable (UInt32) -> [[String]])? = nil,
+                                    delegating delegation: Delegation? = nil,
                                     _ body: @escaping @Sendable (ReachedHost) throws -> T) -> [(host: RemoteHost, result: Result<T, UnitifyError>)] {
         let control: String
         do { control = try Self.controlDirectory() } catch { return hosts.map { ($0, .failure(error)) } }
         let fleet = self
+        let delegation = hosts.count == 1 ? delegation : nil
         return zip(hosts, inParallel(hosts.count, atMost: parallel) {
-            fleet.work(on: fleet.hosts[$0], control: control, throughBroker: throughBroker, probing: probes, prefetching: prefetching, body)
+            fleet.work(on: fleet.hosts[$0], control: control, throughBroker: throughBroker, probing: probes, prefetching: prefetching, delegating: delegation, body)
         }).map { ($0, $1) }
     }
 }
@@ -77,11 +81,17 @@ func inParallel<T>(_ count: Int, atMost limit: Int? = nil, _ body: @escaping @Se
 
 extension Fleet {
     /// One host's part: connect, run `body` on its jobs, and put any failure in words naming it.
+    /// `delegating`: when the host's own unitify takes the command, this process relays what it
+    /// prints and ends with its exit status.
     func work<T>(on host: RemoteHost, control: String, throughBroker: Bool = true, probing probes: [HostFacts.Probe]? = nil, prefetching: ((UInt32) -> [[String]])? = nil,
-                 _ body: (ReachedHost) throws -> T) -> Result<T, UnitifyError> {
+                 delegating delegation: Delegation? = nil, _ body: (ReachedHost) throws -> T) -> Result<T, UnitifyError> {
         do {
             let connection = SSHConnection(host: host, timeout: timeout, controlDirectory: control, configFile: configFile)
-            let (session, answer, facts) = try connection.connectManager(probing: probes, throughBroker: throughBroker)
+            let (session, answer, facts): (RemoteSession, RemotePrelude.Answer, HostFacts.Answer?)
+            switch try connection.reach(probing: probes, throughBroker: throughBroker, delegating: delegation?.script(for: host)) {
+            case .delegated(let relayed): exit(relayed.relay(follows: delegation?.follows ?? false))
+            case .bridged(let bridged, let found, let said): (session, answer, facts) = (bridged, found, said)
+            }
             defer { session.end() }
             guard let bus = session.bus else { throw UnitifyError.remote(host, "no bus") }
             let prefetched = PrefetchedCommands()

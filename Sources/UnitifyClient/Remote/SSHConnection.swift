@@ -11,7 +11,8 @@ extension UnitifyError {
 
 /// Another host's user manager, reached with the system's own OpenSSH client, so that the user's
 /// `~/.ssh/config`, known hosts, agent and jump hosts apply as they do for `ssh`. Nothing of
-/// unitify's runs there: `RemotePrelude` finds the manager and `systemd-stdio-bridge` relays.
+/// unitify's is needed there: `RemotePrelude` finds the manager and `systemd-stdio-bridge` relays
+/// (or, for a command handed over, the host's own unitify of this version runs it: `reach`).
 ///
 /// unitify spawns ssh itself on a socketpair, rather than handing sd-bus a `unixexec:` address,
 /// so that a failure keeps ssh's exit status and its words instead of becoming `ENOTCONN` on the
@@ -58,9 +59,29 @@ public struct SSHConnection: Sendable {
     /// the facts `run` asks (`HostFacts`), in the same channel.
     /// `throughBroker`: the user bus rather than the manager's private socket (`RemotePrelude.script`).
     public func connectManager(probing probes: [HostFacts.Probe]?, throughBroker: Bool = true) throws(UnitifyError) -> (RemoteSession, RemotePrelude.Answer, HostFacts.Answer?) {
-        let script = RemotePrelude.script(facts: probes.map(HostFacts.script), throughBroker: throughBroker).split(separator: "\n").joined(separator: "; ")
+        guard case let .bridged(session, answer, facts) = try reach(probing: probes, throughBroker: throughBroker, delegating: nil) else {
+            throw UnitifyError.remote(host, "its unitify answered where the prelude's bus was asked for")
+        }
+        return (session, answer, facts)
+    }
+
+    /// How a host was reached: its manager through the bridge, or the command handed to its own
+    /// unitify, whose output the session then carries (`RemoteSession.relay`).
+    public enum Reached {
+        case bridged(RemoteSession, RemotePrelude.Answer, HostFacts.Answer?)
+        case delegated(RemoteSession)
+    }
+
+    /// As `connectManager(probing:throughBroker:)`, and with `delegating` (the sh of
+    /// `RemotePrelude.delegation`), the command run by the host's own unitify when it has the
+    /// same one: in the same channel, so that a host without it costs what it did.
+    public func reach(probing probes: [HostFacts.Probe]?, throughBroker: Bool = true, delegating delegation: String?) throws(UnitifyError) -> Reached {
+        // One line for ssh: a login shell of the csh family takes no newline in a quoted word.
+        let script = (delegation.map { $0 + "; " } ?? "")
+            + RemotePrelude.script(facts: probes.map(HostFacts.script), throughBroker: throughBroker).split(separator: "\n").joined(separator: "; ")
         let session = try RemoteSession.spawn(arguments(remoteCommand: "exec /bin/sh -c " + ShellWords.quote(script)), host: host)
         let (before, line) = session.readLines(until: RemotePrelude.marker, timeoutSeconds: timeout + 5)
+        if delegation != nil, before.isEmpty, line == RemotePrelude.delegatedLine { return .delegated(session) }
         var facts: HostFacts.Answer?
         if probes != nil, !before.isEmpty {
             facts = HostFacts.parse(before)
@@ -85,7 +106,7 @@ public struct SSHConnection: Sendable {
         } catch {
             throw UnitifyError.remote(host, session.failure(unexpected: nil, busError: error))
         }
-        return (session, answer, probes == nil ? nil : facts ?? HostFacts.Answer())
+        return .bridged(session, answer, probes == nil ? nil : facts ?? HostFacts.Answer())
     }
 
     /// Runs a command there (argv, quoted for the remote shell), its stdin and stdout on the
@@ -273,6 +294,58 @@ public final class RemoteSession {
             offset += written
         }
         shutdown(socket, Int32(SHUT_WR))
+    }
+
+    /// Copies what the remote command prints to this process's stdout and stderr as it comes
+    /// (its stderr is ssh's), until both end; returns its exit status, ssh's (255 when ssh
+    /// failed). Its stdin ends at once: no command it runs reads this one's. A reader of stdout
+    /// gone ends this process quietly with status 0, as `Output` does. `follows`: a command
+    /// that goes on until SIGINT or SIGTERM, which end it (and ssh) with status 0, as they end a
+    /// follow here (`StopSignals`).
+    public func relay(follows: Bool = false) -> Int32 {
+        Output.standard.flush()
+        if follows {
+            _ = SSHChildren.add(pid)
+            StopSignals.listen(beforeExit: { SSHChildren.terminateAll() })
+            StopSignals.idleFromNow()
+        }
+        shutdown(socket, Int32(SHUT_WR))
+        var open: [(from: Int32, to: Int32)] = [(socket, STDOUT_FILENO), (errors, STDERR_FILENO)]
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while !open.isEmpty {
+            var pollers = open.map { pollfd(fd: $0.from, events: Int16(POLLIN), revents: 0) }
+            let ready = poll(&pollers, nfds_t(pollers.count), -1)
+            if ready < 0 && errno == EINTR { continue }
+            guard ready > 0 else { break }
+            var ended: [Int32] = []
+            for (index, poller) in pollers.enumerated() where poller.revents != 0 {
+                let count = read(poller.fd, &chunk, chunk.count)
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0 else { ended.append(poller.fd); continue }
+                var offset = 0
+                while offset < count {
+                    let written = chunk[offset..<count].withUnsafeBytes { write(open[index].to, $0.baseAddress, $0.count) }
+                    if written < 0 && errno == EINTR { continue }
+                    guard written > 0 else {
+                        if errno == EPIPE && open[index].to == STDOUT_FILENO {
+                            kill(pid, SIGTERM)
+                            _exit(0)
+                        }
+                        break
+                    }
+                    offset += written
+                }
+            }
+            open.removeAll { ended.contains($0.from) }
+        }
+        close(socket)
+        socket = -1
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            guard errno == EINTR else { return 1 }
+        }
+        exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return exitStatus!
     }
 
     func attachBus(throughBroker: Bool) throws(SystemdError) {

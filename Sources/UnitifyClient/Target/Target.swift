@@ -95,6 +95,7 @@ public enum Targets {
     /// `probing`: the paths the operation will look at on each host, asked there with the prelude
     /// (`HostFacts`, for `run`).
     /// `prefetching`: commands each host runs as soon as it answers (`Fleet.onEach(prefetching:)`).
+    /// `delegating`: the command, for one host's own unitify to run when it has the same one.
     /// `throughBroker`: how the hosts' managers are reached (`RemotePrelude.script`); by default
     /// through their user bus. (Their managers' private sockets saved no round trip, since
     /// `Hello` goes out with the first pipelined calls, and cost far more CPU there with many
@@ -102,16 +103,17 @@ public enum Targets {
     /// BENCHMARKS.md, 2026-12-07.)
     public static func run(_ here: ThisMachine, or hosts: [RemoteHost], parallel: Int = Fleet.defaultParallel, throughBroker: Bool? = nil,
                            probing probes: [HostFacts.Probe]? = nil, prefetching: (@Sendable (UInt32) -> [[String]])? = nil,
-                           _ operation: @escaping TargetOperation) -> [TargetOutcome] {
+                           delegating delegation: Delegation? = nil, _ operation: @escaping TargetOperation) -> [TargetOutcome] {
         guard !hosts.isEmpty else { return [outcome(of: operation, on: here)] }
-        return run(onHosts: hosts, parallel: parallel, throughBroker: throughBroker ?? true, probing: probes, prefetching: prefetching, operation)
+        return run(onHosts: hosts, parallel: parallel, throughBroker: throughBroker ?? true, probing: probes, prefetching: prefetching, delegating: delegation, operation)
     }
 
     /// `operation` on every host, `parallel` at once, each reached over ssh; the outcomes in the
     /// order of the hosts.
     static func run(onHosts hosts: [RemoteHost], parallel: Int, throughBroker: Bool = false, probing probes: [HostFacts.Probe]? = nil,
-                    prefetching: (@Sendable (UInt32) -> [[String]])? = nil, _ operation: @escaping TargetOperation) -> [TargetOutcome] {
-        Fleet(hosts: hosts, parallel: parallel).onEach(throughBroker: throughBroker, probing: probes, prefetching: prefetching) { reached in outcome(of: operation, on: reached) }.map { host, result in
+                    prefetching: (@Sendable (UInt32) -> [[String]])? = nil, delegating delegation: Delegation? = nil,
+                    _ operation: @escaping TargetOperation) -> [TargetOutcome] {
+        Fleet(hosts: hosts, parallel: parallel).onEach(throughBroker: throughBroker, probing: probes, prefetching: prefetching, delegating: delegation) { reached in outcome(of: operation, on: reached) }.map { host, result in
             switch result {
             case .success(let outcome): outcome
             case .failure(let error): TargetOutcome(host: host, report: nil, failure: error, failureNamesHost: true)

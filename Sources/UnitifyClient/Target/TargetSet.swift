@@ -9,16 +9,21 @@ public final class TargetSet {
     public let parallel: Int
     /// This machine, when no host is named.
     private let here: ThisMachine?
+    /// The whole command, for one host's own unitify to run when it is this one: offered with
+    /// the first round only (`Targets.run(delegating:)`).
+    private var delegation: Delegation?
 
-    public init(scope: ManagerScope, hosts: [RemoteHost], parallel: Int = Fleet.defaultParallel) {
+    public init(scope: ManagerScope, hosts: [RemoteHost], parallel: Int = Fleet.defaultParallel, delegating delegation: Delegation? = nil) {
         self.hosts = hosts
         self.parallel = parallel
+        self.delegation = delegation
         here = hosts.isEmpty ? ThisMachine(scope) : nil
     }
 
     /// `operation` on every target, at once; the outcomes in the order of the targets.
     public func run(_ operation: @escaping TargetOperation) -> [TargetOutcome] {
         if let here { return [Targets.outcome(of: operation, on: here)] }
-        return Targets.run(onHosts: hosts, parallel: parallel, operation)
+        defer { delegation = nil }
+        return Targets.run(onHosts: hosts, parallel: parallel, delegating: delegation, operation)
     }
 }

@@ -18,7 +18,9 @@ public final class ThisMachine: Target {
         storage = .local(scope)
     }
 
-    public var remoteHost: RemoteHost? { nil }
+    /// Nil, or the host as a client named it when this unitify runs for its `--host`
+    /// (`ServedClient`): its lines are labelled as the client labels a host's.
+    public var remoteHost: RemoteHost? { ServedClient.host }
 
     public var jobs: Jobs {
         get throws(UnitifyError) {
@@ -36,17 +38,24 @@ public final class ThisMachine: Target {
         }
     }
 
-    public var options: String { scope.isSystem ? "--system " : "" }
+    public var options: String {
+        if let served = ServedClient.host { return "--host " + ShellWords.quote(served.description) + " " }
+        return scope.isSystem ? "--system " : ""
+    }
 
     public func lastLines(of status: UnitStatus, _ count: Int) throws(UnitifyError) -> [String] {
         try UnitLog.lastLines(of: status, count, scope: scope)
     }
 
     /// A user job here starts even when logind will not let the user linger: it runs until
-    /// their last session ends, which the warning says.
-    public func ensureLinger(_ enable: Bool, for unit: String, quiet: Bool, into report: inout TargetReport) {
+    /// their last session ends, which the warning says. Run for a client's --host, that session
+    /// is the client's ssh channel: refused, as the client refuses it through the bridge.
+    public func ensureLinger(_ enable: Bool, for unit: String, quiet: Bool, into report: inout TargetReport) throws(UnitifyError) {
         guard !scope.isSystem else { return }
         let outcome = Linger.ensure(enable: enable)
+        if ServedClient.host != nil, case .refused(let reason) = outcome {
+            throw Linger.refusedOverSSH(user: Caller.current.user, unit: unit, reason: reason)
+        }
         guard let line = Linger.report(outcome, unit: unit), !(outcome == .enabled && quiet) else { return }
         report.notes.append(line)
     }

@@ -9,6 +9,9 @@ public final class Output {
 
     let fd: Int32
     public let isTerminal: Bool
+    /// Colour or not as the client of a unitify serving its --host chose (`ServedClient`), for
+    /// its stdout and what is kept to be printed there; nil: as this process's own terminal says.
+    private let clientsColour: Bool?
     private var buffer: [UInt8] = []
     private let blockSize = 1 << 16
     /// What was written, kept rather than written out (`capturing(like:)`); nil for a file.
@@ -16,7 +19,9 @@ public final class Output {
 
     init(fd: Int32) {
         self.fd = fd
-        isTerminal = isatty(fd) == 1
+        // A unitify run for a client's --host prints on ssh's pipe what goes to that client's terminal.
+        isTerminal = isatty(fd) == 1 || (fd == STDOUT_FILENO && ServedClient.terminal != nil)
+        clientsColour = fd == STDOUT_FILENO ? ServedClient.terminal?.colour : nil
         buffer.reserveCapacity(blockSize * 2)
         signal(SIGPIPE, SIG_IGN)
     }
@@ -24,6 +29,7 @@ public final class Output {
     private init(keepingLike output: Output) {
         fd = -1
         isTerminal = output.isTerminal
+        clientsColour = output.clientsColour
         kept = []
     }
 
@@ -50,9 +56,11 @@ public final class Output {
         return kept ?? []
     }
 
-    /// Colour only on a terminal, and never with NO_COLOR set.
+    /// Colour only on a terminal, and never with NO_COLOR set (the client's choice, for a
+    /// unitify serving its --host: `ServedClient`).
     public var usesColour: Bool {
-        isTerminal && (getenv("NO_COLOR").map { $0.pointee == 0 } ?? true)
+        if let clientsColour { return clientsColour }
+        return isTerminal && (getenv("NO_COLOR").map { $0.pointee == 0 } ?? true)
     }
 
     public func write(_ text: String) {
@@ -104,6 +112,7 @@ extension Output {
     /// The terminal's width when writing to one ($COLUMNS wins, as for ls); nil for pipes and files.
     public var terminalWidth: Int? {
         guard isTerminal else { return nil }
+        if fd == STDOUT_FILENO, let terminal = ServedClient.terminal { return terminal.width }
         if let columns = getenv("COLUMNS").flatMap({ Int(String(cString: $0)) }), columns > 0 { return columns }
         var size = winsize()
         guard ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
