@@ -54,23 +54,44 @@ public enum LogWriter {
         becomeProgram(program, argv)
     }
 
+    /// What a round took from the pipes at least for the writer not to pause: 128K.
+    static let gathered = 128 << 10
+
     /// The writer's loop: each pipe into its file until every pipe has ended.
+    ///
+    /// A job that writes a little at a time would wake the writer for each write, and both pay
+    /// for every wake-up (most of the cap's cost on a job that floods its log, with the bytes
+    /// spliced). So after a round that took less than `gathered` the writer waits a millisecond
+    /// for more: the job does not wait for it, its pipe of 1 MiB holds more than a job writes
+    /// in a millisecond. Where the pipes could not be made that big, it never waits.
     static func write(files: [CappedFile], readers: [Int32]) -> Never {
         var files = files
         var open = readers.map { _ in true }
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        let pauses = readers.allSatisfy { fcntl($0, 1032) >= 1 << 20 }  // F_GETPIPE_SZ
         while open.contains(true) {
             var descriptors = readers.enumerated().map { pollfd(fd: open[$0.offset] ? $0.element : -1, events: Int16(POLLIN), revents: 0) }
             if poll(&descriptors, nfds_t(descriptors.count), -1) < 0 {
                 if errno == EINTR { continue }
                 break
             }
+            var taken = 0
             for (index, descriptor) in descriptors.enumerated() where descriptor.revents != 0 {
-                if !files[index].take(from: readers[index], buffer: &buffer) { open[index] = false }
+                switch files[index].take(from: readers[index], buffer: &buffer) {
+                case .ended: open[index] = false
+                case .bytes(let count): taken += count
+                }
             }
+            if pauses && taken < gathered && open.contains(true) { usleep(1000) }
         }
         _exit(0)
     }
+}
+
+/// What one take from a pipe did: put so many bytes into the file, or found the pipe ended.
+enum Taken {
+    case bytes(Int)
+    case ended
 }
 
 /// A log file the writer appends to and rotates: the descriptor systemd opened, and its path.
@@ -111,22 +132,22 @@ struct CappedFile {
         return again >= 0 ? again : nil
     }
 
-    /// Moves what the pipe holds into the file; false once the pipe has ended. Far from the cap
+    /// Moves what the pipe holds into the file: how much, or that the pipe has ended. Far from the cap
     /// the bytes go unread (splice(2)): no copy through the writer, which is most of what the
     /// cap costs a job that floods its log. Near it they are read, to rotate between two lines.
-    mutating func take(from pipe: Int32, buffer: inout [UInt8]) -> Bool {
-        if let open = spliceUnread(from: pipe) { return open }
+    mutating func take(from pipe: Int32, buffer: inout [UInt8]) -> Taken {
+        if let spliced = spliceUnread(from: pipe) { return spliced }
         if wentUnread { resumeAfterUnread() }
         let count = read(pipe, &buffer, buffer.count)
-        if count < 0 { return errno == EINTR }
-        guard count > 0 else { return false }
+        if count < 0 { return errno == EINTR ? .bytes(0) : .ended }
+        guard count > 0 else { return .ended }
         append(buffer[..<count])
-        return true
+        return .bytes(count)
     }
 
-    /// Splices from the pipe what fits under the cap, at the file's end: nil when nothing went
-    /// (near the cap, or splice refused), else whether the pipe is still open.
-    mutating func spliceUnread(from pipe: Int32) -> Bool? {
+    /// Splices from the pipe what fits under the cap, at the file's end; nil when nothing went
+    /// (near the cap, or splice refused).
+    mutating func spliceUnread(from pipe: Int32) -> Taken? {
         guard let unread = unreadDescriptor, rotation.unreadRoom > 0, let splice = Splice.function else { return nil }
         // The end as the file has it, as a write to append would: after `: > FILE` too.
         var info = stat()
@@ -139,9 +160,9 @@ struct CappedFile {
         if moved >= 0 {
             rotation.size = UInt64(offset)
             wentUnread = wentUnread || moved > 0
-            return moved > 0
+            return moved > 0 ? .bytes(moved) : .ended
         }
-        if errno == EINTR || errno == EAGAIN { return true }
+        if errno == EINTR || errno == EAGAIN { return .bytes(0) }
         // Refused here (a file system without splice): every byte is read from now on.
         if wentUnread { resumeAfterUnread() }
         close(unread)
