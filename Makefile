@@ -69,7 +69,7 @@ test-booted: deps machine-deps
 	@pids=""; for release in $(MACHINE_RELEASES); do \
 		scripts/test-machine build-root --release $$release >/dev/null & pids="$$pids $$!"; \
 	done; status=0; for pid in $$pids; do wait $$pid || status=1; done; exit $$status
-	UNITIFY_BOOTED_TESTS=1 UNITIFY_MACHINE_BIN="$(CURDIR)/$(MACHINE_BIN)" $(SWIFT) test --filter "BootedMachineTests|BootedRemoteTests|BootedReleaseTests|BootedAppTests|BootedTerminalTests|BootedLogCapTests"
+	UNITIFY_BOOTED_TESTS=1 UNITIFY_MACHINE_BIN="$(CURDIR)/$(MACHINE_BIN)" $(SWIFT) test --filter "BootedMachineTests|BootedRemoteTests|BootedReleaseTests|BootedAppTests|BootedTerminalTests|BootedLogCapTests|BootedHealthTests"
 
 # The whole of `make test` while every CPU is kept busy (stress-ng), LOAD_RUNS times in a row:
 # the timing a shared CI machine gives. Not part of `make test`. scripts/test-load says more.
