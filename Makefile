@@ -245,6 +245,7 @@ bench-terminal: bench-build
 	@$(call with_bench_manager,python3 bench/terminal.py --unitify $(BENCH_BIN) $(BENCH_ARGS))
 
 # The log cap's cost on a job writing as fast as it can, and up -m against as many lines (issue 30).
+# bench/capped-cpu.py --unitify $(BENCH_BIN) measures the cap's CPU time, which the load moves less.
 bench-features: bench-build
 	@$(call with_bench_manager,python3 bench/features.py --unitify $(BENCH_BIN) $(BENCH_ARGS))
 

@@ -84,6 +84,23 @@ public enum CappedLog {
             self.cap = cap
         }
 
+        /// Near the cap: its last 64K, what a pipe holds by default.
+        public static let nearCap: UInt64 = 64 << 10
+
+        /// How many bytes may go to the file unread (splice(2), with no copy through the writer):
+        /// all that fits under the cap, since no line among them can need a new file. None near
+        /// the cap, where the writer reads the lines to start the new file between two.
+        public var unreadRoom: Int {
+            size + Self.nearCap <= cap.maxBytes ? Int(cap.maxBytes - size) : 0
+        }
+
+        /// The file as bytes that went unread left it: its size, and its last byte (nil when
+        /// empty or unknown), which says whether the next bytes start a line.
+        public mutating func resume(size: UInt64, lastByte: UInt8?) {
+            self.size = size
+            atLineStart = lastByte.map { $0 == UInt8(ascii: "\n") } ?? true
+        }
+
         public enum Step: Equatable {
             /// Start a new file first (the current one becomes FILE.1).
             case rotate

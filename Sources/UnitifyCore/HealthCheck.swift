@@ -133,15 +133,28 @@ public struct HealthState: Sendable, Equatable {
     public var failures: Int
     public var limit: Int
     public var lastFailure: String?
+    /// Restarts the checkers asked for since the job was last started otherwise. systemd counts
+    /// none of them: its NRestarts counts the restarts of its own policy, and starts again at 0
+    /// after any other (a checker's too).
+    public var restarts: Int
+    /// Written just before a checker asks for a restart: the next checker counts on from here.
+    public var restarting: Bool
 
-    public init(checkedAt: Double, check: String, failures: Int, limit: Int, lastFailure: String?) {
+    public init(checkedAt: Double, check: String, failures: Int, limit: Int, lastFailure: String?, restarts: Int = 0, restarting: Bool = false) {
         (self.checkedAt, self.check, self.failures, self.limit, self.lastFailure) = (checkedAt, check, failures, limit, lastFailure)
+        (self.restarts, self.restarting) = (restarts, restarting)
     }
 
     public var isOK: Bool { failures == 0 }
 
+    /// What the checker after this one starts counting from: this count after a restart a
+    /// checker asked for, 0 after any other start (as systemd's NRestarts).
+    public var restartsCarried: Int { restarting ? restarts : 0 }
+
     public var text: String {
-        var lines = ["checked=\(checkedAt)", "check=\(Self.oneLine(check))", "state=\(isOK ? "ok" : "failing")", "failures=\(failures)", "limit=\(limit)"]
+        var lines = ["checked=\(checkedAt)", "check=\(Self.oneLine(check))", "state=\(isOK ? "ok" : "failing")", "failures=\(failures)", "limit=\(limit)",
+                     "restarts=\(restarts)"]
+        if restarting { lines.append("restarting=yes") }
         if let lastFailure { lines.append("last-failure=\(Self.oneLine(lastFailure))") }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -154,7 +167,8 @@ public struct HealthState: Sendable, Equatable {
         }
         guard let checked = values["checked"].flatMap(Double.init), let check = values["check"],
               let failures = values["failures"].flatMap(Int.init), let limit = values["limit"].flatMap(Int.init) else { return nil }
-        self.init(checkedAt: checked, check: check, failures: failures, limit: limit, lastFailure: values["last-failure"])
+        self.init(checkedAt: checked, check: check, failures: failures, limit: limit, lastFailure: values["last-failure"],
+                  restarts: values["restarts"].flatMap(Int.init) ?? 0, restarting: values["restarting"] == "yes")
     }
 
     /// `ok (tcp:8080, checked 4s ago)`, `failing 2 of 3 in a row: connection refused (tcp:8080)`.

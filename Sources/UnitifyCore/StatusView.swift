@@ -59,7 +59,9 @@ public enum StatusView {
         facts.append(("State", state))
         if let explanation = status.explanation { facts.append(("Why", explanation)) }
         if status.mainPID != 0 { facts.append(("PID", "\(status.mainPID)")) }
-        facts.append(("Restarts", "\(status.restarts)"))
+        // The health checker's restarts, which systemd does not count, where its file was read.
+        let byHealth = status.healthState?.restarts ?? 0
+        facts.append(("Restarts", byHealth > 0 ? "\(Int(status.restarts) + byHealth) (\(byHealth) by the health check)" : "\(status.restarts)"))
         facts.append(("Memory", TopView.mark(status.memoryBytes.map(Format.bytes), status.estimated.contains(.memory))))
         facts.append(("CPU", cpuTime(status)))
         if let tasks = status.tasks { facts.append(("Tasks", TopView.mark("\(tasks)", status.estimated.contains(.tasks)))) }
@@ -145,6 +147,8 @@ public struct StatusRecord: Encodable, Sendable {
         public var failures: Int?
         public var checked_at_us: UInt64?
         public var last_failure: String?
+        /// The restarts the check asked for (`restarts` above is systemd's count, without them).
+        public var restarts: Int?
     }
 
     public init(_ s: UnitStatus, now: UInt64, host: String? = nil) {
@@ -182,7 +186,8 @@ public struct StatusRecord: Encodable, Sendable {
         health = s.health.map { check in
             Health(check: check.probe.description, every_us: check.every.microseconds, failures_allowed: check.failures,
                    state: s.healthState.map { $0.isOK ? "ok" : "failing" }, failures: s.healthState?.failures,
-                   checked_at_us: s.healthState.map { UInt64($0.checkedAt * 1_000_000) }, last_failure: s.healthState?.lastFailure)
+                   checked_at_us: s.healthState.map { UInt64($0.checkedAt * 1_000_000) }, last_failure: s.healthState?.lastFailure,
+                   restarts: s.healthState?.restarts)
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Systemd
 import Testing
 import UnitifyCore
 
@@ -7,17 +8,26 @@ import UnitifyCore
 /// job, nothing lost between the parts, the job's status and journal as before.
 @Suite(.enabled(if: Live.enabled, Live.reason))
 struct LogCapTests {
+    /// Far from the cap the writer moves the bytes unread (splice), near it it reads the lines to
+    /// rotate between two: both ways in every part.
     @Test func aFloodThroughACapRotatesWithEveryLineAccountedFor() throws {
         let name = uniqueName("flood")
         let directory = makeTemporaryDirectory()
         defer { _ = unitify(["remove", name]); removeTree(directory) }
         let log = directory + "/flood.log"
-        // 20,000 numbered lines of 52 bytes: a megabyte, as fast as sh writes, and errors too.
-        let flood = #"i=0; while [ $i -lt 20000 ]; do printf 'line %06d of the flood, written as fast as it can\n' $i; i=$((i+1)); done; echo "all written" >&2"#
+        // 20,000 numbered lines of 52 bytes: a megabyte, as fast as sh writes, and errors too;
+        // then the job stays, and its writer with it, to be asked what it wrote.
+        let flood = #"i=0; while [ $i -lt 20000 ]; do printf 'line %06d of the flood, written as fast as it can\n' $i; i=$((i+1)); done; echo "all written" >&2; exec sleep 600"#
         let started = unitify(["run", "--name", name, "--log-file", log, "--log-max", "100K", "--log-keep", "2", "--", "sh", "-c", flood])
         #expect(started.status == 0, "\(started.stderr)")
-        #expect(unitify(["wait", name]).status == 0)
         #expect(eventually { readFile(log).hasSuffix("all written\n") })
+
+        // The kernel counts in wchar what write(2) wrote, not what splice(2) moved: of the
+        // 1,040,012 bytes, some were read and written (near the cap) and 100K or more were not.
+        let writer = try userManager().unitProcesses(name + ".service").first { CappedLog.isWriter(commandLine: $0.command) }
+        let io = readFile("/proc/\(writer?.pid ?? 0)/io").split(separator: "\n").first { $0.hasPrefix("wchar: ") }
+        let written = io.flatMap { Int($0.dropFirst(7)) } ?? -1
+        #expect(written > 0 && written + 100_000 < 1_040_012, "the writer wrote \(written) bytes of 1,040,012 itself (\(writer?.command ?? "no writer"))")
 
         let parts = [log + ".2", log + ".1", log].map(readFile)
         for (index, part) in parts.enumerated() {

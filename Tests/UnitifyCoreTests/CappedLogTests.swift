@@ -105,6 +105,62 @@ import Testing
         // An existing file counts.
         #expect(steps("abc\n", size: 8).0 == ["|", "abc\n"])
     }
+
+    @Test func bytesGoUnreadUntilNearTheCap() {
+        var rotation = CappedLog.Rotation(size: 0, cap: LogCap(maxBytes: 100 << 10, keep: 2))
+        #expect(rotation.unreadRoom == 100 << 10)
+        rotation.size = 36 << 10
+        #expect(rotation.unreadRoom == 64 << 10)
+        rotation.size += 1
+        #expect(rotation.unreadRoom == 0, "near the cap, lines are read")
+        #expect(CappedLog.Rotation(size: 0, cap: LogCap(maxBytes: 64 << 10, keep: 1)).unreadRoom == 64 << 10)
+        #expect(CappedLog.Rotation(size: 0, cap: LogCap(maxBytes: 1024, keep: 1)).unreadRoom == 0, "a cap under 64K is always near")
+        rotation.resume(size: 90_000, lastByte: UInt8(ascii: "x"))
+        #expect(rotation.size == 90_000 && !rotation.atLineStart)
+        rotation.resume(size: 0, lastByte: nil)
+        #expect(rotation.atLineStart)
+    }
+
+    /// The writer's two ways on a megabyte through a 100K cap: unread (as splice moves it, cut
+    /// anywhere in a line) while it fits, read near the cap. Every line is in one file once, in
+    /// order, and no file is over the cap by more than a line.
+    @Test func aFloodGoesUnreadFarFromTheCapAndReadNearIt() {
+        let cap = LogCap(maxBytes: 100 << 10, keep: 2)
+        let flood = Array((0..<20_000).map { "line \($0) of the flood, as fast as it can\n" }.joined().utf8)
+        var files: [[UInt8]] = [[]]
+        var rotation = CappedLog.Rotation(size: 0, cap: cap)
+        var (unread, read, wentUnread) = (0, 0, false)
+        var offset = 0
+        while offset < flood.count {
+            // What the pipe holds at each turn: 3,000 bytes, cut anywhere.
+            let chunk = flood[offset..<min(offset + 3000, flood.count)]
+            if rotation.unreadRoom > 0 {
+                let moved = min(rotation.unreadRoom, chunk.count)
+                files[files.count - 1] += chunk.prefix(moved)
+                rotation.size += UInt64(moved)
+                (unread, wentUnread, offset) = (unread + moved, true, offset + moved)
+                continue
+            }
+            if wentUnread {
+                rotation.resume(size: UInt64(files[files.count - 1].count), lastByte: files[files.count - 1].last)
+                wentUnread = false
+            }
+            for step in rotation.steps(for: chunk) {
+                switch step {
+                case .rotate: files.append([])
+                case .write(let range): files[files.count - 1] += chunk[(chunk.startIndex + range.lowerBound)..<(chunk.startIndex + range.upperBound)]
+                }
+            }
+            (read, offset) = (read + chunk.count, offset + chunk.count)
+        }
+        #expect(unread > 0 && read > 0, "unread \(unread), read \(read)")
+        #expect(Array(files.joined()) == flood)
+        for (index, file) in files.enumerated() {
+            #expect(file.count <= (100 << 10) + 43, "file \(index) is \(file.count) bytes")
+            #expect(file.last == UInt8(ascii: "\n") && file.starts(with: Array("line ".utf8)), "file \(index) holds part of a line")
+        }
+        #expect(files.count == flood.count / (100 << 10) + 1 || files.count == flood.count / (100 << 10) + 2)
+    }
 }
 
 extension UnitCommand {

@@ -124,4 +124,22 @@ import Testing
         status.healthState = failing
         #expect(StatusView.block(status, now: 1_004_000_000).contains { $0.hasSuffix(" Health: failing 2 of 3 in a row: connection refused (tcp:8080, checked 4s ago)") })
     }
+
+    /// systemd's NRestarts leaves out the restarts a checker asks for (and starts again at 0
+    /// after one): the checkers count them in their file, on from one checker to the next.
+    @Test func theCheckersRestartsAreCountedAcrossThem() {
+        var asking = HealthState(checkedAt: 1000, check: "file:/tmp/up", failures: 3, limit: 3, lastFailure: "gone", restarts: 2, restarting: true)
+        #expect(HealthState(parsing: asking.text) == asking)
+        #expect(asking.text.contains("restarts=2\nrestarting=yes\n"))
+        #expect(asking.restartsCarried == 2, "after a restart it asked for, the next checker counts on")
+        asking.restarting = false
+        #expect(asking.restartsCarried == 0, "after any other start, from 0")
+        #expect(HealthState(parsing: "checked=1\ncheck=tcp:1\nfailures=0\nlimit=3\n")?.restarts == 0, "a file of an older checker")
+
+        var status = UnitStatus(unit: "web.service")
+        (status.health, status.restarts) = (HealthCheck(probe: .ready(.file("/tmp/up"))), 1)
+        #expect(StatusView.block(status, now: 1_004_000_000).contains { $0.hasSuffix(" Restarts: 1") })
+        status.healthState = asking
+        #expect(StatusView.block(status, now: 1_004_000_000).contains { $0.hasSuffix(" Restarts: 3 (2 by the health check)") })
+    }
 }

@@ -52,6 +52,7 @@ struct Checker {
         var failures = 0
         var lastFailure: String?
         let directory = CheckedHealth.directory(runtimeDirectory: getenv("XDG_RUNTIME_DIR").map { String(cString: $0) })
+        let restarts = readTextFile("\(directory)/\(name)").flatMap(HealthState.init(parsing:))?.restartsCarried ?? 0
         while true {
             waitOneRound()
             let failure = Probe.check(health.probe, timeout: health.timeout)
@@ -62,13 +63,18 @@ struct Checker {
             } else {
                 failures = 0
             }
-            let state = HealthState(checkedAt: Self.now(), check: health.probe.description, failures: failures, limit: health.failures, lastFailure: lastFailure)
+            var state = HealthState(checkedAt: Self.now(), check: health.probe.description, failures: failures, limit: health.failures,
+                                    lastFailure: lastFailure, restarts: restarts)
             Self.write(state, directory: directory, name: name)
             if failures >= health.failures {
                 say("unitify: health check \(health.probe) failed \(failures) times in a row (\(failure ?? "failed")): restarting")
+                (state.restarts, state.restarting) = (restarts + 1, true)
+                Self.write(state, directory: directory, name: name)
                 if let problem = restart() {
                     say("unitify: cannot restart \(name): \(problem)")
                     failures = 0
+                    (state.restarts, state.restarting) = (restarts, false)
+                    Self.write(state, directory: directory, name: name)
                 }
             }
         }
