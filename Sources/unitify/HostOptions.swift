@@ -111,8 +111,9 @@ extension HostOptions {
         return !hosts.isEmpty ? words(hosts) + " " : scope.isSystem ? "--system " : ""
     }
 
-    /// This command, for one host's own unitify to run when it is this one (same `--version`),
-    /// unless `UNITIFY_DELEGATE=0`: one ssh channel and an exec there, like `ssh HOST systemctl`.
+    /// This command, for one host's own unitify to run when it is this one (the same version,
+    /// asked with `RemotePrelude.delegationQuery`), unless `UNITIFY_DELEGATE=0`: one ssh channel
+    /// and an exec there, like `ssh HOST systemctl`.
     /// `follows`: it goes on until Ctrl-C (`Delegation.follows`).
     static func delegation(follows: Bool = false) -> Delegation? {
         Delegation.thisCommand(version: Unitify.configuration.version, follows: follows)
