@@ -24,7 +24,7 @@ extension Target {
             return
         }
         for (index, var status) in try jobs.jobStatuses(of: units).enumerated() {
-            if status.health != nil, let machine = self as? ThisMachine { status.healthState = machine.healthState(of: status.unit) }
+            if status.health != nil { status.healthState = healthState(of: status.unit) }
             guard status.exists else {
                 report.notes.append("no unit named \(UnitName.shortName(status.unit))\(there): '\(("unitify status " + options).trimmingSpaces())' lists yours")
                 report.exitStatus = 4

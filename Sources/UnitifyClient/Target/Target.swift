@@ -22,6 +22,9 @@ public protocol Target {
     /// The cgroup controllers delegated to the target's manager, for the warning that MemoryMax=
     /// and CPUQuota= would do nothing without theirs; nil when that cannot be said or cannot matter.
     func delegatedControllers() throws(UnitifyError) -> Set<String>?
+    /// What the health checker of `unit` last wrote where the job runs (`CheckedHealth.directory`);
+    /// nil when it wrote nothing yet.
+    func healthState(of unit: String) -> HealthState?
     /// A job's last lines, from its log file or the journal, read where the job runs.
     func lastLines(of status: UnitStatus, _ count: Int) throws(UnitifyError) -> [String]
     /// Linger for the user, before a job of theirs starts: turned on when off, unless `enable`
