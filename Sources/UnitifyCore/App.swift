@@ -242,8 +242,9 @@ extension App {
 
 extension App {
     /// `up -m SPEC`, foreman's and overmind's formation: `web=3,worker=2`, and `all=N` for every
-    /// line not named. Lines it does not name keep their own count (`--scale N`, else one job), as
-    /// overmind does, so that `-m web=3` never stops the worker; `NAME=0` runs none of that line.
+    /// line not named. Lines it does not name keep their own count (`--scale N`, else the copies
+    /// that run: `keepingCopies`, else one job), so that `-m web=3` never stops the worker;
+    /// `NAME=0` runs none of that line.
     /// Checked whole before anything is touched: a name that is no line, or a count that is no
     /// count, is one message saying how to write it.
     public static func applyFormation(_ spec: String, to lines: [AppLine], procfile: String) throws(UnitifyError) -> [AppLine] {
@@ -265,6 +266,25 @@ extension App {
             var line = line
             if let count = counts[line.name] ?? counts["all"] { line.copies = count }
             return line
+        }
+    }
+}
+
+extension App {
+    /// With `up -m`, lines it gives no count (nor `--scale`) whose jobs run as numbered copies
+    /// (`web.1`, `web.2`, from an earlier `-m`) keep those copies: `up -m web=1` after
+    /// `-m web=3,worker=1` leaves `worker.1` as it is rather than replacing it by `worker`, as
+    /// `-m` changes only the lines it names. (A plain `up` applies the file's own counts, as
+    /// foreman's `start` does.) `units`: the app's units there are.
+    public static func keepingCopies(_ lines: [AppLine], app: String, units: [String]) -> [AppLine] {
+        let present = Set(units)
+        return lines.map { line in
+            guard line.copies == nil, !present.contains(unit(app: app, job: line.name)) else { return line }
+            var copies = 0
+            while present.contains(unit(app: app, job: "\(line.name).\(copies + 1)")) { copies += 1 }
+            var kept = line
+            if copies > 0 { kept.copies = copies }
+            return kept
         }
     }
 }

@@ -57,7 +57,7 @@ struct Up: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("The first line's PORT (default: PORT in .env, or 5000); each line after gets 100 more.", valueName: "port"))
     var port: String?
 
-    @Option(name: [.customShort("m"), .long], help: ArgumentHelp("How many copies of each line: NAME=N[,NAME=N…], all=N for every line not named (default: the line's --scale, else one).", valueName: "formation"))
+    @Option(name: [.customShort("m"), .long], help: ArgumentHelp("How many copies of each line: NAME=N[,NAME=N…], all=N for every line not named; a line left out keeps its --scale, else the copies that run, else one.", valueName: "formation"))
     var formation: String?
 
     @Flag(name: .shortAndLong, help: "Print nothing on success.")
@@ -83,6 +83,7 @@ struct Up: ParsableCommand {
         order.linger = lingering.linger
         order.quiet = quiet
         order.dryRun = dryRun
+        order.formation = formation != nil
         try HostOptions.act(scope: .user, hosts: try remote.remoteHosts(), parallel: remote.parallel, finally: { [order] in Self.printHints($0, quiet: order.quiet) }) { [order] target, report in
             try target.up(order, into: &report)
         }

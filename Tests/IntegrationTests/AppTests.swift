@@ -189,7 +189,13 @@ struct AppTests {
             #expect(!fileExists("\(configDirectory)/\(app)-\(gone).service"))
             #expect(try Jobs.user().status(of: "\(app)-\(gone).service").isRunning == false)
         }
-        #expect(unitify(["down"], in: directory).stdout == "\(app): removed web.1, worker\n")
+        // A line -m leaves out keeps the copies that run: worker.1 stays as it is.
+        let both = unitify(["up", "-m", "web=2,worker=1"], in: directory)
+        #expect(both.status == 0 && both.stdout.contains("\(app): worker.1 started (pid "), "\(both.stdout)\(both.stderr)")
+        let worker = try pid("\(app)-worker.1.service")
+        let one = unitify(["up", "-m", "web=1"], in: directory)
+        #expect(one.stdout.contains("\(app): worker.1 unchanged (pid \(worker))") && !one.stdout.contains("\(app): worker started"), "\(one.stdout)\(one.stderr)")
+        #expect(unitify(["down"], in: directory).stdout == "\(app): removed web.1, worker.1\n")
     }
 
     /// `--scale N` on the line: the file's own count, and `-m` beats it.

@@ -45,6 +45,20 @@ import Testing
         #expect(try jobs("worker=1", scaled: ["worker": 2]).map(\.name) == ["web", "worker.1", "clock"], "-m beats --scale")
     }
 
+    /// A line given no count now keeps the numbered copies that run (from an earlier `-m`), so
+    /// that scaling one line never replaces another's jobs; a line given a count, or one that
+    /// runs under its own name, is as given.
+    @Test func aLineGivenNoCountKeepsTheCopiesThatRun() throws {
+        let running = ["shop-web.1.service", "shop-web.2.service", "shop-web.3.service", "shop-worker.1.service", "shop-clock.service"]
+        let kept = App.keepingCopies(try lines("web=1"), app: "shop", units: running)
+        #expect(kept.map(\.copies) == [1, 1, nil], "web as given, worker's one numbered copy kept, clock under its own name")
+        #expect(App.keepingCopies(try lines(), app: "shop", units: running).map(\.copies) == [3, 1, nil])
+        #expect(App.keepingCopies(try lines("worker=0"), app: "shop", units: running).map(\.copies) == [3, 0, nil])
+        #expect(App.keepingCopies(try lines(), app: "shop", units: []).map(\.copies) == [nil, nil, nil])
+        // Both forms there (a name the line had before): its own name wins, as before copies.
+        #expect(App.keepingCopies(try lines(), app: "shop", units: ["shop-web.service", "shop-web.1.service"]).map(\.copies) == [nil, nil, nil])
+    }
+
     @Test func afterAScaledLineIsAfterEveryCopy() throws {
         let file = try Procfile.parse(Self.procfileText, path: "Procfile")
         var lines = try lines("web=2")

@@ -16,10 +16,11 @@ extension Jobs {
     public func appUnits(_ app: String) throws(UnitifyError) -> [String] { try storage.appUnits(app) }
 
     /// What `AppPlan` weighs: the file and state of every unit `desired` names, and of every unit
-    /// of `app` there is. One pipelined round trip for the states.
-    public func appState(app: String, desired: [String]) throws -> [AppPlan.Current] {
+    /// of `app` there is (`units`, when the caller has them already). One pipelined round trip
+    /// for the states.
+    public func appState(app: String, desired: [String], units appUnits: [String]? = nil) throws -> [AppPlan.Current] {
         let files = try storage.unitFiles()
-        let units = Array(Set(desired).union(try appUnits(app))).sorted()
+        let units = Array(Set(desired).union(try appUnits ?? self.appUnits(app))).sorted()
         let properties = try manager.unitProperties(units, [
             (interface: "org.freedesktop.systemd1.Unit", name: "ActiveState"),
             (interface: "org.freedesktop.systemd1.Unit", name: "LoadState"),

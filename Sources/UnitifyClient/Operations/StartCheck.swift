@@ -33,7 +33,8 @@ public struct StartCheck: Sendable {
         } else if status.hasEnded {
             return ["\(started.unit) already finished: \(status.lastExit?.words ?? status.state)"]
         }
-        return ["\(verb) \(started.unit) (pid \(status.mainPID))"]
+        // No main process at this moment (a crash loop between two starts, with --check 0): its state.
+        return ["\(verb) \(started.unit) (\(status.mainPID == 0 ? status.state : "pid \(status.mainPID)"))"]
     }
 
     /// How the job failed, in the first line of a crash report.

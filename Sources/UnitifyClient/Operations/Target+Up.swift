@@ -12,6 +12,9 @@ public struct UpOrder: Sendable {
     public var quiet = false
     /// `--dry-run`: the plan said, a line a job, and nothing written, enabled, started or stopped.
     public var dryRun = false
+    /// `-m` was given: a line it does not name keeps the numbered copies that run
+    /// (`App.keepingCopies`); a plain `up` applies the file's own counts.
+    public var formation = false
 
     public init(loaded: LoadedApp, only: Set<String>?, procfile: String, window: TimeSpan) {
         self.loaded = loaded
@@ -28,10 +31,12 @@ extension Target {
     /// that did not start is in the notes with its last lines, and the part ends with status 1;
     /// the app is in `units` when something of it runs, for the hints.
     public func up(_ order: UpOrder, into report: inout TargetReport) throws {
-        let loaded = order.loaded
-        let desired = try loaded.jobs(host: try jobHost())
+        var loaded = order.loaded
         let jobs = try self.jobs
-        let plan = try AppPlan.make(app: loaded.app, desired: desired, current: try jobs.appState(app: loaded.app, desired: desired.map(\.spec.name)),
+        let units = try jobs.appUnits(loaded.app)
+        if order.formation { loaded.lines = App.keepingCopies(loaded.lines, app: loaded.app, units: units) }
+        let desired = try loaded.jobs(host: try jobHost())
+        let plan = try AppPlan.make(app: loaded.app, desired: desired, current: try jobs.appState(app: loaded.app, desired: desired.map(\.spec.name), units: units),
                                     only: order.only, procfile: order.procfile)
         // Everything above only reads: the files, and the units' states in one round of Gets.
         if order.dryRun {
