@@ -23,11 +23,13 @@ struct LogCapTests {
         #expect(eventually { readFile(log).hasSuffix("all written\n") })
 
         // The kernel counts in wchar what write(2) wrote, not what splice(2) moved: of the
-        // 1,040,012 bytes, some were read and written (near the cap) and 100K or more were not.
+        // 1,040,012 bytes, some were read and written (near the cap) and some were not. How
+        // many went unread depends on how the writer's rounds fall: most on a quiet machine,
+        // 48K once under a heavy load (a fresh clone's run beside another).
         let writer = try userManager().unitProcesses(name + ".service").first { CappedLog.isWriter(commandLine: $0.command) }
         let io = readFile("/proc/\(writer?.pid ?? 0)/io").split(separator: "\n").first { $0.hasPrefix("wchar: ") }
         let written = io.flatMap { Int($0.dropFirst(7)) } ?? -1
-        #expect(written > 0 && written + 100_000 < 1_040_012, "the writer wrote \(written) bytes of 1,040,012 itself (\(writer?.command ?? "no writer"))")
+        #expect(written > 0 && written < 1_040_012, "the writer wrote \(written) bytes of 1,040,012 itself (\(writer?.command ?? "no writer"))")
 
         let parts = [log + ".2", log + ".1", log].map(readFile)
         for (index, part) in parts.enumerated() {

@@ -163,8 +163,11 @@ struct CappedFile {
             return moved > 0 ? .bytes(moved) : .ended
         }
         if errno == EINTR || errno == EAGAIN { return .bytes(0) }
-        // Refused here (a file system without splice): every byte is read from now on.
+        // Any other failure but "not here" (EINVAL, ENOSYS: a file system without splice) may pass
+        // (ENOMEM): these bytes are read, and the next round splices again.
         if wentUnread { resumeAfterUnread() }
+        guard errno == EINVAL || errno == ENOSYS else { return nil }
+        // Refused here: every byte is read from now on.
         close(unread)
         unreadDescriptor = nil
         return nil
