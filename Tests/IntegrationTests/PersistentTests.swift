@@ -40,7 +40,8 @@ struct PersistentTests {
         #expect(lstat("\(configDirectory)/default.target.wants/\(name).service", &info) == 0)
         let status = try Jobs.user().status(of: "\(name).service")
         #expect(status.activeState == .active && status.unitFileState == "enabled" && status.kind == .persistent)
-        #expect(unitify(["status"]).stdout.contains(name))
+        let listed = unitify(["status"])
+        #expect(listed.stdout.contains(name), "status \(listed.status): \(listed.stderr)\(listed.stdout)")
 
         // Stopped, it is still listed: the file is unitify's.
         _ = unitify(["stop", name])

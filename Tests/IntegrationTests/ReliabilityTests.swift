@@ -76,8 +76,9 @@ struct ReliabilityTests {
         let facts = block.stdout.split(separator: "\n").filter { $0.contains("Why:") || $0.contains("Last exit:") }
         #expect(facts.count == 2 && facts.allSatisfy { $0.contains("killed by \(signalName)") }, "\(block.stdout)")
         #expect(unitify(["status", name, "--json"]).stdout.contains("killed by \(signalName)\""))
-        let row = unitify(["status"]).stdout.split(separator: "\n").first { $0.hasPrefix(name + " ") } ?? ""
-        #expect(row.contains(signalName), "\(row)")
+        let table = unitify(["status"])
+        let row = table.stdout.split(separator: "\n").first { $0.hasPrefix(name + " ") } ?? ""
+        #expect(row.contains(signalName), "row '\(row)' of status \(table.status): \(table.stderr)\(table.stdout)")
     }
 
     /// A crash loop that reaches the start limit, with unitify's limit and with systemd's own
