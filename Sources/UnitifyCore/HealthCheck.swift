@@ -122,6 +122,11 @@ public enum CheckedHealth {
     public static func directory(runtimeDirectory: String?) -> String {
         (runtimeDirectory.map { $0.isEmpty ? "/run" : $0 } ?? "/run") + "/unitify/health"
     }
+
+    /// The state file of `unit`'s checker in `directory(runtimeDirectory:)`, named by the job.
+    public static func stateFile(runtimeDirectory: String?, unit: String) -> String {
+        directory(runtimeDirectory: runtimeDirectory) + "/" + UnitName.shortName(unit)
+    }
 }
 
 /// What a checker last found, as it writes it to its file (`key=value` lines).

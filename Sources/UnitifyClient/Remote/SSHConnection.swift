@@ -322,18 +322,9 @@ public final class RemoteSession {
                 let count = read(poller.fd, &chunk, chunk.count)
                 if count < 0 && errno == EINTR { continue }
                 guard count > 0 else { ended.append(poller.fd); continue }
-                var offset = 0
-                while offset < count {
-                    let written = chunk[offset..<count].withUnsafeBytes { write(open[index].to, $0.baseAddress, $0.count) }
-                    if written < 0 && errno == EINTR { continue }
-                    guard written > 0 else {
-                        if errno == EPIPE && open[index].to == STDOUT_FILENO {
-                            kill(pid, SIGTERM)
-                            _exit(0)
-                        }
-                        break
-                    }
-                    offset += written
+                if !writeAll(open[index].to, chunk[..<count]), errno == EPIPE, open[index].to == STDOUT_FILENO {
+                    kill(pid, SIGTERM)
+                    _exit(0)
                 }
             }
             open.removeAll { ended.contains($0.from) }
@@ -344,7 +335,7 @@ public final class RemoteSession {
         while waitpid(pid, &status, 0) < 0 {
             guard errno == EINTR else { return 1 }
         }
-        exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        exitStatus = Self.shellStatus(status)
         return exitStatus!
     }
 
@@ -369,6 +360,11 @@ public final class RemoteSession {
         _ = waitForExit(seconds: 5, killAfter: true)
     }
 
+    /// A wait status as a shell gives it: the exit status, or 128 + the signal.
+    static func shellStatus(_ status: Int32) -> Int32 {
+        (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    }
+
     /// ssh's exit status, once it has ended; nil while it runs after `seconds`.
     func waitForExit(seconds: Int, killAfter: Bool) -> Int32? {
         if let exitStatus { return exitStatus }
@@ -377,7 +373,7 @@ public final class RemoteSession {
         while true {
             let result = waitpid(pid, &status, WNOHANG)
             if result == pid {
-                exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+                exitStatus = Self.shellStatus(status)
                 return exitStatus
             }
             if result < 0 && errno != EINTR { return nil }

@@ -72,8 +72,7 @@ extension ReachedHost: Target {
 extension ThisMachine {
     public func healthState(of unit: String) -> HealthState? {
         let runtime = scope.isSystem ? nil : ManagerLocation.current().runtimeDirectory
-        let path = CheckedHealth.directory(runtimeDirectory: runtime) + "/" + UnitName.shortName(unit)
-        return readTextFile(path).flatMap(HealthState.init(parsing:))
+        return readTextFile(CheckedHealth.stateFile(runtimeDirectory: runtime, unit: unit)).flatMap(HealthState.init(parsing:))
     }
 }
 
@@ -81,7 +80,7 @@ extension ReachedHost {
     /// Through the bridge the checker's file is the host's: read there, over one ssh channel (a
     /// job with a health check only; a host's own unitify reads it itself).
     public func healthState(of unit: String) -> HealthState? {
-        let path = CheckedHealth.directory(runtimeDirectory: answer.managerRuntimeDirectory) + "/" + UnitName.shortName(unit)
+        let path = CheckedHealth.stateFile(runtimeDirectory: answer.managerRuntimeDirectory, unit: unit)
         let read = try? RemoteShell(connection: connection).run(#"exec cat -- "$1" 2>/dev/null"#, [path])
         guard let read, read.status == 0 else { return nil }
         return HealthState(parsing: read.text)
