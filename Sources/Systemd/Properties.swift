@@ -22,7 +22,8 @@ extension Bus {
     /// Many properties, of one object or many, each asked with `Get` and all pipelined (see
     /// `callPipelined`): one round trip of latency for the lot, and far less for the peer to
     /// serialise than a `GetAll` per object. An entry is nil where the object has no such
-    /// property (a timer has no `MainPID`) or the call failed.
+    /// property (a timer has no `MainPID`, an older systemd no `SliceOf`); any other failed call
+    /// throws, so that a listing read while the peer failed is never taken for an empty one.
     public func properties(
         destination: String, _ requests: [(path: String, interface: String, name: String)]
     ) throws(SystemdError) -> [BusValue?] {
@@ -31,10 +32,25 @@ extension Bus {
             let request = requests[index]
             return try getCall(destination: destination, path: request.path, interface: request.interface, name: request.name)
         } reply: { (index, reply, error) throws(SystemdError) in
-            if error == nil { values[index] = try reply.read()?.unwrapped }
+            if let error {
+                guard let name = error.busErrorName, Self.absentPropertyErrors.contains(name) else {
+                    throw SystemdError(operation: "read \(requests[index].name) of \(requests[index].path)", errno: error.errno,
+                                       busErrorName: error.busErrorName, busErrorMessage: error.busErrorMessage)
+                }
+                return
+            }
+            values[index] = try reply.read()?.unwrapped
         }
         return values
     }
+
+    /// The errors of a `Get` that mean the object has no such property or interface, as sd-bus
+    /// and systemd answer them: an absence, not a failure.
+    static let absentPropertyErrors: Set<String> = [
+        "org.freedesktop.DBus.Error.UnknownProperty", "org.freedesktop.DBus.Error.UnknownInterface",
+        "org.freedesktop.DBus.Error.UnknownObject", "org.freedesktop.DBus.Error.InvalidArgs",
+        "org.freedesktop.systemd1.NoSuchUnit",
+    ]
 
     private func getCall(destination: String, path: String, interface: String, name: String) throws(SystemdError) -> BusMessage {
         let message = try methodCall(destination: destination, path: path, interface: Self.propertiesInterface, member: "Get")

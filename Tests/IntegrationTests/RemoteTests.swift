@@ -349,7 +349,13 @@ struct RemoteTests {
         var most = 0, samples = 0
         let deadline = monotonicMicroseconds() + 300_000_000
         while waitpid(pid, &status, WNOHANG) == 0 {
-            guard monotonicMicroseconds() < deadline else { kill(pid, SIGKILL); _ = waitForExit(pid); Issue.record("still running"); return }
+            guard monotonicMicroseconds() < deadline else {
+                // What it was waiting on: its children, and what it had printed.
+                let children = run(["pgrep", "-a", "-P", "\(pid)"]).stdout
+                kill(pid, SIGKILL); _ = waitForExit(pid)
+                Issue.record("still running after 300 s; its children: \(children)\nstderr: \(readFile(err))\nstdout: \(readFile(out))")
+                return
+            }
             // `pgrep -a`: each child's pid and arguments; an ssh's host is the word after `--`.
             let children = run(["pgrep", "-a", "-P", "\(pid)"]).stdout.split(separator: "\n")
             let hosts = Set(children.compactMap { line -> Substring? in

@@ -221,10 +221,13 @@ extension IsolatedTests {
     @Test func suppressedLinesAreReported() throws {
         let name = uniqueName("flood")
         let written = 100_000
-        // journald rate-limits a stream by the unit of its process, which it reads when it takes
-        // the stream: a `seq` that is gone by then has no unit, and nothing of its flood is cut.
-        // So the job is alive before and after it floods.
-        _ = unitify(["run", "--name", name, "--wait", "--", "sh", "-c", "sleep 2; seq 1 \(written); sleep 3"])
+        // journald takes each write's sender from its credentials (SCM_CREDENTIALS) and reads that
+        // process's unit from /proc when it gets to the line; the rate limit is per unit. A `seq`
+        // that has exited by then has no unit, and journald lets every line of it through (run A
+        // of the fresh clones kept all 100,000). So the shell writes the flood itself, with its
+        // builtin echo: the stream's own process, alive before, during and after the flood.
+        _ = unitify(["run", "--name", name, "--wait", "--", "sh", "-c",
+                     "sleep 1; i=1; while [ $i -le \(written) ]; do echo $i; i=$((i+1)); done; sleep 3"])
         // journald says how much it dropped only when the source logs again after its 30 s window.
         sleep(31)
         _ = unitify(["run", "--name", uniqueName("nudge"), "--wait", "--", "echo", "nudge"])
