@@ -32,7 +32,7 @@ public struct AnsibleInventory: Sendable {
 
     /// The hosts of `group` (its own, then its children's, each once), as ssh reaches them;
     /// `all` is every host, `ungrouped` those in no group but `all`.
-    public func hosts(of group: String) throws(UnitifyError) -> [RemoteHost] {
+    public func hosts(of group: String) throws(UnitifyError) -> [HostAddress] {
         guard groups.contains(group) else {
             throw .usage("no group '\(group)' in the inventory \(path); its groups: \(groups.joined(separator: ", "))")
         }
@@ -46,8 +46,8 @@ public struct AnsibleInventory: Sendable {
         }
         var seen: Set<String> = []
         names = names.filter { seen.insert($0).inserted }
-        var hosts: [RemoteHost] = []
-        for name in names { hosts.append(try remoteHost(name)) }
+        var hosts: [HostAddress] = []
+        for name in names { hosts.append(try hostAddress(name)) }
         return hosts
     }
 
@@ -81,7 +81,7 @@ public struct AnsibleInventory: Sendable {
     /// `host` as ssh reaches it: its own variables first, then those of the deepest group that
     /// holds it (a child's over its parent's, as Ansible merges them; at one depth the group
     /// later by name), then `all`'s.
-    func remoteHost(_ name: String) throws(UnitifyError) -> RemoteHost {
+    func hostAddress(_ name: String) throws(UnitifyError) -> HostAddress {
         let holding = depths(holding: name).sorted { ($0.depth, $0.group) > ($1.depth, $1.group) }
         func value(_ key: String) -> String? {
             hostVariables[name]?[key] ?? holding.lazy.compactMap { groupVariables[$0.group]?[key] }.first
@@ -92,9 +92,9 @@ public struct AnsibleInventory: Sendable {
             guard let number = UInt16(text), number > 0 else { throw bad("ansible_port '\(text)' is not a port (1-65535)") }
             port = number
         }
-        let host = RemoteHost(user: value("ansible_user"), host: value("ansible_host") ?? name, port: port)
+        let host = HostAddress(user: value("ansible_user"), host: value("ansible_host") ?? name, port: port)
         // The same checks as a host on the command line: nothing that ssh would take as an option.
-        do { return try RemoteHost(parsing: host.description) } catch { throw bad(error.message) }
+        do { return try HostAddress(parsing: host.description) } catch { throw bad(error.message) }
     }
 
     private mutating func addGroup(_ group: String) {

@@ -155,12 +155,12 @@ extension App {
     /// the file's absolute path, in each unit file's header.
     public static func jobs(
         _ lines: [AppLine], app: String, procfile: Procfile, absolutePath: String, dotEnv: [String], basePort: Int = firstPort,
-        host: some Host
+        host: some JobSite
     ) throws(UnitifyError) -> [AppJob] {
         let names = Set(lines.map(\.name))
         try checkOrder(lines, path: procfile.path)
         let directory = String(absolutePath[..<(absolutePath.lastIndex(of: "/") ?? absolutePath.startIndex)])
-        let inDirectory = HostInDirectory(host: host, directory: directory.isEmpty ? "/" : directory)
+        let inDirectory = SiteInDirectory(host: host, directory: directory.isEmpty ? "/" : directory)
         // `--after web` waits for every copy of web.
         let unitsOfLine = Dictionary(lines.map { line in
             (line.name, jobNames(line: line.name, copies: line.copies).map { unit(app: app, job: $0) })
@@ -290,7 +290,7 @@ extension App {
 }
 
 /// The caller's host, with the Procfile's directory as the current one.
-struct HostInDirectory<Base: Host>: Host {
+struct SiteInDirectory<Base: JobSite>: JobSite {
     var host: Base
     var directory: String
     var environment: [String] { host.environment }

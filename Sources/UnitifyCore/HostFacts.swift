@@ -29,11 +29,11 @@ public enum HostFacts {
     public static let lead: Character = "\u{1F}"
 
     /// The sh that prints the facts: `\x1F=NAME=VALUE` per line of `env` (a value's continuation
-    /// lines too, each a line of `env` as its reader (`RemoteJobHost`) always took them), then `\x1F?K PATH` per path
+    /// lines too, each a line of `env` as its reader (`RemoteJobSite`) always took them), then `\x1F?K PATH` per path
     /// (K: d directory, x executable file, f other, m missing).
     public static func script(_ probes: [Probe]) -> String {
         var lines = ["u=$(printf '\\037')"]
-        // The environment and the kinds of paths are `run`'s (`jobHost`); records alone need neither.
+        // The environment and the kinds of paths are `run`'s (`jobSite`); records alone need neither.
         if probes.contains(where: { if case .record = $0 { false } else { true } }) {
             lines += [
                 #"k() { if [ -d "$1" ]; then t=d; elif [ -f "$1" ] && [ -x "$1" ]; then t=x; elif [ -e "$1" ]; then t=f; else t=m; fi; printf '%s?%s %s\n' "$u" "$t" "$1"; }"#,

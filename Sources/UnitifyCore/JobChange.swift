@@ -12,7 +12,7 @@ public enum JobChange {
     /// - `--log-file`, `--stdout`, `--stderr`, `-C`, `--memory-max`, `--cpu-quota`, `--nice`,
     ///   `--on-exit`, `--on-failure` replace; `--tty` gives the job a terminal;
     ///   `--health` replaces the check, `--health-every`/`--health-failures` alone change the job's.
-    public static func apply(_ request: JobRequest, to spec: UnitSpec, host: some Host) throws -> UnitSpec {
+    public static func apply(_ request: JobRequest, to spec: UnitSpec, host: some JobSite) throws -> UnitSpec {
         let refused: [(Bool, String)] = [
             (!request.command.isEmpty, "a command"), (request.line != nil, "--line"), (request.shell != nil, "--shell"),
             (request.name != nil, "--name"), (request.onCalendar != nil, "--on-calendar"), (request.onActive != nil, "--on-active"),

@@ -1,35 +1,3 @@
-/// What the caller's machine tells `run`: its environment, directory and files. The live one reads
-/// the process; tests pass a fixed one.
-public protocol Host {
-    /// The caller's environment as `KEY=VALUE` strings, in order.
-    var environment: [String] { get }
-    var currentDirectory: String? { get }
-    func fileKind(_ path: String) -> FileKind
-    /// The text of a file, or an error naming the file and what went wrong.
-    func readText(_ path: String) throws(UnitifyError) -> String
-    /// The home directory of a user of this machine, for a line's `~USER`; nil when there is no
-    /// such user.
-    func homeDirectory(ofUser user: String) -> String?
-    /// The unitify of that machine, which systemd runs before the program to hold a `--tty` job's
-    /// terminal or to write its capped log files: a path that lasts, since it runs at every start.
-    func unitifyExecutable() throws(UnitifyError) -> String
-}
-
-extension Host {
-    /// A host that knows no other user: `~USER` in a line names no user.
-    public func homeDirectory(ofUser user: String) -> String? { nil }
-
-    /// A host with no unitify of its own.
-    public func unitifyExecutable() throws(UnitifyError) -> String {
-        throw UnitifyError.usage("--tty and log caps need unitify installed where the job runs")
-    }
-
-    public func value(_ name: String) -> String? {
-        let prefix = name + "="
-        return environment.last { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
-    }
-}
-
 /// The options of `run` as the user gave them, before anything is checked: turned into a
 /// `UnitSpec` by `makeSpec`, which is where every option is validated.
 public struct JobRequest: Sendable, Equatable {
@@ -82,7 +50,7 @@ public struct JobRequest: Sendable, Equatable {
     public typealias Notes = [String]
 
     /// Validates every option and builds the unit; the first problem is thrown as one line.
-    public func makeSpec(host: some Host) throws(UnitifyError) -> (UnitSpec, Notes) {
+    public func makeSpec(host: some JobSite) throws(UnitifyError) -> (UnitSpec, Notes) {
         var notes: Notes = []
         let sources = [!command.isEmpty, line != nil, shell != nil].filter { $0 }.count
         guard sources == 1 else {
@@ -100,7 +68,7 @@ public struct JobRequest: Sendable, Equatable {
         var output: OutputTarget = .journal
         var error: OutputTarget = .journal
         var input: String?
-        var pidFile: ShellLine.Target?
+        var pidFile: ShellLine.Redirection?
         var description: String?
         if let line {
             let parsed = try ShellLine.parse(line, in: host)
@@ -267,7 +235,7 @@ public struct JobRequest: Sendable, Equatable {
     }
 
     /// A file the job's output or its pid goes to: its directory exists, and it is no directory.
-    static func checkWritable(_ path: String, host: some Host) throws(UnitifyError) {
+    static func checkWritable(_ path: String, host: some JobSite) throws(UnitifyError) {
         let parent = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
         guard host.fileKind(parent.isEmpty ? "/" : parent) == .directory else {
             throw UnitifyError.usage("cannot write \(path): directory \(parent) does not exist")
@@ -330,7 +298,7 @@ public struct JobRequest: Sendable, Equatable {
     }
 
     /// `-e KEY=VALUE`, or `-e KEY` to copy the caller's value.
-    static func assignment(_ text: String, host: some Host) throws(UnitifyError) -> String {
+    static func assignment(_ text: String, host: some JobSite) throws(UnitifyError) -> String {
         let key = Self.key(text)
         guard EnvironmentFile.validateName(key) else {
             throw UnitifyError.usage("invalid -e '\(text)': the name must be letters, digits and _, not starting with a digit (KEY=VALUE)")
@@ -365,7 +333,7 @@ public struct JobRequest: Sendable, Equatable {
         }
     }
 
-    static func target(_ target: ShellLine.Target) -> OutputTarget {
+    static func target(_ target: ShellLine.Redirection) -> OutputTarget {
         switch target {
         case .truncate(let path): .truncate(path)
         case .append(let path): .append(path)

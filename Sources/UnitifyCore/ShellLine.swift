@@ -9,7 +9,7 @@
 /// `$(…)`, globs, several commands) is refused with a pointer to `--shell`, never passed on literally.
 public struct ShellLine: Sendable, Equatable {
     /// Where a stream goes: `>` truncates the file, `>>` appends to it.
-    public enum Target: Sendable, Equatable { case truncate(String), append(String) }
+    public enum Redirection: Sendable, Equatable { case truncate(String), append(String) }
 
     /// What the line did only to detach the job from the terminal, and a unit does already.
     public enum Detachment: String, Sendable, Equatable {
@@ -27,23 +27,23 @@ public struct ShellLine: Sendable, Equatable {
     public var environment: [String]
     /// The directory of a leading `cd DIR &&` (or `cd DIR` on a line of its own).
     public var workingDirectory: String?
-    public var standardOutput: Target?
+    public var standardOutput: Redirection?
     /// `2>&1` copies wherever stdout points at that moment, as in the shell: after `2>&1 > f`
     /// stderr is still the original stdout, that is, not redirected (nil).
-    public var standardError: Target?
+    public var standardError: Redirection?
     public var standardInput: String?
     /// `… & echo $! > FILE`: where the shell would have written the job's pid, relative to the
     /// directory the line starts in. A `cd DIR` on a line of its own (or before `;`) moves the
     /// shell there, and the file with it; `cd DIR && job &` does not: the shell runs that whole
     /// list in the background, in a subshell, and `echo` runs where the line started.
-    public var pidFile: Target?
+    public var pidFile: Redirection?
     /// What was left out, in the order met, each once.
     public var dropped: [Detachment]
 
     public init(
         argv: [String], environment: [String] = [], workingDirectory: String? = nil,
-        standardOutput: Target? = nil, standardError: Target? = nil, standardInput: String? = nil,
-        pidFile: Target? = nil, dropped: [Detachment] = []
+        standardOutput: Redirection? = nil, standardError: Redirection? = nil, standardInput: String? = nil,
+        pidFile: Redirection? = nil, dropped: [Detachment] = []
     ) {
         self.argv = argv
         self.environment = environment
@@ -59,7 +59,7 @@ public struct ShellLine: Sendable, Equatable {
     /// homes, as the shell that would have run the line there); throws for anything that needs a
     /// shell, naming `--shell`, and for lines a shell would reject too (an unclosed quote, a
     /// redirection without a file, no command) or run in a way nobody meant (an unset variable).
-    public static func parse(_ line: String, in host: some Host) throws(UnitifyError) -> ShellLine {
+    public static func parse(_ line: String, in host: some JobSite) throws(UnitifyError) -> ShellLine {
         guard !line.trimmingSpaces().isEmpty else {
             throw UnitifyError.usage("the command line is empty: give one such as 'nohup ./server > server.log 2>&1 &'")
         }

@@ -1,7 +1,7 @@
 /// Turns the tokens into a `ShellLine`: a leading `cd DIR`, leading assignments, the wrappers that
 /// only detach, the command with its words expanded and its redirections applied in order as the
 /// shell applies them, and after the job's `&` what the shell would have done once it started it.
-struct ShellLineParser<H: Host> {
+struct ShellLineParser<H: JobSite> {
     let lexer: ShellLexer
     let host: H
     var tokens: [ShellToken]

@@ -34,7 +34,7 @@ struct AppFileOptions: ParsableArguments {
     /// `.env`): what is left to check is what the host where the jobs run says (`App.jobs`).
     func load() throws -> LoadedApp {
         let path = try absolutePath()
-        let host = LiveHost()
+        let host = LocalJobSite()
         guard host.fileKind(path) != .missing else {
             throw UnitifyError.usage("no \(file) here: write one ('web: ./server', a job a line), or give its path with -f FILE")
         }

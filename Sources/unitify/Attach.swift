@@ -39,7 +39,7 @@ struct Attach: ParsableCommand {
             try HostOptions.refuseSystem(scope.system)
             var arguments = ["attach", short, "--detach-key", detachKey]
             if readOnly { arguments.append("--read-only") }
-            try JobTerminal.runThere(try RemoteHost(parsing: host), arguments: arguments, terminal: true)
+            try JobTerminal.runThere(try HostAddress(parsing: host), arguments: arguments, terminal: true)
         }
         let keyName = key.map { DetachKey.name($0) + " detaches" } ?? "no key detaches (--detach-key none)"
         let ending: JobTerminal.Ending

@@ -29,7 +29,7 @@ struct Doctor: ParsableCommand {
         try HostOptions.act(scope: .user, hosts: hosts, parallel: remote.parallel, labelled: !json, throughBroker: true) { target, report in
             let diagnosis = Diagnosis.run(on: target)
             if json {
-                report.lines = [JSON.encode(HostDiagnosis(host: target.remoteHost?.description, diagnosis: diagnosis))]
+                report.lines = [JSON.encode(HostDiagnosis(host: target.hostAddress?.description, diagnosis: diagnosis))]
             } else {
                 report.lines = DoctorView.lines(diagnosis.checks, colour: colour)
             }

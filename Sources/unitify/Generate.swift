@@ -15,10 +15,10 @@ struct Generate: ParsableCommand {
     var template: String?
 
     func run() throws {
-        let (spec, notes) = try job.request(for: Self.self).makeSpec(host: LiveHost())
+        let (spec, notes) = try job.request(for: Self.self).makeSpec(host: LocalJobSite())
         for note in notes { printError("unitify: note: \(note)") }
         if let path = spec.pidFile?.path { printError("unitify: note: no pid file from a unit file: 'run' writes \(path) when it starts the job") }
-        let text = try template.map { path throws(UnitifyError) in try LiveHost().readText(path) }
+        let text = try template.map { path throws(UnitifyError) in try LocalJobSite().readText(path) }
         let files = try UnitFile.texts(spec, commandLine: job.typedCommandLine, template: text)
         for (index, (unit, text)) in files.enumerated() {
             if index > 0 { Output.standard.line() }

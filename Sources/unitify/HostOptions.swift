@@ -29,13 +29,13 @@ struct HostOptions: ParsableArguments {
     /// read once and only when a group is named.
     /// None when this unitify runs on a host for a client's `--host` (`ServedClient`): the
     /// words are the client's, and this is the host they named.
-    func remoteHosts() throws(UnitifyError) -> [RemoteHost] {
+    func remoteHosts() throws(UnitifyError) -> [HostAddress] {
         guard ServedClient.host == nil else { return [] }
         var values = hosts
         if values.isEmpty, let fromEnvironment = Environment.value("UNITIFY_HOST"), !fromEnvironment.isEmpty { values = [fromEnvironment] }
         guard !values.isEmpty else { return [] }
         var read: AnsibleInventory?
-        return try RemoteHost.list(values) { group throws(UnitifyError) in
+        return try HostAddress.list(values) { group throws(UnitifyError) in
             if read == nil { read = try AnsibleInventory.load(AnsibleInventory.path(option: inventory)) }
             return try read!.hosts(of: group)
         }
@@ -43,7 +43,7 @@ struct HostOptions: ParsableArguments {
 
     /// The hosts a command works on, none for this machine; `--system` has no meaning on
     /// another host, where unitify works with the user's manager.
-    func remoteHosts(system: Bool) throws(UnitifyError) -> [RemoteHost] {
+    func remoteHosts(system: Bool) throws(UnitifyError) -> [HostAddress] {
         let hosts = try remoteHosts()
         if !hosts.isEmpty { try Self.refuseSystem(system) }
         return hosts
@@ -66,7 +66,7 @@ extension HostOptions {
     /// `unloadedRecords`: those of every stopped transient job (`HostFacts.Probe.unloadedRecords`).
     /// `delegating`: one host's own unitify runs the whole command when it is this one's
     /// (`delegation`), for a command that needs nothing of this machine's.
-    static func act(scope: ManagerScope, hosts: [RemoteHost], parallel: Int, labelled: Bool = true, records names: [String] = [],
+    static func act(scope: ManagerScope, hosts: [HostAddress], parallel: Int, labelled: Bool = true, records names: [String] = [],
                     unloadedRecords: Bool = false, prefetching: (@Sendable (UInt32) -> [[String]])? = nil, throughBroker: Bool? = nil,
                     delegating: Bool = false, finally: ([TargetOutcome]) -> Void = { _ in }, _ operation: @escaping TargetOperation) throws {
         let probes = names.compactMap { try? UnitName.normalize($0) }.filter { $0.hasSuffix(".service") }.map(HostFacts.Probe.record)
@@ -106,7 +106,7 @@ extension HostOptions {
 
     /// The options that name the targets again in a hint, each followed by a space: the hosts'
     /// `--host` words, `--system `, or nothing.
-    static func place(_ hosts: [RemoteHost], scope: ManagerScope) -> String {
+    static func place(_ hosts: [HostAddress], scope: ManagerScope) -> String {
         let hosts = hosts.isEmpty ? ServedClient.host.map { [$0] } ?? [] : hosts
         return !hosts.isEmpty ? words(hosts) + " " : scope.isSystem ? "--system " : ""
     }
@@ -120,7 +120,7 @@ extension HostOptions {
     }
 
     /// The `--host` words that reach these hosts again, for the hints after a command.
-    static func words(_ hosts: [RemoteHost]) -> String {
+    static func words(_ hosts: [HostAddress]) -> String {
         "--host " + ShellWords.quote(hosts.map(\.description).joined(separator: ","))
     }
 }

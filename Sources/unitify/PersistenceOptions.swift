@@ -8,7 +8,7 @@ struct PersistenceOptions: ParsableArguments {
     var template: String?
 
     func templateText() throws -> String? {
-        try template.map { path throws(UnitifyError) in try LiveHost().readText(path) }
+        try template.map { path throws(UnitifyError) in try LocalJobSite().readText(path) }
     }
 }
 

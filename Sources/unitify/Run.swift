@@ -93,7 +93,7 @@ struct Run: ParsableCommand {
     /// through the broker, so that the job stays loaded until this ends (`AddRef`): how a job that
     /// ends at once ended is then reported the same way whenever the manager lets go of it. With
     /// --wait, waits here until the job ends and exits with its status.
-    func start(_ order: RunOrder, on hosts: [RemoteHost], started: (StartReport.Started) -> Void) throws {
+    func start(_ order: RunOrder, on hosts: [HostAddress], started: (StartReport.Started) -> Void) throws {
         let here = ThisMachine(scope.scope, throughBroker: true)
         // --template names a file here, which the host's unitify would look for there.
         let delegation = persistence.template == nil ? HostOptions.delegation(follows: follow) : nil
@@ -115,7 +115,7 @@ struct Run: ParsableCommand {
 
     /// `--follow`: the job's last lines where it started (every host's merged), then its new
     /// ones until Ctrl-C; the job keeps running.
-    func follow(_ unit: String, on hosts: [RemoteHost]) throws {
+    func follow(_ unit: String, on hosts: [HostAddress]) throws {
         var query = LogQuery()
         query.lines = 10
         query.follow = true

@@ -34,7 +34,7 @@ struct Send: ParsableCommand {
         guard !text.isEmpty || !noEnter else { throw UnitifyError.usage("nothing to send: give the text, or leave out --no-enter to send Enter alone") }
         if let host {
             try HostOptions.refuseSystem(scope.system)
-            try JobTerminal.runThere(try RemoteHost(parsing: host), arguments: ["send", short] + (noEnter ? ["--no-enter"] : []) + ["--"] + text, terminal: false)
+            try JobTerminal.runThere(try HostAddress(parsing: host), arguments: ["send", short] + (noEnter ? ["--no-enter"] : []) + ["--"] + text, terminal: false)
         }
         // Enter is a carriage return on a terminal, as a keyboard sends it.
         let keys = Array(text.joined(separator: " ").utf8) + (noEnter ? [] : [UInt8(ascii: "\r")])

@@ -17,7 +17,7 @@ enum StartReport {
     /// array of labelled tuples costs start-up its metadata, built from the tuple's mangled name.
     struct Started {
         var unit: String
-        var hosts: [RemoteHost]
+        var hosts: [HostAddress]
     }
 
     /// Each job that started, in the order first seen, with the hosts where it did (none here).

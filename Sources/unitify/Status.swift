@@ -62,7 +62,7 @@ struct Status: ParsableCommand {
         // Each named job's last lines in its journal, asked as soon as the host answers (the
         // bus then says whether it writes to a log file instead).
         var prefetch: (@Sendable (UInt32) -> [[String]])?
-        if lines > 0 && !json { prefetch = { @Sendable uid in units.map { ReachedHost.lastLinesArguments(of: $0, lines, uid: uid) } } }
+        if lines > 0 && !json { prefetch = { @Sendable uid in units.map { RemoteTarget.lastLinesArguments(of: $0, lines, uid: uid) } } }
         try HostOptions.act(scope: scope.scope, hosts: hosts, parallel: remote.parallel, records: names, prefetching: prefetch, delegating: true, finally: { outcomes in
             if json { printJSON(outcomes) }
         }) { target, report in

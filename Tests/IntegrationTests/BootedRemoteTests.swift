@@ -58,7 +58,7 @@ struct BootedRemoteTests {
             try #require(started.status == 0, "\(started.stderr)")
             let pid = try #require(UInt32(started.stdout.lines.last.map(String.init)?.trimmed ?? ""), "\(started.stdout)")
 
-            let alice = SSHConnection(host: RemoteHost(user: "alice", host: "127.0.0.1", port: port), timeout: 10,
+            let alice = SSHConnection(host: HostAddress(user: "alice", host: "127.0.0.1", port: port), timeout: 10,
                                       controlDirectory: directory + "/control", configFile: config)
             let (session, answer) = try alice.connectManager()
             defer { session.end() }
@@ -84,7 +84,7 @@ struct BootedRemoteTests {
             #expect(lines.contains { $0.hasPrefix("Started web.service") }, "the manager's own lines about the job come too: \(lines)")
 
             // bob: no linger, no job; his ssh login starts his manager, and the prelude says so.
-            let bob = SSHConnection(host: RemoteHost(user: "bob", host: "127.0.0.1", port: port), timeout: 10,
+            let bob = SSHConnection(host: HostAddress(user: "bob", host: "127.0.0.1", port: port), timeout: 10,
                                     controlDirectory: directory + "/control", configFile: config)
             let (bobSession, bobAnswer) = try bob.connectManager()
             defer { bobSession.end() }

@@ -201,7 +201,7 @@ struct ReliabilityTests {
         let directory = makeTemporaryDirectory()
         defer { removeTree(directory) }
         var random = SeededRandom(seed: 0x7265_6c69_6162_6c65)
-        var host = DirectoryHost(directory: directory)
+        var host = DirectorySite(directory: directory)
         let stem = "fuzz-\(getpid())-\(UInt16.random(in: 0...UInt16.max))"
         var accepted: [UnitSpec] = []
         var refused: [String] = []
@@ -458,16 +458,16 @@ struct ReliabilityTests {
 }
 
 /// The caller's side of `run` for `JobRequest` in a directory of the real file system, with env
-/// files from memory (the core's tests have a `FakeHost` made of plain values instead).
-struct DirectoryHost: Host {
+/// files from memory (the core's tests have a `FakeSite` made of plain values instead).
+struct DirectorySite: JobSite {
     var directory: String
     var files: [String: String] = [:]
     var environment: [String] { ["PATH=/usr/local/bin:/usr/bin:/bin", "HOME=\(directory)"] }
     var currentDirectory: String? { directory }
-    func fileKind(_ path: String) -> FileKind { LiveHost().fileKind(path) }
+    func fileKind(_ path: String) -> FileKind { LocalJobSite().fileKind(path) }
     func readText(_ path: String) throws(UnitifyError) -> String {
         if let text = files[path] { return text }
-        return try LiveHost().readText(path)
+        return try LocalJobSite().readText(path)
     }
 }
 

@@ -77,7 +77,7 @@ final class TestSSHServer {
     func connection(_ config: String = "good", port: UInt16? = nil) -> SSHConnection {
         let control = directory + "/control-" + config
         mkdir(control, 0o700)
-        return SSHConnection(host: RemoteHost(host: "127.0.0.1", port: port ?? self.port), timeout: 5,
+        return SSHConnection(host: HostAddress(host: "127.0.0.1", port: port ?? self.port), timeout: 5,
                              controlDirectory: control, configFile: "\(directory)/ssh_config_\(config)")
     }
 

@@ -127,7 +127,7 @@ func waitForExit(_ pid: pid_t, within seconds: Double = 30) -> Int32? {
 }
 
 func readFile(_ path: String) -> String {
-    (try? LiveHost().readText(path)) ?? ""
+    (try? LocalJobSite().readText(path)) ?? ""
 }
 
 func makeTemporaryDirectory() -> String {

@@ -5,7 +5,7 @@ import UnitifyCore
 /// What a host's own unitify is told of this one's stdout: it prints on ssh's pipe what goes to
 /// this terminal, so colour and width follow this side, never the host login's.
 @Suite struct DelegationTests {
-    let host = RemoteHost(user: "alice", host: "web1", port: 2222)
+    let host = HostAddress(user: "alice", host: "web1", port: 2222)
 
     @Test func aPipeHereIsAPipeThere() {
         #expect(Delegation.environment(for: host, terminal: false, colour: false, width: nil) == ["UNITIFY_FOR_HOST=alice@web1:2222"])

@@ -126,8 +126,8 @@ import Testing
     /// `@GROUP` in --host's list stands for the group's hosts, each once, in order.
     @Test func aGroupInTheHostList() throws {
         let inventory = try AnsibleInventory(text: Self.ini, path: "hosts")
-        let hosts = try RemoteHost.list(["edge-2,@db", "dba@db-a:2201"]) { group throws(UnitifyError) in try inventory.hosts(of: group) }
+        let hosts = try HostAddress.list(["edge-2,@db", "dba@db-a:2201"]) { group throws(UnitifyError) in try inventory.hosts(of: group) }
         #expect(hosts.map(\.description) == ["edge-2", "dba@db-a:2201", "dba@db-b:2201"])
-        #expect(throws: UnitifyError.usage("--host @web: no inventory to read groups from")) { try RemoteHost.list(["@web"]) }
+        #expect(throws: UnitifyError.usage("--host @web: no inventory to read groups from")) { try HostAddress.list(["@web"]) }
     }
 }

@@ -23,7 +23,7 @@ import Testing
         clock.restart = .always
         clock.env = ["PORT=9000"]
         return try App.jobs(lines(file, options: options ?? ["clock": (clock, ["web"], "tcp:9000")]), app: "shop", procfile: file,
-                            absolutePath: "/home/alice/project/Procfile", dotEnv: dotEnv, basePort: basePort, host: FakeHost())
+                            absolutePath: "/home/alice/project/Procfile", dotEnv: dotEnv, basePort: basePort, host: FakeSite())
     }
 
     @Test func eachLineIsAUnitOfTheAppInTheProcfilesDirectory() throws {
@@ -69,7 +69,7 @@ import Testing
         var fromItsFile = JobRequest()
         fromItsFile.shell = "./server"
         fromItsFile.envFiles = ["web.env"]
-        let host = FakeHost(files: ["/home/alice/project/web.env": "PORT=7000\n"])
+        let host = FakeSite(files: ["/home/alice/project/web.env": "PORT=7000\n"])
         let file = try Procfile.parse(Self.threeServers, path: "Procfile")
         let lines = file.lines.map { $0.name == "web" ? AppLine(name: "web", number: 1, text: "--env-file web.env -- ./server", request: fromItsFile) : AppLine(shell: $0) }
         let jobs = try App.jobs(lines, app: "shop", procfile: file, absolutePath: "/home/alice/project/Procfile", dotEnv: ["PORT=8000"],

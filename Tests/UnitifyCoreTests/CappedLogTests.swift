@@ -34,7 +34,7 @@ import Testing
         var request = JobRequest()
         request.command = ["./server"]
         configure(&request)
-        return try request.makeSpec(host: FakeHost()).0
+        return try request.makeSpec(host: FakeSite()).0
     }
 
     @Test func filesOfTheOptionsAreCappedByDefaultALinesOnlyWhenAsked() throws {
@@ -46,9 +46,9 @@ import Testing
         #expect(try request { _ in }.logCap == nil)
         var line = JobRequest()
         line.line = "nohup ./server > out.log 2>&1 &"
-        #expect(try line.makeSpec(host: FakeHost()).0.logCap == nil)
+        #expect(try line.makeSpec(host: FakeSite()).0.logCap == nil)
         line.logMax = "1M"
-        #expect(try line.makeSpec(host: FakeHost()).0.logCap == LogCap(maxBytes: 1 << 20, keep: 5))
+        #expect(try line.makeSpec(host: FakeSite()).0.logCap == LogCap(maxBytes: 1 << 20, keep: 5))
     }
 
     @Test func aCapWithoutAFileIsRefused() {
@@ -171,9 +171,9 @@ extension UnitCommand {
     }
 }
 
-/// FakeHost's files, and no unitify there.
-struct WithoutUnitify: Host {
-    let base = FakeHost()
+/// FakeSite's files, and no unitify there.
+struct WithoutUnitify: JobSite {
+    let base = FakeSite()
     var environment: [String] { base.environment }
     var currentDirectory: String? { base.currentDirectory }
     func fileKind(_ path: String) -> FileKind { base.fileKind(path) }

@@ -18,7 +18,7 @@ import Testing
     func jobs(_ formation: String? = nil, scaled: [String: Int] = [:], basePort: Int = App.firstPort) throws(UnitifyError) -> [AppJob] {
         let file = try Procfile.parse(Self.procfileText, path: "Procfile")
         return try App.jobs(try lines(formation, scaled: scaled), app: "shop", procfile: file, absolutePath: "/home/alice/project/Procfile",
-                            dotEnv: [], basePort: basePort, host: FakeHost())
+                            dotEnv: [], basePort: basePort, host: FakeSite())
     }
 
     func environment(_ jobs: [AppJob], _ prefix: String) -> [String] {
@@ -63,7 +63,7 @@ import Testing
         let file = try Procfile.parse(Self.procfileText, path: "Procfile")
         var lines = try lines("web=2")
         lines[2].after = ["web"]
-        let clock = try App.jobs(lines, app: "shop", procfile: file, absolutePath: "/home/alice/project/Procfile", dotEnv: [], host: FakeHost())[3]
+        let clock = try App.jobs(lines, app: "shop", procfile: file, absolutePath: "/home/alice/project/Procfile", dotEnv: [], host: FakeSite())[3]
         #expect(clock.spec.after == ["shop-web.1.service", "shop-web.2.service"])
     }
 

@@ -38,7 +38,7 @@ import Testing
         var request = JobRequest()
         request.command = ["./server"]
         configure(&request)
-        return try request.makeSpec(host: FakeHost()).0
+        return try request.makeSpec(host: FakeSite()).0
     }
 
     @Test func defaultsAndRefusedPaceOrLimit() throws {
@@ -93,18 +93,18 @@ import Testing
         var spec = try request { $0.health = "tcp:8080" }
         var change = JobRequest()
         change.healthFailures = "5"
-        spec = try JobChange.apply(change, to: spec, host: FakeHost())
+        spec = try JobChange.apply(change, to: spec, host: FakeSite())
         #expect(spec.health == HealthCheck(probe: .ready(.tcp(8080)), every: .seconds(10), failures: 5))
         change = JobRequest()
         change.health = "http://localhost:8080/ready"
-        spec = try JobChange.apply(change, to: spec, host: FakeHost())
+        spec = try JobChange.apply(change, to: spec, host: FakeSite())
         #expect(spec.health == HealthCheck(probe: .http(host: "localhost", port: 8080, path: "/ready")))
         #expect(spec.helper == "/usr/bin/unitify")
         let without = try request { _ in }
         #expect(throws: UnitifyError.usage("server has no health check: add --health CHECK")) {
             var change = JobRequest()
             change.healthEvery = "1min"
-            _ = try JobChange.apply(change, to: without, host: FakeHost())
+            _ = try JobChange.apply(change, to: without, host: FakeSite())
         }
     }
 

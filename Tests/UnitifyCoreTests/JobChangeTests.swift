@@ -2,7 +2,7 @@ import Testing
 @testable import UnitifyCore
 
 @Suite struct JobChangeTests {
-    struct Host: UnitifyCore.Host {
+    struct Site: JobSite {
         var environment: [String] { ["PATH=/usr/bin:/bin", "FROM_CALLER=yes"] }
         var currentDirectory: String? { "/home/u" }
         func fileKind(_ path: String) -> FileKind {
@@ -19,7 +19,7 @@ import Testing
         var request = JobRequest()
         request.restart = .always
         request.env = ["PORT=9090", "FROM_CALLER"]
-        let changed = try JobChange.apply(request, to: job, host: Host())
+        let changed = try JobChange.apply(request, to: job, host: Site())
         #expect(changed.argv == job.argv)
         #expect(changed.executable == job.executable)
         #expect(changed.workingDirectory == "/srv")
@@ -35,14 +35,14 @@ import Testing
         request.directory = "/tmp"
         request.logFile = "out.log"
         request.nice = "5"
-        let changed = try JobChange.apply(request, to: job, host: Host())
+        let changed = try JobChange.apply(request, to: job, host: Site())
         #expect(changed.workingDirectory == "/tmp")
         #expect(changed.standardOutput == .append("/tmp/out.log"))
         #expect(changed.standardError == .append("/tmp/out.log"))
         #expect(changed.nice == 5)
         #expect(changed.environment == job.environment)
         #expect(changed.restart == .no)
-        #expect(try JobChange.apply(JobRequest(), to: job, host: Host()) == job)
+        #expect(try JobChange.apply(JobRequest(), to: job, host: Site()) == job)
         #expect(JobChange.isEmpty(JobRequest()))
         #expect(!JobChange.isEmpty(request))
     }
@@ -57,15 +57,15 @@ import Testing
         var schedule = JobRequest()
         schedule.onCalendar = "daily"
         for request in [command, name, line, schedule] {
-            #expect(throws: UnitifyError.self) { try JobChange.apply(request, to: job, host: Host()) }
+            #expect(throws: UnitifyError.self) { try JobChange.apply(request, to: job, host: Site()) }
         }
         var badValue = JobRequest()
         badValue.maxRestarts = "many"
         #expect(throws: UnitifyError.usage("invalid --max-restarts 'many': give a whole number of restarts, 1 or more")) {
-            try JobChange.apply(badValue, to: job, host: Host())
+            try JobChange.apply(badValue, to: job, host: Site())
         }
         var missing = JobRequest()
         missing.directory = "/nowhere"
-        #expect(throws: UnitifyError.self) { try JobChange.apply(missing, to: job, host: Host()) }
+        #expect(throws: UnitifyError.self) { try JobChange.apply(missing, to: job, host: Site()) }
     }
 }

@@ -2,7 +2,7 @@ import Testing
 @testable import UnitifyCore
 
 /// A caller's machine made of plain values: what `JobRequest.makeSpec` sees instead of the process.
-struct FakeHost: Host {
+struct FakeSite: JobSite {
     var environment: [String] = ["PATH=/opt/bin:/usr/bin:/bin", "HOME=/home/alice", "PWD=/home/alice", "SHLVL=2", "TOKEN=secret"]
     var currentDirectory: String? = "/home/alice/project"
     var directories: Set<String> = ["/", "/home", "/home/alice", "/home/alice/project", "/srv", "/var/log", "/tmp"]
@@ -25,13 +25,13 @@ struct FakeHost: Host {
 
 /// `JobRequest.makeSpec`, where every option of `run` is validated, against a fake host.
 @Suite struct JobRequestTests {
-    func spec(_ configure: (inout JobRequest) -> Void, host: FakeHost = FakeHost()) throws(UnitifyError) -> (UnitSpec, JobRequest.Notes) {
+    func spec(_ configure: (inout JobRequest) -> Void, host: FakeSite = FakeSite()) throws(UnitifyError) -> (UnitSpec, JobRequest.Notes) {
         var request = JobRequest()
         configure(&request)
         return try request.makeSpec(host: host)
     }
 
-    func refusal(_ configure: (inout JobRequest) -> Void, host: FakeHost = FakeHost()) -> String? {
+    func refusal(_ configure: (inout JobRequest) -> Void, host: FakeSite = FakeSite()) -> String? {
         do {
             _ = try spec(configure, host: host)
             return nil
@@ -118,7 +118,7 @@ struct FakeHost: Host {
         #expect(refusal { $0.command = ["./server"]; $0.env = ["BAD=\u{1}"] }?.contains("control character") == true)
         #expect(refusal { $0.command = ["./server"]; $0.envFiles = ["missing.env"] }?.contains("/home/alice/project/missing.env") == true)
         #expect(refusal { $0.command = ["./server"]; $0.onCalendar = " " }?.contains("--on-calendar needs a calendar spec") == true)
-        var gone = FakeHost()
+        var gone = FakeSite()
         gone.currentDirectory = nil
         #expect(refusal({ $0.command = ["./server"] }, host: gone)?.contains("current directory no longer exists") == true)
     }

@@ -4,14 +4,14 @@ import Testing
 /// `run --line` as `JobRequest.makeSpec` turns it into a unit: expansions from the host the job
 /// runs on, the pid file, and what is said about what was dropped.
 @Suite struct LineRequestTests {
-    func spec(_ line: String, host: FakeHost = FakeHost(), _ configure: (inout JobRequest) -> Void = { _ in }) throws(UnitifyError) -> (UnitSpec, JobRequest.Notes) {
+    func spec(_ line: String, host: FakeSite = FakeSite(), _ configure: (inout JobRequest) -> Void = { _ in }) throws(UnitifyError) -> (UnitSpec, JobRequest.Notes) {
         var request = JobRequest()
         request.line = line
         configure(&request)
         return try request.makeSpec(host: host)
     }
 
-    func refusal(_ line: String, host: FakeHost = FakeHost(), _ configure: (inout JobRequest) -> Void = { _ in }) -> String? {
+    func refusal(_ line: String, host: FakeSite = FakeSite(), _ configure: (inout JobRequest) -> Void = { _ in }) -> String? {
         do {
             _ = try spec(line, host: host, configure)
             return nil
@@ -53,7 +53,7 @@ import Testing
     /// `~` and `$HOME` are the host's where the job runs: `run --host` passes that host's login
     /// environment, as it does for PATH.
     @Test func expansionsAreTheHosts() throws {
-        var there = FakeHost()
+        var there = FakeSite()
         there.environment = ["PATH=/usr/bin:/bin", "HOME=/srv", "RUN=7"]
         there.currentDirectory = "/srv"
         there.executables.insert("/srv/server")

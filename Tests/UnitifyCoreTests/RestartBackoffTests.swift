@@ -10,7 +10,7 @@ import Testing
         request.restart = restart
         request.restartDelay = restartSec
         configure(&request)
-        return try request.makeSpec(host: FakeHost()).0
+        return try request.makeSpec(host: FakeSite()).0
     }
 
     func refusal(_ restartSec: String, restart: RestartPolicy? = .always) -> String? {
@@ -142,26 +142,26 @@ import Testing
         // Another option: the backoff stays.
         var environment = JobRequest()
         environment.env = ["X=1"]
-        let kept = try JobChange.apply(environment, to: job, host: FakeHost())
+        let kept = try JobChange.apply(environment, to: job, host: FakeSite())
         #expect(kept.restartBackoff == job.restartBackoff && kept.restartDelay == .seconds(1) && kept.startLimit == .unlimited)
         // A range on a job that restarts takes the job's policy; on one that never does, it is refused.
         var range = JobRequest()
         range.restartDelay = "2s..1min"
         let plain = try spec("3s")
-        let ranged = try JobChange.apply(range, to: plain, host: FakeHost())
+        let ranged = try JobChange.apply(range, to: plain, host: FakeSite())
         #expect(ranged.restart == .onFailure && ranged.restartDelay == .seconds(2) && ranged.restartBackoff?.maxDelay == .seconds(60))
         #expect(ranged.startLimit == .unlimited)
         let never = UnitSpec(name: "s.service", argv: ["./server"], executable: "/home/alice/project/server", workingDirectory: "/home/alice/project")
-        #expect(throws: UnitifyError.self) { try JobChange.apply(range, to: never, host: FakeHost()) }
+        #expect(throws: UnitifyError.self) { try JobChange.apply(range, to: never, host: FakeSite()) }
         // One duration replaces the range.
         var fixed = JobRequest()
         fixed.restartDelay = "5s"
-        let back = try JobChange.apply(fixed, to: job, host: FakeHost())
+        let back = try JobChange.apply(fixed, to: job, host: FakeSite())
         #expect(back.restartDelay == .seconds(5) && back.restartBackoff == nil)
         // --restart alone takes run's defaults: no backoff.
         var policy = JobRequest()
         policy.restart = .always
-        #expect(try JobChange.apply(policy, to: job, host: FakeHost()).restartBackoff == nil)
+        #expect(try JobChange.apply(policy, to: job, host: FakeSite()).restartBackoff == nil)
     }
 
     @Test func beforeSystemd254ItRestartsEveryMinAndSaysSo() throws {

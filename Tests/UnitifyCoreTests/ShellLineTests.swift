@@ -93,7 +93,7 @@ import Testing
         ("./nohup.sh", L(argv: ["./nohup.sh"])),
     ] as [(String, ShellLine)])
     func parses(_ line: String, _ expected: ShellLine) throws {
-        #expect(try ShellLine.parse(line, in: LineHost()) == expected)
+        #expect(try ShellLine.parse(line, in: LineSite()) == expected)
     }
 
     /// What only a shell can do: the message names it and suggests `--shell` with the line.
@@ -149,7 +149,7 @@ import Testing
         ("./a \\\n | ./b", "use --shell with the whole line in quotes"),
     ] as [(String, String)])
     func refersToShell(_ line: String, _ message: String) {
-        let error = #expect(throws: UnitifyError.self) { try ShellLine.parse(line, in: LineHost()) }
+        let error = #expect(throws: UnitifyError.self) { try ShellLine.parse(line, in: LineSite()) }
         #expect(error?.message.contains(message) == true, "\(error?.message ?? "no error")")
         #expect(error?.message.contains("--shell") == true)
         #expect(error?.message.contains("\n") == false)
@@ -183,7 +183,7 @@ import Testing
         ("./server \\", "the line './server \\' ends with a backslash: join the continued line to it, or remove the \\"),
     ] as [(String, String)])
     func refuses(_ line: String, _ message: String) {
-        let error = #expect(throws: UnitifyError.self) { try ShellLine.parse(line, in: LineHost()) }
+        let error = #expect(throws: UnitifyError.self) { try ShellLine.parse(line, in: LineSite()) }
         #expect(error?.message.hasPrefix(message) == true, "\(error?.message ?? "no error")")
         #expect(error?.message.contains("--shell") == false)
         #expect(error?.message.contains("\n") == false)
@@ -191,7 +191,7 @@ import Testing
 }
 
 /// What the shell that would have run a line expands `~` and `$NAME` with: alice's login.
-struct LineHost: Host {
+struct LineSite: JobSite {
     var environment = [
         "PATH=/usr/bin:/bin", "HOME=/home/alice", "USER=alice", "LOGDIR=/var/log/app", "EXP=resnet50",
         "DATA=/data/my set", "OPTS=--fast --quiet", "PATTERN=*.log", "EMPTY=", "PADDED= x",
@@ -309,7 +309,7 @@ extension ShellLineTests {
          L(argv: ["node", "app.js"], environment: ["PORT=3000", "NODE_ENV=production"], standardOutput: .truncate("app.log"), standardError: .truncate("app.log"), dropped: [.nohup])),
     ] as [(String, ShellLine)])
     func asPeopleWriteThem(_ line: String, _ expected: ShellLine) throws {
-        #expect(try ShellLine.parse(line, in: LineHost()) == expected)
+        #expect(try ShellLine.parse(line, in: LineSite()) == expected)
     }
 
     /// What the shell would do differently from what the line seems to say, or cannot be a unit.
@@ -334,13 +334,13 @@ extension ShellLineTests {
         ("setsid A=1 ./job", "setsid runs 'A=1' as a program, not as a variable: put it before setsid, e.g. A=1 setsid ./job"),
     ] as [(String, String)])
     func refusesWhatTheShellWouldDoOtherwise(_ line: String, _ message: String) {
-        let error = #expect(throws: UnitifyError.self) { try ShellLine.parse(line, in: LineHost()) }
+        let error = #expect(throws: UnitifyError.self) { try ShellLine.parse(line, in: LineSite()) }
         #expect(error?.message.hasPrefix(message) == true, "\(error?.message ?? "no error")")
         #expect(error?.message.contains("\n") == false)
     }
 
     @Test func tildeWithoutHome() {
-        let error = #expect(throws: UnitifyError.self) { try ShellLine.parse("./a > ~/a.log", in: LineHost(environment: ["PATH=/bin"])) }
+        let error = #expect(throws: UnitifyError.self) { try ShellLine.parse("./a > ~/a.log", in: LineSite(environment: ["PATH=/bin"])) }
         #expect(error?.message == "the '~' in '~/a.log' stands for HOME, which is not set: write the full path")
     }
 
@@ -362,7 +362,7 @@ extension ShellLineTests {
         ("export A=1\nnohup ./a &", "the line break between two commands"),
     ] as [(String, String)])
     func staysTheShells(_ line: String, _ message: String) {
-        let error = #expect(throws: UnitifyError.self) { try ShellLine.parse(line, in: LineHost()) }
+        let error = #expect(throws: UnitifyError.self) { try ShellLine.parse(line, in: LineSite()) }
         #expect(error?.message.contains(message) == true, "\(error?.message ?? "no error")")
         #expect(error?.message.contains("--shell") == true)
     }

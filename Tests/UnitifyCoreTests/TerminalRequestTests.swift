@@ -6,7 +6,7 @@ import Testing
         var request = JobRequest()
         request.command = ["python3", "-i"]
         request.tty = true
-        let (spec, _) = try request.makeSpec(host: FakeHost())
+        let (spec, _) = try request.makeSpec(host: FakeSite())
         #expect(spec.tty && spec.helper == "/usr/bin/unitify")
         #expect(spec.executable == "/usr/bin/python3")
     }
@@ -16,7 +16,7 @@ import Testing
         request.line = "nohup python3 job.py < app.env &"
         request.tty = true
         #expect(throws: UnitifyError.usage("--tty gives the job a terminal to read from: leave out the line's '< app.env', or --tty")) {
-            try request.makeSpec(host: FakeHost())
+            try request.makeSpec(host: FakeSite())
         }
     }
 
@@ -24,10 +24,10 @@ import Testing
         var spec = UnitSpec(name: "repl.service", argv: ["python3"], executable: "/usr/bin/python3", workingDirectory: "/home/alice/project")
         var change = JobRequest()
         change.tty = true
-        spec = try JobChange.apply(change, to: spec, host: FakeHost())
+        spec = try JobChange.apply(change, to: spec, host: FakeSite())
         #expect(spec.tty && spec.helper == "/usr/bin/unitify")
         change = JobRequest()
         change.env = ["MODE=x"]
-        #expect(try JobChange.apply(change, to: spec, host: FakeHost()).tty)
+        #expect(try JobChange.apply(change, to: spec, host: FakeSite()).tty)
     }
 }

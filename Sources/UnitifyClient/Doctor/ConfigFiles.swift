@@ -8,7 +8,7 @@ enum ConfigFiles {
 
     static func read(_ name: String) -> [(path: String, text: String)] {
         var files: [(path: String, text: String)] = []
-        if let main = directories.lazy.map({ $0 + "/" + name }).first(where: pathExists), let text = try? LiveHost().readText(main) {
+        if let main = directories.lazy.map({ $0 + "/" + name }).first(where: pathExists), let text = try? LocalJobSite().readText(main) {
             files.append((main, text))
         }
         var dropIns: [String: String] = [:]
@@ -18,7 +18,7 @@ enum ConfigFiles {
             }
         }
         for file in dropIns.keys.sorted() {
-            if let path = dropIns[file], let text = try? LiveHost().readText(path) { files.append((path, text)) }
+            if let path = dropIns[file], let text = try? LocalJobSite().readText(path) { files.append((path, text)) }
         }
         return files
     }

@@ -78,7 +78,7 @@ extension ThisMachine {
             lingerFile: pathExists("/var/lib/systemd/linger/\(caller.user)"),
             cgroupLayout: CgroupLayout.current, delegated: jobs?.delegatedControllers(),
             sessionBus: SessionBus.probe(location.runtimeDirectory))
-        facts.terminalHolder = try? LiveHost().unitifyExecutable()
+        facts.terminalHolder = try? LocalJobSite().unitifyExecutable()
         facts.journalSpace = JournalFacts.space(caller: caller)
         return facts
     }

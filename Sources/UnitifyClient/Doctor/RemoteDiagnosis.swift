@@ -1,7 +1,7 @@
 import Systemd
 import UnitifyCore
 
-extension ReachedHost {
+extension RemoteTarget {
     /// `doctor --host`: the facts of this host, for the user unitify logs in as there. They come
     /// over the connection already made (the manager's properties), its system bus (logind) and
     /// one short script (journal, groups, cgroups). The session bus is not checked: `run --wait`

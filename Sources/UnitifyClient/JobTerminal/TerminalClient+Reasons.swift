@@ -31,7 +31,7 @@ extension JobTerminal.Unreachable {
 extension JobTerminal {
     /// `attach` or `send` on another host: the same command run by unitify there, through ssh
     /// (with a terminal for `attach`). Replaces this process; ssh's exit status is the command's.
-    public static func runThere(_ host: RemoteHost, arguments: [String], terminal: Bool) throws(UnitifyError) -> Never {
+    public static func runThere(_ host: HostAddress, arguments: [String], terminal: Bool) throws(UnitifyError) -> Never {
         let connection = SSHConnection(host: host, controlDirectory: try Fleet.controlDirectory(), configFile: Fleet(hosts: [host]).configFile)
         let missing = "unitify: \(arguments.first ?? "attach") on \(host.host) needs unitify installed there: install the package there first"
         let script = "command -v unitify >/dev/null 2>&1 || { echo \(ShellWords.quote(missing)) >&2; exit 127; }; exec unitify " + ShellWords.join(arguments)

@@ -19,7 +19,7 @@ public struct LoadedApp: Sendable {
     }
 
     /// Every job of the file as `host` would run it, or the first problem as `FILE:LINE:`.
-    public func jobs(host: some Host) throws(UnitifyError) -> [AppJob] {
+    public func jobs(host: some JobSite) throws(UnitifyError) -> [AppJob] {
         try App.jobs(lines, app: app, procfile: procfile, absolutePath: absolutePath, dotEnv: dotEnv, basePort: basePort, host: host)
     }
 }

@@ -75,7 +75,7 @@ enum JournalFiles {
     }
 
     static func machineID() -> String? {
-        guard let text = try? LiveHost().readText("/etc/machine-id") else { return nil }
+        guard let text = try? LocalJobSite().readText("/etc/machine-id") else { return nil }
         let id = String(text.prefix { $0 != "\n" })
         return id.count == 32 ? id : nil
     }

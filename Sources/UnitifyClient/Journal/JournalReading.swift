@@ -36,7 +36,7 @@ public final class JournalReading: @unchecked Sendable {
     /// that of a target that failed (1 when they differ); a follow goes on until a stop signal.
     /// The tails are read `parallel` hosts at once; the follows, every host at once.
     /// `delegating`: the command, for one host's own unitify to run when it is this one.
-    public func run(scope: ManagerScope, hosts: [RemoteHost], parallel: Int = Fleet.defaultParallel, delegating delegation: Delegation? = nil) throws(UnitifyError) {
+    public func run(scope: ManagerScope, hosts: [HostAddress], parallel: Int = Fleet.defaultParallel, delegating delegation: Delegation? = nil) throws(UnitifyError) {
         let merging = hosts.count > 1
         // A unitify serving a client's --host labels its lines with the host, as that client would.
         let width = (hosts.isEmpty ? ServedClient.host.map { [$0] } ?? [] : hosts).map(\.description.count).max() ?? 0
@@ -58,7 +58,7 @@ public final class JournalReading: @unchecked Sendable {
             let tail = try target.journalTail(names: names, query: query, runs: runs, hostWidth: width, on: own,
                                               entryEnded: merging ? { chunks.append(($0, own.takeCaptured())) } : nil, note: note)
             let part = Part(tail: tail, output: own, chunks: chunks)
-            parts.set(part, for: target.remoteHost)
+            parts.set(part, for: target.hostAddress)
         }
         var statuses: Set<Int32> = []
         var answered: [Part] = []
@@ -146,11 +146,11 @@ private final class PartsByTarget: @unchecked Sendable {
     private let lock = Mutex<Void>(())
     private var parts: [String: JournalReading.Part] = [:]
 
-    func set(_ part: JournalReading.Part, for host: RemoteHost?) {
+    func set(_ part: JournalReading.Part, for host: HostAddress?) {
         lock.withLock { _ in parts[host?.description ?? ""] = part }
     }
 
-    func part(of host: RemoteHost?) -> JournalReading.Part? {
+    func part(of host: HostAddress?) -> JournalReading.Part? {
         lock.withLock { _ in parts[host?.description ?? ""] }
     }
 }

@@ -47,7 +47,7 @@ public struct RemoteJournal {
     }
 
     /// journalctl's words for a journal closed to the user, in unitify's words for it here.
-    static func unreadable(_ said: String, host: RemoteHost) -> UnitifyError? {
+    static func unreadable(_ said: String, host: HostAddress) -> UnitifyError? {
         guard said.contains("insufficient permissions") || said.contains("No journal files were opened") else { return nil }
         return UnitifyError.remote(host, "cannot read the journal there (insufficient permissions): the remote user needs persistent journal storage or the systemd-journal group, or the job --log-file")
     }

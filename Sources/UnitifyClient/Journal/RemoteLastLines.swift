@@ -1,6 +1,6 @@
 import UnitifyCore
 
-extension ReachedHost {
+extension RemoteTarget {
     /// The command `lastLines(of:_:)` runs for a job's journal there, for `PrefetchedCommands`.
     public static func lastLinesArguments(of unit: String, _ lines: Int, uid: UInt32) -> [String] {
         RemoteJournalCommand.arguments(units: [unit], uid: uid, start: .lastLines(lines * 2), follow: false)

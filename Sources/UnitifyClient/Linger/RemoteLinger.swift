@@ -6,7 +6,7 @@ extension Linger {
     /// would stop when unitify's ssh session ends (`UserStopDelaySec=`, 10 s by default). logind
     /// is asked over that host's system bus, which `systemd-stdio-bridge` (given no address, the
     /// system bus) relays through ssh, as the manager's bus is relayed.
-    public static func ensure(enable: Bool, on reached: ReachedHost) -> Outcome {
+    public static func ensure(enable: Bool, on reached: RemoteTarget) -> Outcome {
         guard !reached.answer.lingers else { return .unneeded }
         let session: RemoteSession
         do throws(SystemBusFailure) {
@@ -23,7 +23,7 @@ extension Linger {
     }
 }
 
-extension ReachedHost {
+extension RemoteTarget {
     /// Where logind will not let the user linger, the job is not started: it would stop when
     /// unitify's ssh session ends, a few seconds later. `--no-linger` (`enable` false) starts it
     /// anyway, with a warning.

@@ -19,7 +19,7 @@ public struct StartCheck: Sendable {
 
     /// What started, in a line (JSON with `json`, nothing with `quiet`); `host` for JSON's `host`.
     /// `verb` is `started` or `restarted`.
-    public func summary(_ started: StartedJob, _ status: UnitStatus, verb: String = "started", host: RemoteHost?) -> [String] {
+    public func summary(_ started: StartedJob, _ status: UnitStatus, verb: String = "started", host: HostAddress?) -> [String] {
         if json {
             let result = RunResult(
                 host: host?.description, unit: started.unit, timer: started.timer, pid: status.mainPID == 0 ? nil : status.mainPID,

@@ -6,7 +6,7 @@ extension Target {
     /// then: a persistent job's files are read without it.
     public func cat(_ unit: String, into report: inout TargetReport) throws {
         let files = try storage.unitFiles()
-        let heading = remoteHost.map { "\($0):" } ?? ""
+        let heading = hostAddress.map { "\($0):" } ?? ""
         var texts: [String] = []
         let timer = UnitName.shortName(unit) + ".timer"
         let written = try [unit, timer].compactMap { name in try files.read(name).map { (files.path(name), $0) } }

@@ -28,7 +28,7 @@ extension Target {
     /// looked up there), started there after linger is turned on there, and watched; notes,
     /// warnings and a crash in the notes, the summary in the lines, the job in `units`.
     public func run(_ order: RunOrder, into report: inout TargetReport) throws {
-        let host = try jobHost()
+        let host = try jobSite()
         let (spec, notes) = try order.job.makeSpec(host: host)
         let quiet = order.check.quiet
         if !quiet { report.notes += notes.map { "note: \($0)" } }
@@ -48,7 +48,7 @@ extension Target {
         if let note = writePidFile(spec, status, with: host), !quiet { report.notes.append("note: \(note)") }
         let started = StartedJob(spec)
         let settled = order.settles ? try settle(started, status, check: order.check, into: &report) : status
-        report.lines += order.check.summary(started, settled, host: remoteHost)
+        report.lines += order.check.summary(started, settled, host: hostAddress)
         report.units.append(spec.name)
     }
 
@@ -69,7 +69,7 @@ extension Target {
     /// A line's `echo $! > FILE`: the job's main pid, written once it started as the shell would
     /// have written the pid of its background job, and a note that says where, and the better way.
     /// A file that cannot be written is said, and the job runs on, as after the shell's `echo`.
-    func writePidFile(_ spec: UnitSpec, _ status: UnitStatus, with host: any JobHost) -> String? {
+    func writePidFile(_ spec: UnitSpec, _ status: UnitStatus, with host: any WritableJobSite) -> String? {
         guard let target = spec.pidFile, let path = target.path else { return nil }
         let short = options + ShellWords.quote(UnitName.shortName(spec.name))
         guard status.mainPID != 0 else { return "no pid written to \(path): the job has no main process (it already ended)" }

@@ -19,7 +19,7 @@ extension Target {
             let timer = status.unit.hasSuffix(".timer") ? status.unit : nil
             let started = StartedJob(unit: unit, timer: timer, command: status.command, directory: status.workingDirectory)
             let settled = try settle(started, status, check: check, into: &report)
-            report.lines += check.summary(started, settled, host: remoteHost)
+            report.lines += check.summary(started, settled, host: hostAddress)
             report.units.append(unit)
         }
     }

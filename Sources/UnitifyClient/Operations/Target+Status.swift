@@ -19,7 +19,7 @@ extension Target {
         let units = try names.map { name throws(UnitifyError) in try UnitName.normalize(name) }
         if blocks, case let expanded = try storage.units(naming: names), expanded != units {
             report.statuses = try jobs.jobStatuses(of: expanded)
-            report.lines = StatusView.table(report.statuses, now: now, width: width, legend: legend && remoteHost == nil)
+            report.lines = StatusView.table(report.statuses, now: now, width: width, legend: legend && hostAddress == nil)
             if report.statuses.contains(where: { !$0.isRunning || $0.hasEnded }) { report.exitStatus = 3 }
             return
         }

@@ -35,7 +35,7 @@ extension Target {
         let jobs = try self.jobs
         let units = try jobs.appUnits(loaded.app)
         if order.formation { loaded.lines = App.keepingCopies(loaded.lines, app: loaded.app, units: units) }
-        let desired = try loaded.jobs(host: try jobHost())
+        let desired = try loaded.jobs(host: try jobSite())
         let plan = try AppPlan.make(app: loaded.app, desired: desired, current: try jobs.appState(app: loaded.app, desired: desired.map(\.spec.name), units: units),
                                     only: order.only, procfile: order.procfile)
         // Everything above only reads: the files, and the units' states in one round of Gets.

@@ -26,7 +26,7 @@ public struct Delegation: Sendable {
     /// The prelude's part that hands the command to `host`'s unitify, with what it needs to print
     /// as this one would: the host's name for its labels and hints, and this stdout's terminal
     /// (its width and whether it takes colour), since the host's stdout is ssh's pipe.
-    func script(for host: RemoteHost) -> String {
+    func script(for host: HostAddress) -> String {
         let out = Output.standard
         let environment = Self.environment(for: host, terminal: out.isTerminal, colour: out.usesColour, width: out.terminalWidth)
         return RemotePrelude.delegation(version: version, arguments: arguments, environment: environment)
@@ -36,7 +36,7 @@ public struct Delegation: Sendable {
     /// it prints for one, in colour or not (whatever NO_COLOR the host's login sets), `width`
     /// columns wide when known. Its own names only, which it takes out of its environment
     /// (`ServedClient.adopt`): a job started with --keep-env gets the login's, as through the bridge.
-    static func environment(for host: RemoteHost, terminal: Bool, colour: Bool, width: Int?) -> [String] {
+    static func environment(for host: HostAddress, terminal: Bool, colour: Bool, width: Int?) -> [String] {
         var environment = [ServedClient.hostVariable + "=" + host.description]
         if terminal { environment.append(ServedClient.terminalVariable + "=" + (colour ? "colour" : "plain") + (width.map { ":\($0)" } ?? "")) }
         return environment
@@ -45,7 +45,7 @@ public struct Delegation: Sendable {
 
 /// This unitify run on a host for another's `--host` (`Delegation`): it works on this machine's
 /// manager and prints what the client would have printed reaching it through the bridge, its
-/// lines after the host's name as the client knows it (`ThisMachine.remoteHost`).
+/// lines after the host's name as the client knows it (`ThisMachine.hostAddress`).
 public enum ServedClient {
     /// The host's name as the client wrote it.
     public static let hostVariable = "UNITIFY_FOR_HOST"
@@ -54,7 +54,7 @@ public enum ServedClient {
     public static let terminalVariable = "UNITIFY_TERMINAL"
 
     /// The host this unitify serves a client as, nil when it was not started for one.
-    public static let host: RemoteHost? = Environment.value(hostVariable).flatMap { try? RemoteHost(parsing: $0) }
+    public static let host: HostAddress? = Environment.value(hostVariable).flatMap { try? HostAddress(parsing: $0) }
 
     /// The client's terminal, when its stdout is one.
     static let terminal: (colour: Bool, width: Int?)? = Environment.value(terminalVariable).map { value in

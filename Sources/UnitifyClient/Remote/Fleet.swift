@@ -8,7 +8,7 @@ import UnitifyCore
 /// `parallel` hosts worked on at once, each with its own timeout: a fleet of N hosts costs about
 /// one round per `parallel` hosts, and a host that hangs holds its place only until its timeout.
 public struct Fleet: Sendable {
-    public var hosts: [RemoteHost]
+    public var hosts: [HostAddress]
     /// Seconds for each host's ssh to connect and its prelude to answer.
     public var timeout: Int
     /// `UNITIFY_SSH_CONFIG`: an ssh_config to use instead of the user's own (`ssh -F`).
@@ -23,7 +23,7 @@ public struct Fleet: Sendable {
     /// sshd's `MaxStartups 10:30:100` counts per server, so it binds only hosts behind one jump host.
     public static let defaultParallel = 32
 
-    public init(hosts: [RemoteHost], timeout: Int = 10, parallel: Int = Fleet.defaultParallel,
+    public init(hosts: [HostAddress], timeout: Int = 10, parallel: Int = Fleet.defaultParallel,
                 configFile: String? = Environment.value("UNITIFY_SSH_CONFIG")) {
         self.hosts = hosts
         self.timeout = timeout
@@ -48,7 +48,7 @@ public struct Fleet: Sendable {
     /// with several hosts, whose lines are merged here).
     public func onEach<T: Sendable>(throughBroker: Bool = true, probing probes: [HostFacts.Probe]? = nil, prefetching: (@Sendable (UInt32) -> [[String]])? = nil,
                                     delegating delegation: Delegation? = nil,
-                                    _ body: @escaping @Sendable (ReachedHost) throws -> T) -> [(host: RemoteHost, result: Result<T, UnitifyError>)] {
+                                    _ body: @escaping @Sendable (RemoteTarget) throws -> T) -> [(host: HostAddress, result: Result<T, UnitifyError>)] {
         let control: String
         do { control = try Self.controlDirectory() } catch { return hosts.map { ($0, .failure(error)) } }
         let fleet = self
@@ -83,8 +83,8 @@ extension Fleet {
     /// One host's part: connect, run `body` on its jobs, and put any failure in words naming it.
     /// `delegating`: when the host's own unitify takes the command, this process relays what it
     /// prints and ends with its exit status.
-    func work<T>(on host: RemoteHost, control: String, throughBroker: Bool = true, probing probes: [HostFacts.Probe]? = nil, prefetching: ((UInt32) -> [[String]])? = nil,
-                 delegating delegation: Delegation? = nil, _ body: (ReachedHost) throws -> T) -> Result<T, UnitifyError> {
+    func work<T>(on host: HostAddress, control: String, throughBroker: Bool = true, probing probes: [HostFacts.Probe]? = nil, prefetching: ((UInt32) -> [[String]])? = nil,
+                 delegating delegation: Delegation? = nil, _ body: (RemoteTarget) throws -> T) -> Result<T, UnitifyError> {
         do {
             let connection = SSHConnection(host: host, timeout: timeout, controlDirectory: control, configFile: configFile)
             let (session, answer, facts): (RemoteSession, RemotePrelude.Answer, HostFacts.Answer?)
@@ -106,7 +106,7 @@ extension Fleet {
             }
             let jobs = Jobs(bus: bus, storage: storage)
             jobs.options = "--host " + ShellWords.quote(host.description) + " "
-            let reached = ReachedHost(host: host, jobs: jobs, answer: answer, connection: connection, facts: facts, prefetched: prefetched)
+            let reached = RemoteTarget(host: host, jobs: jobs, answer: answer, connection: connection, facts: facts, prefetched: prefetched)
             do {
                 return .success(try body(reached))
             } catch {
@@ -121,19 +121,6 @@ extension Fleet {
             return .failure(.remote(host, "\(error)"))
         }
     }
-}
-
-/// One host of a fleet, reached: its jobs over a bus through ssh, what the prelude found there,
-/// and the connection, for the commands a bus does not carry (journalctl, files).
-public struct ReachedHost {
-    public let host: RemoteHost
-    public let jobs: Jobs
-    public let answer: RemotePrelude.Answer
-    public let connection: SSHConnection
-    /// What the prelude said of the host's environment and paths, when `run` asked (`HostFacts`).
-    public var facts: HostFacts.Answer? = nil
-    /// Commands started there in advance (`Fleet.onEach(prefetching:)`).
-    public var prefetched: PrefetchedCommands? = nil
 }
 
 /// One slot per index, each filled once, and the next index no worker has taken yet.

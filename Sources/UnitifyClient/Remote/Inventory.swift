@@ -17,7 +17,7 @@ extension AnsibleInventory {
     /// The inventory at `path`, read and checked; a directory (Ansible's inventory plugins, scripts)
     /// is refused in one line, as unitify reads one file without running anything.
     public static func load(_ path: String) throws(UnitifyError) -> AnsibleInventory {
-        let host = LiveHost()
+        let host = LocalJobSite()
         switch host.fileKind(path) {
         case .missing: throw .usage("no inventory at \(path) for --host @GROUP: name one with --inventory FILE or ANSIBLE_INVENTORY")
         case .directory: throw .usage("the inventory \(path) is a directory: unitify reads one INI or YAML file; name it with --inventory FILE")

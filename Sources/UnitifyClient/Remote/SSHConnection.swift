@@ -4,7 +4,7 @@ import UnitifyCore
 
 extension UnitifyError {
     /// Why a remote host could not be worked with, in one line that names the host and the way out.
-    static func remote(_ host: RemoteHost, _ reason: String) -> UnitifyError {
+    static func remote(_ host: HostAddress, _ reason: String) -> UnitifyError {
         .unreachable("\(host): \(reason)")
     }
 }
@@ -18,7 +18,7 @@ extension UnitifyError {
 /// so that a failure keeps ssh's exit status and its words instead of becoming `ENOTCONN` on the
 /// first call.
 public struct SSHConnection: Sendable {
-    public var host: RemoteHost
+    public var host: HostAddress
     /// Seconds for ssh to connect and the prelude to answer.
     public var timeout: Int
     /// Where the per-host ControlMaster sockets live (`$XDG_RUNTIME_DIR/unitify/ssh`): every
@@ -28,7 +28,7 @@ public struct SSHConnection: Sendable {
     /// An ssh_config to use instead of the user's (`-F`), from `UNITIFY_SSH_CONFIG`.
     public var configFile: String?
 
-    public init(host: RemoteHost, timeout: Int = 10, controlDirectory: String, configFile: String? = nil) {
+    public init(host: HostAddress, timeout: Int = 10, controlDirectory: String, configFile: String? = nil) {
         self.host = host
         self.timeout = timeout
         self.controlDirectory = controlDirectory
@@ -145,7 +145,7 @@ public final class PrefetchedCommands: @unchecked Sendable {
 /// One ssh process and the socket unitify talks to it through. Ending it closes the socket and
 /// reaps ssh.
 public final class RemoteSession {
-    public let host: RemoteHost
+    public let host: HostAddress
     let pid: pid_t
     /// Our end of the socketpair: ssh's stdin and stdout. Owned by `bus` once attached.
     var socket: Int32
@@ -154,7 +154,7 @@ public final class RemoteSession {
     public private(set) var bus: Bus?
     var exitStatus: Int32?
 
-    init(host: RemoteHost, pid: pid_t, socket: Int32, errors: Int32) {
+    init(host: HostAddress, pid: pid_t, socket: Int32, errors: Int32) {
         self.host = host
         self.pid = pid
         self.socket = socket
@@ -166,7 +166,7 @@ public final class RemoteSession {
         close(errors)
     }
 
-    static func spawn(_ argv: [String], host: RemoteHost) throws(UnitifyError) -> RemoteSession {
+    static func spawn(_ argv: [String], host: HostAddress) throws(UnitifyError) -> RemoteSession {
         var pair: [Int32] = [-1, -1]
         var errorPipe: [Int32] = [-1, -1]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else {
@@ -419,7 +419,7 @@ public final class RemoteSession {
 
 /// ssh's failures in words (OpenSSH's own messages), each with the way out.
 enum SSHFailure {
-    static func explain(status: Int32?, stderr: String, host: RemoteHost, unexpectedLine: String?, busError: String?) -> String {
+    static func explain(status: Int32?, stderr: String, host: HostAddress, unexpectedLine: String?, busError: String?) -> String {
         let lines = stderr.split(separator: "\n").map { String($0).trimmingSpaces() }.filter { !$0.isEmpty && !$0.hasPrefix("Warning: Permanently added") }
         let text = lines.joined(separator: " ")
         // ssh names the port it tried ("connect to host H port P: ..."), which ~/.ssh/config may set.

@@ -161,7 +161,7 @@ public struct JobStorage {
             lockDirectory: scope.lockDirectory, isOnThisMachine: true, pathExists: { access($0, F_OK) == 0 },
             readFiles: { paths in
                 var texts: [String: String] = [:]
-                for path in paths { texts[path] = try? LiveHost().readText(path) }
+                for path in paths { texts[path] = try? LocalJobSite().readText(path) }
                 return texts
             })
     }

@@ -32,7 +32,7 @@ public struct UnitFileDirectory: Sendable {
     /// The file's text, or nil when there is none; an error when it is there but cannot be read.
     public func read(_ unit: String) throws(UnitifyError) -> String? {
         guard Environment.fileKind(path(unit)) != .missing else { return nil }
-        do throws(UnitifyError) { return try LiveHost().readText(path(unit)) } catch { throw UnitifyError.failed(error.message) }
+        do throws(UnitifyError) { return try LocalJobSite().readText(path(unit)) } catch { throw UnitifyError.failed(error.message) }
     }
 
     /// The units of the files unitify wrote here, by name.

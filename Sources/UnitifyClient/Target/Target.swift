@@ -1,12 +1,12 @@
 import UnitifyCore
 
 /// Where jobs live: this machine (`ThisMachine`) or another host reached over ssh
-/// (`ReachedHost`). A command's logic is an operation on a target that reports what it did
+/// (`RemoteTarget`). A command's logic is an operation on a target that reports what it did
 /// (`TargetReport`); it never asks which kind of target it has, so that what a command does here
 /// and on another host is one piece of code.
 public protocol Target {
     /// The host, which the target's lines are printed after; nil for this machine.
-    var remoteHost: RemoteHost? { get }
+    var hostAddress: HostAddress? { get }
     /// The jobs on the target's manager, connected on first use (here, a command that only reads
     /// files needs no manager).
     var jobs: Jobs { get throws(UnitifyError) }
@@ -18,7 +18,7 @@ public protocol Target {
     /// The machine a job's command, directory and paths are looked up on and its pid file is
     /// written on: this one, or the host as its ssh login sees it (read at each call, one ssh
     /// channel there: an operation reads it once and keeps it).
-    func jobHost() throws(UnitifyError) -> any JobHost
+    func jobSite() throws(UnitifyError) -> any WritableJobSite
     /// The cgroup controllers delegated to the target's manager, for the warning that MemoryMax=
     /// and CPUQuota= would do nothing without theirs; nil when that cannot be said or cannot matter.
     func delegatedControllers() throws(UnitifyError) -> Set<String>?
@@ -49,7 +49,7 @@ public protocol Target {
 
 extension Target {
     /// " there" on another host, for the words that would be ambiguous without it.
-    public var there: String { remoteHost == nil ? "" : " there" }
+    public var there: String { hostAddress == nil ? "" : " there" }
 }
 
 /// What an operation said on one target: lines for stdout and notes for stderr, which the
@@ -73,7 +73,7 @@ public struct TargetReport: Sendable {
 /// What became of an operation on one target: its report, and its failure (the target's own, or
 /// reaching it).
 public struct TargetOutcome: Sendable {
-    public var host: RemoteHost?
+    public var host: HostAddress?
     /// Nil when the target could not be reached.
     public var report: TargetReport?
     public var failure: UnitifyError?
@@ -88,7 +88,7 @@ public typealias TargetOperation = @Sendable (any Target, inout TargetReport) th
 public enum Targets {
     /// `operation` on this machine's manager of `scope` when `hosts` is empty, else on every host,
     /// `parallel` at once; the outcomes in the order of the hosts.
-    public static func run(scope: ManagerScope, hosts: [RemoteHost], parallel: Int = Fleet.defaultParallel,
+    public static func run(scope: ManagerScope, hosts: [HostAddress], parallel: Int = Fleet.defaultParallel,
                            _ operation: @escaping TargetOperation) -> [TargetOutcome] {
         run(ThisMachine(scope), or: hosts, parallel: parallel, operation)
     }
@@ -104,7 +104,7 @@ public enum Targets {
     /// `Hello` goes out with the first pipelined calls, and cost far more CPU there with many
     /// clients at once: the manager sends every signal to every peer of that socket. Measured,
     /// BENCHMARKS.md, 2026-12-07.)
-    public static func run(_ here: ThisMachine, or hosts: [RemoteHost], parallel: Int = Fleet.defaultParallel, throughBroker: Bool? = nil,
+    public static func run(_ here: ThisMachine, or hosts: [HostAddress], parallel: Int = Fleet.defaultParallel, throughBroker: Bool? = nil,
                            probing probes: [HostFacts.Probe]? = nil, prefetching: (@Sendable (UInt32) -> [[String]])? = nil,
                            delegating delegation: Delegation? = nil, _ operation: @escaping TargetOperation) -> [TargetOutcome] {
         guard !hosts.isEmpty else { return [outcome(of: operation, on: here)] }
@@ -113,7 +113,7 @@ public enum Targets {
 
     /// `operation` on every host, `parallel` at once, each reached over ssh; the outcomes in the
     /// order of the hosts.
-    static func run(onHosts hosts: [RemoteHost], parallel: Int, throughBroker: Bool = false, probing probes: [HostFacts.Probe]? = nil,
+    static func run(onHosts hosts: [HostAddress], parallel: Int, throughBroker: Bool = false, probing probes: [HostFacts.Probe]? = nil,
                     prefetching: (@Sendable (UInt32) -> [[String]])? = nil, delegating delegation: Delegation? = nil,
                     _ operation: @escaping TargetOperation) -> [TargetOutcome] {
         Fleet(hosts: hosts, parallel: parallel).onEach(throughBroker: throughBroker, probing: probes, prefetching: prefetching, delegating: delegation) { reached in outcome(of: operation, on: reached) }.map { host, result in
@@ -128,10 +128,10 @@ public enum Targets {
         var report = TargetReport()
         do {
             try operation(target, &report)
-            return TargetOutcome(host: target.remoteHost, report: report)
+            return TargetOutcome(host: target.hostAddress, report: report)
         } catch {
-            let failure = UnitifyError(recognizing: error, overSSH: target.remoteHost != nil) ?? .failed("\(error)")
-            return TargetOutcome(host: target.remoteHost, report: report, failure: failure)
+            let failure = UnitifyError(recognizing: error, overSSH: target.hostAddress != nil) ?? .failed("\(error)")
+            return TargetOutcome(host: target.hostAddress, report: report, failure: failure)
         }
     }
 }

@@ -4,7 +4,7 @@ import UnitifyCore
 /// is made once, so that its manager connection serves every round; the hosts are reached again
 /// each round, over their warm ssh masters, as `Targets.run` reaches them.
 public final class TargetSet {
-    public let hosts: [RemoteHost]
+    public let hosts: [HostAddress]
     /// How many hosts are reached at once.
     public let parallel: Int
     /// This machine, when no host is named.
@@ -13,7 +13,7 @@ public final class TargetSet {
     /// the first round only (`Targets.run(delegating:)`).
     private var delegation: Delegation?
 
-    public init(scope: ManagerScope, hosts: [RemoteHost], parallel: Int = Fleet.defaultParallel, delegating delegation: Delegation? = nil) {
+    public init(scope: ManagerScope, hosts: [HostAddress], parallel: Int = Fleet.defaultParallel, delegating delegation: Delegation? = nil) {
         self.hosts = hosts
         self.parallel = parallel
         self.delegation = delegation

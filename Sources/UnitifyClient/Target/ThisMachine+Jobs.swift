@@ -2,7 +2,7 @@ import UnitifyCore
 
 extension ThisMachine {
     /// The caller's own environment, directory and files.
-    public func jobHost() -> any JobHost { LiveHost() }
+    public func jobSite() -> any WritableJobSite { LocalJobSite() }
 
     /// Those of the user manager's cgroup; none asked of the system manager, which has them all.
     public func delegatedControllers() throws(UnitifyError) -> Set<String>? {

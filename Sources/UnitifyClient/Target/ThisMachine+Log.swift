@@ -5,11 +5,11 @@ extension ThisMachine {
     public func journal(_ query: LogQuery, hostWidth: Int, on output: Output) throws -> any JournalSource {
         var query = query
         query.scope = scope
-        return try UnitLog(query, output: output, host: remoteHost?.description, hostWidth: hostWidth)
+        return try UnitLog(query, output: output, host: hostAddress?.description, hostWidth: hostWidth)
     }
 
     public func logFile(_ path: String, lines: Int?, follow: Bool, hostWidth: Int, on output: Output) -> any JournalSource {
-        let host = remoteHost?.description
+        let host = hostAddress?.description
         return FileLog(path: path, output: output, lines: lines, follow: follow,
                        prefix: host.map { $0 + String(repeating: " ", count: max(0, hostWidth - $0.count)) + " " } ?? "")
     }

@@ -20,7 +20,7 @@ public final class ThisMachine: Target {
 
     /// Nil, or the host as a client named it when this unitify runs for its `--host`
     /// (`ServedClient`): its lines are labelled as the client labels a host's.
-    public var remoteHost: RemoteHost? { ServedClient.host }
+    public var hostAddress: HostAddress? { ServedClient.host }
 
     public var jobs: Jobs {
         get throws(UnitifyError) {
@@ -61,28 +61,9 @@ public final class ThisMachine: Target {
     }
 }
 
-extension ReachedHost: Target {
-    public var remoteHost: RemoteHost? { host }
-
-    public var storage: JobStorage { jobs.storage }
-
-    public var options: String { jobs.options }
-}
-
 extension ThisMachine {
     public func healthState(of unit: String) -> HealthState? {
         let runtime = scope.isSystem ? nil : ManagerLocation.current().runtimeDirectory
         return readTextFile(CheckedHealth.stateFile(runtimeDirectory: runtime, unit: unit)).flatMap(HealthState.init(parsing:))
-    }
-}
-
-extension ReachedHost {
-    /// Through the bridge the checker's file is the host's: read there, over one ssh channel (a
-    /// job with a health check only; a host's own unitify reads it itself).
-    public func healthState(of unit: String) -> HealthState? {
-        let path = CheckedHealth.stateFile(runtimeDirectory: answer.managerRuntimeDirectory, unit: unit)
-        let read = try? RemoteShell(connection: connection).run(#"exec cat -- "$1" 2>/dev/null"#, [path])
-        guard let read, read.status == 0 else { return nil }
-        return HealthState(parsing: read.text)
     }
 }

@@ -1,7 +1,7 @@
 /// A host named on the command line (`--host`, `UNITIFY_HOST`): `[USER@]HOST[:PORT]`, with an
 /// IPv6 address in brackets (`[::1]:2222`). HOST may be an alias of the user's `~/.ssh/config`,
 /// which ssh resolves; unitify only passes it on.
-public struct RemoteHost: Sendable, Hashable, CustomStringConvertible {
+public struct HostAddress: Sendable, Hashable, CustomStringConvertible {
     public var user: String?
     public var host: String
     public var port: UInt16?
@@ -66,9 +66,9 @@ public struct RemoteHost: Sendable, Hashable, CustomStringConvertible {
     /// Every host of repeated, comma-separated `--host` values, in order, each once; `@GROUP`
     /// stands for the hosts `group` gives (an Ansible inventory's), read only when one is named.
     public static func list(_ values: [String],
-                            group: (String) throws(UnitifyError) -> [RemoteHost] = { name throws(UnitifyError) in
-                                throw .usage("--host @\(name): no inventory to read groups from") }) throws(UnitifyError) -> [RemoteHost] {
-        var hosts: [RemoteHost] = []
+                            group: (String) throws(UnitifyError) -> [HostAddress] = { name throws(UnitifyError) in
+                                throw .usage("--host @\(name): no inventory to read groups from") }) throws(UnitifyError) -> [HostAddress] {
+        var hosts: [HostAddress] = []
         for value in values {
             for part in value.split(separator: ",", omittingEmptySubsequences: false) {
                 let word = String(part).trimmingSpaces()
@@ -79,7 +79,7 @@ public struct RemoteHost: Sendable, Hashable, CustomStringConvertible {
                     for host in try group(name) where !hosts.contains(host) { hosts.append(host) }
                     continue
                 }
-                let host = try RemoteHost(parsing: word)
+                let host = try HostAddress(parsing: word)
                 if !hosts.contains(host) { hosts.append(host) }
             }
         }

@@ -1,10 +1,10 @@
 import UnitifyCore
 
-/// Another host as `JobRequest.makeSpec` sees it, for `run --host`: the job is that host's, so
-/// are its paths. The environment is the one ssh's login gives there (PATH, HOME...), the current
+/// Another host as a job's site (`JobSite`), for `run --host`: the job is that host's, so are
+/// its paths. The environment is the one ssh's login gives there (PATH, HOME...), the current
 /// directory is the home directory there (where `ssh HOST cmd` runs), and every path `-C`,
 /// `--log-file`, `--env-file` or the program names is looked up there, one probe per path.
-public final class RemoteJobHost: Host {
+public final class RemoteJobSite: JobSite {
     let shell: RemoteShell
     public let environment: [String]
     public let currentDirectory: String?

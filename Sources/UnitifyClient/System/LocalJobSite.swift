@@ -32,8 +32,8 @@ public enum Environment {
     }
 }
 
-/// The calling process as `JobRequest` sees it.
-public struct LiveHost: Host {
+/// This machine as a job's site (`JobSite`): the calling process's environment, directory and files.
+public struct LocalJobSite: JobSite {
     public init() {}
 
     public var environment: [String] {

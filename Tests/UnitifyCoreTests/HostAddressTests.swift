@@ -1,7 +1,7 @@
 import Testing
 @testable import UnitifyCore
 
-@Suite struct RemoteHostTests {
+@Suite struct HostAddressTests {
     @Test(arguments: [
         ("web1", nil, "web1", nil),
         ("alice@web1", "alice", "web1", nil),
@@ -12,8 +12,8 @@ import Testing
         ("first.last@db-1", "first.last", "db-1", nil),
     ] as [(String, String?, String, UInt16?)])
     func parses(_ text: String, _ user: String?, _ host: String, _ port: UInt16?) throws {
-        let parsed = try RemoteHost(parsing: text)
-        #expect(parsed == RemoteHost(user: user, host: host, port: port))
+        let parsed = try HostAddress(parsing: text)
+        #expect(parsed == HostAddress(user: user, host: host, port: port))
         #expect(parsed.description == text)
     }
 
@@ -25,7 +25,7 @@ import Testing
     ])
     func refuses(_ text: String, _ why: String) {
         #expect {
-            try RemoteHost(parsing: text)
+            try HostAddress(parsing: text)
         } throws: { error in
             let message = (error as? UnitifyError)?.message ?? ""
             return message.contains(why) && message.contains("[USER@]HOST[:PORT]") && !message.contains("\n")
@@ -33,9 +33,9 @@ import Testing
     }
 
     @Test func listsRepeatedAndCommaSeparatedHostsOnceEach() throws {
-        let hosts = try RemoteHost.list(["web1,web2", "db1", "web1", " web3 "])
+        let hosts = try HostAddress.list(["web1,web2", "db1", "web1", " web3 "])
         #expect(hosts.map(\.description) == ["web1", "web2", "db1", "web3"])
-        #expect(throws: UnitifyError.self) { try RemoteHost.list(["web1,,web2"]) }
-        #expect(try RemoteHost.list([]).isEmpty)
+        #expect(throws: UnitifyError.self) { try HostAddress.list(["web1,,web2"]) }
+        #expect(try HostAddress.list([]).isEmpty)
     }
 }

@@ -2,7 +2,7 @@ import UnitifyCore
 
 /// Another host's log sources, read there over its ssh connection: its journal with its own
 /// `journalctl -o export`, a job's log file with `tail`, a job's runs from its journal.
-extension ReachedHost {
+extension RemoteTarget {
     public func journal(_ query: LogQuery, hostWidth: Int, on output: Output) throws -> any JournalSource {
         var journal = RemoteJournal(connection: connection, uid: answer.uid, units: query.units)
         journal.prefetched = prefetched
