@@ -1,8 +1,8 @@
 /// Renders unit statuses for people (a table of many, a block for one) and for scripts (JSON).
 public enum StatusView {
     /// What an empty table or frame says instead.
-    public static func noJobs(_ place: String) -> String {
-        "no jobs: start one with 'unitify run \(place)-- COMMAND'"
+    public static func noJobs(_ place: TargetOptions) -> String {
+        "no jobs: start one with '\(place.command("run", "-- COMMAND"))'"
     }
 
     public static let columns = ["NAME", "STATE", "PID", "UPTIME", "RESTARTS", "MEMORY", "CPU", "LAST EXIT", "KIND", "COMMAND"]
@@ -11,8 +11,8 @@ public enum StatusView {
     /// (one per status: where it runs), a HOST column comes first. `legend` adds the line that
     /// explains `~` when a number is estimated (for a terminal: a script reading the table gets
     /// one line per unit). `place`: the options that name the targets in the hint of an empty
-    /// table (`--host H `, `--system `), each followed by a space.
-    public static func table(_ statuses: [UnitStatus], now: UInt64, width: Int? = nil, hosts: [String]? = nil, legend: Bool = false, place: String = "") -> [String] {
+    /// table (`--host H`, `--system`).
+    public static func table(_ statuses: [UnitStatus], now: UInt64, width: Int? = nil, hosts: [String]? = nil, legend: Bool = false, place: TargetOptions = .none) -> [String] {
         guard !statuses.isEmpty else { return [noJobs(place)] }
         var rows = [(hosts == nil ? [] : ["HOST"]) + columns]
         for (index, status) in statuses.enumerated() {

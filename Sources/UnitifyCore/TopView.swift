@@ -80,7 +80,7 @@ public enum TopView {
     /// The lines of one frame, a HOST column first when the rows come from other hosts. `live` adds the header with the keys and the legend of `~` (the
     /// terminal view); `width` and `height` cut the frame to the terminal; `place` names the
     /// targets in the hint of an empty frame, as `StatusView.noJobs`.
-    public static func frame(_ rows: [TopRow], sort: TopSort, live: Bool = false, width: Int? = nil, height: Int? = nil, place: String = "") -> [String] {
+    public static func frame(_ rows: [TopRow], sort: TopSort, live: Bool = false, width: Int? = nil, height: Int? = nil, place: TargetOptions = .none) -> [String] {
         var lines: [String] = []
         if live {
             let keys = TopSort.allCases.map { "\($0.key) \($0.rawValue)" }.joined(separator: ", ")

@@ -104,11 +104,10 @@ extension HostOptions {
         if let status = statuses.first { throw UnitifyError.exit(statuses.count == 1 ? status : 1) }
     }
 
-    /// The options that name the targets again in a hint, each followed by a space: the hosts'
-    /// `--host` words, `--system `, or nothing.
-    static func place(_ hosts: [HostAddress], scope: ManagerScope) -> String {
+    /// The options that name the targets again in a hint: the hosts' `--host`, `--system`, or none.
+    static func place(_ hosts: [HostAddress], scope: ManagerScope) -> TargetOptions {
         let hosts = hosts.isEmpty ? ServedClient.host.map { [$0] } ?? [] : hosts
-        return !hosts.isEmpty ? words(hosts) + " " : scope.isSystem ? "--system " : ""
+        return !hosts.isEmpty ? .host(hosts) : scope.isSystem ? .system : .none
     }
 
     /// This command, for one host's own unitify to run when it is this one (the same version,
@@ -117,10 +116,5 @@ extension HostOptions {
     /// `follows`: it goes on until Ctrl-C (`Delegation.follows`).
     static func delegation(follows: Bool = false) -> Delegation? {
         Delegation.thisCommand(version: Unitify.configuration.version, follows: follows)
-    }
-
-    /// The `--host` words that reach these hosts again, for the hints after a command.
-    static func words(_ hosts: [HostAddress]) -> String {
-        "--host " + ShellWords.quote(hosts.map(\.description).joined(separator: ","))
     }
 }

@@ -35,10 +35,10 @@ enum StartReport {
         return started
     }
 
-    static func hints(_ unit: String, place: String) -> [String] {
+    static func hints(_ unit: String, place: TargetOptions) -> [String] {
         let short = ShellWords.quote(UnitName.shortName(unit))
-        return ["  logs:   unitify journal \(place)\(short) -f",
-                "  status: unitify status \(place)\(short)",
-                "  stop:   unitify stop \(place)\(short)"]
+        return ["  logs:   " + place.command("journal", short + " -f"),
+                "  status: " + place.command("status", short),
+                "  stop:   " + place.command("stop", short)]
     }
 }

@@ -93,7 +93,7 @@ struct Up: ParsableCommand {
     static func printHints(_ outcomes: [TargetOutcome], quiet: Bool) {
         guard !quiet, let started = StartReport.started(outcomes).first else { return }
         let (place, app) = (HostOptions.place(started.hosts, scope: .user), started.unit)
-        for line in ["  logs:   unitify journal \(place)\(app) -f", "  status: unitify status \(place)\(app)", String("  remove: unitify down \(place)".dropLast())] {
+        for line in ["  logs:   " + place.command("journal", app + " -f"), "  status: " + place.command("status", app), "  remove: " + place.command("down")] {
             Output.standard.line(line)
         }
     }

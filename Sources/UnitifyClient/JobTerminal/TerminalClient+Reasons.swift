@@ -6,7 +6,7 @@ extension JobTerminal.Unreachable {
     /// such job", "no terminal" and "not running" it is.
     public func explained(name: String, scope: ManagerScope) -> UnitifyError {
         let short = ShellWords.quote(name)
-        let options = scope.isSystem ? "--system " : ""
+        let options = scope.isSystem ? TargetOptions.system : .none
         switch self {
         case .notYours:
             return .usage("\(name)'s terminal is not yours: only the user who runs the job (and root) may attach")
@@ -16,15 +16,15 @@ extension JobTerminal.Unreachable {
             break
         }
         guard let status = try? ThisMachine(scope).jobs.status(of: name + ".service"), status.loadState == .loaded else {
-            return .notFound("no job named \(name): 'unitify \(options)status' lists yours")
+            return .notFound("no job named \(name): '\(options.command("status", optionsFirst: true))' lists yours")
         }
         guard status.hasTerminal else {
-            return .usage("\(name) has no terminal: it was started without --tty ('unitify \(options)restart \(short) --tty' gives it one)")
+            return .usage("\(name) has no terminal: it was started without --tty ('\(options.command("restart", "\(short) --tty", optionsFirst: true))' gives it one)")
         }
         guard status.mainPID != 0 else {
-            return .failed("\(name) is not running (\(status.state)): its terminal comes back when it starts ('unitify \(options)start \(short)')")
+            return .failed("\(name) is not running (\(status.state)): its terminal comes back when it starts ('\(options.command("start", short, optionsFirst: true))')")
         }
-        return .failed("\(name)'s terminal is not at \(TerminalSocket.path(name: name, system: scope.isSystem)): was the job started by another user, or before a restart of unitify's package? 'unitify \(options)restart \(short)' makes it again")
+        return .failed("\(name)'s terminal is not at \(TerminalSocket.path(name: name, system: scope.isSystem)): was the job started by another user, or before a restart of unitify's package? '\(options.command("restart", short, optionsFirst: true))' makes it again")
     }
 }
 

@@ -262,7 +262,7 @@ extension Jobs {
     }
 
     func unknown(_ unit: String) -> UnitifyError {
-        return UnitifyError.notFound("no unit named \(UnitName.shortName(unit))\(there): '\(("unitify status " + options).trimmingSpaces())' lists yours")
+        return UnitifyError.notFound("no unit named \(UnitName.shortName(unit))\(there): '\(options.command("status"))' lists yours")
     }
 }
 

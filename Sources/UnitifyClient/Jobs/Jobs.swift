@@ -14,9 +14,9 @@ public final class Jobs {
     public let scope: ManagerScope
     /// Where the jobs' unit files, records and locks are: on the manager's machine.
     public let storage: JobStorage
-    /// The options that name this manager again in a hint, each followed by a space (`--host H `,
-    /// `--system `), so that "'unitify status' lists yours" points at the right place.
-    public var options = ""
+    /// The options that name this manager again in a hint (`--host H`, `--system`), so that
+    /// "'unitify status' lists yours" points at the right place.
+    public var options = TargetOptions.none
     /// The manager's systemd release, once asked (`systemdRelease()`): nil inside when it has not
     /// been asked yet, nil outside when its `Version` could not be read.
     var release: Int??
@@ -27,9 +27,9 @@ public final class Jobs {
         manager = Manager(bus: bus)
         self.scope = scope
         self.storage = storage ?? .local(scope)
-        if scope.isSystem { options = "--system " }
+        if scope.isSystem { options = .system }
         // Served for a client's --host: its hints name this host as the client does.
-        if self.storage.isOnThisMachine, let served = ServedClient.host { options = "--host " + ShellWords.quote(served.description) + " " }
+        if self.storage.isOnThisMachine, let served = ServedClient.host { options = .host([served]) }
     }
 
     /// Whether the manager runs on this machine, so that its jobs' processes are in this /proc

@@ -45,9 +45,9 @@ public struct StartCheck: Sendable {
 
     /// The last line of a crash report: where to look, and how to stop a loop. `options` name the
     /// target again (`Target.options`).
-    func crashPointer(_ status: UnitStatus, short: String, options: String) -> String {
-        let name = options + ShellWords.quote(short)
-        return "see 'unitify status \(name)'\(Self.isCrashLooping(status) ? ", stop it with 'unitify stop \(name)'" : "")"
+    func crashPointer(_ status: UnitStatus, short: String, options: TargetOptions) -> String {
+        let name = ShellWords.quote(short)
+        return "see '\(options.command("status", name))'\(Self.isCrashLooping(status) ? ", stop it with '\(options.command("stop", name))'" : "")"
     }
 
     static func isCrashLooping(_ status: UnitStatus) -> Bool {

@@ -13,6 +13,6 @@ extension Target {
         if let warning = installed.helper.flatMap(HeldTerminal.lastingWarning) { report.notes.append(warning) }
         report.lines.append("installed \(unit): \(installed.files.joined(separator: ", "))")
         report.lines.append("  enabled, \(installed.status.state)\(installed.status.mainPID == 0 ? "" : " (pid \(installed.status.mainPID))"); down for \(installed.downtime.short) during the switch")
-        report.lines.append("  remove it with: unitify uninstall \(options)\(ShellWords.quote(UnitName.shortName(unit)))")
+        report.lines.append("  remove it with: " + options.command("uninstall", ShellWords.quote(UnitName.shortName(unit))))
     }
 }

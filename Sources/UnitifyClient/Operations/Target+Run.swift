@@ -71,14 +71,14 @@ extension Target {
     /// A file that cannot be written is said, and the job runs on, as after the shell's `echo`.
     func writePidFile(_ spec: UnitSpec, _ status: UnitStatus, with host: any WritableJobSite) -> String? {
         guard let target = spec.pidFile, let path = target.path else { return nil }
-        let short = options + ShellWords.quote(UnitName.shortName(spec.name))
+        let hint = options.command("status", ShellWords.quote(UnitName.shortName(spec.name)))
         guard status.mainPID != 0 else { return "no pid written to \(path): the job has no main process (it already ended)" }
         do {
             try host.write("\(status.mainPID)\n", to: target)
         } catch {
-            return "\(error.message); the job runs, and 'unitify status \(short)' shows its pid"
+            return "\(error.message); the job runs, and '\(hint)' shows its pid"
         }
-        return "wrote the job's pid to \(path), as 'echo $!' would have; 'unitify status \(short)' is the better way to find it: it knows the pid after a restart too"
+        return "wrote the job's pid to \(path), as 'echo $!' would have; '\(hint)' is the better way to find it: it knows the pid after a restart too"
     }
 }
 

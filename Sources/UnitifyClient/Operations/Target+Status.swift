@@ -26,7 +26,7 @@ extension Target {
         for (index, var status) in try jobs.jobStatuses(of: units).enumerated() {
             if status.health != nil { status.healthState = healthState(of: status.unit) }
             guard status.exists else {
-                report.notes.append("no unit named \(UnitName.shortName(status.unit))\(there): '\(("unitify status " + options).trimmingSpaces())' lists yours")
+                report.notes.append("no unit named \(UnitName.shortName(status.unit))\(there): '\(options.command("status"))' lists yours")
                 report.exitStatus = 4
                 continue
             }

@@ -63,7 +63,7 @@ extension Target {
         }
         if failed.count < outcomes.count && plan.steps.contains(where: { $0.change != .remove }) { report.units.append(plan.app) }
         if !failed.isEmpty {
-            let again = "unitify up" + (options.isEmpty ? "" : " " + options.dropLast())
+            let again = options.command("up")
             report.notes.append("\(plan.app): \(failed.count) of \(outcomes.count) \(outcomes.count == 1 ? "job" : "jobs") did not start; the others run: fix the line and run '\(again)' again")
             report.exitStatus = 1
         }

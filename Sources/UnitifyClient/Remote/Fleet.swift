@@ -105,7 +105,7 @@ extension Fleet {
                 }
             }
             let jobs = Jobs(bus: bus, storage: storage)
-            jobs.options = "--host " + ShellWords.quote(host.description) + " "
+            jobs.options = .host([host])
             let reached = RemoteTarget(host: host, jobs: jobs, answer: answer, connection: connection, facts: facts, prefetched: prefetched)
             do {
                 return .success(try body(reached))

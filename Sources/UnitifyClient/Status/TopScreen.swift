@@ -7,13 +7,13 @@ public struct TopScreen {
     var order: TopSort
     let pause: TimeSpan
     /// Where the jobs are, for the frame's title (`on web1, web2`).
-    let place: String
+    let place: TargetOptions
     var sampler = TopSampler()
     /// The targets that failed in the last round, in a line each.
     var failures: [String] = []
     var firstFrame = true
 
-    public init(targets: TargetSet, order: TopSort, pause: TimeSpan, place: String) {
+    public init(targets: TargetSet, order: TopSort, pause: TimeSpan, place: TargetOptions) {
         (self.targets, self.order, self.pause, self.place) = (targets, order, pause, place)
     }
 

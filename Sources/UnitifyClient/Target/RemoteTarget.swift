@@ -19,7 +19,7 @@ extension RemoteTarget: Target {
 
     public var storage: JobStorage { jobs.storage }
 
-    public var options: String { jobs.options }
+    public var options: TargetOptions { jobs.options }
 }
 
 extension RemoteTarget {

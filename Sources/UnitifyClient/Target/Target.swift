@@ -12,9 +12,8 @@ public protocol Target {
     var jobs: Jobs { get throws(UnitifyError) }
     /// Where the target's jobs keep their files and records, on the manager's machine.
     var storage: JobStorage { get }
-    /// The options that name this target again in a hint, each followed by a space: `--host H `,
-    /// `--system `, or nothing.
-    var options: String { get }
+    /// The options that name this target again in a hint: `--host H`, `--system`, or none.
+    var options: TargetOptions { get }
     /// The machine a job's command, directory and paths are looked up on and its pid file is
     /// written on: this one, or the host as its ssh login sees it (read at each call, one ssh
     /// channel there: an operation reads it once and keeps it).

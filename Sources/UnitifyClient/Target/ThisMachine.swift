@@ -38,9 +38,9 @@ public final class ThisMachine: Target {
         }
     }
 
-    public var options: String {
-        if let served = ServedClient.host { return "--host " + ShellWords.quote(served.description) + " " }
-        return scope.isSystem ? "--system " : ""
+    public var options: TargetOptions {
+        if let served = ServedClient.host { return .host([served]) }
+        return scope.isSystem ? .system : .none
     }
 
     public func lastLines(of status: UnitStatus, _ count: Int) throws(UnitifyError) -> [String] {
