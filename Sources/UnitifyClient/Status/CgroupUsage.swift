@@ -3,7 +3,7 @@ import SystemPackage
 import UnitifyCore
 
 /// A job's processes read from its cgroup and /proc, for `Accounting` where the manager reports
-/// nothing (see UnitifyCore/ProcAccounting.swift).
+/// nothing (see UnitifyCore/Status/ProcAccounting.swift).
 ///
 /// The unit's `ControlGroup` (e.g. `/user.slice/user-0.slice/user@0.service/app.slice/app-unitify.slice/web.service`)
 /// is a directory in every hierarchy systemd mounts: the unified one, `/sys/fs/cgroup/unified` on

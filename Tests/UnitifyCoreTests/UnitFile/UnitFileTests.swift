@@ -225,7 +225,7 @@ import Testing
 
     @Test func embeddedTemplatesMatchTheFiles() throws {
         let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../Templates").standardizedFileURL
+            .appendingPathComponent("../../../Templates").standardizedFileURL
         let service = try String(contentsOf: templates.appendingPathComponent("service.mustache"), encoding: .utf8)
         let timer = try String(contentsOf: templates.appendingPathComponent("timer.mustache"), encoding: .utf8)
         #expect(service == UnitFile.defaultServiceTemplate, "Templates/service.mustache and UnitFile.defaultServiceTemplate differ: copy one into the other")
