@@ -32,10 +32,10 @@ extension Bus {
             let request = requests[index]
             return try getCall(destination: destination, path: request.path, interface: request.interface, name: request.name)
         } reply: { (index, reply, error) throws(SystemdError) in
-            if let error {
+            if var error {
                 guard let name = error.busErrorName, Self.absentPropertyErrors.contains(name) else {
-                    throw SystemdError(operation: "read \(requests[index].name) of \(requests[index].path)", errno: error.errno,
-                                       busErrorName: error.busErrorName, busErrorMessage: error.busErrorMessage)
+                    error.operation = "read \(requests[index].name) of \(requests[index].path)"
+                    throw error
                 }
                 return
             }

@@ -106,8 +106,7 @@ extension HostOptions {
 
     /// The options that name the targets again in a hint: the hosts' `--host`, `--system`, or none.
     static func place(_ hosts: [HostAddress], scope: ManagerScope) -> TargetOptions {
-        let hosts = hosts.isEmpty ? ServedClient.host.map { [$0] } ?? [] : hosts
-        return !hosts.isEmpty ? .host(hosts) : scope.isSystem ? .system : .none
+        hosts.isEmpty ? .thisMachine(scope) : .host(hosts)
     }
 
     /// This command, for one host's own unitify to run when it is this one (the same version,

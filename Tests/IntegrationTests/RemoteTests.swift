@@ -506,13 +506,7 @@ struct RemoteTests {
 /// `pgrep` per sample would itself load the machine whose load the test is measured under.
 func childCommandLines(of parent: pid_t) -> [[String]] {
     directoryEntries("/proc").compactMap { entry -> [String]? in
-        guard entry.allSatisfy(\.isNumber) else { return nil }
-        // The parent pid is the second field after the command name, which is in parentheses
-        // and may itself hold spaces or parentheses.
-        let stat = readFile("/proc/\(entry)/stat")
-        guard let close = stat.lastIndex(of: ")") else { return nil }
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        guard fields.count > 1, pid_t(fields[1]) == parent else { return nil }
+        guard entry.allSatisfy(\.isNumber), ProcStat(parsing: readFile("/proc/\(entry)/stat"))?.parentPID == parent else { return nil }
         return readFile("/proc/\(entry)/cmdline").split(separator: "\0").map(String.init)
     }
 }

@@ -27,9 +27,7 @@ public final class Jobs {
         manager = Manager(bus: bus)
         self.scope = scope
         self.storage = storage ?? .local(scope)
-        if scope.isSystem { options = .system }
-        // Served for a client's --host: its hints name this host as the client does.
-        if self.storage.isOnThisMachine, let served = ServedClient.host { options = .host([served]) }
+        options = self.storage.isOnThisMachine ? .thisMachine(scope) : scope.isSystem ? .system : .none
     }
 
     /// Whether the manager runs on this machine, so that its jobs' processes are in this /proc

@@ -38,10 +38,7 @@ public final class ThisMachine: Target {
         }
     }
 
-    public var options: TargetOptions {
-        if let served = ServedClient.host { return .host([served]) }
-        return scope.isSystem ? .system : .none
-    }
+    public var options: TargetOptions { .thisMachine(scope) }
 
     public func lastLines(of status: UnitStatus, _ count: Int) throws(UnitifyError) -> [String] {
         try UnitLog.lastLines(of: status, count, scope: scope)
@@ -65,5 +62,14 @@ extension ThisMachine {
     public func healthState(of unit: String) -> HealthState? {
         let runtime = scope.isSystem ? nil : ManagerLocation.current().runtimeDirectory
         return readTextFile(CheckedHealth.stateFile(runtimeDirectory: runtime, unit: unit)).flatMap(HealthState.init(parsing:))
+    }
+}
+
+extension TargetOptions {
+    /// The options that name this machine's manager of `scope` again: `--system`, or, for a
+    /// client's `--host` this unitify serves, that host as the client named it.
+    public static func thisMachine(_ scope: ManagerScope) -> TargetOptions {
+        if let served = ServedClient.host { return .host([served]) }
+        return scope.isSystem ? .system : .none
     }
 }
